@@ -1,0 +1,44 @@
+# Planning Workbench: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PORT ?= 8866
+VENV := .venv
+PY := $(VENV)/bin/python
+UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+# Kernels started by Voilà and nbval must be this environment's Python.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+
+.PHONY: run test bench env test-env uv sample clean help
+
+help:
+	@echo "make run    serve the dashboards on http://127.0.0.1:$(PORT) (sets up .venv if needed)"
+	@echo "make test   set up .venv with the test extras and run every test"
+	@echo "make bench  run the benchmarks and print a table"
+	@echo "make sample regenerate the bundled sample data in data/"
+
+# uv installs this stack in about 2 s; pip brings uv itself when the machine lacks it.
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet uv
+
+# `uv sync` does nothing when the environment already matches uv.lock.
+env: uv
+	@$(UV) sync --locked --quiet --inexact
+
+test-env: uv
+	@$(UV) sync --locked --quiet --extra test
+
+run: env
+	$(PY) -m workbench.serve --port $(PORT)
+
+test: test-env
+	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: test-env
+	$(PY) -m benchmarks
+
+sample: env
+	$(PY) -m workbench.sample --out data/
+
+clean:
+	rm -rf $(VENV) .pytest_cache

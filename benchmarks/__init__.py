@@ -1,0 +1,51 @@
+"""Benchmarks: ``make bench`` (``python -m benchmarks``) runs every ``bench_*.py`` here.
+
+Each module exposes ``run() -> list[Row]``. Timings are medians over repeats on this machine,
+with the p95 beside them; targets are checked here, never in timed unit tests (the machines
+are shared and noisy).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass
+class Row:
+    measure: str
+    median: float
+    p95: float
+    unit: str
+    goal: str = ""
+    ok: bool | None = None
+    note: str = ""
+
+
+def timed(fn: Callable[[], object], repeat: int = 7, warmup: int = 1) -> list[float]:
+    """Wall-clock seconds of ``fn`` over ``repeat`` runs after ``warmup`` unmeasured ones."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def row(measure: str, times: list[float], *, unit: str = "ms", goal: float | None = None,
+        goal_text: str = "", note: str = "") -> Row:
+    """A row from raw seconds; ``goal`` (in ``unit``) is compared with the median."""
+    scale = {"ms": 1e3, "s": 1.0}[unit]
+    med = statistics.median(times) * scale
+    return Row(measure, med, p95(times) * scale, unit,
+               goal_text or (f"≤ {goal:g} {unit}" if goal is not None else ""),
+               None if goal is None else med <= goal, note)
