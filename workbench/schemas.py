@@ -161,6 +161,8 @@ ARTICLES = Schema(
         Column("finish_rate", "float", unit="fraction", zh="阅读完成率", min_value=0),
         Column("avg_read_seconds", "float", unit="seconds", zh="平均停留时长", min_value=0),
         Column("url", "string", zh="内容url"),
+        Column("open_rate", "float", unit="fraction", zh="送达阅读率", min_value=0,
+               description="push_reads / delivered (as exported; computed when absent)"),
     ),
     zh="文章 / 内容数据",
     description="One row per published post (WeChat 已通知内容 export or our own CSV)",
