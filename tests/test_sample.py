@@ -213,6 +213,8 @@ def test_delivered_is_the_follower_count_at_push_time(tables, wechat):
     day = wechat["publish_time"].dt.normalize()
     ratio = wechat["delivered"].astype(float).to_numpy() / before.loc[day].to_numpy()
     assert ratio.min() >= 0.98 and ratio.max() <= 1.0
+    # all articles of one push reach the same followers
+    assert wechat.groupby("publish_time")["delivered"].nunique().max() == 1
 
 
 def test_daily_new_follows_include_the_article_follows(tables, wechat):

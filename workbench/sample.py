@@ -614,7 +614,9 @@ def _article_skeleton(rng: np.random.Generator) -> pd.DataFrame:
     viral_mult = np.where(viral, 12 + 25 * rng.pareto(1.6, n), 1.0)
     df["outside_ratio"] = rng.lognormal(np.log(0.5), 0.35, n) * viral_mult
     df["viral"] = viral
-    df["deliver_share"] = rng.uniform(0.985, 0.996, n)
+    # every article of one push reaches the same followers
+    push_deliver = rng.uniform(0.985, 0.996, n_push)
+    df["deliver_share"] = np.where(wechat, push_deliver[np.maximum(df["push"].to_numpy(), 0)], 1.0)
     df["follow_per_outside"] = rng.uniform(0.0015, 0.0045, n)
     df["follow_u"] = rng.random(n)
     # non-WeChat reads scale (followers grow slowly there too); heavy-tailed noise
