@@ -14,12 +14,21 @@ Any Voilà option can still be given on the command line, e.g. ``--port 9000``.
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import tornado.web
 from jupyter_server.utils import url_path_join
 from traitlets import default
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -35,6 +44,18 @@ class _HomeRedirect(tornado.web.RequestHandler):
         self.redirect(self.target + (f"?{query}" if query else ""))
 
     head = get
+
+
+class _PageHandler(TornadoVoilaHandler):
+    """Voilà's page handler, also setting the ``_xsrf`` cookie.
+
+    Leaving a page sends Voilà's kernel-shutdown request, which the server refuses (403) without
+    that cookie, so every closed tab would leave its kernel running until the idle cull.
+    """
+
+    async def get(self, path=None):
+        self.xsrf_token  # noqa: B018 (reading it sets the cookie)
+        return await super().get(path)
 
 
 class WorkbenchServer(Voila):
@@ -53,6 +74,9 @@ class WorkbenchServer(Voila):
     def initialize(self, argv=None):
         # Folder mode on notebooks/ unless a path was given explicitly.
         argv = list(argv) if argv is not None else None
+        # The kernelspec says plain "python": make it this environment's interpreter.
+        bindir = str(Path(sys.executable).parent)
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
         super().initialize(argv)
         if not self.notebook_path and not self.extra_args:
             self.root_dir = str(NOTEBOOKS)
@@ -60,10 +84,67 @@ class WorkbenchServer(Voila):
     def init_handlers(self) -> list:
         home = url_path_join(self.server_url, HOME)
         redirect = (self.server_url, _HomeRedirect, {"target": home})
-        return [redirect, *super().init_handlers()]
+        handlers = [
+            (h[0], _PageHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
+            for h in super().init_handlers()
+        ]
+        return [redirect, *handlers]
 
 
 main = WorkbenchServer.launch_instance
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running(port: int | None = None, *, args: Sequence[str] = (), timeout: float = 90,
+            env: dict[str, str] | None = None, log: Path | None = None) -> Iterator[str]:
+    """Serve the dashboards in a subprocess for tests and benchmarks; yield the base URL.
+
+    The server uses the project's ``voila.json``; ``args`` adds Voilà options (for example
+    ``["--VoilaConfiguration.preheat_kernel=False"]``). It is stopped on exit.
+
+    Examples
+    --------
+    >>> with running() as url:                      # doctest: +SKIP
+    ...     urllib.request.urlopen(url + "voila/tree")
+    """
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}/"
+    out = open(log, "w") if log else subprocess.DEVNULL
+    child_env = {**os.environ, **(env or {})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workbench.serve", f"--port={port}", "--no-browser", *args],
+        cwd=ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server exited with code {proc.returncode}"
+                                   + (f"; see {log}" if log else ""))
+            try:
+                urllib.request.urlopen(url + "voila/tree", timeout=2).close()
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the server did not answer on {url} in {timeout:.0f} s")
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if log:
+            out.close()
 
 if __name__ == "__main__":
     os.chdir(ROOT)

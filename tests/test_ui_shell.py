@@ -1,0 +1,260 @@
+"""The shared header and data-source picker, and the home page, driven without a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pytest
+
+from workbench import io
+from workbench.i18n import t
+from workbench.ui import ComingSoon, DataSourceModel, Header, HomeDashboard
+
+GOOD_CSV = (
+    "follower_id,gender,age_band,city_tier\n"
+    "a1,female,18_24,tier1\n"
+    "a2,male,25_30,tier2\n"
+    "a3,female,31_40,new_tier1\n"
+).encode()
+WRONG_COLUMNS_CSV = b"colour,size\nred,3\nblue,4\n"
+EVIL_NAME = "<script>alert(1)</script>.csv"
+
+
+def file_value(content: bytes, name: str, size: int | None = None) -> tuple[dict, ...]:
+    """What ipywidgets 8's FileUpload puts in ``.value`` after the user picks one file."""
+    return ({
+        "name": name, "type": "text/csv", "size": len(content) if size is None else size,
+        "content": memoryview(content), "last_modified": dt.datetime(2026, 11, 1),
+    },)
+
+
+@pytest.fixture
+def header():
+    return Header("page.personas.title", lang="en", data_kinds=("followers",))
+
+
+def data_error(content: bytes, name: str, kind: str = "followers") -> io.DataError:
+    with pytest.raises(io.DataError) as info:
+        io.load(content, kind, name=name)
+    return info.value
+
+
+# -- data source -------------------------------------------------------------------------------
+
+def test_starts_with_the_bundled_sample(header):
+    source = header.source()
+    sample = io.sample("followers")
+    assert source.source == "sample"
+    assert source.data is not None and len(source.data) == len(sample)
+    assert list(source.data.columns) == list(sample.columns)
+    assert source.status_level == "info"
+    assert f"{len(sample):,}" in source.status[0]
+
+
+def test_upload_replaces_the_data_and_shows_the_report(header):
+    picker, source = header.pickers["followers"], header.source()
+    seen = []
+    source.observe(lambda change: seen.append(change.new), names="data")
+
+    picker.upload.value = file_value(GOOD_CSV, "survey.csv")
+
+    assert source.source == "upload" and picker.source.value == "upload"
+    assert len(source.data) == 3
+    assert len(seen) == 1 and seen[0] is source.data
+    assert source.status_level == "info"
+    report = source.data.attrs["load_report"]
+    assert source.status[0] == t("status.loaded", "en", name="survey.csv", rows="3",
+                                 kind="follower data")
+    assert source.status[1:] == report.messages("en")
+    assert "survey.csv" in picker.status.value and "wb-status--error" not in picker.status.value
+    assert picker.upload.value == ()  # cleared, so the same file can be picked again
+
+
+@pytest.mark.parametrize("content", [b"", WRONG_COLUMNS_CSV], ids=["empty", "wrong-columns"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bad_upload_keeps_the_data_and_shows_the_escaped_error(header, content, lang):
+    picker, source = header.pickers["followers"], header.source()
+    header.lang_toggle.value = lang
+    before = source.data
+    changes = []
+    source.observe(lambda change: changes.append(change), names="data")
+
+    picker.upload.value = file_value(content, EVIL_NAME)
+
+    assert source.data is before and changes == []
+    assert source.source == "sample"
+    assert source.status_level == "error"
+    expected = data_error(content, EVIL_NAME).message(lang)
+    assert source.status[0] == expected
+    assert source.status[-1] == t("error.kept_previous", lang)
+    shown = picker.status.value
+    assert "wb-status--error" in shown
+    assert "<script>" not in shown
+    assert html.escape(expected) in shown
+
+
+def test_error_follows_the_language_toggle(header):
+    picker, source = header.pickers["followers"], header.source()
+    picker.upload_file(WRONG_COLUMNS_CSV, "bad.csv")
+    err = data_error(WRONG_COLUMNS_CSV, "bad.csv")
+    assert source.status[0] == err.message("en")
+    header.lang_toggle.value = "zh"
+    assert source.status == [err.message("zh"), t("error.kept_previous", "zh")]
+    assert html.escape(err.message("zh")) in picker.status.value
+    header.lang_toggle.value = "en"
+    assert source.status[0] == err.message("en")
+
+
+def test_loader_bug_is_shown_not_swallowed(header, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(io, "load", broken)
+    source = header.source()
+    before = source.data
+    assert source.load_file(GOOD_CSV, "survey.csv") is False
+    assert source.data is before and source.status_level == "error"
+    assert "KeyError" in source.status[0] and "survey.csv" in source.status[0]
+    header.lang_toggle.value = "zh"
+    assert "无法读取 survey.csv" in source.status[0]
+
+
+def test_bad_upload_after_a_good_one_keeps_the_uploaded_data(header):
+    picker, source = header.pickers["followers"], header.source()
+    picker.upload_file(GOOD_CSV, "good.csv")
+    good = source.data
+    assert picker.upload_file(WRONG_COLUMNS_CSV, "bad.csv") is False
+    assert source.data is good and source.file_name == "good.csv"
+
+
+def test_oversize_upload_is_refused_before_parsing(header, monkeypatch):
+    picker, source = header.pickers["followers"], header.source()
+    before = source.data
+
+    def must_not_parse(*args, **kwargs):
+        raise AssertionError("an oversize file must not reach the loader")
+
+    monkeypatch.setattr(io, "load", must_not_parse)
+    big = io.MAX_UPLOAD_BYTES + 1
+    picker.upload.value = file_value(b"gender,age_band\n", "huge.csv", size=big)
+
+    assert source.data is before
+    assert source.status_level == "error"
+    assert source.status[0] == t("error.too_large", "en", name="huge.csv", size="50.1",
+                                 limit="50")
+    assert "wb-status--error" in picker.status.value
+
+
+def test_oversize_by_content_length(header, monkeypatch):
+    monkeypatch.setattr(io, "MAX_UPLOAD_BYTES", 10)
+    source = header.source()
+    assert source.load_file(b"x" * 11, "a.csv") is False
+    assert source.status_level == "error" and "a.csv" in source.status[0]
+
+
+def test_switching_sources(header):
+    picker, source = header.pickers["followers"], header.source()
+    sample = source.data
+    picker.source.value = "upload"  # nothing uploaded yet: ask for a file, keep the sample
+    assert source.data is sample
+    assert source.status == [t("status.choose_file", "en", kind="follower data")]
+
+    picker.upload_file(GOOD_CSV, "survey.csv")
+    uploaded = source.data
+    picker.source.value = "sample"
+    assert len(source.data) == len(sample) and source.source == "sample"
+    picker.source.value = "upload"  # the last good upload comes back
+    assert source.data is uploaded and source.status[0].startswith("Loaded survey.csv")
+
+
+# -- language ----------------------------------------------------------------------------------
+
+def test_language_toggle_relabels_in_place(header):
+    picker, source = header.pickers["followers"], header.source()
+    widgets = (header.title, header.lang_toggle, picker.source, picker.upload, picker.status)
+    picker.upload_file(GOOD_CSV, "survey.csv")
+    data = source.data
+
+    header.lang_toggle.value = "zh"
+
+    assert header.model.lang == "zh" and source.lang == "zh"
+    assert (header.title, header.lang_toggle, picker.source, picker.upload,
+            picker.status) == widgets
+    assert "用户画像" in header.title.value and "运营策划工作台" in header.title.value
+    assert "?lang=zh" in header.title.value
+    assert picker.source.options == (("示例数据", "sample"), ("上传的文件", "upload"))
+    assert picker.source.value == "upload" and source.source == "upload"
+    assert source.data is data  # relabelling never reloads
+    assert picker.source.description == "数据"
+    assert picker.upload.description == "上传文件"
+    assert "支持 CSV" in picker.hint.value
+    assert source.status[0].startswith("已读取 survey.csv")
+    assert "已读取" in picker.status.value
+
+    header.lang_toggle.value = "en"
+    assert picker.source.label == "Uploaded file" and "Audience personas" in header.title.value
+
+
+def test_header_without_data():
+    header = Header("home.title", lang="zh", home_link=False)
+    assert header.model.sources == {} and header.pickers == {}
+    assert "运营策划工作台" in header.title.value and "href" not in header.title.value
+    with pytest.raises(ValueError):
+        header.source()
+
+
+def test_data_source_model_alone():
+    model = DataSourceModel("articles", lang="zh")
+    assert len(model.data) == len(io.sample("articles"))
+    assert "文章数据" in model.status[0]
+    model.lang = "en"
+    assert "article data" in model.status[0]
+
+
+# -- home and placeholders ---------------------------------------------------------------------
+
+DASHBOARD_FILES = ("01_personas.ipynb", "02_content_mix.ipynb", "03_activity_roi.ipynb",
+                   "04_campaign_review.ipynb")
+
+
+def test_home_links_keep_the_language():
+    home = HomeDashboard(lang="en")
+    for nb in DASHBOARD_FILES:
+        assert f'href="./{nb}?lang=en"' in home.cards.value
+    assert "Audience personas" in home.cards.value
+    cards = home.cards
+    home.header.lang_toggle.value = "zh"
+    assert home.cards is cards
+    for nb in DASHBOARD_FILES:
+        assert f'href="./{nb}?lang=zh"' in home.cards.value
+    assert "用户画像" in home.cards.value and "闭环" in home.intro.value
+    assert "运营策划工作台" in home.header.title.value
+
+
+def test_home_from_url(monkeypatch):
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", "lang=zh")
+    assert HomeDashboard.from_url().lang == "zh"
+    monkeypatch.setenv("QUERY_STRING", "")
+    monkeypatch.delenv("WORKBENCH_LANG", raising=False)
+    assert HomeDashboard.from_url().lang == "en"
+
+
+def test_home_displays():
+    bundle = HomeDashboard(lang="en")._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+@pytest.mark.parametrize("page", ["personas", "content_mix", "activity_roi", "campaign_review"])
+def test_coming_soon(page):
+    soon = ComingSoon(page, lang="zh")
+    assert "即将上线" in soon.body.value and 'href="./00_home.ipynb?lang=zh"' in soon.body.value
+    soon.header.lang_toggle.value = "en"
+    assert "Coming soon" in soon.body.value and "?lang=en" in soon.body.value
+    assert t(f"page.{page}.title", "en") in soon.header.title.value
+
+
+def test_coming_soon_rejects_unknown_pages():
+    with pytest.raises(ValueError):
+        ComingSoon("nope", lang="en")

@@ -1,0 +1,338 @@
+"""Every label the workbench shows, in English and Chinese.
+
+Three things live here and nothing else:
+
+* :data:`CATALOGUES`: ``{lang: {key: text}}``; both languages carry the same keys.
+  :func:`t` looks a key up and fills ``{placeholders}``.
+* :data:`LEVEL_NAMES`: display names of the level codes of :mod:`workbench.schemas`
+  (``"tier1"`` → ``"Tier 1"`` / ``"一线"``), read with :func:`level`; :func:`kind_name` names a
+  data kind.
+* :func:`language`: which language a page starts in (``?lang=zh`` in the Voilà URL, else the
+  ``WORKBENCH_LANG`` environment variable, else English).
+
+Examples
+--------
+>>> t("home.title", "zh")
+'运营策划工作台'
+>>> level("city_tier", "tier3_plus", "zh")
+'三线及以下'
+>>> language("lang=zh&x=1")
+'zh'
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs
+
+LANGS: tuple[str, ...] = ("en", "zh")
+DEFAULT_LANG = "en"
+#: How each language names itself (the toggle shows these, never translated).
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "zh": "中文"}
+
+#: The dashboards, in the order of the planning loop: notebook file and catalogue key prefix.
+PAGES: dict[str, str] = {
+    "home": "00_home.ipynb",
+    "personas": "01_personas.ipynb",
+    "content_mix": "02_content_mix.ipynb",
+    "activity_roi": "03_activity_roi.ipynb",
+    "campaign_review": "04_campaign_review.ipynb",
+}
+
+_EN: dict[str, str] = {
+    # shell
+    "app.name": "Planning Workbench",
+    "lang.tooltip": "Language",
+    "source.label": "Data",
+    "source.sample": "Bundled sample",
+    "source.upload": "Uploaded file",
+    "upload.button": "Upload file",
+    "upload.hint": "CSV, Excel (.xlsx) or TXT, up to {limit} MB.",
+    "status.sample": "Using the bundled sample: {rows} rows of {kind}.",
+    "status.loaded": "Loaded {name}: {rows} rows of {kind}.",
+    "status.choose_file": "Upload a file to use your own {kind}.",
+    "status.reading": "Reading {name}…",
+    "error.too_large": (
+        "{name} is {size} MB, over the {limit} MB limit. Export a shorter date range or split "
+        "the file, then upload again."
+    ),
+    "error.unreadable": (
+        "Could not read {name} ({error}). Check that it is a CSV or Excel export and upload "
+        "it again."
+    ),
+    "error.kept_previous": "The data shown before is still in use.",
+    # home
+    "home.title": "Planning Workbench",
+    "home.subtitle": "New-media operations planning, from audience to results",
+    "home.intro": (
+        "Plan in one loop: who we talk to, what we publish, which activities pay, and what "
+        "actually happened. Each review feeds its measured rates back into the next plan."
+    ),
+    "home.open": "Open",
+    "home.step": "Step {n}",
+    # pages
+    "page.personas.title": "Audience personas",
+    "page.personas.purpose": "Group followers into personas: who they are, what they read, when they are online.",
+    "page.content_mix.title": "Content mix",
+    "page.content_mix.purpose": "Choose content types, cadence and time slots that reach those personas.",
+    "page.activity_roi.title": "Activity ROI",
+    "page.activity_roi.purpose": "Estimate what an activity costs and returns before you commit the budget.",
+    "page.campaign_review.title": "Campaign review",
+    "page.campaign_review.purpose": "Compare plan with actual results and carry the lessons into the next plan.",
+    "coming_soon.badge": "Coming soon",
+    "coming_soon.body": "This dashboard is being built. It will appear on this page.",
+    "nav.back_home": "← Back to the workbench home",
+}
+
+_ZH: dict[str, str] = {
+    # shell
+    "app.name": "运营策划工作台",
+    "lang.tooltip": "语言",
+    "source.label": "数据",
+    "source.sample": "示例数据",
+    "source.upload": "上传的文件",
+    "upload.button": "上传文件",
+    "upload.hint": "支持 CSV、Excel（.xlsx）、TXT，文件不超过 {limit} MB。",
+    "status.sample": "正在使用示例数据：{kind}，共 {rows} 行。",
+    "status.loaded": "已读取 {name}：{kind}，共 {rows} 行。",
+    "status.choose_file": "上传文件即可改用你自己的{kind}。",
+    "status.reading": "正在读取 {name}…",
+    "error.too_large": "{name} 有 {size} MB，超过 {limit} MB 的上限。请缩短导出的时间范围或拆分文件后重新上传。",
+    "error.unreadable": "无法读取 {name}（{error}）。请确认是 CSV 或 Excel 导出文件后重新上传。",
+    "error.kept_previous": "当前仍使用之前的数据。",
+    # home
+    "home.title": "运营策划工作台",
+    "home.subtitle": "新媒体运营策划：从用户到效果",
+    "home.intro": (
+        "按一个闭环做策划：我们在和谁沟通、发什么内容、哪些活动划算、实际效果如何。"
+        "每次复盘得到的真实数据，都会回流到下一轮策划中。"
+    ),
+    "home.open": "进入",
+    "home.step": "第 {n} 步",
+    # pages
+    "page.personas.title": "用户画像",
+    "page.personas.purpose": "把粉丝分成几类画像：他们是谁、爱看什么、什么时候在线。",
+    "page.content_mix.title": "内容规划",
+    "page.content_mix.purpose": "确定内容类型、发布频率和时段，精准触达目标人群。",
+    "page.activity_roi.title": "活动 ROI 测算",
+    "page.activity_roi.purpose": "投入预算之前，先算清活动的成本和回报。",
+    "page.campaign_review.title": "数据复盘",
+    "page.campaign_review.purpose": "对比计划与实际效果，把经验带入下一轮策划。",
+    "coming_soon.badge": "即将上线",
+    "coming_soon.body": "该看板正在开发中，完成后会在此页面显示。",
+    "nav.back_home": "← 返回工作台首页",
+}
+
+CATALOGUES: dict[str, dict[str, str]] = {"en": _EN, "zh": _ZH}
+
+#: Display names of the data kinds of :data:`workbench.schemas.KINDS`: ``{kind: (en, zh)}``.
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "followers": ("follower data", "粉丝数据"),
+    "articles": ("article data", "文章数据"),
+    "daily_users": ("follower growth data", "用户增长数据"),
+    "activities": ("activity data", "活动数据"),
+    "daily_reads": ("daily read trends", "阅读趋势数据"),
+    "distributions": ("reader distributions", "读者分布数据"),
+}
+
+_GENDERS = {"female": ("Female", "女"), "male": ("Male", "男"), "unknown": ("Unknown", "未知")}
+_AGE_BANDS = {
+    "under_18": ("Under 18", "18岁以下"),
+    "18_24": ("18–24", "18–24岁"),
+    "25_30": ("25–30", "25–30岁"),
+    "31_40": ("31–40", "31–40岁"),
+    "41_50": ("41–50", "41–50岁"),
+    "over_50": ("Over 50", "50岁以上"),
+}
+_PLATFORMS = {
+    "wechat": ("WeChat", "微信"),
+    "weibo": ("Weibo", "微博"),
+    "douyin": ("Douyin", "抖音"),
+    "kuaishou": ("Kuaishou", "快手"),
+    "xiaohongshu": ("Xiaohongshu", "小红书"),
+    "zhihu": ("Zhihu", "知乎"),
+    "bilibili": ("Bilibili", "B站"),
+    "toutiao": ("Toutiao", "今日头条"),
+}
+
+#: Display names of level codes: ``{column: {code: (en, zh)}}``; columns as in the schemas.
+LEVEL_NAMES: dict[str, dict[str, tuple[str, str]]] = {
+    "gender": _GENDERS,
+    "age_band": _AGE_BANDS,
+    "city_tier": {
+        "tier1": ("Tier 1", "一线"),
+        "new_tier1": ("New tier 1", "新一线"),
+        "tier2": ("Tier 2", "二线"),
+        "tier3_plus": ("Tier 3 and below", "三线及以下"),
+    },
+    "occupation": {
+        "student": ("Student", "学生"),
+        "professional": ("Professional", "职场人士"),
+        "freelancer": ("Freelancer", "自由职业"),
+        "civil_servant": ("Civil servant", "公职人员"),
+        "business_owner": ("Business owner", "企业主"),
+        "homemaker": ("Homemaker", "全职家庭"),
+        "retired": ("Retired", "退休"),
+        "other": ("Other", "其他"),
+    },
+    "interests": {
+        "entertainment": ("Entertainment", "娱乐"),
+        "tech": ("Tech", "科技"),
+        "education": ("Education", "教育"),
+        "lifestyle": ("Lifestyle", "生活"),
+        "fashion_beauty": ("Fashion & beauty", "时尚美妆"),
+        "sports": ("Sports", "体育"),
+        "games": ("Games", "游戏"),
+        "career": ("Career", "职场"),
+        "finance": ("Finance", "财经"),
+        "travel": ("Travel", "旅行"),
+        "food": ("Food", "美食"),
+        "parenting": ("Parenting", "亲子"),
+    },
+    "platform": _PLATFORMS,
+    "follow_source": {
+        "search": ("Search", "搜索"),
+        "article_share": ("Shared article", "文章分享"),
+        "qr_code": ("QR code", "扫码"),
+        "moments_ad": ("Moments ad", "朋友圈广告"),
+        "kol": ("KOL referral", "KOL推荐"),
+        "event": ("Event", "活动"),
+        "recommendation": ("Platform recommendation", "平台推荐"),
+        "profile_card": ("Shared profile card", "名片分享"),
+        "other": ("Other", "其他"),
+    },
+    "content_type": {
+        "educational": ("Educational", "干货"),
+        "news": ("News", "资讯"),
+        "interactive": ("Interactive", "互动"),
+        "fun": ("Fun", "趣味"),
+        "story": ("Story", "故事"),
+        "product": ("Product", "产品"),
+        "event_report": ("Event report", "活动报道"),
+    },
+    "account_type": {
+        "subscription": ("Subscription account", "订阅号"),
+        "service": ("Service account", "服务号"),
+        "other": ("Other", "其他"),
+    },
+    "activity_type": {
+        "lottery": ("Lottery", "抽奖"),
+        "qa": ("Q&A", "问答"),
+        "vote": ("Vote", "投票"),
+        "coupon": ("Coupon", "优惠券"),
+        "flash_sale": ("Flash sale", "限时抢购"),
+        "offline_event": ("Offline event", "线下活动"),
+        "contest": ("Contest", "征集比赛"),
+        "kol": ("KOL collaboration", "KOL合作"),
+        "paid_ads": ("Paid ads", "广告投放"),
+    },
+    "channel": {
+        "push": ("Push message", "公众号消息"),
+        "chat": ("Chats", "聊天会话"),
+        "moments": ("Moments", "朋友圈"),
+        "search": ("Search", "搜一搜"),
+        "recommendation": ("Recommended", "推荐"),
+        "profile": ("Account profile", "公众号主页"),
+        "other": ("Other", "其他"),
+    },
+    "dimension": {
+        "gender": ("Gender", "性别"),
+        "age": ("Age", "年龄"),
+        "region": ("Region", "地域"),
+    },
+}
+# Other names the same level sets go by (the distributions table calls the age band "age").
+_LEVEL_ALIASES = {"age": "age_band", "interest": "interests", "read_channel": "channel"}
+
+
+def normalise_lang(lang: str | None) -> str | None:
+    """``"zh"``, ``"zh-CN"``, ``"ZH_cn"`` → ``"zh"``; ``"en-GB"`` → ``"en"``; unknown → ``None``."""
+    if not lang:
+        return None
+    code = str(lang).strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGS else None
+
+
+def _lang(lang: str | None) -> str:
+    return normalise_lang(lang) or DEFAULT_LANG
+
+
+def t(key: str, lang: str | None = DEFAULT_LANG, **fmt: object) -> str:
+    """The text of ``key`` in ``lang`` (English for an unknown language), ``{names}`` filled in.
+
+    A missing key raises ``KeyError``: every label must be in the catalogue.
+
+    Examples
+    --------
+    >>> t("upload.hint", "en", limit=50)
+    'CSV, Excel (.xlsx) or TXT, up to 50 MB.'
+    """
+    text = CATALOGUES[_lang(lang)][key]
+    return text.format(**fmt) if fmt else text
+
+
+def level(column: str, code: str, lang: str | None = DEFAULT_LANG) -> str:
+    """Display name of a level ``code`` of a category ``column``; the code itself if unknown.
+
+    Examples
+    --------
+    >>> level("platform", "bilibili", "zh"), level("age_band", "18_24", "en")
+    ('B站', '18–24')
+    """
+    names = LEVEL_NAMES.get(_LEVEL_ALIASES.get(column, column), {})
+    pair = names.get(code)
+    if pair is None:
+        return str(code)
+    return pair[LANGS.index(_lang(lang))]
+
+
+def kind_name(kind: str, lang: str | None = DEFAULT_LANG) -> str:
+    """Display name of a data kind (``"daily_users"`` → ``"follower growth data"`` / ``"用户增长数据"``)."""
+    pair = KIND_NAMES.get(kind)
+    if pair is None:
+        return str(kind)
+    return pair[LANGS.index(_lang(lang))]
+
+
+_voila_request_seen = False
+
+
+def _voila_query_string() -> str | None:
+    """The page's query string inside a Voilà kernel, ``None`` elsewhere.
+
+    Voilà puts the query string into the kernel's ``QUERY_STRING`` variable. A pre-heated
+    kernel (``preheat_kernel`` in voila.json) starts before anyone asks for the page, so there
+    the first call waits until the request arrives (Voilà's ``wait_for_request``); the answer
+    lands in the environment, so later calls in the same kernel do not wait again.
+    """
+    global _voila_request_seen
+    if os.environ.get("VOILA_PREHEAT", "False") == "True" and not _voila_request_seen:
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+        _voila_request_seen = True
+    return os.environ.get("QUERY_STRING")
+
+
+def language(query_string: str | None = None) -> str:
+    """The language a page starts in: ``?lang=`` of its URL, else ``WORKBENCH_LANG``, else English.
+
+    Parameters
+    ----------
+    query_string : the URL's query (``"lang=zh&x=1"``, a leading ``?`` is fine). ``None`` reads
+        the page's own query string inside Voilà (the kernel's ``QUERY_STRING``).
+
+    Unknown values (``lang=xx``) are ignored, so the next source decides.
+
+    Examples
+    --------
+    >>> language("lang=zh"), language("?lang=zh-CN"), language("lang=xx")
+    ('zh', 'zh', 'en')
+    """
+    if query_string is None:
+        query_string = _voila_query_string()
+    for value in parse_qs((query_string or "").lstrip("?")).get("lang", []):
+        lang = normalise_lang(value)
+        if lang:
+            return lang
+    return normalise_lang(os.environ.get("WORKBENCH_LANG")) or DEFAULT_LANG

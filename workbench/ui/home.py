@@ -1,0 +1,134 @@
+"""The home page (what the workbench is for, links to the four dashboards) and the placeholder
+shown by dashboards that are not built yet.
+
+Example
+-------
+>>> home = HomeDashboard(lang="zh")
+>>> home.header.model.lang = "en"        # what the language toggle does; every label follows
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from workbench.i18n import PAGES, language, t
+from workbench.ui.shell import Header, Page, _esc, home_href, page_href
+
+#: The dashboards in the order of the planning loop.
+DASHBOARDS: tuple[str, ...] = ("personas", "content_mix", "activity_roi", "campaign_review")
+
+HOME_CSS = """
+<style>
+.wb-intro { font-size: 15px; line-height: 1.7; color: #323f4b; max-width: 760px;
+  margin: 4px 0 20px; }
+.wb-cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
+  gap: 16px; }
+.wb-card { display: flex; flex-direction: column; gap: 6px; padding: 16px 18px;
+  border: 1px solid #d9e2ec; border-radius: 8px; background: #fff; color: inherit;
+  text-decoration: none; transition: border-color .15s, box-shadow .15s; min-height: 150px; }
+.wb-card:hover, .wb-card:focus { border-color: #2f6fed; box-shadow: 0 2px 8px rgba(47,111,237,.15);
+  outline: none; }
+.wb-card-step { font-size: 12px; font-weight: 600; color: #2f6fed; letter-spacing: .02em; }
+.wb-card-title { font-size: 18px; font-weight: 600; color: #1f2933; line-height: 1.35; }
+.wb-card-purpose { font-size: 14px; line-height: 1.6; color: #52606d; flex: 1 1 auto; }
+.wb-card-open { font-size: 14px; font-weight: 600; color: #2f6fed; }
+.wb-soon { border: 1px dashed #bcccdc; border-radius: 8px; padding: 24px; background: #f8fafc;
+  max-width: 760px; }
+.wb-badge { display: inline-block; font-size: 12px; font-weight: 600; color: #8d6708;
+  background: #fff3c4; border-radius: 10px; padding: 2px 10px; margin-bottom: 10px; }
+.wb-soon p { font-size: 15px; line-height: 1.7; color: #323f4b; margin: 0 0 12px; }
+.wb-soon a { color: #2f6fed; text-decoration: none; font-size: 14px; }
+.wb-soon a:hover { text-decoration: underline; }
+</style>
+"""
+
+
+def dashboard_cards_html(lang: str) -> str:
+    """The four dashboard cards (each a link that keeps the language), as HTML."""
+    cards = []
+    for n, page in enumerate(DASHBOARDS, start=1):
+        cards.append(
+            f'<a class="wb-card" data-page="{page}" href="{page_href(page, lang)}">'
+            f'<span class="wb-card-step">{_esc(t("home.step", lang, n=n))}</span>'
+            f'<span class="wb-card-title">{_esc(t(f"page.{page}.title", lang))}</span>'
+            f'<span class="wb-card-purpose">{_esc(t(f"page.{page}.purpose", lang))}</span>'
+            f'<span class="wb-card-open">{_esc(t("home.open", lang))} →</span>'
+            f"</a>"
+        )
+    return f'<nav class="wb-cards">{"".join(cards)}</nav>'
+
+
+class HomeDashboard(Page):
+    """The start page: what the loop is, and a card for each dashboard.
+
+    Parameters
+    ----------
+    lang : ``"en"`` or ``"zh"``; ``None`` reads ``?lang=`` from the page URL.
+    """
+
+    def __init__(self, lang: str | None = None):
+        self.header = Header("home.title", lang=lang, subtitle_key="home.subtitle",
+                             home_link=False)
+        self.intro = w.HTML()
+        self.cards = w.HTML()
+        self.widget = w.VBox([self.header.widget, w.HTML(HOME_CSS), self.intro, self.cards])
+        self.widget.add_class("wb-page")
+        self.header.model.observe(self._relabel, names="lang")
+        self._relabel()
+
+    @classmethod
+    def from_url(cls) -> "HomeDashboard":
+        """The home page in the language of the Voilà URL (``?lang=zh``)."""
+        return cls(lang=language())
+
+    @property
+    def lang(self) -> str:
+        return self.header.lang
+
+    def _relabel(self, change=None) -> None:
+        lang = self.lang
+        self.intro.value = f'<p class="wb-intro">{_esc(t("home.intro", lang))}</p>'
+        self.cards.value = dashboard_cards_html(lang)
+
+
+class ComingSoon(Page):
+    """Placeholder page of a dashboard that is still being built.
+
+    Parameters
+    ----------
+    page : one of :data:`DASHBOARDS` (``"personas"``, ``"content_mix"``, ...).
+    lang : ``"en"`` or ``"zh"``; ``None`` reads ``?lang=`` from the page URL.
+    """
+
+    def __init__(self, page: str, lang: str | None = None):
+        if page not in DASHBOARDS:
+            raise ValueError(f"unknown page {page!r}; expected one of {', '.join(DASHBOARDS)}")
+        self.page = page
+        self.header = Header(f"page.{page}.title", lang=lang,
+                             subtitle_key=f"page.{page}.purpose")
+        self.body = w.HTML()
+        self.widget = w.VBox([self.header.widget, w.HTML(HOME_CSS), self.body])
+        self.widget.add_class("wb-page")
+        self.header.model.observe(self._relabel, names="lang")
+        self._relabel()
+
+    @classmethod
+    def from_url(cls, page: str) -> "ComingSoon":
+        return cls(page, lang=language())
+
+    @property
+    def lang(self) -> str:
+        return self.header.lang
+
+    def _relabel(self, change=None) -> None:
+        lang = self.lang
+        self.body.value = (
+            f'<div class="wb-soon" data-page="{self.page}">'
+            f'<span class="wb-badge">{_esc(t("coming_soon.badge", lang))}</span>'
+            f'<p>{_esc(t("coming_soon.body", lang))}</p>'
+            f'<a class="wb-home-link" href="{home_href(lang)}">{_esc(t("nav.back_home", lang))}</a>'
+            f"</div>"
+        )
+
+
+__all__ = ["DASHBOARDS", "PAGES", "ComingSoon", "HomeDashboard", "dashboard_cards_html"]

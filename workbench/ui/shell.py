@@ -1,0 +1,448 @@
+"""The parts every page shares: the header (title, language toggle) and the data-source picker.
+
+Each part is a model (traitlets state and rules, testable without a browser) beside a view
+(widgets only, linked to the model):
+
+* :class:`DataSourceModel` / :class:`DataSourcePicker`: bundled sample or an uploaded file for
+  one data kind; the loader's report or its :class:`~workbench.io.DataError` in the status line;
+  on a bad file the previous data stays.
+* :class:`ShellModel` / :class:`Header`: page title, language, and any number of data-source
+  pickers (one per data kind the page needs), all relabelled in place when the language changes.
+* :class:`Page`: what a dashboard class inherits for ``.widget``, ``show()`` and
+  ``_repr_mimebundle_``.
+
+Example
+-------
+>>> header = Header("page.personas.title", lang="en", data_kinds=("followers",))
+>>> source = header.source()                      # the DataSourceModel of "followers"
+>>> source.observe(lambda change: ..., names="data")
+>>> header.widget                                  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as w
+import traitlets as tl
+
+from workbench.i18n import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, kind_name, language, t
+
+log = logging.getLogger(__name__)
+
+SOURCES = ("sample", "upload")
+ACCEPTED_FILES = ".csv,.xlsx,.txt"
+
+# Styles shared by every page. Class names start with ``wb-`` so they touch nothing else;
+# system fonts only (no web fonts: the server runs offline).
+CSS = """
+<style>
+.wb-page { max-width: 1080px; margin: 0 auto; padding: 8px 16px 32px;
+  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC",
+  "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", sans-serif;
+  color: #1f2933; }
+.wb-header { border-bottom: 1px solid #e4e7eb; padding-bottom: 10px; margin-bottom: 12px;
+  align-items: flex-end; }
+.wb-crumb { font-size: 13px; color: #52606d; margin: 0 0 2px; }
+.wb-crumb a { color: #2f6fed; text-decoration: none; }
+.wb-crumb a:hover { text-decoration: underline; }
+.wb-title { font-size: 26px; font-weight: 600; margin: 4px 0 2px; line-height: 1.3; }
+.wb-subtitle { font-size: 14px; color: #52606d; margin: 0; }
+.wb-status { font-size: 13px; line-height: 1.5; padding: 6px 10px; border-radius: 4px;
+  margin: 4px 0; }
+.wb-status p { margin: 0; }
+.wb-status--info { background: #f0f4f8; color: #334e68; }
+.wb-status--busy { background: #fffbea; color: #8d6708; }
+.wb-status--error { background: #fdecea; color: #9b1c1c; border-left: 3px solid #d64545; }
+.wb-hint { font-size: 12px; color: #7b8794; }
+.wb-lang .widget-toggle-button { background: #f0f4f8; color: #334e68; border: 1px solid #d9e2ec;
+  box-shadow: none; font-size: 13px; }
+.wb-lang .widget-toggle-button.mod-active { background: #2f6fed; color: #fff;
+  border-color: #2f6fed; }
+</style>
+"""
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def status_html(messages: Sequence[str], level: str) -> str:
+    """The status line's HTML: one paragraph per message, every message escaped."""
+    if not messages:
+        return ""
+    body = "".join(f"<p>{_esc(m)}</p>" for m in messages)
+    role = ' role="alert"' if level == "error" else ""
+    return f'<div class="wb-status wb-status--{level or "info"}"{role}>{body}</div>'
+
+
+def _mebibytes(n_bytes: int) -> str:
+    """``52428800`` → ``"50"``; anything not a whole MiB rounds *up* to 0.1 (so a file just over
+    a 50 MB limit reads "50.1 MB", never "50.0 MB")."""
+    if n_bytes % 2**20 == 0:
+        return str(n_bytes // 2**20)
+    return f"{math.ceil(n_bytes * 10 / 2**20) / 10:.1f}"
+
+
+def _max_upload_bytes() -> int:
+    from workbench import io
+
+    return int(io.MAX_UPLOAD_BYTES)
+
+
+# ---------------------------------------------------------------------------------------------
+# data source
+
+
+class DataSourceModel(tl.HasTraits):
+    """Where one kind of data comes from: the bundled sample or a file the user uploaded.
+
+    Traits
+    ------
+    lang : display language of ``status``.
+    kind : data kind (``followers``, ``articles``, ...), passed to ``io.load`` / ``io.sample``.
+    source : ``"sample"`` or ``"upload"``.
+    data : the canonical DataFrame in use (``None`` until something loaded). A bad upload
+        leaves it unchanged, so observers of ``data`` only hear about good data.
+    file_name : name of the last good upload (user text: escape before showing).
+    status : the messages to show under the picker, in ``lang``.
+    status_level : ``"info"``, ``"busy"``, ``"error"`` or ``""`` (nothing to show).
+
+    Parameters
+    ----------
+    kind : data kind.
+    lang : display language.
+    autoload : load the bundled sample right away.
+    """
+
+    lang = tl.Enum(LANGS, default_value=DEFAULT_LANG)
+    kind = tl.Unicode()
+    source = tl.Enum(SOURCES, default_value="sample")
+    data = tl.Instance("pandas.DataFrame", allow_none=True)
+    file_name = tl.Unicode("")
+    status = tl.List(tl.Unicode())
+    status_level = tl.Enum(("", "info", "busy", "error"), default_value="")
+
+    def __init__(self, kind: str, *, lang: str = DEFAULT_LANG, autoload: bool = True, **kwargs):
+        # The status is kept as a function of the language, so a language switch re-renders it.
+        self._describe: Callable[[str], list[str]] = lambda lang: []
+        self._uploaded: tuple[Any, Callable[[str], list[str]], str] | None = None
+        super().__init__(kind=kind, lang=lang, **kwargs)
+        if autoload:
+            self.use_sample()
+
+    # -- status ------------------------------------------------------------------------------
+    def _set_status(self, level: str, describe: Callable[[str], list[str]]) -> None:
+        self._describe = describe
+        with self.hold_trait_notifications():  # views see level and text change together
+            self.status_level = level
+            self.status = list(describe(self.lang))
+
+    @tl.observe("lang")
+    def _relabel_status(self, change) -> None:
+        self.status = list(self._describe(change.new))
+
+    def _fail(self, describe: Callable[[str], list[str]]) -> None:
+        """Show an error; ``data`` stays as it was."""
+        has_data = self.data is not None
+        self._set_status(
+            "error", lambda lang: [*describe(lang), *([t("error.kept_previous", lang)] if has_data else [])]
+        )
+
+    # -- actions -----------------------------------------------------------------------------
+    def use_sample(self) -> bool:
+        """Switch to the bundled sample of ``kind``. Returns whether it loaded."""
+        from workbench import io
+
+        kind = self.kind
+        try:
+            frame = io.sample(kind)
+        except Exception as err:  # shown to the user in the status line, and logged
+            log.exception("bundled sample %r failed to load", kind)
+            detail = f"{type(err).__name__}: {err}"
+            self._fail(lambda lang: [t("error.unreadable", lang, name=kind_name(kind, lang),
+                                       error=detail)])
+            return False
+        rows = len(frame)
+        self._set_status("info", lambda lang: [
+            t("status.sample", lang, rows=f"{rows:,}", kind=kind_name(kind, lang))])
+        self._set_source("sample")
+        self.data = frame
+        return True
+
+    def load_file(self, content: bytes | memoryview, name: str, size: int | None = None) -> bool:
+        """Read an uploaded file; on success it becomes ``data`` and ``source`` is ``"upload"``.
+
+        Files over ``io.MAX_UPLOAD_BYTES`` are refused before parsing. A file the loader
+        rejects (``io.DataError``) shows its message in ``lang``; ``data`` stays unchanged.
+        Returns whether the file was loaded.
+        """
+        from workbench import io
+
+        size = len(content) if size is None else int(size)
+        limit = _max_upload_bytes()
+        if size > limit:
+            self._fail(lambda lang: [t("error.too_large", lang, name=name,
+                                       size=_mebibytes(size), limit=_mebibytes(limit))])
+            return False
+        self._set_status("busy", lambda lang: [t("status.reading", lang, name=name)])
+        kind = self.kind
+        try:
+            frame = io.load(bytes(content), kind or None, name=name)
+        except io.DataError as err:
+            error = err  # ``err`` is unbound after the except block; the status needs it later
+            self._fail(lambda lang: [error.message(lang)])
+            return False
+        except Exception as err:  # a loader bug must still reach the user, not just the log
+            log.exception("loading %r failed", name)
+            detail = f"{type(err).__name__}: {err}"
+            self._fail(lambda lang: [t("error.unreadable", lang, name=name, error=detail)])
+            return False
+
+        report = frame.attrs.get("load_report")
+        rows = len(frame)
+        loaded_kind = getattr(report, "kind", None) or kind
+
+        def describe(lang: str) -> list[str]:
+            headline = t("status.loaded", lang, name=name, rows=f"{rows:,}",
+                         kind=kind_name(loaded_kind, lang))
+            return [headline, *(report.messages(lang) if report is not None else [])]
+
+        self._uploaded = (frame, describe, name)
+        self._show_upload()
+        return True
+
+    # -- rules -------------------------------------------------------------------------------
+    _switching = False
+
+    def _set_source(self, source: str) -> None:
+        self._switching = True
+        try:
+            self.source = source
+        finally:
+            self._switching = False
+
+    def _show_upload(self) -> None:
+        frame, describe, name = self._uploaded
+        self._set_status("info", describe)
+        self._set_source("upload")
+        self.file_name = name
+        self.data = frame
+
+    @tl.observe("source")
+    def _on_source(self, change) -> None:
+        if self._switching:
+            return
+        if change.new == "sample":
+            self.use_sample()
+        elif self._uploaded is not None:
+            self._show_upload()
+        else:
+            kind = self.kind
+            self._set_status("info", lambda lang: [t("status.choose_file", lang,
+                                                     kind=kind_name(kind, lang))])
+
+
+class DataSourcePicker:
+    """The view of a :class:`DataSourceModel`: source dropdown, upload button, hint and status.
+
+    ``.widget`` is the box to place on the page. :meth:`upload_file` does what picking a file
+    in the browser does (for tests and scripts).
+    """
+
+    def __init__(self, model: DataSourceModel):
+        self.model = model
+        self.source = w.Dropdown(options=self._source_options(), value=model.source,
+                                 layout=w.Layout(width="300px"),
+                                 style={"description_width": "initial"})
+        self.upload = w.FileUpload(accept=ACCEPTED_FILES, multiple=False,
+                                   layout=w.Layout(width="auto"))
+        self.hint = w.HTML()
+        self.status = w.HTML()
+        self._relabeling = False
+        self.widget = w.VBox(
+            [w.HBox([self.source, self.upload, self.hint],
+                    layout=w.Layout(align_items="center", flex_flow="row wrap",
+                                    grid_gap="4px 12px")),
+             self.status],
+            layout=w.Layout(margin="0 0 8px 0"),
+        )
+        self.widget.add_class("wb-source")
+
+        self.source.observe(self._on_dropdown, names="value")
+        self.upload.observe(self._on_upload, names="value")
+        model.observe(self._on_model_source, names="source")
+        model.observe(self._render_status, names=["status", "status_level"])
+        model.observe(self._relabel, names="lang")
+        self._relabel()
+        self._render_status()
+
+    def _source_options(self) -> list[tuple[str, str]]:
+        lang = self.model.lang
+        return [(t(f"source.{s}", lang), s) for s in SOURCES]
+
+    def _relabel(self, change=None) -> None:
+        lang = self.model.lang
+        self._relabeling = True  # new options reset the value for a moment: not a user choice
+        try:
+            self.source.options = self._source_options()
+            self.source.value = self.model.source
+        finally:
+            self._relabeling = False
+        self.source.description = t("source.label", lang)
+        self.upload.description = t("upload.button", lang)
+        self.hint.value = (f'<span class="wb-hint">'
+                           f'{_esc(t("upload.hint", lang, limit=_mebibytes(_max_upload_bytes())))}'
+                           f"</span>")
+
+    def _on_dropdown(self, change) -> None:
+        if not self._relabeling:
+            self.model.source = change.new
+
+    def _on_model_source(self, change) -> None:
+        if self.source.value != change.new:
+            self._relabeling = True
+            try:
+                self.source.value = change.new
+            finally:
+                self._relabeling = False
+
+    def _render_status(self, change=None) -> None:
+        self.status.value = status_html(self.model.status, self.model.status_level)
+
+    def _on_upload(self, change) -> None:
+        files = change.new
+        if not files:
+            return
+        first = files[0]
+        try:
+            self.model.load_file(first["content"], first["name"], size=first.get("size"))
+        finally:
+            # clear the widget so that picking the same file again is a new upload
+            self.upload.value = ()
+
+    def upload_file(self, content: bytes, name: str) -> bool:
+        """Load ``content`` as if the user had picked a file called ``name``."""
+        return self.model.load_file(content, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# header
+
+
+class ShellModel(tl.HasTraits):
+    """A page's shared state: its title and the language. Data sources hang off it.
+
+    Parameters
+    ----------
+    title_key : catalogue key of the page title (e.g. ``"page.personas.title"``).
+    lang : display language.
+    data_kinds : one :class:`DataSourceModel` per kind, kept in ``sources``.
+    """
+
+    lang = tl.Enum(LANGS, default_value=DEFAULT_LANG)
+    title_key = tl.Unicode("home.title")
+    sources = tl.Dict(value_trait=tl.Instance(DataSourceModel))
+
+    def __init__(self, title_key: str = "home.title", *, lang: str = DEFAULT_LANG,
+                 data_kinds: Sequence[str] = (), autoload: bool = True, **kwargs):
+        super().__init__(title_key=title_key, lang=lang, **kwargs)
+        self.sources = {k: DataSourceModel(k, lang=lang, autoload=autoload) for k in data_kinds}
+        for source in self.sources.values():
+            tl.dlink((self, "lang"), (source, "lang"))
+
+
+class Header:
+    """Page header: a link home, the page title, the language toggle and any data pickers.
+
+    Parameters
+    ----------
+    title_key : catalogue key of the title.
+    lang : starting language; ``None`` reads it from the page URL (see :func:`i18n.language`).
+    data_kinds : data kinds the page needs; one picker each. Empty for pages without data.
+    subtitle_key : optional catalogue key of a line under the title.
+    home_link : show the "back to home" link above the title.
+    """
+
+    def __init__(self, title_key: str, *, lang: str | None = None,
+                 data_kinds: Sequence[str] = (), subtitle_key: str | None = None,
+                 home_link: bool = True, autoload: bool = True):
+        self.model = ShellModel(title_key, lang=lang or language(), data_kinds=data_kinds,
+                                autoload=autoload)
+        self.subtitle_key = subtitle_key
+        self.home_link = home_link
+        self.title = w.HTML(layout=w.Layout(flex="1 1 auto"))
+        self.lang_toggle = w.ToggleButtons(
+            options=[(LANGUAGE_NAMES[code], code) for code in LANGS], value=self.model.lang,
+            style={"button_width": "76px"}, layout=w.Layout(flex="0 0 auto"),
+        )
+        self.lang_toggle.add_class("wb-lang")
+        tl.link((self.model, "lang"), (self.lang_toggle, "value"))
+        self.pickers = {kind: DataSourcePicker(m) for kind, m in self.model.sources.items()}
+        top = w.HBox([self.title, self.lang_toggle],
+                     layout=w.Layout(align_items="flex-end", justify_content="space-between",
+                                     flex_flow="row wrap"))
+        top.add_class("wb-header")
+        self.widget = w.VBox([w.HTML(CSS), top, *(p.widget for p in self.pickers.values())])
+        self.model.observe(self._relabel, names=["lang", "title_key"])
+        self._relabel()
+
+    @property
+    def lang(self) -> str:
+        return self.model.lang
+
+    def source(self, kind: str | None = None) -> DataSourceModel:
+        """The data-source model of ``kind`` (the only one when ``kind`` is omitted)."""
+        if kind is None:
+            if len(self.model.sources) != 1:
+                raise ValueError(f"say which data kind: {', '.join(self.model.sources) or 'none'}")
+            return next(iter(self.model.sources.values()))
+        return self.model.sources[kind]
+
+    def _relabel(self, change=None) -> None:
+        lang = self.model.lang
+        parts = []
+        if self.home_link:
+            parts.append(f'<p class="wb-crumb"><a class="wb-home-link" href="{home_href(lang)}">'
+                         f'{_esc(t("app.name", lang))}</a></p>')
+        parts.append(f'<h1 class="wb-title">{_esc(t(self.model.title_key, lang))}</h1>')
+        if self.subtitle_key:
+            parts.append(f'<p class="wb-subtitle">{_esc(t(self.subtitle_key, lang))}</p>')
+        self.title.value = "".join(parts)
+        self.lang_toggle.tooltips = [t("lang.tooltip", lang)] * len(LANGS)
+
+
+def page_href(page: str, lang: str) -> str:
+    """Relative link from one dashboard to another, keeping the language.
+
+    Voilà renders ``notebooks/x.ipynb`` at ``/voila/render/x.ipynb``, so a sibling notebook is
+    ``./<file>``; this also works behind a URL prefix.
+    """
+    return f"./{PAGES[page]}?lang={lang}"
+
+
+def home_href(lang: str) -> str:
+    return page_href("home", lang)
+
+
+# ---------------------------------------------------------------------------------------------
+# pages
+
+
+class Page:
+    """Display plumbing for a dashboard class: set ``self.widget`` in ``__init__``."""
+
+    widget: w.Widget
+
+    def show(self) -> None:
+        """Display the page (the last line of a dashboard notebook)."""
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
