@@ -258,3 +258,37 @@ def test_coming_soon(page):
 def test_coming_soon_rejects_unknown_pages():
     with pytest.raises(ValueError):
         ComingSoon("nope", lang="en")
+
+
+# -- data preview --------------------------------------------------------------------------------
+
+def test_preview_shows_the_uploaded_rows_escaped_and_localised():
+    page = ComingSoon("content_mix", lang="en")
+    source = page.header.source("articles")
+    csv = ("内容标题,发表时间,总阅读次数,平台\n"
+           "<script>alert(1)</script>,2024-03-01 20:30,\"1,234\",微信\n"
+           "Tom & Jerry \"quoted\",2024年3月2日,10万+,微博\n").encode()
+    assert page.header.pickers["articles"].upload_file(csv, "export.csv")
+    preview = page.previews[0].widget.value
+    assert "<script>" not in preview
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in preview
+    assert "Tom &amp; Jerry &quot;quoted&quot;" in preview
+    assert "First 2 of 2 rows" in preview
+    # numbers as read, dates as dates, platform codes shown by their names
+    assert "<td>1234</td>" in preview and "<td>100000</td>" in preview
+    assert "<td>2024-03-01 20:30</td>" in preview and "<td>2024-03-02</td>" in preview
+    assert "<td>WeChat</td>" in preview and "<td>Weibo</td>" in preview
+
+    page.header.model.lang = "zh"
+    preview = page.previews[0].widget.value
+    assert "<th>内容标题</th>" in preview and "<td>微信</td>" in preview
+    assert "共 2 行" in preview
+
+
+def test_placeholder_pages_offer_the_data_their_dashboard_reads():
+    review = ComingSoon("campaign_review", lang="en")
+    assert list(review.header.model.sources) == ["daily_users", "articles", "activities"]
+    assert [len(m.data) for m in review.header.model.sources.values()] == [
+        len(io.sample(k)) for k in ("daily_users", "articles", "activities")]
+    assert len(review.previews) == 3
+    assert all("First 5 of" in p.widget.value for p in review.previews)

@@ -79,8 +79,11 @@ _EN: dict[str, str] = {
     "page.activity_roi.purpose": "Estimate what an activity costs and returns before you commit the budget.",
     "page.campaign_review.title": "Campaign review",
     "page.campaign_review.purpose": "Compare plan with actual results and carry the lessons into the next plan.",
+    "preview.caption": "First {rows} of {total} rows, {columns} columns, as the workbench reads them:",
     "coming_soon.badge": "Coming soon",
     "coming_soon.body": "This dashboard is being built. It will appear on this page.",
+    "coming_soon.data": "Meanwhile you can check that your own files load: choose "
+                        "\"Upload a file\" above and see how the workbench reads them.",
     "nav.back_home": "← Back to the workbench home",
 }
 
@@ -118,8 +121,10 @@ _ZH: dict[str, str] = {
     "page.activity_roi.purpose": "投入预算之前，先算清活动的成本和回报。",
     "page.campaign_review.title": "数据复盘",
     "page.campaign_review.purpose": "对比计划与实际效果，把经验带入下一轮策划。",
+    "preview.caption": "工作台识别出的数据（共 {total} 行、{columns} 列，以下是前 {rows} 行）：",
     "coming_soon.badge": "即将上线",
     "coming_soon.body": "该看板正在开发中，完成后会在此页面显示。",
+    "coming_soon.data": "在此之前，可以先在上方选择“上传文件”，确认你自己的数据能被正确读取。",
     "nav.back_home": "← 返回工作台首页",
 }
 

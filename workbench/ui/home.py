@@ -12,10 +12,17 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbench.i18n import PAGES, language, t
-from workbench.ui.shell import Header, Page, _esc, home_href, page_href
+from workbench.ui.shell import DataPreview, Header, Page, _esc, home_href, page_href
 
 #: The dashboards in the order of the planning loop.
 DASHBOARDS: tuple[str, ...] = ("personas", "content_mix", "activity_roi", "campaign_review")
+#: The data each dashboard reads (one picker each).
+DATA_KINDS: dict[str, tuple[str, ...]] = {
+    "personas": ("followers",),
+    "content_mix": ("articles",),
+    "activity_roi": ("activities",),
+    "campaign_review": ("daily_users", "articles", "activities"),
+}
 
 HOME_CSS = """
 <style>
@@ -105,9 +112,11 @@ class ComingSoon(Page):
             raise ValueError(f"unknown page {page!r}; expected one of {', '.join(DASHBOARDS)}")
         self.page = page
         self.header = Header(f"page.{page}.title", lang=lang,
-                             subtitle_key=f"page.{page}.purpose")
+                             subtitle_key=f"page.{page}.purpose", data_kinds=DATA_KINDS[page])
         self.body = w.HTML()
-        self.widget = w.VBox([self.header.widget, w.HTML(HOME_CSS), self.body])
+        self.previews = [DataPreview(m) for m in self.header.model.sources.values()]
+        self.widget = w.VBox([self.header.widget, *(p.widget for p in self.previews),
+                              w.HTML(HOME_CSS), self.body])
         self.widget.add_class("wb-page")
         self.header.model.observe(self._relabel, names="lang")
         self._relabel()
@@ -126,9 +135,10 @@ class ComingSoon(Page):
             f'<div class="wb-soon" data-page="{self.page}">'
             f'<span class="wb-badge">{_esc(t("coming_soon.badge", lang))}</span>'
             f'<p>{_esc(t("coming_soon.body", lang))}</p>'
+            f'<p>{_esc(t("coming_soon.data", lang))}</p>'
             f'<a class="wb-home-link" href="{home_href(lang)}">{_esc(t("nav.back_home", lang))}</a>'
             f"</div>"
         )
 
 
-__all__ = ["DASHBOARDS", "PAGES", "ComingSoon", "HomeDashboard", "dashboard_cards_html"]
+__all__ = ["DASHBOARDS", "DATA_KINDS", "PAGES", "ComingSoon", "HomeDashboard", "dashboard_cards_html"]

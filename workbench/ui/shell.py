@@ -30,7 +30,9 @@ from typing import Any
 import ipywidgets as w
 import traitlets as tl
 
-from workbench.i18n import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, kind_name, language, t
+from workbench.i18n import (
+    DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, kind_name, language, level, t,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,12 @@ CSS = """
 .wb-status p { margin: 0; }
 .wb-status--info { background: #f0f4f8; color: #334e68; }
 .wb-status--busy { background: #fffbea; color: #8d6708; }
+.wb-preview-box { margin: 6px 0 14px; }
+.wb-preview-caption { font-size: 12px; color: #52606d; margin: 0 0 4px; }
+.wb-preview-scroll { overflow-x: auto; border: 1px solid #e4e7eb; border-radius: 4px; }
+.wb-preview-scroll table { border-collapse: collapse; font-size: 12px; white-space: nowrap; }
+.wb-preview-scroll th { background: #f5f7fa; font-weight: 600; text-align: left; }
+.wb-preview-scroll th, .wb-preview-scroll td { padding: 4px 8px; border-bottom: 1px solid #eef1f4; }
 .wb-status--error { background: #fdecea; color: #9b1c1c; border-left: 3px solid #d64545; }
 .wb-hint { font-size: 12px; color: #7b8794; }
 .wb-lang .widget-toggle-button { background: #f0f4f8; color: #334e68; border: 1px solid #d9e2ec;
@@ -328,6 +336,73 @@ class DataSourcePicker:
     def upload_file(self, content: bytes, name: str) -> bool:
         """Load ``content`` as if the user had picked a file called ``name``."""
         return self.model.load_file(content, name)
+
+
+class DataPreview:
+    """The first rows of a :class:`DataSourceModel`'s data, as the workbench understood them.
+
+    Column headers are the canonical names with their Chinese names beside them in ``zh``, so a
+    planner who uploaded a WeChat export sees which of their columns went where. Every cell is
+    escaped (titles and file names are user text).
+    """
+
+    ROWS = 5
+
+    def __init__(self, model: DataSourceModel):
+        self.model = model
+        self.widget = w.HTML()
+        self.widget.add_class("wb-preview")
+        model.observe(self._render, names=["data", "lang"])
+        self._render()
+
+    def _render(self, change=None) -> None:
+        self.widget.value = preview_html(self.model.data, self.model.kind, self.model.lang,
+                                         rows=self.ROWS)
+
+
+def preview_html(frame, kind: str, lang: str, *, rows: int = 5) -> str:
+    """An escaped HTML table of the first ``rows`` rows of a canonical frame (``""`` if none)."""
+    if frame is None:
+        return ""
+    from workbench.schemas import SCHEMAS
+
+    schema = SCHEMAS.get(kind)
+    names = [c for c in frame.columns if not frame[c].isna().all()]
+
+    def heading(name: str) -> str:
+        zh = schema[name].zh if schema is not None and name in schema.names else ""
+        return zh if lang == "zh" and zh else name
+
+    import pandas as pd
+
+    def cell(value) -> str:
+        if value is None or value is pd.NA or value is pd.NaT:
+            return ""
+        if isinstance(value, float):
+            return "" if math.isnan(value) else f"{value:,.4g}"
+        if isinstance(value, pd.Timestamp):
+            return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M")
+        text = str(value)
+        return text[:40] + "…" if len(text) > 41 else text
+
+    head = "".join(f"<th>{_esc(heading(n))}</th>" for n in names)
+    categorical = [schema is not None and n in schema.names and schema[n].dtype == "category"
+                   for n in names]
+
+    def shown(value, name: str, is_category: bool) -> str:
+        text = cell(value)
+        return level(name, text, lang) if is_category and text else text
+
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_esc(shown(v, n, c))}</td>"
+                         for v, n, c in zip(row, names, categorical)) + "</tr>"
+        for row in frame[names].head(rows).itertuples(index=False)
+    )
+    caption = t("preview.caption", lang, rows=f"{min(rows, len(frame)):,}",
+                total=f"{len(frame):,}", columns=len(names))
+    return (f'<div class="wb-preview-box"><p class="wb-preview-caption">{_esc(caption)}</p>'
+            f'<div class="wb-preview-scroll"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div></div>")
 
 
 # ---------------------------------------------------------------------------------------------
