@@ -20,9 +20,8 @@ from hypothesis import strategies as st
 
 from workbench import io, schemas
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-sys.path.insert(0, str(FIXTURES))
-import make_fixtures as mf  # noqa: E402
+import make_fixtures as mf  # tests/fixtures, put on sys.path by conftest.py
+from conftest import FIXTURES
 
 DATA_DIR = Path(os.environ.get("WORKBENCH_DATA_DIR") or Path(__file__).resolve().parents[1] / "data")
 
@@ -102,7 +101,7 @@ def test_user_growth_gb18030_csv(tmp_path):
     zh = " ".join(rep.messages("zh"))
     assert "summary row" in en and "rows 5" in en and "汇总行" in zh
     assert "GB18030" in en
-    assert "platform column absent: set to wechat (WeChat export)" in en
+    assert "No platform column: set to WeChat (a WeChat backend export)" in en
     assert en.startswith("Detected kind 'daily_users' from headers 时间, 新关注人数")
 
 
@@ -163,7 +162,7 @@ def test_notified_articles(tmp_path, fmt):
     assert df["likes"].isna().all() and df["content_type"].isna().all()
     en = " ".join(rep.messages("en"))
     assert "首次分享次数" in en  # columns not used are named
-    assert "account_type absent: set to subscription" in en
+    assert "No account type column: set to subscription account" in en
     first_data_row = 2 if fmt == "csv" else 4  # the xlsx has a title row and a blank row
     assert f"(rows {first_data_row})" in en
     if fmt == "csv":

@@ -1771,13 +1771,13 @@ class _Builder:
                      f"已为 {n} 行生成用户ID（F000001…）。")
         if "platform" in self.sch.names and "platform" not in cols and self.raw.wechat:
             frame["platform"] = pd.Categorical(["wechat"] * n, categories=list(schemas.PLATFORMS))
-            rep.note("platform column absent: set to wechat (WeChat export).",
-                     "文件没有平台列：按微信后台导出设为 wechat。")
+            rep.note("No platform column: set to WeChat (a WeChat backend export).",
+                     "文件没有平台列：按微信后台导出设为“微信”。")
         if kind == "articles" and "account_type" not in cols and self.raw.wechat:
             frame["account_type"] = pd.Categorical(["subscription"] * n,
                                                    categories=list(schemas.ACCOUNT_TYPES))
-            rep.note("account_type absent: set to subscription (WeChat 订阅号 export).",
-                     "文件没有账号类型列：按订阅号导出设为 subscription。")
+            rep.note("No account type column: set to subscription account (WeChat 订阅号 export).",
+                     "文件没有账号类型列：按订阅号导出设为“订阅号”。")
         if kind == "distributions" and "users" in cols and (
                 "share" not in cols or frame["share"].isna().any()):
             g = frame.assign(_t=frame["title"].fillna("") if "title" in cols else "")

@@ -59,7 +59,8 @@ CSS = """
 .wb-status p { margin: 0; }
 .wb-status--info { background: #f0f4f8; color: #334e68; }
 .wb-status--busy { background: #fffbea; color: #8d6708; }
-.wb-preview-box { margin: 6px 0 14px; }
+.wb-preview, .wb-preview .widget-html-content { width: 100%; min-width: 0; }
+.wb-preview-box { margin: 6px 0 14px; max-width: 100%; }
 .wb-preview-caption { font-size: 12px; color: #52606d; margin: 0 0 4px; }
 .wb-preview-scroll { overflow-x: auto; border: 1px solid #e4e7eb; border-radius: 4px; }
 .wb-preview-scroll table { border-collapse: collapse; font-size: 12px; white-space: nowrap; }
@@ -350,7 +351,7 @@ class DataPreview:
 
     def __init__(self, model: DataSourceModel):
         self.model = model
-        self.widget = w.HTML()
+        self.widget = w.HTML(layout=w.Layout(width="100%"))
         self.widget.add_class("wb-preview")
         model.observe(self._render, names=["data", "lang"])
         self._render()
