@@ -8,13 +8,14 @@ UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: run test bench env test-env uv sample clean help
+.PHONY: run test bench env test-env uv sample screenshots clean help
 
 help:
 	@echo "make run    serve the dashboards on http://127.0.0.1:$(PORT) (sets up .venv if needed)"
 	@echo "make test   set up .venv with the test extras and run every test"
 	@echo "make bench  run the benchmarks and print a table"
 	@echo "make sample regenerate the bundled sample data in data/"
+	@echo "make screenshots  retake the README screenshots in a real browser"
 
 # uv installs this stack in about 2 s; pip brings uv itself when the machine lacks it.
 uv:
@@ -39,6 +40,9 @@ bench: test-env
 
 sample: env
 	$(PY) -m workbench.sample --out data/
+
+screenshots: test-env
+	$(PY) tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

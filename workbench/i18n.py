@@ -82,8 +82,8 @@ _EN: dict[str, str] = {
     "preview.caption": "First {rows} of {total} rows, {columns} columns, as the workbench reads them:",
     "coming_soon.badge": "Coming soon",
     "coming_soon.body": "This dashboard is being built. It will appear on this page.",
-    "coming_soon.data": "Meanwhile you can check that your own files load: choose "
-                        "\"Upload a file\" above and see how the workbench reads them.",
+    "coming_soon.data": "Meanwhile you can check that your own files load: press "
+                        "\"Upload file\" above and see how the workbench reads them.",
     "nav.back_home": "← Back to the workbench home",
 }
 
@@ -124,7 +124,7 @@ _ZH: dict[str, str] = {
     "preview.caption": "工作台识别出的数据（共 {total} 行、{columns} 列，以下是前 {rows} 行）：",
     "coming_soon.badge": "即将上线",
     "coming_soon.body": "该看板正在开发中，完成后会在此页面显示。",
-    "coming_soon.data": "在此之前，可以先在上方选择“上传文件”，确认你自己的数据能被正确读取。",
+    "coming_soon.data": "在此之前，可以先点上方的“上传文件”，确认你自己的数据能被正确读取。",
     "nav.back_home": "← 返回工作台首页",
 }
 

@@ -1,0 +1,44 @@
+"""Take the README's screenshots from a real browser: ``make screenshots``.
+
+Serves the dashboards (``workbench.serve.running``), opens each page in headless Chromium in
+both languages and writes ``docs/screenshots/<page>-<lang>.png``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from workbench.serve import running
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: page name → (notebook, selector that shows the page is drawn)
+PAGES = {
+    "home": ("00_home.ipynb", "a.wb-card >> nth=3"),
+    "content-mix": ("02_content_mix.ipynb", ".wb-preview-caption"),
+}
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw, running() as url:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        for name, (notebook, ready) in PAGES.items():
+            for lang in ("en", "zh"):
+                page.goto(f"{url}voila/render/{notebook}?lang={lang}")
+                page.locator(ready).wait_for(state="visible", timeout=120_000)
+                path = OUT / f"{name}-{lang}.png"
+                page.screenshot(path=str(path))
+                print(path.relative_to(ROOT))
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
