@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io as stdio
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +19,9 @@ from hypothesis import strategies as st
 
 from workbench import io, schemas
 
-import make_fixtures as mf  # tests/fixtures, put on sys.path by conftest.py
-from conftest import FIXTURES
+import make_fixtures as mf  # tests/fixtures, put on sys.path by tests/conftest.py
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 DATA_DIR = Path(os.environ.get("WORKBENCH_DATA_DIR") or Path(__file__).resolve().parents[1] / "data")
 
