@@ -241,6 +241,34 @@ def test_home_from_url(monkeypatch):
     assert HomeDashboard.from_url().lang == "en"
 
 
+def test_from_url_builds_the_page_before_waiting_for_the_request(monkeypatch):
+    """In a pre-heated kernel the data loads before the request; only relabelling waits."""
+    from workbench.ui import shell
+
+    seen = {}
+
+    def request_language():  # stands in for the wait on Voila's request
+        seen["built"] = page_under_construction()
+        return "zh"
+
+    pages = []
+    original_init = ComingSoon.__init__
+
+    def recording_init(self, *args, **kwargs):
+        pages.append(self)
+        original_init(self, *args, **kwargs)
+
+    def page_under_construction():
+        page = pages[-1]
+        return page.header.source().data is not None and page.previews[0].widget.value != ""
+
+    monkeypatch.setattr(ComingSoon, "__init__", recording_init)
+    monkeypatch.setattr(shell, "language", request_language)
+    page = ComingSoon.from_url("personas")
+    assert seen["built"] is True
+    assert page.lang == "zh" and "共 20,000 行" in page.previews[0].widget.value
+
+
 def test_home_displays():
     bundle = HomeDashboard(lang="en")._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle

@@ -340,4 +340,9 @@ def language(query_string: str | None = None) -> str:
         lang = normalise_lang(value)
         if lang:
             return lang
+    return default_language()
+
+
+def default_language() -> str:
+    """The language when the URL does not say: ``WORKBENCH_LANG``, else English. Never waits."""
     return normalise_lang(os.environ.get("WORKBENCH_LANG")) or DEFAULT_LANG

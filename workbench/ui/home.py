@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from workbench.i18n import PAGES, language, t
+from workbench.i18n import PAGES, t
 from workbench.ui.shell import DataPreview, Header, Page, _esc, home_href, page_href
 
 #: The dashboards in the order of the planning loop.
@@ -83,11 +83,6 @@ class HomeDashboard(Page):
         self.header.model.observe(self._relabel, names="lang")
         self._relabel()
 
-    @classmethod
-    def from_url(cls) -> "HomeDashboard":
-        """The home page in the language of the Voilà URL (``?lang=zh``)."""
-        return cls(lang=language())
-
     @property
     def lang(self) -> str:
         return self.header.lang
@@ -120,10 +115,6 @@ class ComingSoon(Page):
         self.widget.add_class("wb-page")
         self.header.model.observe(self._relabel, names="lang")
         self._relabel()
-
-    @classmethod
-    def from_url(cls, page: str) -> "ComingSoon":
-        return cls(page, lang=language())
 
     @property
     def lang(self) -> str:

@@ -31,7 +31,7 @@ import ipywidgets as w
 import traitlets as tl
 
 from workbench.i18n import (
-    DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, kind_name, language, level, t,
+    DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, default_language, kind_name, language, level, t,
 )
 
 log = logging.getLogger(__name__)
@@ -510,9 +510,23 @@ def home_href(lang: str) -> str:
 
 
 class Page:
-    """Display plumbing for a dashboard class: set ``self.widget`` in ``__init__``."""
+    """Display plumbing for a dashboard class: set ``self.widget`` and ``self.header`` in
+    ``__init__``, which takes ``lang`` as a keyword."""
 
     widget: w.Widget
+    header: Header
+
+    @classmethod
+    def from_url(cls, *args, **kwargs):
+        """The page in the language of its Voilà URL (``?lang=zh``): a notebook's one line.
+
+        The page is built first, in the default language, and only then learns its URL: in a
+        pre-heated kernel (``voila.json``) the build (imports, data, figures) runs before anyone
+        asks for the page, and only the cheap relabelling waits for the request.
+        """
+        page = cls(*args, lang=default_language(), **kwargs)
+        page.header.model.lang = language()
+        return page
 
     def show(self) -> None:
         """Display the page (the last line of a dashboard notebook)."""
