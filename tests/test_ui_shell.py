@@ -292,7 +292,6 @@ def test_coming_soon_rejects_unknown_pages():
 
 def test_preview_shows_the_uploaded_rows_escaped_and_localised():
     page = ComingSoon("content_mix", lang="en")
-    source = page.header.source("articles")
     csv = ("内容标题,发表时间,总阅读次数,平台\n"
            "<script>alert(1)</script>,2024-03-01 20:30,\"1,234\",微信\n"
            "Tom & Jerry \"quoted\",2024年3月2日,10万+,微博\n").encode()

@@ -528,7 +528,6 @@ class _Mapped:
 
 
 def _map_headers(kind: str, header: list[Any], header_row: int, src: _Source) -> _Mapped:
-    sch = schemas.schema(kind)
     seen_keys: dict[str, int] = {}
     chosen: dict[str, tuple[int, int]] = {}  # canonical -> (priority, position)
     unused, notes = [], []

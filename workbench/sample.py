@@ -65,7 +65,6 @@ import argparse
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import holidays
@@ -359,7 +358,7 @@ def _segment_sizes(n: int) -> np.ndarray:
 
 def _followers(rng: np.random.Generator, n: int = N_FOLLOWERS) -> tuple[pd.DataFrame, pd.DataFrame]:
     parts = []
-    for seg_index, (seg, size) in enumerate(zip(SEGMENTS, _segment_sizes(n))):
+    for seg, size in zip(SEGMENTS, _segment_sizes(n)):
         part = {
             "segment": np.full(size, seg.code, dtype=object),
             "gender": _draw(rng, schemas.GENDERS, seg.gender, _BASE["gender"], size),
@@ -1297,7 +1296,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     paths = write(args.out, args.seed)
-    for kind, path in paths.items():
+    for path in paths.values():
         print(f"{path}  {path.stat().st_size:,} bytes")
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0

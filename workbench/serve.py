@@ -131,9 +131,10 @@ def running(port: int | None = None, *, args: Sequence[str] = (), timeout: float
             try:
                 urllib.request.urlopen(url + "voila/tree", timeout=2).close()
                 break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as err:
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"the server did not answer on {url} in {timeout:.0f} s")
+                    raise TimeoutError(f"the server did not answer on {url} in {timeout:.0f} s"
+                                       ) from err
                 time.sleep(0.2)
         yield url
     finally:
