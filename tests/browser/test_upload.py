@@ -49,3 +49,30 @@ def test_upload_a_bad_then_a_good_file(page, server_url, shoot, tmp_path):
     shoot(page, "upload_good_zh")
     page.assert_no_errors()
     assert not dialogs, f"a script ran from user text: {dialogs}"
+
+
+def test_an_upload_over_tornados_default_message_limit_arrives(page, server_url, tmp_path):
+    """Tornado drops websocket messages over 10 MiB without a word; voila.json raises the limit
+    so that files up to the stated 50 MB upload limit arrive."""
+    from workbench import io
+
+    sample = io.sample("articles")
+    big = tmp_path / "articles_big.csv"
+    copies = 50
+    sample.to_csv(big, index=False)
+    body = big.read_text(encoding="utf-8").split("\n", 1)[1]
+    with big.open("a", encoding="utf-8") as fh:
+        for _ in range(copies - 1):
+            fh.write(body)
+    assert big.stat().st_size > 12 * 2**20
+
+    page.goto(server_url + "/voila/render/02_content_mix.ipynb?lang=en")
+    expect(page.locator(".wb-preview-caption")).to_contain_text("of 1,605 rows")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".wb-source .widget-upload").click()
+    chooser.value.set_files(str(big))
+    rows = f"{len(sample) * copies:,}"
+    expect(page.locator(".wb-status--info")).to_contain_text(
+        f"Loaded articles_big.csv: {rows} rows", timeout=120_000)
+    expect(page.locator(".wb-preview-caption")).to_contain_text(f"of {rows} rows")
+    page.assert_no_errors()
