@@ -14,14 +14,9 @@ Skipped when ``/usr/bin/chromium`` is missing.
 from __future__ import annotations
 
 import time
-from pathlib import Path
-
 from benchmarks import Row, row
-from workbench.serve import running
+from workbench.serve import CHROMIUM, CHROMIUM_ARGS, running
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PREHEATED = ["--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1"]
 VISITS = 7
 STARTS = 3
@@ -63,7 +58,7 @@ def run() -> list[Row]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         rows = [
             row("home first paint, first visit after start (as shipped)",
                 _after_start(browser, []), unit="s", goal=2.5),

@@ -11,12 +11,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from workbench.serve import running
+from workbench.serve import CHROMIUM, CHROMIUM_ARGS, running
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 #: page name → (notebook, selector that shows the page is drawn)
 PAGES = {
     "home": ("00_home.ipynb", "a.wb-card >> nth=3"),
@@ -27,7 +25,7 @@ PAGES = {
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw, running() as url:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         for name, (notebook, ready) in PAGES.items():
             for lang in ("en", "zh"):

@@ -34,6 +34,14 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 HOME = "voila/render/00_home.ipynb"
 
+#: Debian's Chromium, for browser tests, benchmarks and screenshots (``playwright install``
+#: cannot download browsers here), with the flags that keep it off the closed network.
+CHROMIUM = Path(os.environ.get("WORKBENCH_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+)
+
 
 class _HomeRedirect(tornado.web.RequestHandler):
     def initialize(self, target: str) -> None:

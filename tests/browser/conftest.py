@@ -13,14 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.serve import running
+from workbench.serve import CHROMIUM, CHROMIUM_ARGS, running
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("WORKBENCH_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 SERVER_START_TIMEOUT = 60  # seconds until the server must answer
 WARM_UP_TIMEOUT = 120  # seconds for the first page, which waits for the kernel pools
 #: Widgets render after the kernel starts and runs the notebook: be generous.
@@ -74,7 +68,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         yield chromium
         chromium.close()
 
