@@ -83,10 +83,6 @@ class HomeDashboard(Page):
         self.header.model.observe(self._relabel, names="lang")
         self._relabel()
 
-    @property
-    def lang(self) -> str:
-        return self.header.lang
-
     def _relabel(self, change=None) -> None:
         lang = self.lang
         self.intro.value = f'<p class="wb-intro">{_esc(t("home.intro", lang))}</p>'
@@ -115,10 +111,6 @@ class ComingSoon(Page):
         self.widget.add_class("wb-page")
         self.header.model.observe(self._relabel, names="lang")
         self._relabel()
-
-    @property
-    def lang(self) -> str:
-        return self.header.lang
 
     def _relabel(self, change=None) -> None:
         lang = self.lang

@@ -516,6 +516,11 @@ class Page:
     widget: w.Widget
     header: Header
 
+    @property
+    def lang(self) -> str:
+        """The page's display language (the header's toggle)."""
+        return self.header.lang
+
     @classmethod
     def from_url(cls, *args, **kwargs):
         """The page in the language of its Voilà URL (``?lang=zh``): a notebook's one line.
