@@ -35,7 +35,8 @@ run: env
 test: test-env
 	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: test-env
+bench: uv
+	@$(UV) sync --locked --quiet --extra test --extra bench
 	$(PY) -m benchmarks
 
 sample: env
