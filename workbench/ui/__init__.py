@@ -4,6 +4,7 @@ A notebook builds one of these and shows it, e.g. ``HomeDashboard.from_url().sho
 """
 
 from workbench.ui.home import ComingSoon, HomeDashboard
+from workbench.ui.personas import PersonaDashboard, PersonaModel
 from workbench.ui.shell import DataSourceModel, DataSourcePicker, Header, Page, ShellModel
 
 __all__ = [
@@ -13,5 +14,7 @@ __all__ = [
     "Header",
     "HomeDashboard",
     "Page",
+    "PersonaDashboard",
+    "PersonaModel",
     "ShellModel",
 ]

@@ -1,0 +1,47 @@
+"""The personas dashboard in a real browser: move k and a filter, see the charts change."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+HEATMAP_Z = """() => {
+    const heat = [...document.querySelectorAll('.js-plotly-plot')].find(p => p.querySelector('.hm'));
+    return heat && heat.data ? JSON.stringify(heat.data[0].z) : '';
+}"""
+
+
+def heatmap_signature(page) -> str:
+    """The z data plotly.js is drawing in the heatmap on the page."""
+    return page.evaluate(HEATMAP_Z)
+
+
+def test_move_k_and_a_filter(page, server_url, shoot):
+    page.goto(server_url + "/voila/render/01_personas.ipynb?lang=en")
+    cards = page.locator(".wb-persona")
+    expect(cards).to_have_count(6, timeout=120_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(5, timeout=60_000)
+    shoot(page, "personas_en")
+    assert len(json.loads(heatmap_signature(page))) == 6  # a row per persona
+
+    handle = page.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    handle.press("ArrowLeft")
+    handle.press("ArrowLeft")
+    expect(cards).to_have_count(4, timeout=60_000)
+    expect(page.locator(".widget-readout").first).to_have_text("4")
+    page.wait_for_function(f"() => JSON.parse(({HEATMAP_Z})() || '[]').length === 4")
+    heat = heatmap_signature(page)
+
+    page.locator(".widget-dropdown select").nth(1).select_option(label="Tier 1")
+    expect(page.get_by_text("of 20,000 followers")).to_be_visible()
+    page.wait_for_function(f"(before) => ({HEATMAP_Z})() !== before", arg=heat, timeout=30_000)
+    page.locator(".wb-lang button", has_text="中文").click()
+    expect(page.locator(".wb-title")).to_have_text("用户画像")
+    shoot(page, "personas_zh_filtered")
+    page.assert_no_errors()

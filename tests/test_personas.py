@@ -1,0 +1,361 @@
+"""Personas: planted segments recovered, lift / z / profile arithmetic, IPF, reader profiles."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from workbench import io, personas, schemas
+from workbench.personas import NumericTrait, Persona, Segmentation, Trait
+
+TRUTH = Path(__file__).resolve().parents[1] / "data" / "truth" / "followers_planted.csv"
+
+
+@pytest.fixture(scope="module")
+def followers() -> pd.DataFrame:
+    return io.sample("followers")
+
+
+@pytest.fixture(scope="module")
+def planted(followers: pd.DataFrame) -> np.ndarray:
+    truth = pd.read_csv(TRUTH).set_index("follower_id")["segment"]
+    return truth.loc[followers["follower_id"].astype(str)].to_numpy()
+
+
+@pytest.fixture(scope="module")
+def seg(followers: pd.DataFrame) -> Segmentation:
+    return personas.segment(followers, k=6, seed=0)
+
+
+# ------------------------------------------------------------------ the planted segments
+def test_planted_segments_recovered(seg: Segmentation, planted: np.ndarray) -> None:
+    assert adjusted_rand_score(planted, seg.labels) >= 0.9
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_recovered_with_other_seeds(followers: pd.DataFrame, planted: np.ndarray,
+                                    seed: int) -> None:
+    assert adjusted_rand_score(planted, personas.segment(followers, k=6, seed=seed).labels) >= 0.9
+
+
+def test_deterministic(followers: pd.DataFrame, seg: Segmentation) -> None:
+    again = personas.segment(followers, k=6, seed=0)
+    np.testing.assert_array_equal(again.labels, seg.labels)
+    assert [p.name for p in again.personas] == [p.name for p in seg.personas]
+
+
+def test_shape_and_order(followers: pd.DataFrame, seg: Segmentation) -> None:
+    assert seg.labels.shape == (len(followers),)
+    assert seg.k == 6 and [p.id for p in seg.personas] == list(range(6))
+    sizes = [p.size for p in seg.personas]
+    assert sizes == sorted(sizes, reverse=True) and sum(sizes) == len(followers)
+    assert sizes == np.bincount(seg.labels, minlength=6).tolist()
+    assert sum(p.share for p in seg.personas) == pytest.approx(1.0)
+    assert "follower_id" not in seg.features and "province" not in seg.features
+    assert "interests" in seg.features and "active_hour" in seg.features
+    for p in seg.personas:
+        assert len(p.active_hours) == 24 and sum(p.active_hours) == pytest.approx(1.0)
+        lifts = [t.lift for t in p.traits]
+        assert lifts == sorted(lifts, reverse=True)
+        assert {t.attribute for t in p.traits} >= {"gender", "interests", "platform"}
+        assert [s for _, s in p.platforms] == sorted((s for _, s in p.platforms), reverse=True)
+    assert seg.quality["criterion"] and np.isfinite(seg.quality["score"])
+    assert 6 in seg.quality["curve"]
+
+
+def test_traits_match_counts(followers: pd.DataFrame, seg: Segmentation) -> None:
+    p = seg.personas[0]
+    members = followers[seg.labels == 0]
+    trait = next(t for t in p.traits if t.attribute == "gender" and t.level == "female")
+    assert trait.count == int((members["gender"] == "female").sum())
+    assert trait.share_overall == pytest.approx((followers["gender"] == "female").mean())
+    tech = next(t for t in p.traits if t.attribute == "interests" and t.level == "tech")
+    assert tech.count == int(members["interests"].str.split(";").apply(lambda x: "tech" in x).sum())
+
+
+def test_names_human_in_both_languages(seg: Segmentation) -> None:
+    codes = {c for col in ("age_band", "city_tier", "occupation", "interests", "platform",
+                           "follow_source", "gender")
+             for c in schemas.FOLLOWERS[col].levels if "_" in c or c[-1].isdigit()}
+    names_en = [p.name["en"] for p in seg.personas]
+    assert len(set(names_en)) == len(names_en)
+    for p in seg.personas:
+        for lang in ("en", "zh"):
+            text = p.name[lang] + " " + p.description[lang]
+            assert p.name[lang].strip() and p.description[lang].strip()
+            for code in codes:
+                assert not re.search(rf"\b{code}\b", text), (code, text)
+        assert re.search(r"[\u4e00-\u9fff]", p.name["zh"])
+        assert f"{p.size:,}" in p.description["en"] and f"{p.size:,}" in p.description["zh"]
+
+
+def test_planted_profiles_show_up_in_names(seg: Segmentation) -> None:
+    names = " | ".join(p.name["en"] for p in seg.personas)
+    for word in ("students", "retirees", "business owners", "fashion & beauty", "parenting"):
+        assert word in names
+
+
+def test_renamed(seg: Segmentation) -> None:
+    p = seg.personas[0]
+    q = p.renamed(name_zh="精致白领")
+    assert q.name == {"en": p.name["en"], "zh": "精致白领"} and p.name["zh"] != "精致白领"
+    assert q.renamed(name_en="Urban women").name["en"] == "Urban women"
+
+
+def test_embedding(seg: Segmentation) -> None:
+    rows, xy = seg.embedding(sample_size=1000, seed=3)
+    assert rows.shape == (1000,) and xy.shape == (1000, 2) and np.isfinite(xy).all()
+    rows2, xy2 = seg.embedding(sample_size=1000, seed=3)
+    np.testing.assert_array_equal(rows, rows2)
+    np.testing.assert_allclose(xy, xy2)
+
+
+def test_choose_k(followers: pd.DataFrame, planted: np.ndarray) -> None:
+    auto = personas.segment(followers, seed=0)
+    assert set(auto.quality["curve"]) == set(personas.K_RANGE)
+    assert auto.k == 6
+    assert auto.quality["criterion"].startswith("BIC")
+    assert adjusted_rand_score(planted, auto.labels) >= 0.9
+
+
+# ------------------------------------------------------------------ hand-made arithmetic
+@pytest.fixture()
+def tiny() -> pd.DataFrame:
+    # two obvious groups of five: young women on Xiaohongshu / older men on WeChat
+    return pd.DataFrame({
+        "gender": pd.Categorical(["female"] * 5 + ["male"] * 5,
+                                 categories=["female", "male", "unknown"]),
+        "platform": pd.Categorical(["xiaohongshu"] * 4 + ["wechat"] + ["wechat"] * 5),
+        "interests": ["fashion_beauty;food", "fashion_beauty", "fashion_beauty;travel",
+                      "fashion_beauty", "food", "finance", "finance;travel", "finance",
+                      "career", pd.NA],
+        "reads_30d": pd.array([1, 2, 3, 2, 2, 10, 12, 8, 10, pd.NA], dtype="Int64"),
+    })
+
+
+def test_lift_by_hand(tiny: pd.DataFrame) -> None:
+    seg = personas.segment(tiny, k=2, seed=0)
+    # rows 0-4 and 5-9 are the two personas; the first (id 0 or 1) holds row 0
+    assert sorted(np.bincount(seg.labels).tolist()) == [5, 5]
+    a = seg.labels[0]
+    assert (seg.labels[:5] == a).all() and (seg.labels[5:] != a).all()
+    p = seg.personas[a]
+    female = next(t for t in p.traits if (t.attribute, t.level) == ("gender", "female"))
+    # 5 of 5 in the persona are women; 5 of 10 overall
+    assert (female.count, female.share_in_segment, female.share_overall) == (5, 1.0, 0.5)
+    assert female.lift == pytest.approx(2.0)
+    xhs = next(t for t in p.traits if (t.attribute, t.level) == ("platform", "xiaohongshu"))
+    assert (xhs.count, xhs.share_in_segment, xhs.share_overall) == (4, 0.8, 0.4)
+    assert xhs.lift == pytest.approx(2.0)
+    food = next(t for t in p.traits if (t.attribute, t.level) == ("interests", "food"))
+    assert (food.count, food.share_in_segment, food.share_overall) == (2, 0.4, 0.2)
+    assert food.lift == pytest.approx(2.0)
+    finance = next(t for t in p.traits if (t.attribute, t.level) == ("interests", "finance"))
+    assert (finance.count, finance.lift) == (0, 0.0)
+    assert dict(p.interests)["fashion_beauty"] == pytest.approx(0.8)
+    assert dict(p.platforms) == pytest.approx({"xiaohongshu": 0.8, "wechat": 0.2})
+    assert p.active_hours == []
+
+
+def test_z_scores_by_hand(tiny: pd.DataFrame) -> None:
+    seg = personas.segment(tiny, k=2, seed=0)
+    a = seg.labels[0]
+    reads = next(n for n in seg.personas[a].numeric if n.attribute == "reads_30d")
+    values = np.array([1, 2, 3, 2, 2, 10, 12, 8, 10], float)   # NA left out
+    assert reads.mean_in_segment == pytest.approx(2.0)
+    assert reads.mean_overall == pytest.approx(values.mean())
+    assert reads.z == pytest.approx((2.0 - values.mean()) / values.std())
+    other = next(n for n in seg.personas[1 - a].numeric if n.attribute == "reads_30d")
+    assert other.mean_in_segment == pytest.approx(10.0)     # the NA row is not counted
+
+
+def test_top_traits_ignores_small_cells() -> None:
+    big = Trait("gender", "female", 40, 0.8, 0.5, 1.6)
+    small = Trait("occupation", "retired", 3, 0.06, 0.01, 6.0)
+    p = Persona(0, 50, 0.5, [small, big], [], [], [], [], {"en": "x", "zh": "x"}, {})
+    assert p.top_traits(n=5, min_count=30) == [big]
+    assert p.top_traits(n=1, min_count=1) == [small]
+
+
+def test_profile_subset_by_hand(followers: pd.DataFrame, seg: Segmentation) -> None:
+    before = seg.labels.copy()
+    mask = (followers["platform"] == "wechat").to_numpy(dtype=bool, na_value=False)
+    sub = seg.profile(mask)
+    np.testing.assert_array_equal(seg.labels, before)
+    lab = seg.labels[mask]
+    part = followers[mask]
+    assert [p.size for p in sub] == np.bincount(lab, minlength=seg.k).tolist()
+    assert [p.id for p in sub] == list(range(seg.k))
+    assert [p.name for p in sub] == [p.name for p in seg.personas]
+    for p in sub:
+        members = part[lab == p.id]
+        assert p.share == pytest.approx(len(members) / len(part))
+        tier = next(t for t in p.traits if (t.attribute, t.level) == ("city_tier", "tier1"))
+        assert tier.count == int((members["city_tier"] == "tier1").sum())
+        assert tier.share_overall == pytest.approx((part["city_tier"] == "tier1").sum() / len(part))
+        assert dict(p.platforms)["wechat"] == pytest.approx(1.0)
+        spend = next(n for n in p.numeric if n.attribute == "spend_90d")
+        assert spend.mean_in_segment == pytest.approx(members["spend_90d"].mean())
+        assert spend.z == pytest.approx((members["spend_90d"].mean() - part["spend_90d"].mean())
+                                        / part["spend_90d"].std(ddof=0))
+    # a pandas boolean Series works too
+    assert [p.size for p in seg.profile(followers["platform"] == "wechat")] == [p.size for p in sub]
+
+
+def test_profile_keeps_renamed_names(followers: pd.DataFrame) -> None:
+    seg = personas.segment(followers.iloc[:3000], k=3, seed=0)
+    seg.personas[1] = seg.personas[1].renamed("Night owls", "夜猫子")
+    sub = seg.profile(np.ones(3000, bool))
+    assert sub[1].name == {"en": "Night owls", "zh": "夜猫子"}
+
+
+def test_missing_values_kept(followers: pd.DataFrame) -> None:
+    frame = followers.iloc[:2000].copy()
+    frame.loc[frame.index[:50], "reads_30d"] = pd.NA
+    frame.loc[frame.index[50:100], "gender"] = pd.NA
+    seg = personas.segment(frame, k=3, seed=0)
+    assert len(seg.labels) == 2000 and sum(p.size for p in seg.personas) == 2000
+
+
+# ------------------------------------------------------------------ degenerate inputs
+def test_fewer_rows_than_k(tiny: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="cannot make 11 personas from 10 followers"):
+        personas.segment(tiny, k=11)
+
+
+def test_no_usable_feature() -> None:
+    frame = pd.DataFrame({"gender": ["female"] * 10, "reads_30d": pd.array([3] * 10, "Int64"),
+                          "city_tier": pd.Series([pd.NA] * 10, dtype="string")})
+    with pytest.raises(ValueError, match="no usable feature") as err:
+        personas.segment(frame, k=2)
+    assert "only one category (female)" in str(err.value)
+    assert "reads_30d: only one value" in str(err.value)
+
+
+def test_constant_and_empty_columns_ignored_with_note(tiny: pd.DataFrame) -> None:
+    frame = tiny.assign(city_tier=pd.Series([pd.NA] * 10, dtype="string"),
+                        occupation=pd.Categorical(["student"] * 10))
+    seg = personas.segment(frame, k=2, features=["gender", "platform", "city_tier", "occupation"])
+    assert seg.features == ["gender", "platform"]
+    assert any("city_tier" in n and "missing" in n for n in seg.notes)
+    assert any("occupation" in n and "one category" in n for n in seg.notes)
+
+
+def test_bad_arguments(tiny: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="not columns"):
+        personas.segment(tiny, k=2, features=["gender", "salary"])
+    with pytest.raises(ValueError, match="cannot define a persona"):
+        personas.segment(tiny.assign(follower_id="x"), k=2, features=["follower_id", "gender"])
+    with pytest.raises(ValueError, match="k must be"):
+        personas.segment(tiny, k=0)
+    with pytest.raises(ValueError, match="no rows"):
+        personas.segment(tiny.iloc[:0], k=2)
+    with pytest.raises(ValueError, match="weight"):
+        personas.segment(tiny, k=2, weights={"gender": -1})
+    with pytest.raises(ValueError, match="mask"):
+        personas.segment(tiny, k=2).profile(np.ones(3, bool))
+
+
+def test_weights_change_the_result(followers: pd.DataFrame) -> None:
+    frame = followers.iloc[:4000]
+    plain = personas.segment(frame, k=2, seed=0)
+    by_platform = personas.segment(frame, k=2, seed=0, weights={"platform": 20.0})
+    top = by_platform.personas[0].top_traits(1)[0]
+    changed = adjusted_rand_score(plain.labels, by_platform.labels) < 0.99
+    assert changed or top.attribute == "platform"
+    assert personas.segment(frame, k=2, weights={"gender": 0}).features.count("gender") == 0
+
+
+# ------------------------------------------------------------------ IPF
+def test_ipf_recovers_known_joint_table() -> None:
+    joint = np.array([[0.10, 0.20, 0.05],
+                      [0.15, 0.30, 0.20]])               # gender × age, sums to 1
+    rows, cols = joint.sum(axis=1), joint.sum(axis=0)
+    # a survey seed with the same associations (odds ratios) but other margins
+    seed = joint * np.array([[3.0], [0.5]]) * np.array([[0.2, 1.0, 4.0]])
+    fitted = personas.ipf(seed, [rows, cols])
+    np.testing.assert_allclose(fitted, joint, atol=1e-9)
+    np.testing.assert_allclose(fitted.sum(axis=1), rows, atol=1e-9)
+    np.testing.assert_allclose(fitted.sum(axis=0), cols, atol=1e-9)
+
+
+def test_ipf_three_way_matches_marginals() -> None:
+    rng = np.random.default_rng(0)
+    seed = rng.random((2, 3, 4)) + 0.1
+    margins = [np.array([40.0, 60.0]), np.array([20.0, 30.0, 50.0]),
+               np.array([10.0, 20.0, 30.0, 40.0])]
+    fitted = personas.ipf(seed, margins)
+    for axis, m in enumerate(margins):
+        other = tuple(a for a in range(3) if a != axis)
+        np.testing.assert_allclose(fitted.sum(axis=other), m, atol=1e-9)
+    # independence seed gives the product of the marginals
+    flat = personas.ipf(np.ones((2, 3)), [np.array([0.6, 0.4]), np.array([0.2, 0.3, 0.5])])
+    np.testing.assert_allclose(flat, np.outer([0.6, 0.4], [0.2, 0.3, 0.5]), atol=1e-12)
+
+
+def test_ipf_errors() -> None:
+    with pytest.raises(ValueError, match="same total"):
+        personas.ipf(np.ones((2, 2)), [np.array([1.0, 1.0]), np.array([1.0, 2.0])])
+    with pytest.raises(ValueError, match="axes"):
+        personas.ipf(np.ones((2, 2)), [np.array([1.0, 1.0])])
+    with pytest.raises(ValueError, match="seed has"):
+        personas.ipf(np.array([[1.0, 0.0], [0.0, 0.0]]),
+                     [np.array([1.0, 1.0]), np.array([1.0, 1.0])])
+
+
+# ------------------------------------------------------------------ reader profiles
+def test_reader_profile_weighted_by_reads() -> None:
+    dist = pd.DataFrame({
+        "title": ["A", "A", "B", "B", "C", "C", "A", "B"],
+        "dimension": ["gender"] * 6 + ["age", "age"],
+        "level": ["female", "male", "female", "male", "female", "male", "18_24", "25_30"],
+        "users": [60, 40, 20, 80, 90, 10, 100, 100],
+        "share": [0.6, 0.4, 0.2, 0.8, 0.9, 0.1, 1.0, 1.0],
+    })
+    arts = pd.DataFrame({
+        "title": ["A", "B", "C", "D"],
+        "reads": [100, 300, 50, 999],
+        "content_type": ["news", "news", "fun", "news"],
+        "platform": ["wechat", "wechat", "wechat", "wechat"],
+    })
+    out = personas.reader_profile(dist, arts)
+    assert list(out.columns[:5]) == ["content_type", "platform", "dimension", "level", "share"]
+    got = out.set_index(["content_type", "dimension", "level"])["share"]
+    # news: A (100 reads) 60 % women, B (300 reads) 20 % → (60 + 60) / 400 = 0.3
+    assert got[("news", "gender", "female")] == pytest.approx(0.3)
+    assert got[("news", "gender", "male")] == pytest.approx(0.7)
+    assert got[("news", "age", "18_24")] == pytest.approx(0.25)
+    assert got[("news", "age", "25_30")] == pytest.approx(0.75)
+    assert got[("fun", "gender", "female")] == pytest.approx(0.9)
+    sums = out.groupby(["content_type", "platform", "dimension"])["share"].sum()
+    np.testing.assert_allclose(sums.to_numpy(), 1.0)
+
+
+def test_reader_profile_share_from_users_and_no_match() -> None:
+    dist = pd.DataFrame({"title": ["A", "A"], "dimension": ["gender"] * 2,
+                         "level": ["female", "male"], "users": [30, 10]})
+    arts = pd.DataFrame({"title": ["A"], "reads": [10]})
+    out = personas.reader_profile(dist, arts)
+    assert out["platform"].tolist() == ["wechat", "wechat"]
+    assert out["share"].tolist() == pytest.approx([0.75, 0.25])
+    with pytest.raises(ValueError, match="no article title"):
+        personas.reader_profile(dist, arts.assign(title="Z"))
+
+
+def test_reader_profile_on_fixture() -> None:
+    dist = io.load(Path(__file__).parent / "fixtures" / "distributions_canonical.csv",
+                   kind="distributions")
+    arts = pd.DataFrame({"title": ["Three tips"], "reads": [1000], "content_type": ["educational"],
+                         "platform": ["wechat"]})
+    out = personas.reader_profile(dist, arts)
+    assert set(out["dimension"]) == {"gender", "age"}
+    assert out.loc[out["level"] == "female", "share"].item() == pytest.approx(0.6)
+
+
+def test_numeric_trait_dataclass() -> None:
+    assert NumericTrait("reads_30d", 3.0, 2.0, 0.5).z == 0.5

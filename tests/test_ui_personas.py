@@ -1,0 +1,142 @@
+"""The personas dashboard driven without a browser: controls → model → charts and store."""
+
+from __future__ import annotations
+
+import base64
+import io as stdio
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench import io
+from workbench.store import ScenarioStore
+from workbench.ui import PersonaDashboard
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def page():
+    return PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"))
+
+
+def test_opens_on_the_sample_with_six_personas(page):
+    model = page.model
+    assert len(model.followers) == len(io.sample("followers")) == 20_000
+    assert model.segmentation.k == 6 and len(model.personas) == 6
+    assert sum(p.size for p in model.personas) == 20_000
+    assert page.cards.value.count('class="wb-persona"') == 6
+    assert list(page.sizes.data[0].x) == [p.size for p in model.personas]
+    assert len(page.map.data) == 6  # one trace per persona
+    assert sum(len(tr.x) for tr in page.map.data) == 5_000  # a sample is drawn, all is computed
+
+
+def test_k_changes_the_number_of_personas_and_redraws(page):
+    before = list(page.sizes.data[0].x)
+    page.k_slider.value = 4
+    try:
+        assert page.model.segmentation.k == 4 and len(page.model.personas) == 4
+        assert page.cards.value.count('class="wb-persona"') == 4
+        assert len(page.radar.data) == 4 and len(page.map.data) == 4
+        sizes = list(page.sizes.data[0].x)
+        assert sizes != before and sum(sizes) == 20_000
+        assert len(page.picker.options) == 4
+    finally:
+        page.k_slider.value = 6
+
+
+def test_a_filter_reprofiles_without_reclustering(page):
+    labels = page.model.segmentation.labels.copy()
+    heat_before = np.array(page.heatmap.data[0].z, dtype=float)
+    page.filter_boxes["city_tier"].value = "tier1"
+    try:
+        tier1 = int((page.model.followers["city_tier"] == "tier1").sum())
+        assert sum(p.size for p in page.model.personas) == tier1
+        assert page.model.segmentation.labels is not None
+        np.testing.assert_array_equal(page.model.segmentation.labels, labels)
+        heat_after = np.array(page.heatmap.data[0].z, dtype=float)
+        assert heat_after.shape == heat_before.shape
+        assert not np.allclose(np.nan_to_num(heat_after), np.nan_to_num(heat_before))
+        assert list(page.sizes.data[0].x) == [p.size for p in page.model.personas]
+        assert f"{tier1:,} of 20,000" in page.status.value
+    finally:
+        page.filter_boxes["city_tier"].value = "__all__"
+    assert sum(p.size for p in page.model.personas) == 20_000
+
+
+def test_rename_is_kept_escaped_and_saved(page):
+    first = page.model.personas[0].id
+    page.picker.value = first
+    page.rename_box.value = EVIL
+    assert page.model.personas[0].name["en"] == EVIL
+    assert EVIL not in page.cards.value and html_escaped(EVIL) in page.cards.value
+    assert all(EVIL not in str(text) for text in page.sizes.data[0].y)
+
+    store = page.store
+    page.save_name.value = "Q4 audience"
+    v1 = page.save()
+    v2 = page.save()
+    assert (v1, v2) == (1, 2)
+    saved = store.load("personas", "Q4 audience")
+    assert saved["k"] == 6 and len(saved["personas"]) == 6
+    assert saved["personas"][0]["name"]["en"] == EVIL
+    assert sum(p["size"] for p in saved["personas"]) == 20_000
+    assert "version 2" in page.status.value
+
+
+def test_exports_are_csv_with_formulas_neutralised(page):
+    page.picker.value = page.model.personas[1].id
+    page.rename_box.value = "=HYPERLINK(\"http://x\")"
+    page.save()
+    links = re.findall(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', page.downloads.value)
+    assert len(links) == 2
+    personas_csv, labels_csv = (base64.b64decode(x).decode("utf-8-sig") for x in links)
+    personas = pd.read_csv(stdio.StringIO(personas_csv))
+    assert len(personas) == 6 and personas["size"].sum() == 20_000
+    assert (personas["name_en"] == "'=HYPERLINK(\"http://x\")").any()
+    labels = pd.read_csv(stdio.StringIO(labels_csv))
+    assert len(labels) == 20_000
+    assert labels["persona_id"].value_counts().sort_index().tolist() == [
+        p.size for p in sorted(page.model.segmentation.personas, key=lambda p: p.id)]
+
+
+def test_a_bad_upload_keeps_the_personas(page):
+    before = [p.size for p in page.model.personas]
+    ok = page.header.pickers["followers"].upload_file(b"colour,size\nred,3\n", "bad.csv")
+    assert not ok
+    assert [p.size for p in page.model.personas] == before
+    assert "wb-status--error" in page.header.pickers["followers"].status.value
+
+
+def test_language_toggle_relabels_controls_and_charts(page):
+    page.header.model.lang = "zh"
+    try:
+        assert page.k_slider.description == "画像数量"
+        assert page.filter_boxes["city_tier"].options[1][0] in {"一线", "新一线", "二线", "三线及以下"}
+        assert re.search(r"[\u4e00-\u9fff]", page.model.personas[2].name["zh"])
+        assert any(re.search(r"[\u4e00-\u9fff]", str(y)) for y in page.sizes.data[0].y)
+    finally:
+        page.header.model.lang = "en"
+
+
+def test_too_few_followers_for_k_explains_and_keeps_the_last_result():
+    page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"))
+    data = io.sample("followers").head(300).to_csv(index=False).encode()
+    assert page.header.pickers["followers"].upload_file(data, "survey.csv")
+    assert len(page.model.followers) == 300 and sum(p.size for p in page.model.personas) == 300
+    page.k_slider.value = 4
+    assert len(page.model.personas) == 4
+
+    three = io.sample("followers").head(3).to_csv(index=False).encode()
+    assert page.header.pickers["followers"].upload_file(three, "tiny.csv")
+    assert page.model.error  # fewer people than personas: said, not a traceback
+    assert "wb-status--error" in page.status.value
+    assert sum(p.size for p in page.model.personas) == 300  # the last good result stays
+
+
+def html_escaped(text: str) -> str:
+    import html
+
+    return html.escape(text)

@@ -1,0 +1,169 @@
+"""Shared look of every dashboard chart: colours, fonts, margins and number formats.
+
+Everything here is plain data or a pure function; nothing loads a file, a font or a script from
+the network (the fonts are names the browser resolves locally).
+
+* :data:`PERSONA_COLOURS`: a qualitative palette of 12 colours; persona ``id`` *i* is always
+  drawn in ``PERSONA_COLOURS[i % 12]`` (:func:`persona_colour`), in every chart.
+* :data:`LIFT_SCALE`: a diverging colour scale for ``log2(lift)``, blue (less common than among
+  all followers) - white (as common, lift 1) - red (more common); use it with ``zmid=0`` and
+  ``zmin/zmax = ∓LIFT_CAP`` (:func:`lift_colorbar` labels it in lift, ``×0.25 … ×4``).
+* :data:`FONT_FAMILY`: CJK-capable fonts first, so Chinese labels never fall back to boxes.
+* :data:`TEMPLATE`: a plotly layout template with the above; pass ``template=TEMPLATE``.
+* :func:`pct`, :func:`times`, :func:`count`, :func:`number`: numbers for humans
+  (``12.3%``, ``×2.4``, ``12,345`` / ``1.2万``).
+
+Examples
+--------
+>>> pct(0.1234), times(2.43), times(0.5), count(12345, "en"), count(123456, "zh")
+('12.3%', '×2.4', '×0.50', '12,345', '12.3万')
+"""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+#: Font stack: Noto first (the Linux servers and screenshots), then macOS and Windows fonts.
+FONT_FAMILY = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+FONT_SIZE = 13
+TEXT_COLOUR = "#1f2933"
+MUTED_TEXT = "#616e7c"
+GRID_COLOUR = "#e4e7eb"
+#: Cells and bars that stand for "not enough people to say" or "all followers".
+MUTED_FILL = "#d9dde3"
+OVERALL_COLOUR = "#9aa5b1"
+
+#: Qualitative palette for personas (colour-blind aware, distinct in print and on screen).
+PERSONA_COLOURS: tuple[str, ...] = (
+    "#4e79a7",  # blue
+    "#f28e2b",  # orange
+    "#59a14f",  # green
+    "#e15759",  # red
+    "#b07aa1",  # purple
+    "#76b7b2",  # teal
+    "#edc948",  # yellow
+    "#ff9da7",  # pink
+    "#9c755f",  # brown
+    "#bab0ac",  # grey
+    "#1f5f8b",  # dark blue
+    "#8cd17d",  # light green
+)
+
+#: ``log2(lift)`` is clipped to ``±LIFT_CAP`` for colour only: ×0.25 … ×4.
+LIFT_CAP = 2.0
+#: Diverging scale for ``log2(lift)``, centred at 0 (lift 1) with ``zmid=0``.
+LIFT_SCALE: list[list] = [
+    [0.0, "#2166ac"],
+    [0.25, "#92c5de"],
+    [0.5, "#f7f7f7"],
+    [0.75, "#f4a582"],
+    [1.0, "#b2182b"],
+]
+
+#: Room around the plot; the y/x labels get more through ``automargin``.
+MARGIN = {"l": 16, "r": 16, "t": 64, "b": 48, "pad": 4}
+
+
+def persona_colour(persona_id: int) -> str:
+    """The colour of persona ``persona_id`` (stable across charts)."""
+    return PERSONA_COLOURS[int(persona_id) % len(PERSONA_COLOURS)]
+
+
+def lift_colorbar(title: str) -> dict:
+    """Colour bar for :data:`LIFT_SCALE`, ticks labelled as lifts (``×0.25 … ×4``)."""
+    ticks = list(range(-int(LIFT_CAP), int(LIFT_CAP) + 1))
+    return {
+        "title": {"text": title, "side": "right"},
+        "tickvals": ticks,
+        "ticktext": [times(2.0 ** v) for v in ticks],
+        "thickness": 12,
+        "len": 0.9,
+        "outlinewidth": 0,
+    }
+
+
+def _template() -> go.layout.Template:
+    template = go.layout.Template(pio.templates["plotly_white"])
+    template.layout.update(
+        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR},
+        title={"x": 0, "xanchor": "left", "pad": {"l": 12}, "font": {"size": 17}},
+        colorway=list(PERSONA_COLOURS),
+        margin=MARGIN,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": FONT_SIZE}, "align": "left"},
+        legend={"font": {"size": FONT_SIZE}, "bgcolor": "rgba(255,255,255,0.8)"},
+        xaxis={"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "automargin": True},
+        yaxis={"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "automargin": True},
+    )
+    return template
+
+
+#: The layout template of every workbench chart.
+TEMPLATE = _template()
+
+
+def caption(text: str, *, y: float = -0.12) -> dict:
+    """An annotation under the plot area (notes such as "a random sample of …")."""
+    return {
+        "text": text, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": y,
+        "xanchor": "left", "yanchor": "top", "align": "left",
+        "font": {"size": FONT_SIZE - 1, "color": MUTED_TEXT},
+    }
+
+
+# -- numbers for humans ----------------------------------------------------------------------
+def pct(share: float, digits: int = 1) -> str:
+    """``0.1234`` → ``"12.3%"``; tiny but non-zero shares show as ``"<0.1%"``."""
+    if share is None or not math.isfinite(share):
+        return "–"
+    if 0 < share < 0.5 * 10 ** (-digits) / 100:
+        return f"<{10 ** (-digits):.{digits}f}%"
+    return f"{share * 100:.{digits}f}%"
+
+
+def times(lift: float) -> str:
+    """A lift as a multiple: ``2.43`` → ``"×2.4"``, ``0.5`` → ``"×0.50"``, ``12.6`` → ``"×13"``.
+    """
+    if lift is None or not math.isfinite(lift):
+        return "–"
+    if lift >= 10:
+        return f"×{lift:.0f}"
+    if lift >= 1:
+        return f"×{lift:.1f}"
+    return f"×{lift:.2f}"
+
+
+def count(n: float, lang: str = "en") -> str:
+    """A head count: ``12,345`` in English; ``12,345`` / ``12.3万`` / ``1.2亿`` in Chinese."""
+    n = round(n)
+    if lang == "zh" and abs(n) >= 100_000_000:
+        return f"{n / 100_000_000:.1f}亿"
+    if lang == "zh" and abs(n) >= 100_000:
+        return f"{n / 10_000:.1f}万"
+    return f"{n:,}"
+
+
+def number(x: float) -> str:
+    """A measured mean: ``3.14159`` → ``"3.1"``, ``1234.5`` → ``"1,234"``, ``0.042`` → ``"0.04"``.
+    """
+    if x is None or not math.isfinite(x):
+        return "–"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 1:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def signed(z: float) -> str:
+    """A signed z-score: ``0.84`` → ``"+0.8"``, ``-1.25`` → ``"−1.2"`` (a real minus sign)."""
+    if z is None or not math.isfinite(z):
+        return "–"
+    text = f"{abs(z):.1f}"
+    if text == "0.0":
+        return "0.0"
+    return ("+" if z > 0 else "−") + text

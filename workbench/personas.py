@@ -1,0 +1,1119 @@
+"""Audience personas (用户画像): segment followers, profile the segments, name them.
+
+Three questions, three functions:
+
+* :func:`segment` groups people from user-level data (survey, CRM, mini-program exports) into
+  ``k`` personas and profiles each one: its size, the levels it over-indexes on (lift), how it
+  reads and buys (z-scores), where and when it is online, and a name in English and Chinese.
+* :func:`reader_profile` works from what WeChat still exports: per-article reader
+  distributions (gender / age / region), combined weighted by reads into the reader profile of
+  each content type and platform.
+* :func:`ipf` fits a joint table (e.g. gender × age) from a survey seed and exported marginals.
+
+How :func:`segment` clusters
+----------------------------
+Every attribute becomes a *block* of a float32 matrix: one-hot levels for categories (a missing
+value is an all-zero row), one indicator per interest for the multi-label ``interests``,
+``log1p`` counts and spend (median-imputed, standardised) and the online hour as ``sin``/``cos``.
+Each block is scaled so that its total variance equals the attribute's weight (default 1), so an
+attribute with eight levels counts as much as one with three.
+
+That matrix seeds the clustering (scikit-learn ``KMeans``, k-means++), and gives the 2-D map and
+the silhouette. The segments themselves come from a *latent class model* (a mixture of
+independent categorical distributions, fitted by EM and started from k-means): categories and
+interests as they are, counts in bins (none, then quintiles of the non-zero values) and the hour
+as one of 24 levels. Counts that follow from another count are modelled as the rate behind
+them — shares and comments *per read*, spend *per order* — so one very active person is not
+counted three times as "different". Each attribute's log-likelihood is multiplied by its weight.
+On the bundled sample this recovers the six planted segments with an adjusted Rand index of
+about 0.91 against the generator's labels, where k-means on the same matrix reaches 0.2-0.75.
+
+Large inputs are fitted on a random sample of :data:`FIT_ROWS` people and every person is then
+assigned to their most likely persona, so time grows linearly and no n × n matrix is formed.
+With ``k=None`` every k in :data:`K_RANGE` is fitted on a sample of :data:`SELECT_ROWS`
+people and the elbow of the model's BIC (Bayesian information criterion) is kept: the smallest
+k after which one more persona improves the BIC by less than 5 % of its range (the BIC minimum
+itself keeps drifting upwards, since real people are not exactly the model's independent
+draws). The curve is in ``Segmentation.quality``.
+
+Examples
+--------
+>>> from workbench import io, personas
+>>> seg = personas.segment(io.sample("followers"), k=6, seed=0)      # doctest: +SKIP
+>>> [p.name["en"] for p in seg.personas][:2]                          # doctest: +SKIP
+['Tier-1 young female professionals · fashion & beauty & lifestyle', ...]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+
+from . import i18n, schemas
+
+__all__ = [
+    "CATEGORICAL", "FIT_ROWS", "K_RANGE", "MULTI", "NUMERIC", "NumericTrait", "Persona",
+    "SELECT_ROWS", "Segmentation", "Trait", "default_features", "ipf", "reader_profile",
+    "segment",
+]
+
+#: Category columns of the followers schema that can define a persona.
+CATEGORICAL: tuple[str, ...] = ("gender", "age_band", "city_tier", "occupation", "platform",
+                                "follow_source")
+#: Multi-label columns (``;``-joined codes).
+MULTI: tuple[str, ...] = ("interests",)
+#: Behaviour columns (counts and money); ``active_hour`` is handled as a cyclic hour.
+NUMERIC: tuple[str, ...] = ("reads_30d", "shares_30d", "comments_30d", "purchases_90d",
+                            "spend_90d")
+HOUR = "active_hour"
+#: Never used as features: identifiers, free text, dates.
+EXCLUDED: tuple[str, ...] = ("follower_id", "province", "follow_date")
+#: Rows the model is fitted on; larger inputs are fitted on a random sample of this size and
+#: every row is then assigned to its most likely persona.
+FIT_ROWS = 50_000
+#: Rows used to choose k when ``k=None``.
+SELECT_ROWS = 20_000
+#: The k tried when ``k=None``.
+K_RANGE: tuple[int, ...] = tuple(range(2, 11))
+#: k=None: stop adding personas once one more lowers the BIC by less than this share of the
+#: BIC's range over :data:`K_RANGE`.
+ELBOW_SHARE = 0.05
+#: Rows of the silhouette sample.
+SILHOUETTE_ROWS = 5_000
+#: Counts modelled as a rate of another count: column -> denominator.
+_RATES = {"shares_30d": "reads_30d", "comments_30d": "reads_30d", "spend_90d": "purchases_90d"}
+_BINS = 5
+_EM_ITER = 200
+_EM_TOL = 1e-7
+_STARTS = 8
+_SCREEN_ITER = 25
+_SMOOTH = 0.5
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Trait:
+    """A categorical level that sets a segment apart.
+
+    Attributes
+    ----------
+    attribute : canonical column, e.g. ``"city_tier"``, ``"interests"``, ``"platform"``.
+    level : level code, e.g. ``"tier1"``.
+    count : people in the segment with this level.
+    share_in_segment : ``count / segment size``.
+    share_overall : share of everyone profiled with this level.
+    lift : ``share_in_segment / share_overall`` (0 when nobody has the level).
+
+    Examples
+    --------
+    >>> t = Trait("gender", "female", 9, 0.9, 0.5, 1.8)
+    >>> f"{t.lift:.1f}x"
+    '1.8x'
+    """
+
+    attribute: str
+    level: str
+    count: int
+    share_in_segment: float
+    share_overall: float
+    lift: float
+
+    def label(self, lang: str = "en") -> str:
+        """Display name of the level (``"Tier 1"`` / ``"一线"``)."""
+        return i18n.level(self.attribute, self.level, lang)
+
+
+@dataclass(frozen=True)
+class NumericTrait:
+    """How a segment differs on a number.
+
+    Attributes
+    ----------
+    attribute : canonical column, e.g. ``"reads_30d"``, ``"spend_90d"``.
+    mean_in_segment, mean_overall : means (missing values left out).
+    z : ``(mean_in_segment - mean_overall) / std_overall`` (population std; 0 if constant).
+
+    Examples
+    --------
+    >>> NumericTrait("reads_30d", 12.0, 8.0, 0.5).z
+    0.5
+    """
+
+    attribute: str
+    mean_in_segment: float
+    mean_overall: float
+    z: float
+
+
+@dataclass
+class Persona:
+    """A named segment: who, how many, what sets them apart, where and when they are online.
+
+    Attributes
+    ----------
+    id : 0..k-1, ordered by size descending (in :meth:`Segmentation.profile` the ids of the
+        full segmentation are kept).
+    size, share : people in the persona and their share of everyone profiled.
+    traits : every level of every categorical/multi attribute used, sorted by lift descending.
+    numeric : z-scores of the behaviour columns.
+    platforms : ``(platform code, share of the persona)``, descending.
+    active_hours : 24 shares (hour 0..23) summing to 1; empty when there is no hour data.
+    interests : ``(interest code, share of the persona with it)``, descending.
+    name, description : ``{"en": ..., "zh": ...}``.
+
+    Examples
+    --------
+    >>> p = Persona(0, 10, 1.0, [], [], [], [], [], {"en": "A", "zh": "甲"}, {"en": "", "zh": ""})
+    >>> p.renamed(name_zh="学生党").name
+    {'en': 'A', 'zh': '学生党'}
+    """
+
+    id: int
+    size: int
+    share: float
+    traits: list[Trait]
+    numeric: list[NumericTrait]
+    platforms: list[tuple[str, float]]
+    active_hours: list[float]
+    interests: list[tuple[str, float]]
+    name: dict[str, str]
+    description: dict[str, str]
+
+    def top_traits(self, n: int = 5, min_count: int = 30) -> list[Trait]:
+        """The ``n`` traits with the highest lift among levels held by ``min_count`` people or more.
+
+        Examples
+        --------
+        >>> a = Trait("gender", "male", 5, 0.5, 0.2, 2.5)
+        >>> b = Trait("gender", "female", 40, 0.5, 0.8, 0.6)
+        >>> p = Persona(0, 80, 1.0, [a, b], [], [], [], [], {}, {})
+        >>> [t.level for t in p.top_traits(min_count=30)]
+        ['female']
+        """
+        return [t for t in self.traits if t.count >= min_count][:n]
+
+    def renamed(self, name_en: str | None = None, name_zh: str | None = None) -> "Persona":
+        """A copy with a new English and/or Chinese name (the other one kept)."""
+        name = dict(self.name)
+        if name_en is not None:
+            name["en"] = name_en
+        if name_zh is not None:
+            name["zh"] = name_zh
+        return dataclasses.replace(self, name=name)
+
+
+# --------------------------------------------------------------------------------------------
+# Encoding
+# --------------------------------------------------------------------------------------------
+@dataclass
+class _Attribute:
+    """One feature, encoded: ``codes`` (int, -1 = missing) for the model, ``block`` for k-means."""
+
+    name: str
+    kind: str                       # "category", "multi", "number", "hour"
+    levels: list[str]               # model levels (category/multi codes, or bin labels)
+    codes: np.ndarray | None        # (n,) int32 level per row, -1 when missing (not multi)
+    indicators: np.ndarray | None   # (n, L) uint8 for multi
+    block: np.ndarray               # (n, d) float32, centred, total variance 1
+    weight: float = 1.0
+
+
+def default_features(followers: pd.DataFrame) -> list[str]:
+    """Every canonical followers column present with data, except ids, province and dates.
+
+    Examples
+    --------
+    >>> default_features(pd.DataFrame({"gender": ["female"], "province": ["广东"]}))
+    ['gender']
+    """
+    out = []
+    for col in schemas.FOLLOWERS.names:
+        if col in EXCLUDED or col not in followers.columns:
+            continue
+        if followers[col].notna().any():
+            out.append(col)
+    return out
+
+
+def _category_codes(s: pd.Series, levels: Sequence[str] | None = None
+                    ) -> tuple[np.ndarray, list[str]]:
+    """Integer codes (-1 = missing) and the level list, for a category/string column."""
+    if isinstance(s.dtype, pd.CategoricalDtype) and levels is None:
+        cats = [str(c) for c in s.cat.categories]
+        return s.cat.codes.to_numpy(np.int32), cats
+    codes, uniques = pd.factorize(s.astype("string"), sort=True)
+    names = [str(u) for u in uniques]
+    if levels is not None:
+        order = [lv for lv in levels if lv in names] + [n for n in names if n not in levels]
+        remap = np.array([order.index(n) for n in names], np.int32)
+        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+        names = order
+    return codes.astype(np.int32), names
+
+
+def _multi_indicators(s: pd.Series, levels: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """``(n, L)`` uint8 indicators of ``;``-joined codes (computed once per distinct string)."""
+    codes, uniques = pd.factorize(s.astype("string"))
+    found: list[str] = []
+    parts = [[p.strip() for p in str(u).split(";") if p.strip()] for u in uniques]
+    for ps in parts:
+        for p in ps:
+            if p not in found:
+                found.append(p)
+    names = [lv for lv in levels if lv in found] + sorted(p for p in found if p not in levels)
+    index = {n: i for i, n in enumerate(names)}
+    table = np.zeros((len(uniques) + 1, len(names)), np.uint8)   # last row: missing
+    for u, ps in enumerate(parts):
+        for p in ps:
+            table[u, index[p]] = 1
+    return table[np.where(codes >= 0, codes, len(uniques))], names
+
+
+def _numbers(s: pd.Series) -> np.ndarray:
+    return pd.to_numeric(s, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+
+
+def _bin_codes(x: np.ndarray, zero_level: bool) -> tuple[np.ndarray, list[str]]:
+    """Bins for the model: ``0`` (when ``zero_level``) then quantile bins of the other values."""
+    ok = ~np.isnan(x)
+    rest = ok & (x > 0) if zero_level else ok
+    codes = np.full(x.shape, -1, np.int32)
+    labels: list[str] = []
+    offset = 0
+    if zero_level:
+        codes[ok & (x <= 0)] = 0
+        labels.append("0")
+        offset = 1
+    if rest.any():
+        vals = x[rest]
+        edges = np.unique(np.quantile(vals, np.linspace(0, 1, _BINS + 1)[1:-1]))
+        b = np.searchsorted(edges, vals, side="right")
+        codes[rest] = offset + b
+        bounds = np.concatenate([[vals.min()], edges, [vals.max()]])
+        labels += [f"{bounds[i]:g}–{bounds[i + 1]:g}" for i in range(len(edges) + 1)]
+    return codes, labels
+
+
+def _standardise(block: np.ndarray) -> np.ndarray:
+    block = block - block.mean(axis=0, keepdims=True)
+    total = float((block ** 2).sum(axis=1).mean())
+    return (block / math.sqrt(total)).astype(np.float32) if total > 0 else block.astype(np.float32)
+
+
+def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, float],
+            notes: list[str]) -> list[_Attribute]:
+    n = len(followers)
+    attrs: list[_Attribute] = []
+    for name in features:
+        s = followers[name]
+        w = float(weights.get(name, 1.0))
+        if w < 0 or not math.isfinite(w):
+            raise ValueError(f"weight of {name!r} must be a non-negative number, not {w!r}")
+        if w == 0:
+            notes.append(f"{name}: weight 0, not used for clustering")
+            continue
+        if s.isna().all():
+            notes.append(f"{name}: every value is missing, ignored")
+            continue
+        if name in MULTI:
+            ind, levels = _multi_indicators(s, schemas.FOLLOWERS[name].levels)
+            if not levels or (ind.min(axis=0) == ind.max(axis=0)).all():
+                notes.append(f"{name}: the same for everyone, ignored")
+                continue
+            attrs.append(_Attribute(name, "multi", levels, None, ind,
+                                    _standardise(ind.astype(np.float32)), w))
+        elif name == HOUR:
+            x = _numbers(s)
+            ok = ~np.isnan(x)
+            if np.unique(x[ok]).size < 2:
+                notes.append(f"{name}: only one value, ignored")
+                continue
+            codes = np.where(ok, np.mod(np.rint(np.nan_to_num(x)), 24), -1).astype(np.int32)
+            hour = np.where(ok, x, np.nanmedian(x))
+            ang = 2 * np.pi * hour / 24
+            block = _standardise(np.column_stack([np.sin(ang), np.cos(ang)]))
+            attrs.append(_Attribute(name, "hour", [f"{h}" for h in range(24)], codes, None,
+                                    block, w))
+        elif name in NUMERIC or pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(
+                s.dtype, pd.CategoricalDtype):
+            x = _numbers(s)
+            ok = ~np.isnan(x)
+            if np.unique(x[ok]).size < 2:
+                notes.append(f"{name}: only one value, ignored")
+                continue
+            filled = np.where(ok, x, np.median(x[ok]))
+            block = _standardise(np.log1p(np.maximum(filled, 0))[:, None]
+                                 if filled.min() >= 0 else filled[:, None])
+            den = _RATES.get(name)
+            if den is not None and den in features and den in followers.columns:
+                d = _numbers(followers[den])
+                rate = np.where((d > 0) & ok, x / np.where(d > 0, d, 1), np.nan)
+                codes, labels = _bin_codes(rate, zero_level=False)
+            else:
+                codes, labels = _bin_codes(x, zero_level=bool(np.nanmin(x) <= 0))
+            attrs.append(_Attribute(name, "number", labels, codes, None, block, w))
+        else:
+            canonical = name in schemas.FOLLOWERS.names
+            levels_hint = schemas.FOLLOWERS[name].levels if canonical else None
+            codes, levels = _category_codes(s, levels_hint or None)
+            used = np.unique(codes[codes >= 0])
+            if used.size < 2:
+                notes.append(f"{name}: only one category ({levels[int(used[0])]}), ignored")
+                continue
+            onehot = np.zeros((n, len(levels)), np.float32)
+            rows = np.flatnonzero(codes >= 0)
+            onehot[rows, codes[rows]] = 1.0
+            attrs.append(_Attribute(name, "category", levels, codes, None,
+                                    _standardise(onehot), w))
+    return attrs
+
+
+def _seed_matrix(attrs: list[_Attribute], rows: np.ndarray | None = None) -> np.ndarray:
+    """The matrix k-means starts the model from: category and interest blocks (all if none).
+
+    Behaviour blocks are left out here: their continuous spread pulls k-means towards
+    "active vs dormant" splits, which is a poor start for the segments.
+    """
+    chosen = [a for a in attrs if a.kind in ("category", "multi")] or attrs
+    return _matrix(chosen, rows)
+
+
+def _matrix(attrs: list[_Attribute], rows: np.ndarray | None = None) -> np.ndarray:
+    """The k-means matrix: each block times ``sqrt(weight)`` (total variance = weight)."""
+    blocks = [(a.block if rows is None else a.block[rows]) * np.float32(math.sqrt(a.weight))
+              for a in attrs]
+    return np.hstack(blocks).astype(np.float32, copy=False)
+
+
+# --------------------------------------------------------------------------------------------
+# The latent class model
+# --------------------------------------------------------------------------------------------
+@dataclass
+class _Design:
+    """Sparse 0/1 design of the model: one column per level; groups say how columns combine."""
+
+    S: sparse.csr_matrix            # (n, D)
+    group: np.ndarray               # (D,) attribute index of each column
+    bernoulli: np.ndarray           # (D,) True for multi-label indicator columns
+    weight: np.ndarray              # (D,) attribute weight of each column
+    sizes: np.ndarray               # (G,) levels per attribute
+
+    def rows(self, idx: np.ndarray) -> "_Design":
+        return dataclasses.replace(self, S=self.S[idx])
+
+
+def _design(attrs: list[_Attribute]) -> _Design:
+    groups, bern, wts, sizes = [], [], [], []
+    offset = 0
+    n = len(attrs[0].block)
+    row_parts, col_parts = [], []
+    for g, a in enumerate(attrs):
+        L = len(a.levels)
+        if a.kind == "multi":
+            r, c = np.nonzero(a.indicators)
+        else:
+            r = np.flatnonzero(a.codes >= 0)
+            c = a.codes[r]
+        row_parts.append(r.astype(np.int64))
+        col_parts.append(c.astype(np.int64) + offset)
+        groups += [g] * L
+        bern += [a.kind == "multi"] * L
+        wts += [a.weight] * L
+        sizes.append(L)
+        offset += L
+    r = np.concatenate(row_parts)
+    c = np.concatenate(col_parts)
+    S = sparse.csr_matrix((np.ones(len(r), np.float64), (r, c)), shape=(n, offset))
+    return _Design(S, np.array(groups), np.array(bern, bool), np.array(wts), np.array(sizes))
+
+
+@dataclass
+class _Model:
+    log_pi: np.ndarray   # (k,)
+    W: np.ndarray        # (D, k) weighted log-probabilities
+    const: np.ndarray    # (k,) weighted sum of log(1 - q) over Bernoulli columns
+    n_params: int
+
+
+def _m_step(design: _Design, R: np.ndarray) -> _Model:
+    n, k = R.shape
+    Nk = R.sum(axis=0) + 1e-12
+    counts = np.asarray(design.S.T @ R)                       # (D, k)
+    W = np.empty_like(counts)
+    const = np.zeros(k)
+    bern = design.bernoulli
+    # categorical columns: normalise within their attribute (observed rows only)
+    cat = ~bern
+    if cat.any():
+        g = design.group[cat]
+        c = counts[cat] + _SMOOTH
+        totals = np.zeros((design.group.max() + 1, k))
+        np.add.at(totals, g, c)
+        W[cat] = np.log(c / totals[g]) * design.weight[cat][:, None]
+    if bern.any():
+        q = (counts[bern] + _SMOOTH) / (Nk[None, :] + 2 * _SMOOTH)
+        w = design.weight[bern][:, None]
+        W[bern] = (np.log(q) - np.log1p(-q)) * w
+        const = (np.log1p(-q) * w).sum(axis=0)
+    free = sum(size if bern else size - 1 for size, bern in zip(design.sizes, _group_bern(design)))
+    n_params = (k - 1) + k * int(free)
+    return _Model(np.log(Nk / n), W, const, n_params)
+
+
+def _group_bern(design: _Design) -> list[bool]:
+    out = [False] * len(design.sizes)
+    for g, b in zip(design.group, design.bernoulli):
+        out[g] = bool(b)
+    return out
+
+
+def _e_step(design: _Design, model: _Model) -> tuple[np.ndarray, float]:
+    L = np.asarray(design.S @ model.W) + model.const[None, :] + model.log_pi[None, :]
+    mx = L.max(axis=1, keepdims=True)
+    np.subtract(L, mx, out=L)
+    np.exp(L, out=L)
+    s = L.sum(axis=1, keepdims=True)
+    L /= s
+    return L, float((mx[:, 0] + np.log(s[:, 0])).sum())
+
+
+def _assign(design: _Design, model: _Model, chunk: int = 250_000) -> np.ndarray:
+    out = np.empty(design.S.shape[0], np.int64)
+    for start in range(0, design.S.shape[0], chunk):
+        part = design.S[start:start + chunk]
+        L = np.asarray(part @ model.W) + model.const[None, :] + model.log_pi[None, :]
+        out[start:start + chunk] = L.argmax(axis=1)
+    return out
+
+
+def _em(design: _Design, labels: np.ndarray, k: int, max_iter: int = _EM_ITER,
+        model: _Model | None = None) -> tuple[_Model, float]:
+    """EM from a hard partition (or from ``model``); returns the model and its log-likelihood."""
+    if model is None:
+        R = np.zeros((len(labels), k))
+        R[np.arange(len(labels)), labels] = 1.0
+        model = _m_step(design, R)
+    old = -np.inf
+    ll = old
+    for _ in range(max_iter):
+        R, ll = _e_step(design, model)
+        model = _m_step(design, R)
+        if ll - old <= _EM_TOL * abs(ll):
+            break
+        old = ll
+    return model, ll
+
+
+def _fit(X: np.ndarray, design: _Design, k: int, seed: int, starts: int = _STARTS,
+         screen_rows: int = SELECT_ROWS) -> tuple[_Model, float]:
+    """EM started from the best of ``starts`` k-means partitions.
+
+    Each start is k-means++ / k-means on the category and interest blocks of ``X`` followed by
+    :data:`_SCREEN_ITER` EM iterations on at most ``screen_rows`` rows; the start with the
+    highest log-likelihood is then run to convergence on every row of ``design``.
+    """
+    n = X.shape[0]
+    rng = np.random.default_rng(seed)
+    rows = np.arange(n) if n <= screen_rows else np.sort(rng.choice(n, screen_rows, replace=False))
+    Xs, Ds = X[rows], design.rows(rows) if n > screen_rows else design
+    best: tuple[_Model, float] | None = None
+    for s in range(starts):
+        km = KMeans(n_clusters=k, n_init=1, max_iter=50, random_state=seed * 1000 + s)
+        model, ll = _em(Ds, km.fit_predict(Xs), k, max_iter=_SCREEN_ITER)
+        if best is None or ll > best[1]:
+            best = (model, ll)
+    assert best is not None
+    return _em(design, np.empty(0, np.int64), k, model=best[0])
+
+
+def _elbow(curve: dict[int, float], share: float = ELBOW_SHARE) -> int:
+    """Smallest k after which one more persona lowers the BIC by less than ``share`` of its range.
+
+    BIC keeps falling slowly past the real number of segments (people are not exactly
+    independent draws per attribute), so its minimum overshoots; the elbow does not.
+
+    Examples
+    --------
+    >>> _elbow({2: 100.0, 3: 40.0, 4: 10.0, 5: 8.0, 6: 7.0})
+    4
+    """
+    ks = sorted(curve)
+    span = max(curve.values()) - min(curve.values())
+    for a, b in zip(ks, ks[1:]):
+        if curve[a] - curve[b] < share * span:
+            return a
+    return min(curve, key=curve.get)
+
+
+def _bic(ll: float, model: _Model, n: int) -> float:
+    return -2.0 * ll + model.n_params * math.log(n)
+
+
+# --------------------------------------------------------------------------------------------
+# Profiling
+# --------------------------------------------------------------------------------------------
+@dataclass
+class _Profiler:
+    """What profiling needs, precomputed once per segmentation (codes, not strings)."""
+
+    categories: dict[str, tuple[np.ndarray, list[str]]]   # codes (-1 missing), levels
+    multis: dict[str, tuple[np.ndarray, list[str]]]       # (n, L) uint8 indicators, levels
+    numbers: dict[str, np.ndarray]                        # float with NaN
+    hours: np.ndarray | None                              # int hour 0..23, -1 missing
+    trait_attrs: list[str]                                # attributes whose levels are traits
+
+
+def _profiler(followers: pd.DataFrame, features: list[str]) -> _Profiler:
+    cats: dict[str, tuple[np.ndarray, list[str]]] = {}
+    multis: dict[str, tuple[np.ndarray, list[str]]] = {}
+    for col in CATEGORICAL:
+        if col in followers.columns and followers[col].notna().any():
+            levels = schemas.FOLLOWERS[col].levels
+            cats[col] = _category_codes(followers[col], levels)
+    for col in MULTI:
+        if col in followers.columns and followers[col].notna().any():
+            multis[col] = _multi_indicators(followers[col], schemas.FOLLOWERS[col].levels)
+    for col in features:   # extra (non-canonical) categorical features
+        if col not in cats and col not in multis and col not in NUMERIC and col != HOUR and (
+                not pd.api.types.is_numeric_dtype(followers[col].dtype)
+                or isinstance(followers[col].dtype, pd.CategoricalDtype)):
+            cats[col] = _category_codes(followers[col])
+    numbers = {c: _numbers(followers[c]) for c in NUMERIC
+               if c in followers.columns and followers[c].notna().any()}
+    hours = None
+    if HOUR in followers.columns and followers[HOUR].notna().any():
+        x = _numbers(followers[HOUR])
+        hours = np.where(np.isnan(x), -1, np.mod(np.rint(np.nan_to_num(x)), 24)).astype(np.int64)
+    trait_attrs = [c for c in features if c in cats or c in multis]
+    return _Profiler(cats, multis, numbers, hours, trait_attrs)
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b > 0 else 0.0
+
+
+def _profile(prof: _Profiler, labels: np.ndarray, k: int, mask: np.ndarray | None,
+             names: list[dict[str, str]] | None) -> list[Persona]:
+    if mask is not None:
+        mask = np.asarray(mask)
+        if mask.dtype != bool or mask.shape != labels.shape:
+            raise ValueError(f"mask must be a boolean array of shape {labels.shape}, "
+                             f"got {mask.dtype} {mask.shape}")
+        lab = labels[mask]
+    else:
+        lab = labels
+    n = len(lab)
+    sizes = np.bincount(lab, minlength=k)
+
+    def sub(a: np.ndarray) -> np.ndarray:
+        return a if mask is None else a[mask]
+
+    traits: list[list[Trait]] = [[] for _ in range(k)]
+    platforms: list[list[tuple[str, float]]] = [[] for _ in range(k)]
+    interests: list[list[tuple[str, float]]] = [[] for _ in range(k)]
+
+    def add(attr: str, levels: list[str], table: np.ndarray, as_trait: bool) -> None:
+        # table: (k, L) counts
+        overall = table.sum(axis=0)
+        for j in range(k):
+            for li, lv in enumerate(levels):
+                c = int(table[j, li])
+                s_in = _ratio(c, sizes[j])
+                s_all = _ratio(overall[li], n)
+                if as_trait:
+                    traits[j].append(Trait(attr, lv, c, s_in, s_all, _ratio(s_in, s_all)))
+            shares = [(lv, _ratio(int(table[j, li]), sizes[j])) for li, lv in enumerate(levels)]
+            shares.sort(key=lambda t: -t[1])
+            if attr == "platform":
+                platforms[j] = shares
+            elif attr == "interests":
+                interests[j] = shares
+
+    for attr, (codes, levels) in prof.categories.items():
+        c = sub(codes)
+        ok = c >= 0
+        table = np.bincount(lab[ok] * len(levels) + c[ok], minlength=k * len(levels))
+        add(attr, levels, table.reshape(k, len(levels)), attr in prof.trait_attrs)
+    for attr, (ind, levels) in prof.multis.items():
+        m = sub(ind)
+        onehot = sparse.csr_matrix((np.ones(n, np.float32), (lab, np.arange(n))), shape=(k, n))
+        table = np.asarray(onehot @ m.astype(np.float32))
+        add(attr, levels, np.rint(table).astype(np.int64), attr in prof.trait_attrs)
+    for j in range(k):
+        traits[j].sort(key=lambda t: (-t.lift, -t.count))
+
+    numeric: list[list[NumericTrait]] = [[] for _ in range(k)]
+    for attr, x in prof.numbers.items():
+        v = sub(x)
+        ok = ~np.isnan(v)
+        if not ok.any():
+            continue
+        mean_all = float(v[ok].mean())
+        std_all = float(v[ok].std())
+        cnt = np.bincount(lab[ok], minlength=k)
+        tot = np.bincount(lab[ok], weights=v[ok], minlength=k)
+        for j in range(k):
+            m = float(tot[j] / cnt[j]) if cnt[j] else float("nan")
+            z = (m - mean_all) / std_all if std_all > 0 and cnt[j] else 0.0
+            numeric[j].append(NumericTrait(attr, m, mean_all, float(z)))
+
+    hours: list[list[float]] = [[] for _ in range(k)]
+    if prof.hours is not None:
+        h = sub(prof.hours)
+        ok = h >= 0
+        table = np.bincount(lab[ok] * 24 + h[ok], minlength=k * 24).reshape(k, 24)
+        for j in range(k):
+            total = table[j].sum()
+            hours[j] = (table[j] / total).tolist() if total else []
+
+    out = []
+    for j in range(k):
+        p = Persona(j, int(sizes[j]), _ratio(sizes[j], n), traits[j], numeric[j], platforms[j],
+                    hours[j], interests[j], {}, {})
+        p.name = dict(names[j]) if names is not None else _name(p)
+        p.description = _describe(p)
+        out.append(p)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Names and descriptions
+# --------------------------------------------------------------------------------------------
+# Persona-name phrases (adjectives / nouns), both languages; level display names come from i18n.
+_TIER = {"tier1": ("Tier-1", "一线"), "new_tier1": ("New-tier-1", "新一线"),
+         "tier2": ("Tier-2", "二线"), "tier3_plus": ("Small-city", "下沉市场")}
+_AGE = {"under_18": ("teen", "少年"), "18_24": ("young", "青年"), "25_30": ("young", "青年"),
+        "31_40": ("thirty-something", "三十而立"), "41_50": ("middle-aged", "中年"),
+        "over_50": ("senior", "银发")}
+_GENDER = {"female": ("female", "女性"), "male": ("male", "男性")}
+_OCCUPATION = {"student": ("students", "学生"), "professional": ("professionals", "职场人"),
+               "freelancer": ("freelancers", "自由职业者"),
+               "civil_servant": ("civil servants", "公职人员"),
+               "business_owner": ("business owners", "企业主"),
+               "homemaker": ("homemakers", "全职家长"), "retired": ("retirees", "退休人士")}
+_FALLBACK_NOUN = ("followers", "用户")
+_NAME_MIN_LIFT = 1.25
+_NAME_MIN_SHARE = 0.35
+
+
+def _best(p: Persona, attr: str, min_count: int) -> Trait | None:
+    for t in p.traits:
+        if (t.attribute == attr and t.count >= min_count and t.lift >= _NAME_MIN_LIFT
+                and t.share_in_segment >= _NAME_MIN_SHARE):
+            return t
+    return None
+
+
+def _name(p: Persona) -> dict[str, str]:
+    min_count = max(1, min(30, p.size // 20))
+    en: list[str] = []
+    zh: list[str] = []
+    for attr, table in (("city_tier", _TIER), ("age_band", _AGE), ("gender", _GENDER)):
+        t = _best(p, attr, min_count)
+        if t is not None and t.level in table:
+            en.append(table[t.level][0])
+            zh.append(table[t.level][1])
+    t = _best(p, "occupation", min_count)
+    noun = _OCCUPATION.get(t.level, _FALLBACK_NOUN) if t is not None else _FALLBACK_NOUN
+    if not en and noun is _FALLBACK_NOUN:
+        pt = _best(p, "platform", min_count)
+        if pt is not None:
+            en.append(i18n.level("platform", pt.level, "en"))
+            zh.append(i18n.level("platform", pt.level, "zh"))
+    who_en = " ".join(en + [noun[0]])
+    who_en = who_en[0].upper() + who_en[1:]
+    who_zh = "".join(zh + [noun[1]])
+    likes = [t for t in p.traits if t.attribute == "interests" and t.count >= min_count
+             and t.lift >= 1.1][:2]
+    if likes:
+        who_en += " · " + " & ".join(i18n.level("interests", t.level, "en").lower() for t in likes)
+        who_zh += " · " + "与".join(i18n.level("interests", t.level, "zh") for t in likes)
+    if not en and not zh and noun is _FALLBACK_NOUN and not likes:
+        return {"en": "Mixed audience", "zh": "综合人群"}
+    return {"en": who_en, "zh": who_zh}
+
+
+def _unique_names(personas: list[Persona]) -> None:
+    seen: dict[str, int] = {}
+    for p in personas:
+        key = p.name["en"]
+        if key in seen:
+            seen[key] += 1
+            p.name = {"en": f"{p.name['en']} ({seen[key]})", "zh": f"{p.name['zh']}（{seen[key]}）"}
+        else:
+            seen[key] = 1
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _describe(p: Persona) -> dict[str, str]:
+    if p.size == 0:
+        return {"en": "Nobody in this selection.", "zh": "当前筛选中没有人。"}
+    min_count = max(1, min(30, p.size // 20))
+    top = [t for t in p.top_traits(3, min_count) if t.lift > 1]
+    en = [f"{p.size:,} people ({_pct(p.share)})"]
+    zh = [f"{p.size:,} 人（{_pct(p.share)}）"]
+    if top:
+        en.append(", ".join(f"{t.label('en')} {_pct(t.share_in_segment)} ({t.lift:.1f}× average)"
+                            for t in top))
+        zh.append("、".join(f"{t.label('zh')} {_pct(t.share_in_segment)}（{t.lift:.1f} 倍）"
+                            for t in top))
+    if p.platforms:
+        code, share = p.platforms[0]
+        en.append(f"mostly on {i18n.level('platform', code, 'en')} ({_pct(share)})")
+        zh.append(f"主要在{i18n.level('platform', code, 'zh')}（{_pct(share)}）")
+    if p.active_hours:
+        h = int(np.argmax(p.active_hours))
+        en.append(f"online most around {h}:00")
+        zh.append(f"{h} 点最活跃")
+    reads = next((t for t in p.numeric if t.attribute == "reads_30d"), None)
+    if reads is not None and not math.isnan(reads.mean_in_segment):
+        en.append(f"{reads.mean_in_segment:.1f} reads in 30 days")
+        zh.append(f"近30天人均阅读 {reads.mean_in_segment:.1f} 次")
+    return {"en": "; ".join(en) + ".", "zh": "；".join(zh) + "。"}
+
+
+# --------------------------------------------------------------------------------------------
+# Segmentation
+# --------------------------------------------------------------------------------------------
+@dataclass
+class Segmentation:
+    """Personas found in a followers table.
+
+    Attributes
+    ----------
+    labels : ``(n,)`` persona id of each row, in input order.
+    personas : one :class:`Persona` per id, largest first.
+    k : number of personas.
+    quality : ``{"criterion": ..., "score": float, "curve": {k: score}}`` plus
+        ``"silhouette"`` (on a sample of 5,000, in the encoded feature space) and
+        ``"log_likelihood"``. ``curve`` holds every k tried (only the chosen k when k was given).
+    features : attributes used.
+    seed : the seed the result was made with.
+    notes : attributes left out and why (constant, all missing, weight 0).
+
+    Examples
+    --------
+    >>> seg = segment(io.sample("followers"), k=6)                 # doctest: +SKIP
+    >>> women = (io.sample("followers")["gender"] == "female").to_numpy()  # doctest: +SKIP
+    >>> [p.size for p in seg.profile(women)]                          # doctest: +SKIP
+    """
+
+    labels: np.ndarray
+    personas: list[Persona]
+    k: int
+    quality: dict
+    features: list[str]
+    seed: int
+    notes: list[str] = field(default_factory=list)
+    _profiler: _Profiler | None = field(default=None, repr=False, compare=False)
+    _matrix: Any = field(default=None, repr=False, compare=False)
+
+    def profile(self, mask: np.ndarray | pd.Series | Sequence[bool]) -> list[Persona]:
+        """Profile the rows where ``mask`` is true, keeping every row's persona.
+
+        Sizes, shares, lifts and z-scores are computed within the subset (its own overall
+        shares are the baseline); ids and names are those of :attr:`personas`, so a renamed
+        persona keeps its name. Personas absent from the subset have size 0.
+
+        Examples
+        --------
+        >>> sub = seg.profile(followers["platform"] == "wechat")        # doctest: +SKIP
+        """
+        if self._profiler is None:
+            raise ValueError("this segmentation has no profiling data; build it with segment()")
+        m = np.asarray(mask.to_numpy(dtype=bool, na_value=False) if isinstance(mask, pd.Series)
+                       else mask)
+        if m.dtype != bool:
+            m = m.astype(bool)
+        names = [p.name for p in sorted(self.personas, key=lambda p: p.id)]
+        return _profile(self._profiler, self.labels, self.k, m, names)
+
+    def embedding(self, sample_size: int = 5000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of a random sample and their 2-D coordinates (PCA of the encoded features).
+
+        Returns
+        -------
+        rows : ``(m,)`` row positions, sorted; ``labels[rows]`` colours the map.
+        xy : ``(m, 2)`` float coordinates.
+        """
+        from sklearn.decomposition import PCA
+
+        X = self._matrix
+        if X is None:
+            raise ValueError("this segmentation has no encoded features; build it with segment()")
+        n = X.shape[0]
+        rng = np.random.default_rng(seed)
+        rows = np.sort(rng.choice(n, size=min(sample_size, n), replace=False))
+        sample = X[rows]
+        if sample.shape[0] < 2:
+            return rows, np.zeros((len(rows), 2))
+        comps = min(2, sample.shape[1], sample.shape[0])
+        xy = PCA(n_components=comps, random_state=seed).fit_transform(sample)
+        if comps < 2:
+            xy = np.column_stack([xy, np.zeros(len(xy))])
+        return rows, xy.astype(float)
+
+
+def _check_features(followers: pd.DataFrame, features: list[str] | None) -> list[str]:
+    if features is None:
+        return default_features(followers)
+    features = list(dict.fromkeys(features))
+    missing = [f for f in features if f not in followers.columns]
+    if missing:
+        raise ValueError(f"feature(s) {', '.join(map(repr, missing))} are not columns of the "
+                         f"followers table (columns: {', '.join(map(str, followers.columns))})")
+    bad = [f for f in features if f in EXCLUDED]
+    if bad:
+        raise ValueError(f"{', '.join(map(repr, bad))} cannot define a persona (ids, province "
+                         "and dates are not used); remove them from features")
+    return features
+
+
+def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] | None = None,
+            weights: dict[str, float] | None = None, seed: int = 0) -> Segmentation:
+    """Group followers into ``k`` personas and profile them.
+
+    Parameters
+    ----------
+    followers : canonical followers frame (:func:`workbench.io.load` / ``io.sample("followers")``).
+    k : number of personas; ``None`` tries :data:`K_RANGE` on a sample of :data:`SELECT_ROWS`
+        and keeps the elbow of the BIC curve (:func:`_elbow`).
+    features : columns to segment on; default :func:`default_features`.
+    weights : per-attribute weights (default 1); 0 leaves an attribute out of the clustering
+        (it is still profiled when it is a canonical column).
+    seed : makes the result reproducible.
+
+    Returns
+    -------
+    Segmentation
+
+    Raises
+    ------
+    ValueError
+        fewer rows than ``k``, an unknown or excluded feature, no usable feature left (constant,
+        single-category and all-missing columns are ignored and listed in ``notes``), or a bad
+        ``k`` / weight.
+
+    Examples
+    --------
+    >>> seg = segment(io.sample("followers"), k=6, seed=0)   # doctest: +SKIP
+    >>> seg.k, len(seg.labels)                                # doctest: +SKIP
+    (6, 20000)
+    """
+    if not isinstance(followers, pd.DataFrame):
+        raise ValueError("followers must be a pandas DataFrame (use workbench.io.load)")
+    n = len(followers)
+    if n == 0:
+        raise ValueError("the followers table has no rows")
+    if k is not None:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise ValueError(f"k must be a whole number of personas ≥ 1, not {k!r}")
+        k = int(k)
+        if n < k:
+            raise ValueError(f"cannot make {k} personas from {n} followers: need at least k rows")
+    weights = dict(weights or {})
+    unknown = [w for w in weights if features is not None and w not in features
+               and w not in followers.columns]
+    if unknown:
+        raise ValueError(f"weights given for unknown attribute(s): {', '.join(unknown)}")
+    features = _check_features(followers, features)
+    notes: list[str] = []
+    attrs = _encode(followers, features, weights, notes)
+    if not attrs:
+        why = "; ".join(notes) if notes else "no feature columns"
+        raise ValueError(f"no usable feature to segment on ({why})")
+    used = [a.name for a in attrs]
+    rng = np.random.default_rng(seed)
+    design = _design(attrs)
+
+    curve: dict[int, float] = {}
+    if k is None:
+        sel = np.sort(rng.choice(n, size=min(SELECT_ROWS, n), replace=False))
+        Xs, Ds = _seed_matrix(attrs, sel), design.rows(sel)
+        ks = [kk for kk in K_RANGE if kk <= len(sel)]
+        if not ks:
+            raise ValueError(f"cannot choose the number of personas from {n} followers: "
+                             f"need at least {K_RANGE[0]} rows")
+        for kk in ks:
+            model, ll = _fit(Xs, Ds, kk, seed, starts=4)
+            curve[kk] = _bic(ll, model, len(sel))
+        k = _elbow(curve)
+
+    fit_rows = np.arange(n) if n <= FIT_ROWS else np.sort(rng.choice(n, FIT_ROWS, replace=False))
+    Xf = _seed_matrix(attrs) if n <= FIT_ROWS else _seed_matrix(attrs, fit_rows)
+    Df = design if n <= FIT_ROWS else design.rows(fit_rows)
+    model, ll = _fit(Xf, Df, k, seed)
+    raw = _assign(design, model)
+    # ids by size, descending (ties: lower raw id first)
+    order = np.argsort(-np.bincount(raw, minlength=k), kind="stable")
+    relabel = np.empty(k, np.int64)
+    relabel[order] = np.arange(k)
+    labels = relabel[raw]
+
+    X = _matrix(attrs)
+    quality: dict[str, Any] = {"criterion": f"BIC of the latent class model (sample of "
+                                            f"{min(SELECT_ROWS, n):,}; elbow: smallest k after "
+                                            f"which one more persona improves it by less than "
+                                            f"{ELBOW_SHARE:.0%} of its range)",
+                               "curve": curve}
+    if curve:
+        quality["score"] = curve[k]
+    else:
+        quality["criterion"] = f"BIC of the latent class model ({len(fit_rows):,} rows)"
+        quality["score"] = _bic(ll, model, len(fit_rows))
+        quality["curve"] = {k: quality["score"]}
+    quality["log_likelihood"] = ll
+    if k >= 2 and n > k:
+        srows = np.sort(rng.choice(n, size=min(SILHOUETTE_ROWS, n), replace=False))
+        if len(np.unique(labels[srows])) >= 2:
+            quality["silhouette"] = float(silhouette_score(X[srows], labels[srows]))
+    prof = _profiler(followers, used)
+    personas = _profile(prof, labels, k, None, None)
+    _unique_names(personas)
+    return Segmentation(labels=labels, personas=personas, k=k, quality=quality, features=used,
+                        seed=seed, notes=notes, _profiler=prof, _matrix=X)
+
+
+# --------------------------------------------------------------------------------------------
+# Aggregate data: reader distributions and IPF
+# --------------------------------------------------------------------------------------------
+def reader_profile(distributions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Reader profile per content type and platform from per-article reader distributions.
+
+    Each article's distribution (share of its readers in each gender / age / region level) is
+    weighted by the article's reads: ``share = Σ reads_a · share_a / Σ reads_a`` over the
+    articles of a content type and platform that have that dimension. Articles are matched on
+    their title; a share missing from the export is computed as ``users / Σ users`` of the
+    article and dimension. A missing platform is WeChat (the only platform with these
+    exports); a missing content type is ``"unknown"``.
+
+    Returns
+    -------
+    DataFrame with columns ``content_type, platform, dimension, level, share, articles, reads``
+    (long format; shares of a content type, platform and dimension sum to 1).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"title": ["a", "a", "b", "b"], "dimension": ["gender"] * 4,
+    ...                   "level": ["female", "male"] * 2, "users": [60, 40, 20, 80]})
+    >>> a = pd.DataFrame({"title": ["a", "b"], "reads": [100, 300],
+    ...                   "content_type": ["news", "news"], "platform": ["wechat", "wechat"]})
+    >>> reader_profile(d, a)[["level", "share"]].round(2).to_dict("list")
+    {'level': ['female', 'male'], 'share': [0.3, 0.7]}
+    """
+    for frame, need, what in ((distributions, ("title", "dimension", "level"), "distributions"),
+                              (articles, ("title", "reads"), "articles")):
+        missing = [c for c in need if c not in frame.columns]
+        if missing:
+            raise ValueError(f"the {what} table needs column(s) {', '.join(missing)}")
+    d = distributions[["title", "dimension", "level"]].copy()
+    d["title"] = d["title"].astype("string")
+    d["dimension"] = d["dimension"].astype("string")
+    d["level"] = d["level"].astype("string")
+    if "share" in distributions.columns and distributions["share"].notna().all():
+        d["share"] = pd.to_numeric(distributions["share"], errors="coerce").astype(float)
+    elif "users" in distributions.columns:
+        users = pd.to_numeric(distributions["users"], errors="coerce").astype(float)
+        total = users.groupby([d["title"], d["dimension"]]).transform("sum")
+        d["share"] = (users / total).where(total > 0)
+    else:
+        raise ValueError("the distributions table needs a share or a users column")
+    d = d.dropna(subset=["title", "dimension", "level", "share"])
+
+    a = pd.DataFrame({"title": articles["title"].astype("string"),
+                      "reads": pd.to_numeric(articles["reads"], errors="coerce").astype(float)})
+    a["content_type"] = (articles["content_type"].astype("string").fillna("unknown")
+                         if "content_type" in articles.columns else "unknown")
+    a["platform"] = (articles["platform"].astype("string").fillna("wechat")
+                     if "platform" in articles.columns else "wechat")
+    a = a.dropna(subset=["title", "reads"])
+    a = a.groupby(["title", "content_type", "platform"], as_index=False)["reads"].sum()
+    m = d.merge(a, on="title", how="inner")
+    if m.empty:
+        raise ValueError("no article title of the distributions table matches a title of the "
+                         "articles table; export both for the same articles")
+    m["weighted"] = m["share"] * m["reads"]
+    keys = ["content_type", "platform", "dimension"]
+    num = m.groupby(keys + ["level"], as_index=False).agg(weighted=("weighted", "sum"))
+    per_article = m.drop_duplicates(keys + ["title"])
+    den = per_article.groupby(keys, as_index=False).agg(reads=("reads", "sum"),
+                                                        articles=("title", "nunique"))
+    out = num.merge(den, on=keys)
+    out["share"] = np.where(out["reads"] > 0, out["weighted"] / out["reads"].where(
+        out["reads"] > 0, 1), np.nan)
+    out = out[keys + ["level", "share", "articles", "reads"]]
+    out["articles"] = out["articles"].astype("int64")
+    return out.sort_values(keys + ["share", "level"], ascending=[True, True, True, False, True]
+                           ).reset_index(drop=True)
+
+
+def ipf(seed: np.ndarray, marginals: list[np.ndarray], tol: float = 1e-9,
+        max_iter: int = 1000) -> np.ndarray:
+    """Iterative proportional fitting: scale ``seed`` until its sums match ``marginals``.
+
+    ``marginals[i]`` is the target sum over every axis but ``i`` (e.g. the exported gender and
+    age distributions); ``seed`` (e.g. a survey's cross-table) gives the associations. The
+    result keeps the seed's odds ratios and matches every marginal within ``tol`` (absolute).
+    Marginals given as shares (summing to 1) give a joint table of shares.
+
+    Raises
+    ------
+    ValueError
+        shapes disagree, negative values, marginals with different totals, a positive
+        marginal cell whose seed slice is all zero, or no convergence within ``max_iter``.
+
+    Examples
+    --------
+    >>> ipf(np.ones((2, 2)), [np.array([0.6, 0.4]), np.array([0.5, 0.5])]).round(2).tolist()
+    [[0.3, 0.3], [0.2, 0.2]]
+    """
+    table = np.asarray(seed, dtype=float).copy()
+    margins = [np.asarray(m, dtype=float) for m in marginals]
+    if table.ndim != len(margins):
+        raise ValueError(f"seed has {table.ndim} axes but {len(margins)} marginals were given")
+    for i, m in enumerate(margins):
+        if m.ndim != 1 or m.shape[0] != table.shape[i]:
+            raise ValueError(f"marginal {i} has shape {m.shape}; axis {i} of the seed has "
+                             f"{table.shape[i]} levels")
+        if (m < 0).any() or not np.isfinite(m).all():
+            raise ValueError(f"marginal {i} has negative or non-finite values")
+    if (table < 0).any() or not np.isfinite(table).all():
+        raise ValueError("the seed table has negative or non-finite values")
+    totals = [m.sum() for m in margins]
+    if not np.allclose(totals, totals[0], rtol=1e-6, atol=1e-12):
+        got = ", ".join(f"{t:g}" for t in totals)
+        raise ValueError(f"marginals must have the same total; got {got}")
+    for i, m in enumerate(margins):
+        other = tuple(a for a in range(table.ndim) if a != i)
+        s = table.sum(axis=other)
+        if ((s == 0) & (m > 0)).any():
+            bad = np.flatnonzero((s == 0) & (m > 0)).tolist()
+            raise ValueError(f"marginal {i} needs people in level(s) {bad} where the seed has "
+                             "none; put a small positive value in those seed cells")
+    for _ in range(max_iter):
+        for i, m in enumerate(margins):
+            other = tuple(a for a in range(table.ndim) if a != i)
+            s = table.sum(axis=other)
+            factor = np.divide(m, s, out=np.zeros_like(m), where=s > 0)
+            shape = [1] * table.ndim
+            shape[i] = -1
+            table *= factor.reshape(shape)
+        err = max(float(np.abs(table.sum(axis=tuple(a for a in range(table.ndim) if a != i))
+                               - m).max()) for i, m in enumerate(margins))
+        if err <= tol:
+            return table
+    raise ValueError(f"IPF did not converge within {max_iter} iterations (largest marginal "
+                     f"error {err:.3g}); check that the seed's zero cells allow the marginals")
