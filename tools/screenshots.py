@@ -18,6 +18,7 @@ OUT = ROOT / "docs" / "screenshots"
 #: page name → (notebook, selector that shows the page is drawn)
 PAGES = {
     "home": ("00_home.ipynb", "a.wb-card >> nth=3"),
+    "personas": ("01_personas.ipynb", ".js-plotly-plot >> nth=4"),
     "content-mix": ("02_content_mix.ipynb", ".wb-preview-caption"),
 }
 
