@@ -140,3 +140,26 @@ def html_escaped(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+def test_new_data_segments_once_and_refreshes_the_filters(monkeypatch):
+    from workbench.ui import personas as ui_personas
+
+    calls = []
+    real = ui_personas.model_lib.segment
+    monkeypatch.setattr(ui_personas.model_lib, "segment",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"))
+    assert len(calls) == 1  # opening the page segments the sample once
+
+    page.filter_boxes["city_tier"].value = "tier1"
+    sample = io.sample("followers")
+    tier2 = sample[sample["city_tier"] == "tier2"].head(400)
+    assert page.header.pickers["followers"].upload_file(tier2.to_csv(index=False).encode(),
+                                                         "tier2.csv")
+    assert len(calls) == 2
+    codes = [code for _, code in page.filter_boxes["city_tier"].options]
+    assert codes == ["__all__", "tier2"]
+    assert page.filter_boxes["city_tier"].value == "__all__"
+    assert page.model.filters == {}
+    assert sum(p.size for p in page.model.personas) == 400

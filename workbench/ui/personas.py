@@ -30,11 +30,6 @@ from workbench.ui.shell import Header, Page
 
 log = logging.getLogger(__name__)
 
-#: Attributes offered for segmentation, in the order shown.
-ATTRIBUTES = (
-    "gender", "age_band", "city_tier", "occupation", "interests", "platform", "follow_source",
-    "reads_30d", "shares_30d", "comments_30d", "purchases_90d", "spend_90d", "active_hour",
-)
 #: Attributes the filters re-profile on (no re-clustering).
 FILTERS = ("city_tier", "age_band", "platform", "follow_source")
 ALL = "__all__"
@@ -70,11 +65,6 @@ class PersonaModel(tl.HasTraits):
     error = tl.Unicode("")
     busy = tl.Bool(False)
     seed = tl.Int(0)
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        if self.followers is not None:
-            self._resegment()
 
     # -- rules -------------------------------------------------------------------------------
     @tl.observe("followers", "features", "weights", "k", "auto_k")
@@ -141,7 +131,10 @@ class PersonaModel(tl.HasTraits):
         seg = self.segmentation
         return {
             "k": seg.k, "seed": seg.seed, "features": list(seg.features),
-            "weights": dict(self.weights), "quality": _jsonable(seg.quality),
+            "weights": dict(self.weights),
+            # the store takes numpy numbers but only text keys
+            "quality": {**seg.quality,
+                        "curve": {str(k): v for k, v in seg.quality.get("curve", {}).items()}},
             "rows": int(len(self.followers)),
             "personas": [_persona_record(self._named(p)) for p in seg.personas],
         }
@@ -181,16 +174,6 @@ def _csv(frame: pd.DataFrame) -> str:
     for column in text_columns:
         frame[column] = frame[column].map(safe)
     return frame.to_csv(index=False, lineterminator="\n")
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (np.floating, np.integer)):
-        return value.item()
-    return value
 
 
 def _persona_record(p) -> dict:
@@ -279,6 +262,7 @@ class PersonaDashboard(Page):
         self.widget.add_class("wb-page")
 
         self.model.observe(self._redraw, names="personas")
+        self.model.observe(self._refill_filters, names="followers")
         self.model.observe(self._show_status, names=["error", "busy", "personas"])
         self.header.model.observe(self._relabel, names="lang")
         self._relabel()
@@ -299,6 +283,11 @@ class PersonaDashboard(Page):
         for key, widget in self.titles.items():
             widget.value = f'<h3 class="wb-section">{html.escape(t(f"personas.section.{key}", lang))}</h3>'
         self._redraw()
+
+    def _refill_filters(self, change=None) -> None:
+        """New data: offer its levels; a level it lacks falls back to "all"."""
+        for column in FILTERS:
+            self._fill_filter(column)
 
     def _fill_filter(self, column: str) -> None:
         box, lang = self.filter_boxes[column], self.lang
@@ -433,7 +422,7 @@ def _cards_html(people, lang: str) -> str:
     cards = []
     for p in people:
         traits = "".join(
-            f"<li>{html.escape(level(tr.attribute, tr.level, lang))} ×{tr.lift:.1f}</li>"
+            f"<li>{html.escape(tr.label(lang))} ×{tr.lift:.1f}</li>"
             for tr in p.top_traits(4))
         cards.append(
             f'<div class="wb-persona" data-persona="{p.id}">'
