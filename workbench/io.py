@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from . import schemas
+from .errors import InputError
 from .schemas import Column, Schema
 
 __all__ = [
@@ -78,7 +79,7 @@ _READ_CSV_NA = sorted({v for t in _NA_TOKENS if t for v in (t, t.upper(), t.titl
 # --------------------------------------------------------------------------------------------
 # Errors and reports
 # --------------------------------------------------------------------------------------------
-class DataError(ValueError):
+class DataError(InputError):
     """Input the workbench cannot use, explained so a planner can fix it.
 
     Attributes
@@ -107,53 +108,43 @@ class DataError(ValueError):
                  file: str | None = None, row: int | None = None, column: str | None = None,
                  rows: Iterable[int] = (), column_letter: str | None = None,
                  canonical: str | None = None) -> None:
-        self.problem, self.problem_zh = problem, problem_zh
-        self.fix, self.fix_zh = fix, fix_zh
         self.file, self.column, self.canonical = file, column, canonical
         self.rows = [int(r) for r in rows] or ([int(row)] if row is not None else [])
         self.row = int(row) if row is not None else (self.rows[0] if self.rows else None)
         self.column_letter = column_letter
-        self.en = _compose_en(self)
-        self.zh = _compose_zh(self)
-        super().__init__(f"{self.en}\n{self.zh}")
+        super().__init__(problem, problem_zh, fix=fix, fix_zh=fix_zh)
 
-    def message(self, lang: str = "en") -> str:
-        """The full message in ``lang`` (``"en"`` or ``"zh"``)."""
-        return self.zh if str(lang).lower().startswith("zh") else self.en
+    def _compose_en(self) -> str:
+        where = []
+        if self.file:
+            where.append(f"File '{self.file}'")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            col = f"column {self.column_letter} " if self.column_letter else "column "
+            col += f"'{self.column}'"
+            if self.canonical and self.canonical != self.column:
+                col += f" ({self.canonical})"
+            where.append(col)
+        head = ", ".join(where)
+        text = f"{head}: {self.problem}" if head else self.problem
+        return f"{text} Fix: {self.fix}" if self.fix else text
 
-
-def _compose_en(err: DataError) -> str:
-    where = []
-    if err.file:
-        where.append(f"File '{err.file}'")
-    if err.row is not None:
-        where.append(f"row {err.row}")
-    if err.column:
-        col = f"column {err.column_letter} " if err.column_letter else "column "
-        col += f"'{err.column}'"
-        if err.canonical and err.canonical != err.column:
-            col += f" ({err.canonical})"
-        where.append(col)
-    head = ", ".join(where)
-    text = f"{head}: {err.problem}" if head else err.problem
-    return f"{text} Fix: {err.fix}" if err.fix else text
-
-
-def _compose_zh(err: DataError) -> str:
-    where = []
-    if err.file:
-        where.append(f"文件“{err.file}”")
-    if err.row is not None:
-        where.append(f"第 {err.row} 行")
-    if err.column:
-        col = f"{err.column_letter} 列" if err.column_letter else "列"
-        col += f"“{err.column}”"
-        if err.canonical and err.canonical != err.column:
-            col += f"（{err.canonical}）"
-        where.append(col)
-    head = "，".join(where)
-    text = f"{head}：{err.problem_zh}" if head else err.problem_zh
-    return f"{text} 解决办法：{err.fix_zh}" if err.fix_zh else text
+    def _compose_zh(self) -> str:
+        where = []
+        if self.file:
+            where.append(f"文件“{self.file}”")
+        if self.row is not None:
+            where.append(f"第 {self.row} 行")
+        if self.column:
+            col = f"{self.column_letter} 列" if self.column_letter else "列"
+            col += f"“{self.column}”"
+            if self.canonical and self.canonical != self.column:
+                col += f"（{self.canonical}）"
+            where.append(col)
+        head = "，".join(where)
+        text = f"{head}：{self.problem_zh}" if head else self.problem_zh
+        return f"{text} 解决办法：{self.fix_zh}" if self.fix_zh else text
 
 
 @dataclass

@@ -1,0 +1,52 @@
+"""Errors a planner can act on, in both languages.
+
+Models and loaders raise :class:`InputError` (a :class:`ValueError`) when an input or a choice
+cannot be used; dashboards show ``err.message(lang)`` next to the control and keep the last good
+result. :class:`workbench.io.DataError` is the loader's kind of it, which also says where in the
+file the problem is.
+
+>>> err = InputError("k must be at most the number of followers (3).",
+...                  "人设数 k 不能超过粉丝人数（3）。",
+...                  fix="Choose a smaller k.", fix_zh="请选择更小的 k。")
+>>> err.message("zh")
+'人设数 k 不能超过粉丝人数（3）。 解决办法：请选择更小的 k。'
+"""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """An input or choice the workbench cannot use, explained so a planner can fix it.
+
+    Attributes
+    ----------
+    en, zh : the full message (what is wrong, then the fix) in English and Chinese.
+    problem, problem_zh : what is wrong.
+    fix, fix_zh : what to do about it (may be empty).
+
+    ``str(err)`` is the English message, a newline, then the Chinese one.
+    """
+
+    def __init__(self, problem: str, problem_zh: str, *, fix: str = "", fix_zh: str = "") -> None:
+        self.problem, self.problem_zh = problem, problem_zh
+        self.fix, self.fix_zh = fix, fix_zh
+        self.en = self._compose_en()
+        self.zh = self._compose_zh()
+        super().__init__(f"{self.en}\n{self.zh}")
+
+    def _compose_en(self) -> str:
+        return f"{self.problem} Fix: {self.fix}" if self.fix else self.problem
+
+    def _compose_zh(self) -> str:
+        return f"{self.problem_zh} 解决办法：{self.fix_zh}" if self.fix_zh else self.problem_zh
+
+    def message(self, lang: str = "en") -> str:
+        """The full message in ``lang`` (``"en"`` or ``"zh"``)."""
+        return self.zh if str(lang).lower().startswith("zh") else self.en
+
+
+def message(err: BaseException, lang: str = "en") -> str:
+    """What to show a user for ``err``: its message in ``lang`` when it has one, else its text."""
+    if isinstance(err, InputError):
+        return err.message(lang)
+    return str(err)
