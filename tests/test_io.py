@@ -621,3 +621,14 @@ def test_property_count_column_clean_or_dataerror(values):
     for i, v in enumerate(values):
         if v.strip().isascii() and v.strip().isdigit():
             assert likes[i] == int(v.strip())
+
+
+def test_distribution_rows_of_one_title_merge_with_shares_recomputed():
+    text = ("内容标题,维度,分类,人数,占比\n"
+            "同名文章,gender,男,30,0.3\n同名文章,gender,女,70,0.7\n"
+            "同名文章,gender,男,10,0.5\n同名文章,gender,女,10,0.5\n")
+    df = io.load(text.encode("utf-8"), kind="distributions", name="two-articles.csv")
+    got = df.set_index("level")
+    assert got.loc["male", "users"] == 40 and got.loc["female", "users"] == 80
+    assert got.loc["male", "share"] == pytest.approx(40 / 120)
+    assert df["share"].sum() == pytest.approx(1.0)

@@ -11,6 +11,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from workbench import io, personas, schemas
+from workbench.errors import InputError
 from workbench.personas import NumericTrait, Persona, Segmentation, Trait
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "truth" / "followers_planted.csv"
@@ -224,17 +225,19 @@ def test_missing_values_kept(followers: pd.DataFrame) -> None:
 
 # ------------------------------------------------------------------ degenerate inputs
 def test_fewer_rows_than_k(tiny: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="cannot make 11 personas from 10 followers"):
+    with pytest.raises(InputError, match="Cannot make 11 personas from 10 followers") as err:
         personas.segment(tiny, k=11)
+    assert "10 位粉丝分不出 11 个人设" in err.value.zh and "at most 10" in err.value.fix
 
 
 def test_no_usable_feature() -> None:
     frame = pd.DataFrame({"gender": ["female"] * 10, "reads_30d": pd.array([3] * 10, "Int64"),
                           "city_tier": pd.Series([pd.NA] * 10, dtype="string")})
-    with pytest.raises(ValueError, match="no usable feature") as err:
+    with pytest.raises(InputError, match="No attribute is usable") as err:
         personas.segment(frame, k=2)
     assert "only one category (female)" in str(err.value)
     assert "reads_30d: only one value" in str(err.value)
+    assert "没有可用于分群的属性" in err.value.message("zh") and "只有一个类别" in err.value.zh
 
 
 def test_constant_and_empty_columns_ignored_with_note(tiny: pd.DataFrame) -> None:
@@ -242,21 +245,22 @@ def test_constant_and_empty_columns_ignored_with_note(tiny: pd.DataFrame) -> Non
                         occupation=pd.Categorical(["student"] * 10))
     seg = personas.segment(frame, k=2, features=["gender", "platform", "city_tier", "occupation"])
     assert seg.features == ["gender", "platform"]
-    assert any("city_tier" in n and "missing" in n for n in seg.notes)
-    assert any("occupation" in n and "one category" in n for n in seg.notes)
+    assert any("city_tier" in en and "missing" in en and "城市" in zh for en, zh in seg.notes)
+    assert any("occupation" in en and "one category" in en for en, _ in seg.notes)
 
 
 def test_bad_arguments(tiny: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="not columns"):
+    with pytest.raises(InputError, match="has no column 'salary'"):
         personas.segment(tiny, k=2, features=["gender", "salary"])
-    with pytest.raises(ValueError, match="cannot define a persona"):
+    with pytest.raises(InputError, match="cannot define a persona"):
         personas.segment(tiny.assign(follower_id="x"), k=2, features=["follower_id", "gender"])
-    with pytest.raises(ValueError, match="k must be"):
+    with pytest.raises(InputError, match="number of personas must be a whole number"):
         personas.segment(tiny, k=0)
-    with pytest.raises(ValueError, match="no rows"):
+    with pytest.raises(InputError, match="no rows"):
         personas.segment(tiny.iloc[:0], k=2)
-    with pytest.raises(ValueError, match="weight"):
+    with pytest.raises(InputError, match="weight") as err:
         personas.segment(tiny, k=2, weights={"gender": -1})
+    assert "性别" in err.value.zh
     with pytest.raises(ValueError, match="mask"):
         personas.segment(tiny, k=2).profile(np.ones(3, bool))
 
@@ -343,7 +347,7 @@ def test_reader_profile_share_from_users_and_no_match() -> None:
     out = personas.reader_profile(dist, arts)
     assert out["platform"].tolist() == ["wechat", "wechat"]
     assert out["share"].tolist() == pytest.approx([0.75, 0.25])
-    with pytest.raises(ValueError, match="no article title"):
+    with pytest.raises(InputError, match="No article title"):
         personas.reader_profile(dist, arts.assign(title="Z"))
 
 
@@ -359,3 +363,22 @@ def test_reader_profile_on_fixture() -> None:
 
 def test_numeric_trait_dataclass() -> None:
     assert NumericTrait("reads_30d", 3.0, 2.0, 0.5).z == 0.5
+
+
+def test_progress_reports_rising_shares_ending_at_one(tiny: pd.DataFrame) -> None:
+    seen: list[float] = []
+    personas.segment(io.sample("followers").iloc[:3000], k=4, seed=0, progress=seen.append)
+    assert len(seen) >= 10 and seen == sorted(seen) and seen[-1] == 1.0 and 0 < seen[0] < 0.2
+    seen.clear()
+    personas.segment(io.sample("followers").iloc[:3000], k=None, seed=0, progress=seen.append)
+    assert len(seen) >= 40 and seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_reader_profile_ignores_other_platforms_reusing_a_wechat_title() -> None:
+    dist = pd.DataFrame({"title": ["A", "A"], "dimension": ["gender"] * 2,
+                         "level": ["female", "male"], "users": [30, 10]})
+    arts = pd.DataFrame({"title": ["A", "A"], "reads": [10, 500],
+                         "platform": ["wechat", "douyin"], "content_type": ["news", "news"]})
+    out = personas.reader_profile(dist, arts)
+    assert out["platform"].unique().tolist() == ["wechat"]
+    assert out["reads"].unique().tolist() == [10]

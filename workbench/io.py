@@ -1713,9 +1713,16 @@ class _Builder:
                     frame[c] = agg[c].reindex(idx).to_numpy()
                     if c == "users":
                         frame[c] = frame[c].astype("Int64")
+                if "users" in frame.columns:  # shares from the merged users (two articles of
+                    users = frame["users"].astype("Float64")  # one title add up to one, not two)
+                    total = users.groupby([frame["title"].fillna("") if "title" in frame else "",
+                                           frame["dimension"]], observed=True).transform("sum")
+                    recomputed = (users / total.where(total > 0)).astype("float64").round(6)
+                    frame["share"] = recomputed.where(recomputed.notna(),
+                                                      frame.get("share", np.nan))
                 rep.note(f"{before - len(frame)} level rows merged into the same band after "
-                         "mapping (their users and shares added).",
-                         f"{before - len(frame)} 行分类映射到同一区间后已合并（人数和占比相加）。")
+                         "mapping (their users added, shares recomputed).",
+                         f"{before - len(frame)} 行分类映射到同一区间后已合并（人数相加，占比重新计算）。")
         return frame
 
     def _derive(self, frame: pd.DataFrame) -> pd.DataFrame:

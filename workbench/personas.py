@@ -49,7 +49,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -58,6 +58,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
 from . import i18n, schemas
+from .errors import InputError
 
 __all__ = [
     "CATEGORICAL", "FIT_ROWS", "K_RANGE", "MULTI", "NUMERIC", "NumericTrait", "Persona",
@@ -202,6 +203,23 @@ class Persona:
         """
         return [t for t in self.traits if t.count >= min_count][:n]
 
+    def peak_hours(self, width: int = 2) -> tuple[int, float] | None:
+        """The busiest ``width``-hour window: its first hour and the share of activity in it
+        (``None`` without hour data). Windows wrap past midnight.
+
+        Examples
+        --------
+        >>> hours = [0.0] * 24; hours[7] = 0.4; hours[21] = 0.3; hours[22] = 0.3
+        >>> Persona(0, 1, 1.0, [], [], [], hours, [], {}, {}).peak_hours()
+        (21, 0.6)
+        """
+        hours = np.asarray(self.active_hours, dtype=float)
+        if hours.size != 24 or not hours.sum() > 0:
+            return None
+        window = sum(np.roll(hours, -i) for i in range(width))
+        start = int(np.argmax(window))
+        return start, float(window[start])
+
     def renamed(self, name_en: str | None = None, name_zh: str | None = None) -> "Persona":
         """A copy with a new English and/or Chinese name (the other one kept)."""
         name = dict(self.name)
@@ -310,25 +328,33 @@ def _standardise(block: np.ndarray) -> np.ndarray:
     return (block / math.sqrt(total)).astype(np.float32) if total > 0 else block.astype(np.float32)
 
 
+def _zh(name: str) -> str:
+    """The Chinese name of a followers column (the code itself when it is not canonical)."""
+    return schemas.FOLLOWERS[name].zh or name if name in schemas.FOLLOWERS.names else name
+
+
 def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, float],
-            notes: list[str]) -> list[_Attribute]:
+            notes: list[tuple[str, str]]) -> list[_Attribute]:
     n = len(followers)
     attrs: list[_Attribute] = []
     for name in features:
         s = followers[name]
         w = float(weights.get(name, 1.0))
         if w < 0 or not math.isfinite(w):
-            raise ValueError(f"weight of {name!r} must be a non-negative number, not {w!r}")
+            raise InputError(f"The weight of {name!r} must be a number ≥ 0, not {w!r}.",
+                             f"“{_zh(name)}”的权重必须是不小于 0 的数，而不是 {w!r}。",
+                             fix="Set the weight between 0 (not used) and 3.",
+                             fix_zh="请把权重设在 0（不使用）到 3 之间。")
         if w == 0:
-            notes.append(f"{name}: weight 0, not used for clustering")
+            notes.append((f"{name}: weight 0, not used for clustering", f"{_zh(name)}：权重为 0，不参与分群"))
             continue
         if s.isna().all():
-            notes.append(f"{name}: every value is missing, ignored")
+            notes.append((f"{name}: every value is missing, ignored", f"{_zh(name)}：全部缺失，已忽略"))
             continue
         if name in MULTI:
             ind, levels = _multi_indicators(s, schemas.FOLLOWERS[name].levels)
             if not levels or (ind.min(axis=0) == ind.max(axis=0)).all():
-                notes.append(f"{name}: the same for everyone, ignored")
+                notes.append((f"{name}: the same for everyone, ignored", f"{_zh(name)}：所有人都一样，已忽略"))
                 continue
             attrs.append(_Attribute(name, "multi", levels, None, ind,
                                     _standardise(ind.astype(np.float32)), w))
@@ -336,7 +362,7 @@ def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, flo
             x = _numbers(s)
             ok = ~np.isnan(x)
             if np.unique(x[ok]).size < 2:
-                notes.append(f"{name}: only one value, ignored")
+                notes.append((f"{name}: only one value, ignored", f"{_zh(name)}：只有一个取值，已忽略"))
                 continue
             codes = np.where(ok, np.mod(np.rint(np.nan_to_num(x)), 24), -1).astype(np.int32)
             hour = np.where(ok, x, np.nanmedian(x))
@@ -349,7 +375,7 @@ def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, flo
             x = _numbers(s)
             ok = ~np.isnan(x)
             if np.unique(x[ok]).size < 2:
-                notes.append(f"{name}: only one value, ignored")
+                notes.append((f"{name}: only one value, ignored", f"{_zh(name)}：只有一个取值，已忽略"))
                 continue
             filled = np.where(ok, x, np.median(x[ok]))
             block = _standardise(np.log1p(np.maximum(filled, 0))[:, None]
@@ -368,7 +394,8 @@ def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, flo
             codes, levels = _category_codes(s, levels_hint or None)
             used = np.unique(codes[codes >= 0])
             if used.size < 2:
-                notes.append(f"{name}: only one category ({levels[int(used[0])]}), ignored")
+                notes.append((f"{name}: only one category ({levels[int(used[0])]}), ignored",
+                              f"{_zh(name)}：只有一个类别（{levels[int(used[0])]}），已忽略"))
                 continue
             onehot = np.zeros((n, len(levels)), np.float32)
             rows = np.flatnonzero(codes >= 0)
@@ -515,12 +542,14 @@ def _em(design: _Design, labels: np.ndarray, k: int, max_iter: int = _EM_ITER,
 
 
 def _fit(X: np.ndarray, design: _Design, k: int, seed: int, starts: int = _STARTS,
-         screen_rows: int = SELECT_ROWS) -> tuple[_Model, float]:
+         screen_rows: int = SELECT_ROWS, step: Callable[[], None] = lambda: None
+         ) -> tuple[_Model, float]:
     """EM started from the best of ``starts`` k-means partitions.
 
     Each start is k-means++ / k-means on the category and interest blocks of ``X`` followed by
     :data:`_SCREEN_ITER` EM iterations on at most ``screen_rows`` rows; the start with the
-    highest log-likelihood is then run to convergence on every row of ``design``.
+    highest log-likelihood is then run to convergence on every row of ``design``. ``step`` is
+    called after each start and after the final run (``starts + 1`` calls).
     """
     n = X.shape[0]
     rng = np.random.default_rng(seed)
@@ -532,8 +561,11 @@ def _fit(X: np.ndarray, design: _Design, k: int, seed: int, starts: int = _START
         model, ll = _em(Ds, km.fit_predict(Xs), k, max_iter=_SCREEN_ITER)
         if best is None or ll > best[1]:
             best = (model, ll)
+        step()
     assert best is not None
-    return _em(design, np.empty(0, np.int64), k, model=best[0])
+    out = _em(design, np.empty(0, np.int64), k, model=best[0])
+    step()
+    return out
 
 
 def _elbow(curve: dict[int, float], share: float = ELBOW_SHARE) -> int:
@@ -774,10 +806,11 @@ def _describe(p: Persona) -> dict[str, str]:
         code, share = p.platforms[0]
         en.append(f"mostly on {i18n.level('platform', code, 'en')} ({_pct(share)})")
         zh.append(f"主要在{i18n.level('platform', code, 'zh')}（{_pct(share)}）")
-    if p.active_hours:
-        h = int(np.argmax(p.active_hours))
-        en.append(f"online most around {h}:00")
-        zh.append(f"{h} 点最活跃")
+    peak = p.peak_hours()
+    if peak is not None:
+        start, _ = peak
+        en.append(f"online most {start:02d}:00–{(start + 2) % 24:02d}:00")
+        zh.append(f"{start:02d}:00–{(start + 2) % 24:02d}:00 最活跃")
     reads = next((t for t in p.numeric if t.attribute == "reads_30d"), None)
     if reads is not None and not math.isnan(reads.mean_in_segment):
         en.append(f"{reads.mean_in_segment:.1f} reads in 30 days")
@@ -802,7 +835,7 @@ class Segmentation:
         ``"log_likelihood"``. ``curve`` holds every k tried (only the chosen k when k was given).
     features : attributes used.
     seed : the seed the result was made with.
-    notes : attributes left out and why (constant, all missing, weight 0).
+    notes : ``(en, zh)`` pairs: attributes left out and why (constant, all missing, weight 0).
 
     Examples
     --------
@@ -817,7 +850,7 @@ class Segmentation:
     quality: dict
     features: list[str]
     seed: int
-    notes: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
     _profiler: _Profiler | None = field(default=None, repr=False, compare=False)
     _matrix: Any = field(default=None, repr=False, compare=False)
 
@@ -873,17 +906,23 @@ def _check_features(followers: pd.DataFrame, features: list[str] | None) -> list
     features = list(dict.fromkeys(features))
     missing = [f for f in features if f not in followers.columns]
     if missing:
-        raise ValueError(f"feature(s) {', '.join(map(repr, missing))} are not columns of the "
-                         f"followers table (columns: {', '.join(map(str, followers.columns))})")
+        raise InputError(f"The followers table has no column {', '.join(map(repr, missing))} "
+                         f"(its columns: {', '.join(map(str, followers.columns))}).",
+                         f"粉丝表没有列 {'、'.join(missing)}（现有列：{'、'.join(map(str, followers.columns))}）。",
+                         fix="Choose attributes the table has.", fix_zh="请选择表中已有的属性。")
     bad = [f for f in features if f in EXCLUDED]
     if bad:
-        raise ValueError(f"{', '.join(map(repr, bad))} cannot define a persona (ids, province "
-                         "and dates are not used); remove them from features")
+        raise InputError(f"{', '.join(map(repr, bad))} cannot define a persona (ids, province "
+                         "and dates are not used).",
+                         f"{'、'.join(_zh(b) for b in bad)} 不能用来划分人设（不使用 ID、省份和日期）。",
+                         fix="Remove them from the attributes to segment on.",
+                         fix_zh="请从分群属性中去掉它们。")
     return features
 
 
 def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] | None = None,
-            weights: dict[str, float] | None = None, seed: int = 0) -> Segmentation:
+            weights: dict[str, float] | None = None, seed: int = 0,
+            progress: Callable[[float], None] | None = None) -> Segmentation:
     """Group followers into ``k`` personas and profile them.
 
     Parameters
@@ -895,6 +934,8 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     weights : per-attribute weights (default 1); 0 leaves an attribute out of the clustering
         (it is still profiled when it is a canonical column).
     seed : makes the result reproducible.
+    progress : called with the share of the work done (0–1) as it goes, for a progress bar; it
+        runs in the caller's thread.
 
     Returns
     -------
@@ -902,8 +943,8 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
 
     Raises
     ------
-    ValueError
-        fewer rows than ``k``, an unknown or excluded feature, no usable feature left (constant,
+    InputError
+        (a ``ValueError`` with English and Chinese text) fewer rows than ``k``, an unknown or excluded feature, no usable feature left (constant,
         single-category and all-missing columns are ignored and listed in ``notes``), or a bad
         ``k`` / weight.
 
@@ -914,30 +955,53 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     (6, 20000)
     """
     if not isinstance(followers, pd.DataFrame):
-        raise ValueError("followers must be a pandas DataFrame (use workbench.io.load)")
+        raise InputError("The followers must be a table (load it with workbench.io.load).",
+                         "粉丝数据必须是一张表（请用 workbench.io.load 读取）。")
     n = len(followers)
     if n == 0:
-        raise ValueError("the followers table has no rows")
+        raise InputError("The followers table has no rows.", "粉丝表没有数据行。",
+                         fix="Load an export with at least a few hundred followers.",
+                         fix_zh="请导入至少有几百位粉丝的数据。")
     if k is not None:
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise ValueError(f"k must be a whole number of personas ≥ 1, not {k!r}")
+            raise InputError(f"The number of personas must be a whole number ≥ 1, not {k!r}.",
+                             f"人设数必须是不小于 1 的整数，而不是 {k!r}。")
         k = int(k)
         if n < k:
-            raise ValueError(f"cannot make {k} personas from {n} followers: need at least k rows")
+            raise InputError(f"Cannot make {k} personas from {n} followers.",
+                             f"{n} 位粉丝分不出 {k} 个人设。",
+                             fix=f"Choose at most {n} personas or load more followers.",
+                             fix_zh=f"请选择不超过 {n} 个人设，或导入更多粉丝。")
     weights = dict(weights or {})
     unknown = [w for w in weights if features is not None and w not in features
                and w not in followers.columns]
     if unknown:
-        raise ValueError(f"weights given for unknown attribute(s): {', '.join(unknown)}")
+        raise InputError(f"Weights were given for unknown attribute(s): {', '.join(unknown)}.",
+                         f"为不存在的属性设置了权重：{'、'.join(unknown)}。",
+                         fix="Weight only the attributes you segment on.",
+                         fix_zh="只给参与分群的属性设置权重。")
     features = _check_features(followers, features)
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []
     attrs = _encode(followers, features, weights, notes)
     if not attrs:
-        why = "; ".join(notes) if notes else "no feature columns"
-        raise ValueError(f"no usable feature to segment on ({why})")
+        why = "; ".join(en for en, _ in notes) if notes else "no attribute chosen"
+        why_zh = "；".join(zh for _, zh in notes) if notes else "没有选择属性"
+        raise InputError(f"No attribute is usable to segment on ({why}).",
+                         f"没有可用于分群的属性（{why_zh}）。",
+                         fix="Choose attributes whose values differ between followers, with a "
+                             "weight above 0.",
+                         fix_zh="请选择粉丝之间取值不同、且权重大于 0 的属性。")
     used = [a.name for a in attrs]
     rng = np.random.default_rng(seed)
     design = _design(attrs)
+    # progress: one step per k-means start and final EM run, then assignment and profiling
+    total = (_STARTS + 1) + 2 + (0 if k is not None else (4 + 1) * len(K_RANGE))
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(min(done[0] / total, 1.0))
 
     curve: dict[int, float] = {}
     if k is None:
@@ -945,18 +1009,21 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
         Xs, Ds = _seed_matrix(attrs, sel), design.rows(sel)
         ks = [kk for kk in K_RANGE if kk <= len(sel)]
         if not ks:
-            raise ValueError(f"cannot choose the number of personas from {n} followers: "
-                             f"need at least {K_RANGE[0]} rows")
+            raise InputError(f"Cannot choose the number of personas from {n} followers.",
+                             f"{n} 位粉丝无法自动选择人设数。",
+                             fix=f"Load at least {K_RANGE[0]} followers.",
+                             fix_zh=f"请导入至少 {K_RANGE[0]} 位粉丝。")
         for kk in ks:
-            model, ll = _fit(Xs, Ds, kk, seed, starts=4)
+            model, ll = _fit(Xs, Ds, kk, seed, starts=4, step=step)
             curve[kk] = _bic(ll, model, len(sel))
         k = _elbow(curve)
 
     fit_rows = np.arange(n) if n <= FIT_ROWS else np.sort(rng.choice(n, FIT_ROWS, replace=False))
     Xf = _seed_matrix(attrs) if n <= FIT_ROWS else _seed_matrix(attrs, fit_rows)
     Df = design if n <= FIT_ROWS else design.rows(fit_rows)
-    model, ll = _fit(Xf, Df, k, seed)
+    model, ll = _fit(Xf, Df, k, seed, step=step)
     raw = _assign(design, model)
+    step()
     # ids by size, descending (ties: lower raw id first)
     order = np.argsort(-np.bincount(raw, minlength=k), kind="stable")
     relabel = np.empty(k, np.int64)
@@ -983,6 +1050,8 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     prof = _profiler(followers, used)
     personas = _profile(prof, labels, k, None, None)
     _unique_names(personas)
+    done[0] = total - 1
+    step()
     return Segmentation(labels=labels, personas=personas, k=k, quality=quality, features=used,
                         seed=seed, notes=notes, _profiler=prof, _matrix=X)
 
@@ -997,8 +1066,8 @@ def reader_profile(distributions: pd.DataFrame, articles: pd.DataFrame) -> pd.Da
     weighted by the article's reads: ``share = Σ reads_a · share_a / Σ reads_a`` over the
     articles of a content type and platform that have that dimension. Articles are matched on
     their title; a share missing from the export is computed as ``users / Σ users`` of the
-    article and dimension. A missing platform is WeChat (the only platform with these
-    exports); a missing content type is ``"unknown"``.
+    article and dimension. Only WeChat articles are matched (the only platform with these
+    exports; a missing platform is WeChat); a missing content type is ``"unknown"``.
 
     Returns
     -------
@@ -1012,13 +1081,17 @@ def reader_profile(distributions: pd.DataFrame, articles: pd.DataFrame) -> pd.Da
     >>> a = pd.DataFrame({"title": ["a", "b"], "reads": [100, 300],
     ...                   "content_type": ["news", "news"], "platform": ["wechat", "wechat"]})
     >>> reader_profile(d, a)[["level", "share"]].round(2).to_dict("list")
-    {'level': ['female', 'male'], 'share': [0.3, 0.7]}
+    {'level': ['male', 'female'], 'share': [0.7, 0.3]}
     """
     for frame, need, what in ((distributions, ("title", "dimension", "level"), "distributions"),
                               (articles, ("title", "reads"), "articles")):
         missing = [c for c in need if c not in frame.columns]
         if missing:
-            raise ValueError(f"the {what} table needs column(s) {', '.join(missing)}")
+            raise InputError(f"The {what} table needs column(s) {', '.join(missing)}.",
+                             f"{'读者分布' if what == 'distributions' else '文章'}表缺少列："
+                             f"{'、'.join(missing)}。",
+                             fix="Export the 单篇详情 sheets and the 已通知内容 list again.",
+                             fix_zh="请重新导出“单篇详情”和“已通知内容”。")
     d = distributions[["title", "dimension", "level"]].copy()
     d["title"] = d["title"].astype("string")
     d["dimension"] = d["dimension"].astype("string")
@@ -1030,7 +1103,8 @@ def reader_profile(distributions: pd.DataFrame, articles: pd.DataFrame) -> pd.Da
         total = users.groupby([d["title"], d["dimension"]]).transform("sum")
         d["share"] = (users / total).where(total > 0)
     else:
-        raise ValueError("the distributions table needs a share or a users column")
+        raise InputError("The distributions table needs a share (占比) or a users (人数) column.",
+                         "读者分布表需要“占比”或“人数”列。")
     d = d.dropna(subset=["title", "dimension", "level", "share"])
 
     a = pd.DataFrame({"title": articles["title"].astype("string"),
@@ -1039,12 +1113,17 @@ def reader_profile(distributions: pd.DataFrame, articles: pd.DataFrame) -> pd.Da
                          if "content_type" in articles.columns else "unknown")
     a["platform"] = (articles["platform"].astype("string").fillna("wechat")
                      if "platform" in articles.columns else "wechat")
-    a = a.dropna(subset=["title", "reads"])
+    # the distributions are WeChat exports: a title that other platforms reuse must not lend
+    # them WeChat's readers
+    a = a[a["platform"] == "wechat"].dropna(subset=["title", "reads"])
     a = a.groupby(["title", "content_type", "platform"], as_index=False)["reads"].sum()
     m = d.merge(a, on="title", how="inner")
     if m.empty:
-        raise ValueError("no article title of the distributions table matches a title of the "
-                         "articles table; export both for the same articles")
+        raise InputError("No article title of the distributions table matches a title of the "
+                         "articles table.",
+                         "读者分布表中的文章标题与文章表中的标题都对不上。",
+                         fix="Export both for the same articles.",
+                         fix_zh="请导出同一批文章的两份数据。")
     m["weighted"] = m["share"] * m["reads"]
     keys = ["content_type", "platform", "dimension"]
     num = m.groupby(keys + ["level"], as_index=False).agg(weighted=("weighted", "sum"))
