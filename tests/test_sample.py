@@ -1,5 +1,6 @@
 """The bundled sample data: reproducible, schema-true, internally consistent, with the planted
-effects visible. Reads the CSVs with plain pandas (independent of ``workbench.io``)."""
+effects visible. Reads the CSVs with plain pandas (independent of ``workbench.io``), except the
+one test that checks ``workbench.io.sample`` takes the distributions as they are."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from workbench import sample, schemas
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-KINDS = ("followers", "articles", "daily_users", "activities")
+KINDS = ("followers", "articles", "daily_users", "activities", "distributions")
 
 
 def _read(kind: str) -> pd.DataFrame:
@@ -100,6 +101,7 @@ def test_row_counts(tables):
     assert 1_300 <= len(tables["articles"]) <= 1_800
     assert len(tables["daily_users"]) == 730
     assert 55 <= len(tables["activities"]) <= 70
+    assert 10_000 <= len(tables["distributions"]) <= 20_000
 
 
 def test_ids_are_unique_and_formatted(tables):
@@ -353,6 +355,99 @@ def test_activities_costs_and_funnel(tables):
     roi = (act["revenue"] - act["cost_total"]) / act["cost_total"]
     assert (roi < 0).mean() >= 0.2 and (roi > 1).mean() >= 0.2
     assert roi.min() > -1 and roi.max() < 8
+
+
+# ------------------------------------------------------------------------------ distributions
+
+def test_distributions_cover_the_wechat_articles_by_title(tables, wechat):
+    d, a = tables["distributions"], tables["articles"]
+    assert set(d["title"]) <= set(a["title"])
+    assert set(d["title"]) == set(wechat["title"])     # every WeChat article, nothing else
+    assert not d.duplicated(["title", "dimension", "level"]).any()
+    # laid out like the export: per title gender, age, region; gender and age with every level
+    # in order, region the provinces with readers, most readers first
+    dim_rank = d["dimension"].map(schemas.DISTRIBUTION_DIMENSIONS.index)
+    assert (dim_rank.groupby(d["title"], sort=False).diff().dropna() >= 0).all()
+    for dim, levels in (("gender", schemas.GENDERS), ("age", schemas.AGE_BANDS)):
+        per_title = d[d["dimension"] == dim].groupby("title", sort=False)["level"].agg(tuple)
+        assert set(per_title) == {tuple(levels)}, dim
+    region = d[d["dimension"] == "region"]
+    assert (region["users"] > 0).all()
+    assert (region.groupby("title", sort=False)["users"].diff().dropna() <= 0).all()
+    assert set(region["level"]) <= set(tables["followers"]["province"].dropna())
+    assert region.groupby("title").size().min() >= 20
+
+
+def test_distribution_users_sum_to_the_articles_readers(tables, wechat):
+    d = tables["distributions"]
+    readers = wechat["read_users"].fillna(wechat["reads"]).groupby(wechat["title"]).sum()
+    users = d.groupby(["title", "dimension"])["users"].sum().unstack()
+    assert list(users.columns) == sorted(schemas.DISTRIBUTION_DIMENSIONS)
+    for dim in schemas.DISTRIBUTION_DIMENSIONS:
+        assert (users[dim] == readers.reindex(users.index)).all(), dim
+    # shares are users / readers as the export rounds them (4 decimals), so they sum to 1
+    # within the rounding of each level
+    total = d.groupby(["title", "dimension"])["users"].transform("sum").astype(float)
+    np.testing.assert_allclose(d["share"], (d["users"] / total).round(4), atol=1e-9)
+    sums = d.groupby(["title", "dimension"])["share"].agg(["sum", "size"])
+    assert ((sums["sum"] - 1).abs() <= sums["size"] * 0.00005 + 1e-9).all()
+
+
+def test_distributions_load_through_io_and_match_the_articles(tables):
+    from workbench import io
+
+    d = io.sample("distributions")
+    report = d.attrs["load_report"]
+    assert report.rows_loaded == report.rows_read == len(tables["distributions"])
+    assert not report.notes          # nothing merged, renamed or recomputed on the way in
+    assert d["users"].sum() == tables["distributions"]["users"].sum()
+    articles = io.sample("articles")
+    assert set(d["title"]) <= set(articles.loc[articles["platform"] == "wechat", "title"])
+
+
+def _shares(profile: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    p = profile[(profile["platform"] == "wechat") & (profile["dimension"] == dimension)]
+    return p.pivot(index="content_type", columns="level", values="share")
+
+
+def test_reader_profiles_differ_by_content_type(tables):
+    from workbench import personas   # imports scikit-learn: a few seconds, only for this test
+
+    profile = personas.reader_profile(tables["distributions"], tables["articles"])
+    gender, age = _shares(profile, "gender"), _shares(profile, "age")
+    region = _shares(profile, "region")
+    for shares in (gender, age, region):
+        np.testing.assert_allclose(shares.sum(axis=1), 1, atol=1e-3)
+    # product readers are mostly women (young women, family managers), more than the career
+    # and news readers
+    female = gender["female"]
+    assert female["product"] > 0.60
+    assert female["product"] > female["educational"] + 0.06
+    assert female["product"] > female["news"] + 0.06
+    # educational and news: working age, tier-1 cities
+    working = age["25_30"] + age["31_40"]
+    assert working["educational"] > working["product"] + 0.12
+    tier1 = region[["北京", "上海", "广东"]].sum(axis=1)
+    assert tier1["educational"] > tier1["product"] + 0.10
+    # fun draws the youngest readers; story and event reports the oldest (silver readers)
+    young = age["under_18"] + age["18_24"]
+    assert young.idxmax() == "fun" and young["fun"] > young["educational"] + 0.04
+    assert age["over_50"].idxmax() in ("story", "event_report")
+
+
+def test_distributions_vary_with_the_title_topic(tables, wechat):
+    d = tables["distributions"]
+    female = d[(d["dimension"] == "gender") & (d["level"] == "female")].set_index("title")["share"]
+    kind = wechat.groupby("title")["content_type"].agg(lambda s: s.iloc[0] if s.nunique() == 1
+                                                      else None)
+    edu = female[kind.reindex(female.index) == "educational"]
+    parenting = edu[edu.index.str.contains("亲子|儿童")]
+    career = edu[edu.index.str.contains("理财|周报|职场")]
+    assert len(parenting) >= 3 and len(career) >= 3
+    assert parenting.mean() > career.mean() + 0.03
+    # articles of one type are not copies of one another
+    product = female[kind.reindex(female.index) == "product"]
+    assert 0.01 < product.std() < 0.08
 
 
 # ------------------------------------------------------------------------------ README

@@ -13,6 +13,9 @@
     one row per day of WeChat follower flow (:data:`workbench.schemas.DAILY_USERS`).
 ``activities.csv``
     ~60 past activities of all nine types (:data:`workbench.schemas.ACTIVITIES`).
+``distributions.csv``
+    the gender, age and region distributions of the WeChat articles' readers, as the 单篇详情
+    sheet gives them (:data:`workbench.schemas.DISTRIBUTIONS`), one set per title.
 ``truth/followers_planted.csv``
     the planted segment of every follower; read by tests only, never by a dashboard.
 ``README.md``
@@ -57,6 +60,17 @@ Activities
     (prizes, redeemed coupons, ads at a CPM, KOL fees, venue, staff for all), ``cost_total``
     the exact sum of the items, revenue from conversions x order value (ROI from about -100 %
     for pure engagement activities to several hundred percent for sales ones), follows gained.
+Distributions
+    The readers of a WeChat article (``read_users``) are the WeChat followers of the follower
+    sample, weighted by their reads in 30 days and by how well their interests fit the content
+    type and the title's topic (理财, 亲子, 露营 ...): product articles draw the young women,
+    family managers and silver readers (mostly female), educational and news ones the career
+    readers and business owners (25-50, more male, tier-1 provinces), fun ones the few students
+    on WeChat (the most 18-24). Each article draws its own segment mix (Dirichlet) and readers
+    (multinomial), so users of every dimension sum exactly to its readers. Titles repeat in
+    the sample (template titles, seasonal series) and the table is keyed on the title like the
+    export, so articles sharing a title are merged: users added, shares recomputed. Gender and
+    age list every level; region lists the provinces with readers, most readers first.
 """
 
 from __future__ import annotations
@@ -94,6 +108,7 @@ FILES = {
     "articles": "articles.csv",
     "daily_users": "daily_users.csv",
     "activities": "activities.csv",
+    "distributions": "distributions.csv",
     "followers_planted": "truth/followers_planted.csv",
 }
 """Output file (relative to the output directory) of each generated table."""
@@ -1087,6 +1102,135 @@ def _articles(rng: np.random.Generator, skeleton: pd.DataFrame,
 
 
 # --------------------------------------------------------------------------------------------
+# Reader distributions of WeChat articles (单篇详情: 性别分布, 年龄分布, 地域分布)
+# --------------------------------------------------------------------------------------------
+
+# interests each content type speaks to
+_TYPE_INTERESTS = {
+    "educational": {"career": 1.0, "education": 1.0, "finance": 0.8, "tech": 0.7,
+                    "parenting": 0.4, "food": 0.3},
+    "news": {"finance": 1.0, "tech": 0.9, "career": 0.7, "lifestyle": 0.3},
+    "interactive": {"entertainment": 0.8, "games": 0.6, "lifestyle": 0.7, "food": 0.5},
+    "fun": {"entertainment": 1.0, "games": 0.9, "sports": 0.5},
+    "story": {"lifestyle": 0.8, "parenting": 0.7, "travel": 0.6, "food": 0.4},
+    "product": {"fashion_beauty": 1.0, "lifestyle": 0.9, "food": 0.9, "parenting": 0.5},
+    "event_report": {"lifestyle": 0.7, "travel": 0.7, "food": 0.6, "entertainment": 0.4},
+}
+# ... and the topic of the title on top of it: words of the sample's titles and the interests
+# they speak to ("10个理财误区" draws other readers than "10个亲子厨房误区")
+_TITLE_TOPICS = (
+    (("亲子", "儿童", "孩子", "一家三口", "二胎"), {"parenting": 1.0, "food": 0.3}),
+    (("理财", "复利", "预算"), {"finance": 1.0}),
+    (("职场", "周报", "通勤", "打工", "工作", "白领"), {"career": 1.0}),
+    (("露营",), {"travel": 1.0, "sports": 0.3}),
+    (("咖啡", "手冲", "冷萃", "拿铁", "美式"), {"food": 0.6, "lifestyle": 0.5}),
+    (("饮食", "早餐", "年夜饭", "厨房", "电饭煲", "空气炸锅", "榨汁", "好好吃饭"), {"food": 1.0}),
+    (("收纳", "冰箱", "家居", "小户型"), {"lifestyle": 1.0}),
+    (("香薰", "颜值", "精致"), {"fashion_beauty": 0.8, "lifestyle": 0.4}),
+    (("AI", "程序员", "原理"), {"tech": 1.0}),
+    (("梗", "人格", "猫", "狗", "熬夜", "City"), {"entertainment": 1.0}),
+)
+_TOPIC_WEIGHT = 1.5
+_PULL_FLOOR = 0.2
+_PULL_POWER = 2.0           # sharpens the pull so content types draw visibly different readers
+_MIX_CONCENTRATION = 80.0   # Dirichlet concentration of an article's segment mix around its own
+
+
+def _pulls(types: pd.Series, titles: pd.Series) -> np.ndarray:
+    """Interest weights of each (content type, title): the type's plus the title's topics."""
+    interests = list(schemas.INTERESTS)
+    out = np.zeros((len(types), len(interests)))
+    for row, (kind, title) in enumerate(zip(types, titles)):
+        for interest, w in _TYPE_INTERESTS[kind].items():
+            out[row, interests.index(interest)] = w
+        topic = np.zeros(len(interests))
+        for words, weights in _TITLE_TOPICS:
+            if any(word in title for word in words):
+                for interest, w in weights.items():
+                    topic[interests.index(interest)] = max(topic[interests.index(interest)], w)
+        out[row] += _TOPIC_WEIGHT * topic
+    return out
+
+
+def _reader_pool(followers: pd.DataFrame, truth: pd.DataFrame, pulls: np.ndarray,
+                 ) -> tuple[list[str], np.ndarray, dict[str, np.ndarray]]:
+    """Who reads an article of each interest profile (``pulls``, audiences x interests).
+
+    Every WeChat follower of the follower sample is a potential reader, weighted by their reads
+    in 30 days (dormant people read nothing) and by their pull towards the audience
+    (``(0.2 + the pulls of the interests they listed)²``). Returns the provinces (region
+    levels), the segment mix of each audience (audiences x segments) and, per dimension, the
+    level distribution of each (audience, segment) (audiences x segments x levels).
+    """
+    wechat = (followers["platform"] == "wechat").to_numpy()
+    f = followers[wechat]
+    segment = pd.Categorical(truth["segment"].to_numpy()[wechat],
+                             categories=[s.code for s in SEGMENTS]).codes
+    interests = f["interests"].fillna("").str.get_dummies(sep=";").reindex(
+        columns=list(schemas.INTERESTS), fill_value=0).to_numpy(float)
+    weight = f["reads_30d"].to_numpy(float)[:, None] \
+        * (_PULL_FLOOR + interests @ pulls.T) ** _PULL_POWER           # people x audiences
+    provinces = sorted(f["province"].dropna().unique())
+    levels = {"gender": list(schemas.GENDERS), "age": list(schemas.AGE_BANDS),
+              "region": provinces}
+    values = {"gender": f["gender"], "age": f["age_band"], "region": f["province"]}
+    mix = np.stack([weight[segment == s].sum(axis=0) for s in range(len(SEGMENTS))], axis=1)
+    profile = {}
+    for dim, lv in levels.items():
+        onehot = pd.get_dummies(pd.Categorical(values[dim], categories=lv)).to_numpy(float)
+        counts = np.stack([weight[segment == s].T @ onehot[segment == s]
+                           for s in range(len(SEGMENTS))], axis=1)  # audiences x seg x levels
+        profile[dim] = counts / counts.sum(axis=2, keepdims=True)
+    return provinces, mix / mix.sum(axis=1, keepdims=True), profile
+
+
+def _distributions(rng: np.random.Generator, articles: pd.DataFrame, followers: pd.DataFrame,
+                   truth: pd.DataFrame) -> pd.DataFrame:
+    """Gender / age / region readers of the WeChat articles, merged per title.
+
+    Each article's readers (``read_users``, else ``reads``) are split over the segments
+    (Dirichlet around the mix of its content type and title topic, then multinomial) and each
+    segment's readers over the levels of every dimension (multinomial), so the three
+    dimensions describe the same readers. Articles sharing a title are merged (users added)
+    since the table is keyed on the title; shares are ``users / readers`` of the title.
+    """
+    w = articles[articles["platform"] == "wechat"]
+    total = w["read_users"].fillna(w["reads"]).to_numpy(np.int64)
+    audience, keys = pd.factorize(pd.MultiIndex.from_arrays([w["content_type"], w["title"]]))
+    pulls = _pulls(keys.get_level_values(0), keys.get_level_values(1))
+    provinces, mix, profile = _reader_pool(followers, truth, pulls)
+    gamma = rng.standard_gamma(_MIX_CONCENTRATION * mix[audience])     # Dirichlet, vectorised
+    per_segment = rng.multinomial(total, gamma / gamma.sum(axis=1, keepdims=True))
+    levels = {"gender": list(schemas.GENDERS), "age": list(schemas.AGE_BANDS),
+              "region": provinces}
+    title_codes, titles = pd.factorize(w["title"])
+    frames = []
+    for dim_order, dim in enumerate(schemas.DISTRIBUTION_DIMENSIONS):
+        users = rng.multinomial(per_segment, profile[dim][audience]).sum(axis=1)
+        by_title = np.zeros((len(titles), users.shape[1]), np.int64)   # titles x levels
+        np.add.at(by_title, title_codes, users)
+        n_titles, n_levels = by_title.shape
+        frame = pd.DataFrame({
+            "title": np.repeat(np.asarray(titles, dtype=object), n_levels),
+            "dimension": dim,
+            "level": np.tile(np.asarray(levels[dim], dtype=object), n_titles),
+            "users": by_title.ravel(),
+            "title_order": np.repeat(np.arange(n_titles), n_levels),
+            "dim_order": dim_order,
+            "order": np.tile(np.arange(n_levels), n_titles),
+        })
+        if dim == "region":   # the export lists the provinces with readers, most readers first
+            frame = frame[frame["users"] > 0]
+            frame["order"] = -frame["users"]
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    out = out.sort_values(["title_order", "dim_order", "order", "level"], kind="stable")
+    readers = out.groupby(["title_order", "dim_order"])["users"].transform("sum")
+    out["share"] = out["users"] / readers
+    return out[schemas.DISTRIBUTIONS.names].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------
 
@@ -1099,9 +1243,9 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
 
     Returns
     -------
-    dict with keys ``followers``, ``articles``, ``daily_users``, ``activities`` (canonical
-    columns in schema order; money as ``float`` CNY) and ``followers_planted``
-    (``follower_id``, ``segment``: the planted labels, for tests only).
+    dict with keys ``followers``, ``articles``, ``daily_users``, ``activities``,
+    ``distributions`` (canonical columns in schema order; money as ``float`` CNY) and
+    ``followers_planted`` (``follower_id``, ``segment``: the planted labels, for tests only).
 
     Examples
     --------
@@ -1110,13 +1254,16 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
     True
     """
     seeds = np.random.SeedSequence(seed).spawn(6)
-    rng_followers, rng_skeleton, rng_activities, rng_daily, rng_articles, _ = (
+    # the sixth stream was spare: distributions draw from it, so adding them left every other
+    # table unchanged
+    rng_followers, rng_skeleton, rng_activities, rng_daily, rng_articles, rng_readers = (
         np.random.default_rng(s) for s in seeds)
     followers, truth = _followers(rng_followers)
     skeleton = _article_skeleton(rng_skeleton)
     activities = _activities(rng_activities)
     daily, wechat = _daily_and_wechat(rng_daily, skeleton, activities)
     articles = _articles(rng_articles, skeleton, wechat)
+    distributions = _distributions(rng_readers, articles, followers, truth)
     money = [c.name for c in schemas.ACTIVITIES.columns if c.unit == "CNY"]
     activities[money] = activities[money] / 100.0
     return {
@@ -1124,6 +1271,7 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
         "articles": articles[schemas.ARTICLES.names],
         "daily_users": daily[schemas.DAILY_USERS.names],
         "activities": activities[schemas.ACTIVITIES.names],
+        "distributions": distributions,
         "followers_planted": truth,
     }
 
@@ -1185,20 +1333,31 @@ def data_dictionary(tables: dict[str, pd.DataFrame]) -> str:
     ]
     periods = {
         "followers": "a snapshot on " + f"{TODAY:%Y-%m-%d}" + " (30- and 90-day windows end then)",
-        "articles": None, "daily_users": None, "activities": None,
+        "articles": None, "daily_users": None, "activities": None, "distributions": None,
     }
     date_cols = {"articles": "publish_time", "daily_users": "date", "activities": "start_date"}
-    for kind in ("followers", "articles", "daily_users", "activities"):
+    for kind in ("followers", "articles", "daily_users", "activities", "distributions"):
         schema = schemas.schema(kind)
         df = tables[kind]
         period = periods[kind]
-        if period is None:
-            col = pd.to_datetime(df[date_cols[kind]])
-            period = f"{col.min():%Y-%m-%d} .. {col.max():%Y-%m-%d}"
+        if kind == "distributions":
+            a = tables["articles"]
+            covered = a[a["title"].isin(set(df["title"])) & (a["platform"] == "wechat")]
+            summary = (
+                f"{len(df):,} rows: the readers of all {len(covered):,} WeChat articles "
+                f"({covered['publish_time'].min():%Y-%m-%d} .. "
+                f"{covered['publish_time'].max():%Y-%m-%d}) under their "
+                f"{df['title'].nunique():,} titles; the sample's titles repeat, so articles "
+                "sharing a title are merged (users added, shares recomputed)")
+        else:
+            if period is None:
+                col = pd.to_datetime(df[date_cols[kind]])
+                period = f"{col.min():%Y-%m-%d} .. {col.max():%Y-%m-%d}"
+            summary = f"{len(df):,} rows; period: {period}"
         lines += [
             f"## `{FILES[kind]}`: {schema.zh}",
             "",
-            f"{schema.description}. {len(df):,} rows; period: {period}.",
+            f"{schema.description}. {summary}.",
             "",
             "| column | 中文名 | type | unit | meaning |",
             "| --- | --- | --- | --- | --- |",
@@ -1250,6 +1409,14 @@ def data_dictionary(tables: dict[str, pd.DataFrame]) -> str:
         "- `net_follows = new_follows - unfollows`, `cumulative_follows` is the running sum, the "
         "five `new_from_*` columns sum to `new_follows`; in `activities.csv` `cost_total` is the "
         "sum of the six cost items.",
+        "- `distributions.csv`: for each title and dimension, `users` sum exactly to the "
+        "`read_users` of its WeChat articles in `articles.csv` and `share = users / that sum` "
+        "(4 decimals, so shares sum to 1 within rounding); gender and age list every level, "
+        "region the provinces with readers, most first. The readers are drawn from the WeChat "
+        "followers of `followers.csv` by reading activity and by how well their interests fit "
+        "the content type and the title's topic: product articles' readers are mostly women, "
+        "educational and news ones 25-50, more often men and from Beijing, Shanghai and "
+        "Guangdong, fun ones the youngest.",
         "",
     ]
     return "\n".join(lines)
@@ -1271,7 +1438,8 @@ def write(out_dir: str | Path = "data", seed: int = SEED) -> dict[str, Path]:
     --------
     >>> paths = write("/tmp/sample-data")          # doctest: +SKIP
     >>> sorted(paths)                               # doctest: +SKIP
-    ['activities', 'articles', 'daily_users', 'followers', 'followers_planted', 'readme']
+    ['activities', 'articles', 'daily_users', 'distributions', 'followers', 'followers_planted',
+     'readme']
     """
     out = Path(out_dir)
     tables = generate(seed)
