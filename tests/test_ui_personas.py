@@ -19,7 +19,7 @@ EVIL = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture(scope="module")
 def page():
-    return PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"))
+    return PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"), background=False)
 
 
 def test_opens_on_the_sample_with_six_personas(page):
@@ -122,7 +122,7 @@ def test_language_toggle_relabels_controls_and_charts(page):
 
 
 def test_too_few_followers_for_k_explains_and_keeps_the_last_result():
-    page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"))
+    page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"), background=False)
     data = io.sample("followers").head(300).to_csv(index=False).encode()
     assert page.header.pickers["followers"].upload_file(data, "survey.csv")
     assert len(page.model.followers) == 300 and sum(p.size for p in page.model.personas) == 300
@@ -149,7 +149,7 @@ def test_new_data_segments_once_and_refreshes_the_filters(monkeypatch):
     real = ui_personas.model_lib.segment
     monkeypatch.setattr(ui_personas.model_lib, "segment",
                         lambda *a, **k: calls.append(1) or real(*a, **k))
-    page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"))
+    page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"), background=False)
     assert len(calls) == 1  # opening the page segments the sample once
 
     page.filter_boxes["city_tier"].value = "tier1"
@@ -163,3 +163,92 @@ def test_new_data_segments_once_and_refreshes_the_filters(monkeypatch):
     assert page.filter_boxes["city_tier"].value == "__all__"
     assert page.model.filters == {}
     assert sum(p.size for p in page.model.personas) == 400
+
+
+def test_cards_say_what_each_persona_reads_when_and_where(page):
+    first = page.model.personas[0]
+    card = page.cards.value.split('class="wb-persona"')[1]
+    top_interest = first.interests[0][0]
+    from workbench.i18n import level
+
+    assert f"Reads about:</b> {html_escaped(level('interests', top_interest, 'en'))}" in card
+    assert "Online:</b> " in card and "of their activity" in card
+    assert f"Where:</b> {level('platform', first.platforms[0][0], 'en')}" in card
+
+
+def test_attributes_and_weights_resegment():
+    page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"), background=False)
+    assert list(page.attributes) == page.model.segmentation.features  # all used at first
+    use, weight = page.attributes["interests"]
+    before = page.model.segmentation.labels.copy()
+    use.value = False
+    assert "interests" not in page.model.segmentation.features
+    assert weight.disabled
+    assert not np.array_equal(page.model.segmentation.labels, before)
+    use.value = True
+    assert "interests" in page.model.segmentation.features
+
+    page.attributes["gender"][1].value = 3.0
+    assert page.model.weights == {"gender": 3.0}
+    assert page.model.payload()["weights"] == {"gender": 3.0}
+    # weighting gender up makes the personas purer in gender
+    def gender_purity():
+        frame = page.model.segmented
+        tab = pd.crosstab(page.model.segmentation.labels, frame["gender"].astype("string"))
+        return (tab.max(axis=1).sum() / tab.to_numpy().sum())
+    heavy = gender_purity()
+    page.attributes["gender"][1].value = 0.0
+    light = gender_purity()
+    assert heavy > light + 0.05
+
+    # nothing left to segment on: said in the page's language, the last personas stay
+    page.model.features = ["gender", "age_band"]  # set from code: the checkboxes follow
+    assert [n for n, (use, _) in page.attributes.items() if use.value] == ["gender", "age_band"]
+    kept = [p.size for p in page.model.personas]
+    page.attributes["gender"][0].value = False
+    page.attributes["age_band"][0].value = False
+    assert page.model.error and "No attribute is usable" in page.status.value
+    assert [p.size for p in page.model.personas] == kept
+    page.header.model.lang = "zh"
+    assert "没有可用于分群的属性" in page.status.value
+    assert page.attributes["gender"][0].description == "性别"
+
+
+def test_auto_k_shows_the_curve_and_the_chosen_number():
+    page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"), background=False)
+    assert page.slots["curve"].layout.display == "none" and page.curve is None
+    page.auto_k.value = True
+    seg = page.model.segmentation
+    assert page.k_slider.disabled and page.slots["curve"].layout.display == ""
+    assert list(page.curve.data[0].x) == sorted(seg.quality["curve"]) and len(seg.quality["curve"]) >= 5
+    assert list(page.curve.data[1].x) == [seg.k]
+    assert page.cards.value.count('class="wb-persona"') == seg.k == len(page.model.personas)
+    page.auto_k.value = False
+    assert page.model.segmentation.k == page.k_slider.value and not page.k_slider.disabled
+    assert page.slots["curve"].layout.display == "none"
+
+
+def test_background_segmentation_shows_progress_and_keeps_only_the_newest_request(monkeypatch):
+    from workbench.ui import personas as ui_personas
+
+    finished = []
+    real = ui_personas.model_lib.segment
+    monkeypatch.setattr(ui_personas.model_lib, "segment",
+                        lambda *a, **k: finished.append(k["k"]) or real(*a, **k))
+    page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"), background=True)
+    assert page.model.busy and page.progress.layout.display == ""
+    assert "Segmenting 20,000 followers" in page.status.value
+    page.model.wait()
+    assert not page.model.busy and page.progress.layout.display == "none"
+    assert len(page.model.personas) == 6 and page.sizes is not None
+
+    page.k_slider.value = 3
+    page.k_slider.value = 5  # supersedes k=3 at its next progress step
+    assert page.model.busy
+    assert len(page.model.personas) == 6  # the last result stays while the new one is made
+    page.model.wait()
+    page.model.wait()
+    assert page.model.segmentation.k == 5 and len(page.model.personas) == 5
+    assert page.cards.value.count('class="wb-persona"') == 5
+    assert page.progress.value == 1.0 and not page.model.busy
+    assert finished[-1] == 5

@@ -106,6 +106,14 @@ _EN: dict[str, str] = {
     "personas.section.compare": "Two personas side by side",
     "personas.section.save": "Save and export",
     "personas.segmenting": "Segmenting {rows} followers…",
+    "personas.section.attributes": "Attributes to segment on, and their weight",
+    "personas.attributes.note": "Untick an attribute to leave it out; a weight above 1 lets it count more in who goes with whom (0 = profiled but not used). Changes re-segment at once.",
+    "personas.weight": "Weight",
+    "personas.card.reads": "Reads about:",
+    "personas.card.online": "Online:",
+    "personas.card.where": "Where:",
+    "personas.card.hours": "{start}–{end} ({share} of their activity)",
+    "personas.left_out": "Left out of the segmentation: {notes}.",
     "personas.filtered": "Profiling {rows} of {total} followers (filters applied; personas not recomputed).",
     "nav.back_home": "← Back to the workbench home",
     # charts: personas (workbench.charts.personas)
@@ -224,6 +232,14 @@ _ZH: dict[str, str] = {
     "personas.section.compare": "两个画像对比",
     "personas.section.save": "保存与导出",
     "personas.segmenting": "正在为 {rows} 位粉丝划分画像…",
+    "personas.section.attributes": "分群属性及其权重",
+    "personas.attributes.note": "取消勾选即不使用该属性；权重大于 1 表示它在“谁和谁归为一类”中更重要（0 = 只做画像描述，不参与分群）。修改后立即重新分群。",
+    "personas.weight": "权重",
+    "personas.card.reads": "爱看：",
+    "personas.card.online": "在线：",
+    "personas.card.where": "平台：",
+    "personas.card.hours": "{start}–{end}（占其活跃的 {share}）",
+    "personas.left_out": "未参与分群：{notes}。",
     "personas.filtered": "当前按筛选条件查看 {total} 位粉丝中的 {rows} 位（画像不重新计算）。",
     "nav.back_home": "← 返回工作台首页",
     # charts: personas (workbench.charts.personas)
@@ -437,6 +453,21 @@ def level(column: str, code: str, lang: str | None = DEFAULT_LANG) -> str:
     if pair is None:
         return str(code)
     return pair[LANGS.index(_lang(lang))]
+
+
+def attribute(column: str, lang: str | None = DEFAULT_LANG) -> str:
+    """Display name of a followers attribute (a column personas segment on or profile); the
+    column code itself if unknown.
+
+    Examples
+    --------
+    >>> attribute("city_tier", "zh"), attribute("spend_90d", "en"), attribute("x", "en")
+    ('城市线级', 'Spend (90 days, CNY)', 'x')
+    """
+    for key in (f"chart.personas.attr.{column}", f"chart.personas.metric.{column}"):
+        if key in CATALOGUES["en"]:
+            return t(key, lang)
+    return str(column)
 
 
 def kind_name(kind: str, lang: str | None = DEFAULT_LANG) -> str:

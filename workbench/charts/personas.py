@@ -39,6 +39,7 @@ import plotly.graph_objects as go
 
 from workbench.charts import theme
 from workbench.i18n import CATALOGUES, LEVEL_NAMES, level, t
+from workbench.i18n import attribute as i18n_attribute
 
 if TYPE_CHECKING:  # pragma: no cover - the model objects are only read, never built here
     from workbench.personas import Persona, Trait
@@ -135,13 +136,10 @@ def _wrap(label: str, width: int = 26) -> str:
 
 
 def _attribute_name(attribute: str, lang: str) -> str:
-    key = f"attr.{attribute}"
-    return _esc(_label(key, lang) if _known(key) else attribute)
+    return _esc(i18n_attribute(attribute, lang))
 
 
-def _metric_name(attribute: str, lang: str) -> str:
-    key = f"metric.{attribute}"
-    return _esc(_label(key, lang) if _known(key) else attribute)
+_metric_name = _attribute_name
 
 
 def _level_name(attribute: str, code: str, lang: str) -> str:

@@ -16,6 +16,8 @@ import base64
 import datetime as dt
 import html
 import logging
+import threading
+from dataclasses import dataclass
 
 import ipywidgets as w
 import numpy as np
@@ -25,6 +27,8 @@ import traitlets as tl
 
 from workbench import personas as model_lib
 from workbench.charts import personas as charts
+from workbench.errors import InputError
+from workbench.i18n import attribute as attribute_name
 from workbench.i18n import level, t
 from workbench.ui.shell import Header, Page
 
@@ -34,7 +38,8 @@ log = logging.getLogger(__name__)
 FILTERS = ("city_tier", "age_band", "platform", "follow_source")
 ALL = "__all__"
 #: chart widths in pixels (the page is 1,080 px wide at most)
-WIDTHS = {"sizes": 520, "radar": 520, "heatmap": 1040, "map": 1040, "comparison": 1040}
+WIDTHS = {"sizes": 520, "radar": 520, "heatmap": 1040, "map": 1040, "comparison": 1040,
+          "curve": 520}
 STORE_KIND = "personas"
 
 
@@ -54,7 +59,7 @@ class PersonaModel(tl.HasTraits):
     """
 
     followers = tl.Instance(pd.DataFrame, allow_none=True)
-    features = tl.List(tl.Unicode())
+    features = tl.List(tl.Unicode(), default_value=None, allow_none=True)
     weights = tl.Dict()
     k = tl.Int(6, min=2, max=10)
     auto_k = tl.Bool(False)
@@ -62,13 +67,23 @@ class PersonaModel(tl.HasTraits):
     segmentation = tl.Instance(model_lib.Segmentation, allow_none=True)
     personas = tl.List()
     renames = tl.Dict()
-    error = tl.Unicode("")
+    error = tl.Dict()
     busy = tl.Bool(False)
+    progress = tl.Float(0.0)
     seed = tl.Int(0)
+    background = tl.Bool(False)
+
+    def __init__(self, **kwargs):
+        self._generation = 0
+        self._thread: threading.Thread | None = None
+        self._segmented: pd.DataFrame | None = None  # the frame ``segmentation`` was made from
+        super().__init__(**kwargs)
 
     # -- rules -------------------------------------------------------------------------------
     @tl.observe("followers", "features", "weights", "k", "auto_k")
     def _on_inputs(self, change) -> None:
+        if change.name == "k" and self.auto_k:
+            return  # k is the model's choice while "auto" is on
         self._resegment()
 
     @tl.observe("filters", "renames")
@@ -76,31 +91,87 @@ class PersonaModel(tl.HasTraits):
         self._reprofile()
 
     def _resegment(self) -> None:
+        """Segment ``followers`` with the current choices: in a worker thread when ``background``
+        (the page stays responsive; a newer request cancels an older one at its next progress
+        step), else before returning."""
         if self.followers is None:
             return
-        features = [f for f in self.features if f in self.followers.columns] or None
-        self.busy = True  # the view says "segmenting…" before the work starts
-        try:
-            seg = model_lib.segment(self.followers, k=None if self.auto_k else self.k,
-                                    features=features, weights=dict(self.weights) or None,
-                                    seed=self.seed)
-        except ValueError as err:  # degenerate data or choices: say so, keep the last result
-            self.error = str(err)
+        self._generation += 1
+        columns = set(self.followers.columns)
+        job = _Job(self._generation, self.followers,
+                   None if self.auto_k else self.k,
+                   None if self.features is None else [f for f in self.features if f in columns],
+                   {a: v for a, v in self.weights.items() if a in columns} or None, self.seed)
+        self.busy, self.progress = True, 0.0
+        if not self.background:
+            self._finish(job, self._run(job, self._set_progress))
             return
-        finally:
-            self.busy = False
-        self.error = ""
+
+        def work() -> None:
+            result = self._run(job, self._post_progress)
+            _call_soon(lambda: self._finish(job, result))
+
+        self._thread = threading.Thread(target=work, name="workbench-segment", daemon=True)
+        self._thread.start()
+
+    def _run(self, job: "_Job", report) -> object:
+        """The segmentation of ``job``, the error to show, or ``None`` when superseded."""
+        def progress(share: float) -> None:
+            if job.generation != self._generation:
+                raise _Superseded
+            report(job, share)
+
+        try:
+            return model_lib.segment(job.followers, k=job.k, features=job.features,
+                                     weights=job.weights, seed=job.seed, progress=progress)
+        except _Superseded:
+            return None
+        except InputError as err:  # degenerate data or choices: say so, keep the last result
+            return err
+        except Exception as err:  # a bug: logged in full, said in a sentence
+            log.exception("segmenting failed")
+            return err
+
+    def _set_progress(self, job: "_Job", share: float) -> None:
+        if job.generation == self._generation:
+            self.progress = share
+
+    def _post_progress(self, job: "_Job", share: float) -> None:
+        _call_soon(lambda: self._set_progress(job, share))
+
+    def _finish(self, job: "_Job", result: object) -> None:
+        if result is None or job.generation != self._generation:
+            return  # a newer request is running; its result will come
+        self.busy = False
+        if isinstance(result, Exception):
+            self.error = _error_texts(result)
+            return
+        self.error = {}
         with self.hold_trait_notifications():
             self.renames = {}
-            self.segmentation = seg
+            self._segmented = job.followers
+            self.segmentation = result
         self._reprofile()
 
+    def wait(self, timeout: float = 120.0) -> None:
+        """Block until the running segmentation (if any) is done and shown (for tests and
+        scripts; outside a kernel the worker applies its result itself)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    @property
+    def segmented(self) -> pd.DataFrame | None:
+        """The followers frame the current ``segmentation`` was made from."""
+        return self._segmented
+
     def mask(self) -> np.ndarray:
-        """Rows of ``followers`` inside the filters."""
-        keep = np.ones(len(self.followers), dtype=bool)
+        """Rows of the segmented followers inside the filters."""
+        frame = self._segmented
+        keep = np.ones(len(frame), dtype=bool)
         for column, code in self.filters.items():
-            if code and code != ALL and column in self.followers.columns:
-                keep &= (self.followers[column].astype("string") == code).fillna(False).to_numpy()
+            if code and code != ALL and column in frame.columns:
+                keep &= (frame[column].astype("string") == code).fillna(False).to_numpy()
         return keep
 
     def _reprofile(self) -> None:
@@ -135,7 +206,7 @@ class PersonaModel(tl.HasTraits):
             # the store takes numpy numbers but only text keys
             "quality": {**seg.quality,
                         "curve": {str(k): v for k, v in seg.quality.get("curve", {}).items()}},
-            "rows": int(len(self.followers)),
+            "rows": int(len(self._segmented)),
             "personas": [_persona_record(self._named(p)) for p in seg.personas],
         }
 
@@ -157,12 +228,57 @@ class PersonaModel(tl.HasTraits):
         """One row per follower: id and persona."""
         seg = self.segmentation
         names = {p.id: self._named(p).name for p in seg.personas}
-        ids = self.followers["follower_id"].astype("string").to_numpy()
+        ids = self._segmented["follower_id"].astype("string").to_numpy()
         return _csv(pd.DataFrame({
             "follower_id": ids, "persona_id": seg.labels,
             "persona_en": [names[i]["en"] for i in seg.labels],
             "persona_zh": [names[i]["zh"] for i in seg.labels],
         }))
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One segmentation request: what to segment and how."""
+
+    generation: int
+    followers: pd.DataFrame
+    k: int | None
+    features: list[str] | None
+    weights: dict | None
+    seed: int
+
+
+class _Superseded(Exception):
+    """Raised inside a worker whose request a newer one replaced."""
+
+
+def _kernel_loop():
+    """The running IPython kernel's event loop, or ``None`` outside a kernel."""
+    try:
+        from ipykernel.kernelapp import IPKernelApp
+    except ImportError:  # pragma: no cover - ipykernel is a dependency
+        return None
+    if not IPKernelApp.initialized():
+        return None
+    kernel = getattr(IPKernelApp.instance(), "kernel", None)
+    return getattr(kernel, "io_loop", None)
+
+
+def _call_soon(fn) -> None:
+    """Run ``fn`` on the kernel's main thread (widgets are changed from one thread only); outside
+    a kernel, run it now."""
+    loop = _kernel_loop()
+    if loop is None:
+        fn()
+    else:
+        loop.add_callback(fn)
+
+
+def _error_texts(err: Exception) -> dict[str, str]:
+    if isinstance(err, InputError):
+        return {"en": err.en, "zh": err.zh}
+    return {"en": f"Segmenting failed: {err}. The last personas stay on screen.",
+            "zh": f"分群失败：{err}。上一次的画像仍保留在页面上。"}
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -201,14 +317,17 @@ class PersonaDashboard(Page):
     ----------
     lang : ``"en"`` or ``"zh"``.
     store : a :class:`workbench.store.ScenarioStore`; the default one when omitted.
+    background : segment in a worker thread with a progress bar, the controls staying live (the
+        served page); ``False`` segments before a control's change returns (scripts, tests).
     """
 
-    def __init__(self, lang: str | None = None, store=None):
+    def __init__(self, lang: str | None = None, store=None, background: bool = True):
         self._store = store
+        self._syncing = False  # the attribute controls are being set from the model
         self.header = Header("page.personas.title", lang=lang,
                              subtitle_key="page.personas.purpose", data_kinds=("followers",))
         source = self.header.source()
-        self.model = PersonaModel(followers=source.data)
+        self.model = PersonaModel(followers=source.data, background=background)
         source.observe(lambda change: setattr(self.model, "followers", change.new), names="data")
 
         # controls
@@ -230,7 +349,16 @@ class PersonaDashboard(Page):
         self.save_button = w.Button(icon="save")
         self.save_button.on_click(lambda _: self.save())
         self.status = w.HTML()
+        self.progress = w.FloatProgress(min=0.0, max=1.0, layout=w.Layout(width="320px",
+                                                                          display="none"))
         self.downloads = w.HTML()
+        #: segmentation attributes: {column: (use it?, weight)}, rebuilt for each data set
+        self.attributes: dict[str, tuple[w.Checkbox, w.FloatSlider]] = {}
+        self.attribute_grid = w.GridBox(layout=w.Layout(
+            grid_template_columns="repeat(auto-fill, minmax(340px, 1fr))", grid_gap="2px 16px"))
+        self.attribute_note = w.HTML()
+        self.attribute_panel = w.Accordion(
+            children=[w.VBox([self.attribute_note, self.attribute_grid])], selected_index=None)
 
         # views
         self.cards = w.HTML()
@@ -239,7 +367,9 @@ class PersonaDashboard(Page):
         self.figures: dict[str, go.FigureWidget] = {}
         self.slots = {name: w.Box(layout=w.Layout(width=width))
                       for name, width in (("sizes", "50%"), ("radar", "50%"), ("heatmap", "100%"),
-                                          ("map", "100%"), ("comparison", "100%"))}
+                                          ("map", "100%"), ("comparison", "100%"),
+                                          ("curve", "50%"))}
+        self.slots["curve"].layout.display = "none"  # shown while "let the data choose" is on
         for box in self.filter_boxes.values():
             box.style.description_width = "initial"
         self.titles = {key: w.HTML() for key in ("cards", "charts", "compare", "save")}
@@ -247,9 +377,11 @@ class PersonaDashboard(Page):
         self.widget = w.VBox([
             self.header.widget,
             w.HBox([self.k_slider, self.auto_k], layout=w.Layout(align_items="center")),
+            self.attribute_panel,
             w.HBox(list(self.filter_boxes.values()),
                    layout=w.Layout(flex_flow="row wrap", grid_gap="4px 12px")),
-            self.status,
+            w.HBox([self.progress, self.status], layout=w.Layout(align_items="center")),
+            self.slots["curve"],
             self.titles["cards"], self.cards,
             self.titles["charts"],
             w.HBox([self.slots["sizes"], self.slots["radar"]],
@@ -263,7 +395,13 @@ class PersonaDashboard(Page):
 
         self.model.observe(self._redraw, names="personas")
         self.model.observe(self._refill_filters, names="followers")
-        self.model.observe(self._show_status, names=["error", "busy", "personas"])
+        self.model.observe(self._build_attributes, names="followers")
+        self.model.observe(self._sync_attributes, names=["features", "weights"])
+        self.model.observe(self._show_status, names=["error", "busy", "personas", "segmentation"])
+        self.model.observe(self._show_progress, names=["busy", "progress"])
+        self.model.observe(self._on_auto, names="auto_k")
+        self._build_attributes()
+        self._show_progress()
         self.header.model.observe(self._relabel, names="lang")
         self._relabel()
 
@@ -280,9 +418,16 @@ class PersonaDashboard(Page):
         self.other.description = t("personas.compare_with", lang)
         self.save_name.placeholder = t("personas.save_name", lang)
         self.save_button.description = t("personas.save", lang)
+        self.attribute_panel.set_title(0, t("personas.section.attributes", lang))
+        self.attribute_note.value = (f'<p class="wb-note">'
+                                     f'{html.escape(t("personas.attributes.note", lang))}</p>')
+        for name, (use, weight) in self.attributes.items():
+            use.description = attribute_name(name, lang)
+            weight.description = t("personas.weight", lang)
         for key, widget in self.titles.items():
             widget.value = f'<h3 class="wb-section">{html.escape(t(f"personas.section.{key}", lang))}</h3>'
         self._redraw()
+        self._show_status()
 
     def _refill_filters(self, change=None) -> None:
         """New data: offer its levels; a level it lacks falls back to "all"."""
@@ -300,7 +445,65 @@ class PersonaDashboard(Page):
         box.options = options
         box.value = value
 
+    def _build_attributes(self, change=None) -> None:
+        """One row per attribute the data can segment on: a checkbox and a weight (0–3)."""
+        frame, model = self.model.followers, self.model
+        names = [] if frame is None else model_lib.default_features(frame)
+        lang, rows = self.lang, []
+        self.attributes = {}
+        for name in names:
+            use = w.Checkbox(value=model.features is None or name in model.features,
+                             description=attribute_name(name, lang), indent=False,
+                             layout=w.Layout(width="150px"))
+            weight = w.FloatSlider(value=float(model.weights.get(name, 1.0)), min=0.0, max=3.0,
+                                   step=0.5, readout_format=".1f", continuous_update=False,
+                                   description=t("personas.weight", lang),
+                                   layout=w.Layout(width="180px"),
+                                   style={"description_width": "initial"})
+            weight.disabled = not use.value
+            use.observe(self._on_attributes, names="value")
+            weight.observe(self._on_weight, names="value")
+            self.attributes[name] = (use, weight)
+            rows.append(w.HBox([use, weight], layout=w.Layout(align_items="center")))
+        self.attribute_grid.children = rows
+
+    def _sync_attributes(self, change=None) -> None:
+        """Show the model's attribute choices (they may be set from code or a saved set)."""
+        model = self.model
+        self._syncing = True
+        try:
+            for name, (use, weight) in self.attributes.items():
+                use.value = model.features is None or name in model.features
+                weight.value = float(model.weights.get(name, 1.0))
+                weight.disabled = not use.value
+        finally:
+            self._syncing = False
+
     # -- events ------------------------------------------------------------------------------
+    def _on_attributes(self, change) -> None:
+        if self._syncing:
+            return
+        for use, weight in self.attributes.values():
+            weight.disabled = not use.value
+        self.model.features = [name for name, (use, _) in self.attributes.items() if use.value]
+
+    def _on_weight(self, change) -> None:
+        if self._syncing:
+            return
+        self.model.weights = {name: float(weight.value)
+                              for name, (_, weight) in self.attributes.items()
+                              if weight.value != 1.0}
+
+    def _on_auto(self, change=None) -> None:
+        self.k_slider.disabled = self.model.auto_k
+        self.slots["curve"].layout.display = "" if self.model.auto_k else "none"
+        if self.model.auto_k:
+            self._draw_curve()
+
+    def _show_progress(self, change=None) -> None:
+        self.progress.layout.display = "" if self.model.busy else "none"
+        self.progress.value = self.model.progress
+
     def _on_filter(self, change) -> None:
         self.model.filters = {c: b.value for c, b in self.filter_boxes.items()
                               if b.value and b.value != ALL}
@@ -319,14 +522,19 @@ class PersonaDashboard(Page):
 
     def _show_status(self, change=None) -> None:
         model, lang = self.model, self.lang
+        seg = model.segmentation
         if model.error:
-            level_, text = "error", model.error
+            level_, text = "error", model.error.get(lang) or model.error.get("en", "")
         elif model.busy:
             level_, text = "busy", t("personas.segmenting", lang, rows=f"{len(model.followers):,}")
         elif model.filters and model.personas:
             rows = sum(p.size for p in model.personas)
             level_, text = "info", t("personas.filtered", lang, rows=f"{rows:,}",
-                                    total=f"{len(model.followers):,}")
+                                    total=f"{len(model.segmented):,}")
+        elif seg is not None and seg.notes:
+            level_ = "info"
+            text = t("personas.left_out", lang,
+                     notes="; ".join(zh if lang == "zh" else en for en, zh in seg.notes))
         else:
             self.status.value = ""
             return
@@ -344,8 +552,9 @@ class PersonaDashboard(Page):
             value = box.value
             box.options = options
             ids = [pid for _, pid in options]
-            box.value = value if value in ids else (ids[0] if box is self.picker else
-                                                    (ids[1] if len(ids) > 1 else None))
+            fallback = ids[0 if box is self.picker else 1] if len(ids) > 1 else (
+                ids[0] if ids and box is self.picker else None)
+            box.value = value if value in ids else fallback
         if not people:
             return
         self._draw("sizes", charts.segment_sizes, charts.update_sizes, people)
@@ -355,23 +564,30 @@ class PersonaDashboard(Page):
         rows, xy = seg.embedding(sample_size=5000, seed=0)
         self._draw("map", charts.persona_map, charts.update_map, xy, seg.labels[rows], people)
         self._draw_comparison()
+        if self.model.auto_k:
+            self._draw_curve()
+
+    def _draw_curve(self) -> None:
+        seg = self.model.segmentation
+        if seg is not None and len(seg.quality.get("curve", {})) > 1:
+            self._draw("curve", charts.k_curve, charts.update_k_curve, seg.quality, k=seg.k)
 
     def _draw_comparison(self) -> None:
         a, b = self._persona(self.picker.value), self._persona(self.other.value)
         if a is not None and b is not None:
             self._draw("comparison", charts.compare, charts.update_compare, a, b)
 
-    def _draw(self, name: str, build, update, *args) -> None:
+    def _draw(self, name: str, build, update, *args, **kwargs) -> None:
         """Show a chart: updated in place when its set of traces is unchanged (zoom and legend
         choices survive), else a new FigureWidget built with its data takes the slot."""
         lang, figure = self.lang, self.figures.get(name)
         if figure is not None:
             try:
-                update(figure, *args, lang=lang)
+                update(figure, *args, lang=lang, **kwargs)
                 return
             except ValueError:  # another set of traces (another number of personas)
                 pass
-        figure = go.FigureWidget(build(*args, lang=lang))
+        figure = go.FigureWidget(build(*args, lang=lang, **kwargs))
         # a FigureWidget drawn before its box has a size falls back to 700 px: say the width
         figure.layout.width = WIDTHS[name]
         self.figures[name] = figure
@@ -382,6 +598,7 @@ class PersonaDashboard(Page):
     radar = property(lambda self: self.figures.get("radar"))
     map = property(lambda self: self.figures.get("map"))
     comparison = property(lambda self: self.figures.get("comparison"))
+    curve = property(lambda self: self.figures.get("curve"))
 
     # -- actions -----------------------------------------------------------------------------
     @property
@@ -424,12 +641,31 @@ def _cards_html(people, lang: str) -> str:
         traits = "".join(
             f"<li>{html.escape(tr.label(lang))} ×{tr.lift:.1f}</li>"
             for tr in p.top_traits(4))
+        habits = "".join(
+            f'<p class="wb-persona-habit"><b>{html.escape(t(f"personas.card.{key}", lang))}</b> '
+            f"{html.escape(text)}</p>"
+            for key, text in _habits(p, lang) if text)
         cards.append(
             f'<div class="wb-persona" data-persona="{p.id}">'
             f"<h4>{html.escape(p.name[lang])}</h4>"
             f'<p class="wb-persona-size">{p.size:,} · {p.share:.0%}</p>'
-            f"<p>{html.escape(p.description[lang])}</p><ul>{traits}</ul></div>")
+            f"<p>{html.escape(p.description[lang])}</p><ul>{traits}</ul>{habits}</div>")
     return f'{CARDS_CSS}<div class="wb-personas">{"".join(cards)}</div>'
+
+
+def _habits(p, lang: str) -> list[tuple[str, str]]:
+    """What a persona reads, when it is online and where, for its card."""
+    sep = "、" if lang == "zh" else ", "
+    reads = sep.join(f"{level('interests', code, lang)} {share:.0%}"
+                     for code, share in p.interests[:3])
+    where = sep.join(f"{level('platform', code, lang)} {share:.0%}"
+                     for code, share in p.platforms[:2])
+    online, peak = "", p.peak_hours()
+    if peak is not None:
+        start, share = peak
+        online = t("personas.card.hours", lang, start=f"{start:02d}:00",
+                   end=f"{(start + 2) % 24:02d}:00", share=f"{share:.0%}")
+    return [("reads", reads), ("online", online), ("where", where)]
 
 
 CARDS_CSS = """<style>
@@ -441,5 +677,8 @@ CARDS_CSS = """<style>
 .wb-persona p { font-size: 13px; line-height: 1.55; margin: 0 0 6px; color: #52606d; }
 .wb-persona .wb-persona-size { font-weight: 600; color: #2f6fed; }
 .wb-persona ul { margin: 0; padding-left: 18px; font-size: 13px; color: #323f4b; }
+.wb-persona .wb-persona-habit { margin: 4px 0 0; font-size: 12.5px; color: #52606d; }
+.wb-persona .wb-persona-habit b { color: #323f4b; font-weight: 600; }
+.wb-note { font-size: 13px; color: #52606d; margin: 2px 0 8px; line-height: 1.5; }
 .wb-download { color: #2f6fed; font-size: 14px; }
 </style>"""
