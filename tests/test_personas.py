@@ -382,3 +382,47 @@ def test_reader_profile_ignores_other_platforms_reusing_a_wechat_title() -> None
     out = personas.reader_profile(dist, arts)
     assert out["platform"].unique().tolist() == ["wechat"]
     assert out["reads"].unique().tolist() == [10]
+
+
+def test_reader_candidates_recover_a_known_joint_table_from_marginals_and_a_survey() -> None:
+    # the readers' true joint table: young women and older men over-represented
+    genders, ages = ["female", "male"], ["18_24", "25_30", "31_40"]
+    truth = np.array([[0.25, 0.15, 0.05],
+                      [0.05, 0.15, 0.35]])
+    rows = []
+    for level, share in zip(genders, truth.sum(axis=1)):
+        rows.append(("gender", level, share))
+    for level, share in zip(ages, truth.sum(axis=0)):
+        rows.append(("age", level, share))
+    profile = pd.DataFrame(rows, columns=["dimension", "level", "share"]).assign(
+        content_type="news", platform="wechat", reads=1000, articles=3)
+    # a small survey drawn from the truth but with a skewed sampling rate (surveys are biased)
+    rng = np.random.default_rng(0)
+    cells = rng.choice(6, size=3000, p=truth.ravel())
+    survey = pd.DataFrame({"gender": [genders[c // 3] for c in cells],
+                           "age_band": [ages[c % 3] for c in cells]})
+    survey = pd.concat([survey, survey[survey["gender"] == "female"]])  # women answer twice as often
+    got = personas.reader_candidates(profile, survey, dimensions=("gender", "age"), top=6)
+    table = got.set_index(["gender", "age"])["share"]
+    for g, gender in enumerate(genders):
+        for a, age in enumerate(ages):
+            assert table[(gender, age)] == pytest.approx(truth[g, a], abs=0.01)
+    assert list(got.columns[:2]) == ["gender", "age"] and got["share"].is_monotonic_decreasing
+    assert got.attrs["survey_rows"] == len(survey) and "IPF" in got.attrs["method"]["en"]
+    # without a survey the estimate is the product of the marginals: it misses the association
+    flat = personas.reader_candidates(profile, None, dimensions=("gender", "age"), top=6)
+    flat_table = flat.set_index(["gender", "age"])["share"]
+    assert flat_table[("female", "18_24")] == pytest.approx(0.45 * 0.30)
+    assert "independent" in flat.attrs["method"]["en"]
+    with pytest.raises(InputError, match="no region data"):
+        personas.reader_candidates(profile, survey, dimensions=("gender", "region"))
+
+
+def test_reader_candidates_on_the_sample() -> None:
+    profile = personas.reader_profile(io.sample("distributions"), io.sample("articles"))
+    got = personas.reader_candidates(profile, io.sample("followers"), dimensions=("gender", "age"))
+    assert len(got) == 8 and got["share"].sum() < 1
+    assert set(got["gender"]) <= {"female", "male", "unknown"}
+    product = personas.reader_candidates(profile, io.sample("followers"), content_type="product",
+                                         dimensions=("gender", "age"))
+    assert not got.equals(product)

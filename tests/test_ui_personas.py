@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from workbench import io
+from workbench.i18n import level
 from workbench.store import ScenarioStore
 from workbench.ui import PersonaDashboard
 
@@ -252,3 +253,53 @@ def test_background_segmentation_shows_progress_and_keeps_only_the_newest_reques
     assert page.cards.value.count('class="wb-persona"') == 5
     assert page.progress.value == 1.0 and not page.model.busy
     assert finished[-1] == 5
+
+
+def test_readers_from_wechat_distributions_panel(page):
+    panel = page.readers
+    assert panel.profile is None and panel.sources["distributions"].data is None  # lazy
+    page.readers_panel.selected_index = 0
+    assert panel.profile is not None and panel.figure is not None
+    types = {level("content_type", c, "en") for c in panel.profile["content_type"].unique()}
+    assert set(panel.figure.data[0].y) == types and len(types) == 7
+    assert [tr.name for tr in panel.figure.data] == ["Female", "Male", "Unknown"]
+    female = dict(zip(panel.figure.data[0].y, panel.figure.data[0].x))
+    assert female["Product"] > female["News"]  # the sample's product readers lean female
+
+    panel.dimension.value = "age"
+    assert len(panel.figure.data) == 6 and all(
+        sum(tr.x[i] for tr in panel.figure.data) == pytest.approx(1, abs=0.01)
+        for i in range(len(types)))
+
+    table_all = panel.table.value
+    assert table_all.count("<tr>") == 9 and "IPF" in table_all
+    panel.content_type.value = "product"
+    assert panel.table.value != table_all
+    assert panel.candidates.attrs["survey_rows"] > 19_000
+    panel.use_survey.value = False
+    assert "independent" in panel.table.value and panel.candidates["survey_share"].isna().all()
+    panel.with_region.value = True
+    assert list(panel.candidates.columns[:3]) == ["gender", "age", "region"]
+
+    # an upload whose titles match nothing: said in words, the chart kept
+    before = list(panel.figure.data[0].x)
+    bad = "内容标题,维度,分类,人数\n不存在的文章,gender,男,10\n".encode()
+    assert panel.pickers["distributions"].upload_file(bad, "detail.csv")
+    assert "No article title" in panel.status.value
+    assert list(panel.figure.data[0].x) == before
+    page.header.model.lang = "zh"
+    try:
+        assert "读者分布" in page.readers_panel.get_title(0)
+        assert "估计占读者比例" in panel.table.value
+        assert "标题都对不上" in panel.status.value
+    finally:
+        page.header.model.lang = "en"
+
+
+def test_auto_k_in_the_background_draws_the_curve_when_the_result_comes():
+    page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"), background=True)
+    page.model.wait()
+    page.auto_k.value = True  # the data choose 6 again: the personas are the same, the curve new
+    assert page.model.busy and page.curve is None
+    page.model.wait()
+    assert page.curve is not None and list(page.curve.data[1].x) == [page.model.segmentation.k]

@@ -821,7 +821,7 @@ def _describe(p: Persona) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 # Segmentation
 # --------------------------------------------------------------------------------------------
-@dataclass
+@dataclass(eq=False)  # compared by identity: a new segmentation is news
 class Segmentation:
     """Personas found in a followers table.
 
@@ -1196,3 +1196,119 @@ def ipf(seed: np.ndarray, marginals: list[np.ndarray], tol: float = 1e-9,
             return table
     raise ValueError(f"IPF did not converge within {max_iter} iterations (largest marginal "
                      f"error {err:.3g}); check that the seed's zero cells allow the marginals")
+
+
+#: dimension of the reader distributions → the followers column holding the same thing
+DISTRIBUTION_COLUMNS = {"gender": "gender", "age": "age_band", "region": "province"}
+
+
+def reader_candidates(profile: pd.DataFrame, survey: pd.DataFrame | None = None, *,
+                      content_type: str | None = None,
+                      dimensions: Sequence[str] = ("gender", "age", "region"),
+                      top: int = 8, smoothing: float = 0.5) -> pd.DataFrame:
+    """Persona candidates from aggregates: the largest cells of the joint reader table.
+
+    WeChat exports each dimension of an article's readers separately. The joint table (e.g.
+    women aged 25–30 in Guangdong) is estimated by :func:`ipf` from the exported marginals of
+    ``profile`` (:func:`reader_profile`; all content types weighted by their reads, or one) and
+    a seed: the cross-table of a user-level ``survey`` (followers, CRM or survey answers in the
+    followers schema) plus ``smoothing`` people in every cell, so that the survey's associations
+    are kept and every exported level can be filled. Without a survey the seed is flat, i.e. the
+    dimensions are taken as independent (said in the result's ``attrs["method"]``).
+
+    Returns
+    -------
+    DataFrame with one column per dimension (level codes), ``share`` (estimated share of the
+    readers), ``independent`` (the share if the dimensions were independent), ``survey_share``
+    (the cell's share of the survey, NaN without one), sorted by ``share``, the ``top`` rows.
+    ``attrs``: ``method`` (``{"en", "zh"}``), ``readers`` (reads behind the marginals),
+    ``survey_rows``.
+
+    Examples
+    --------
+    >>> prof = pd.DataFrame({"content_type": "news", "platform": "wechat", "reads": 100,
+    ...     "dimension": ["gender"] * 2 + ["age"] * 2, "level": ["female", "male", "18_24", "25_30"],
+    ...     "share": [0.6, 0.4, 0.5, 0.5], "articles": 1})
+    >>> survey = pd.DataFrame({"gender": ["female"] * 3 + ["male"] * 3,
+    ...                        "age_band": ["18_24", "18_24", "25_30", "25_30", "25_30", "18_24"]})
+    >>> reader_candidates(prof, survey, dimensions=("gender", "age"), top=1,
+    ...                   smoothing=0)[["gender", "age", "share"]].round(3).to_dict("records")
+    [{'gender': 'female', 'age': '18_24', 'share': 0.38}]
+    """
+    need = {"dimension", "level", "share", "reads", "content_type"}
+    if not need <= set(profile.columns):
+        raise InputError("The reader profile needs the columns of reader_profile().",
+                         "读者画像表应包含 reader_profile() 给出的列。")
+    dims = [d for d in dimensions if d in DISTRIBUTION_COLUMNS]
+    if not dims:
+        raise InputError(f"Choose dimensions among {', '.join(DISTRIBUTION_COLUMNS)}.",
+                         f"请从 {'、'.join(DISTRIBUTION_COLUMNS)} 中选择维度。")
+    prof = profile if content_type is None else profile[profile["content_type"] == content_type]
+    prof = prof[prof["dimension"].isin(dims)]
+    missing = [d for d in dims if d not in set(prof["dimension"])]
+    if missing:
+        raise InputError(f"The reader distributions have no {', '.join(missing)} data"
+                         + (f" for {content_type}" if content_type else "") + ".",
+                         f"读者分布中没有{'、'.join(missing)}数据"
+                         + (f"（{i18n.level('content_type', content_type, 'zh')}）"
+                            if content_type else "") + "。",
+                         fix="Export the 单篇详情 sheets with their distribution sections.",
+                         fix_zh="请导出包含读者分布部分的“单篇详情”。")
+    levels: list[list[str]] = []
+    marginals: list[np.ndarray] = []
+    for d in dims:
+        part = prof[prof["dimension"] == d]
+        weighted = (part["share"] * part["reads"]).groupby(part["level"].astype(str)).sum()
+        reads = part.drop_duplicates(["content_type", "platform"])["reads"].sum()
+        margin = (weighted / reads).sort_values(ascending=False)
+        margin = margin[margin > 0]
+        levels.append([str(x) for x in margin.index])
+        marginals.append(margin.to_numpy() / margin.sum())
+    shape = tuple(len(lv) for lv in levels)
+    seed = np.full(shape, float(smoothing) if survey is not None else 1.0)
+    survey_share = None
+    used = 0
+    if survey is not None:
+        columns = [DISTRIBUTION_COLUMNS[d] for d in dims]
+        absent = [c for c in columns if c not in survey.columns]
+        if absent:
+            raise InputError(f"The survey has no column {', '.join(absent)}.",
+                             f"调查数据缺少列：{'、'.join(absent)}。",
+                             fix="Load followers or survey answers with these columns.",
+                             fix_zh="请导入包含这些列的粉丝或调查数据。")
+        codes = []
+        keep = np.ones(len(survey), dtype=bool)
+        for c, lv in zip(columns, levels):
+            index = {code: i for i, code in enumerate(lv)}
+            col = survey[c].astype("string").map(index).astype("float")
+            keep &= col.notna().to_numpy()
+            codes.append(col.to_numpy())
+        used = int(keep.sum())
+        if used:
+            counts = np.zeros(shape)
+            np.add.at(counts, tuple(c[keep].astype(int) for c in codes), 1.0)
+            seed += counts
+            survey_share = counts / counts.sum()
+    if survey is not None and not used:
+        raise InputError("No survey row matches the exported levels.",
+                         "调查数据中没有与导出分布对得上的行。")
+    joint = ipf(seed, marginals)
+    independent = marginals[0]
+    for m in marginals[1:]:
+        independent = np.multiply.outer(independent, m)
+    order = np.argsort(-joint, axis=None, kind="stable")[:top]
+    cells = np.unravel_index(order, shape)
+    out = pd.DataFrame({d: [levels[i][j] for j in cells[i]] for i, d in enumerate(dims)})
+    out["share"] = joint.ravel()[order]
+    out["independent"] = independent.ravel()[order]
+    out["survey_share"] = (survey_share.ravel()[order] if survey_share is not None
+                           else np.full(len(order), np.nan))
+    out.attrs["readers"] = float(prof.drop_duplicates(["content_type", "platform"])["reads"].sum())
+    out.attrs["survey_rows"] = used
+    out.attrs["method"] = (
+        {"en": f"IPF: the exported distributions fitted to the associations of {used:,} survey "
+               "rows", "zh": f"IPF：以 {used:,} 行调查数据中的关联为起点，拟合到导出的分布"}
+        if used else
+        {"en": "no survey: the dimensions are taken as independent",
+         "zh": "无调查数据：假定各维度相互独立"})
+    return out

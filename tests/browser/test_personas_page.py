@@ -45,3 +45,25 @@ def test_move_k_and_a_filter(page, server_url, shoot):
     expect(page.locator(".wb-title")).to_have_text("用户画像")
     shoot(page, "personas_zh_filtered")
     page.assert_no_errors()
+
+
+def test_auto_k_curve_and_readers_panel(page, server_url, shoot):
+    page.goto(server_url + "/voila/render/01_personas.ipynb?lang=en")
+    cards = page.locator(".wb-persona")
+    expect(cards).to_have_count(6, timeout=120_000)
+    plots = page.locator(".js-plotly-plot")
+    expect(plots).to_have_count(5, timeout=60_000)
+
+    page.get_by_text("Let the data choose").click()
+    expect(page.locator(".wb-progress").first).to_be_visible(timeout=10_000)  # work shows
+    expect(plots).to_have_count(6, timeout=120_000)  # the k curve joins the charts
+    expect(page.get_by_text("How many personas fit the data?")).to_be_visible()
+    expect(page.locator(".wb-progress").first).to_be_hidden(timeout=60_000)
+
+    page.get_by_text("Readers from WeChat's distributions").click()
+    expect(plots).to_have_count(7, timeout=60_000)
+    expect(page.get_by_text("Who reads each content type: gender")).to_be_visible()
+    expect(page.locator(".wb-table tbody tr")).to_have_count(8, timeout=30_000)
+    page.locator(".wb-table").scroll_into_view_if_needed()
+    shoot(page, "personas_readers_en")
+    page.assert_no_errors()

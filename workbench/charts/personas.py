@@ -810,3 +810,71 @@ def update_compare(fig: go.Figure, persona_a: Persona, persona_b: Persona, *, la
     fresh = compare(persona_a, persona_b, lang=lang, n=n, min_count=min_count)
     return _sync(fig, fresh, ["title.text", "xaxis.title.text", "xaxis.range", "height",
                               "annotations"])
+
+
+# -- readers from WeChat's distributions ----------------------------------------------------
+def reader_mix(profile, dimension: str, *, lang: str = "en", top: int = 8) -> go.Figure:
+    """Who reads each content type: 100 % stacked bars of one reader dimension.
+
+    Parameters
+    ----------
+    profile : :func:`workbench.personas.reader_profile` output (one platform's rows).
+    dimension : ``"gender"``, ``"age"`` or ``"region"``; regions beyond the ``top`` largest
+        overall are summed into "other".
+
+    Returns
+    -------
+    go.Figure with one ``Bar`` trace per level (in level order; legend), ``y`` = content types
+    (escaped names), ``x`` = shares of that type's readers.
+    """
+    column = {"age": "age_band", "region": "province"}.get(dimension, dimension)
+    part = profile[profile["dimension"] == dimension]
+    types = [c for c in dict.fromkeys(part["content_type"].astype(str))]
+    overall = (part["share"] * part["reads"]).groupby(part["level"].astype(str)).sum()
+    if dimension == "region":
+        keep = list(overall.sort_values(ascending=False).index[:top])
+    else:
+        order = {code: i for i, code in enumerate(
+            list(LEVEL_NAMES.get(column, {})) or sorted(overall.index))}
+        keep = sorted(overall.index, key=lambda code: (order.get(code, len(order)), code))
+    table = part.pivot_table(index="content_type", columns="level", values="share",
+                             aggfunc="sum", observed=True).reindex(types).fillna(0.0)
+    reads = part.drop_duplicates("content_type").set_index("content_type")["reads"]
+    types.sort(key=lambda c: -float(reads.get(c, 0)))
+    names = [_esc(level("content_type", c, lang)) for c in types]
+    series = [(code, _esc(level(column, code, lang))) for code in keep]
+    rest = [c for c in table.columns if c not in keep]
+    if rest:
+        series.append(("__other__", _esc(_label("readers.other", lang))))
+    bars = []
+    for i, (code, name) in enumerate(series):
+        values = (table[rest].sum(axis=1) if code == "__other__" else table.get(code))
+        values = [float(values.get(c, 0.0)) if values is not None else 0.0 for c in types]
+        colour = (theme.OVERALL_COLOUR if code == "__other__"
+                  else theme.PERSONA_COLOURS[i % len(theme.PERSONA_COLOURS)])
+        bars.append(go.Bar(
+            x=values, y=names, orientation="h", name=name, marker={"color": colour},
+            text=[theme.pct(v) if v >= 0.06 else "" for v in values], textposition="inside",
+            insidetextanchor="middle",
+            hovertemplate="%{y} · " + name + ": %{x:.1%}<extra></extra>",
+        ))
+    return go.Figure(bars, layout=_layout(
+        _label("readers.title", lang, dimension=_label(f"readers.dim.{dimension}", lang)),
+        barmode="stack", height=150 + 36 * max(len(types), 3),
+        xaxis={"tickformat": ".0%", "range": [0, 1], "title": {
+            "text": _label("readers.x", lang)}},
+        yaxis={"autorange": "reversed", "showgrid": False},
+        legend={"orientation": "h", "y": -0.22, "x": 0, "traceorder": "normal"},
+        margin={**theme.MARGIN, "b": 96},
+        annotations=[] if types else [_empty_note(lang)],
+    ))
+
+
+def update_reader_mix(fig: go.Figure, profile, dimension: str, *, lang: str = "en",
+                      top: int = 8) -> go.Figure:
+    """Put a new reader profile into a figure built by :func:`reader_mix`, in place (the same
+    levels); raises ``ValueError`` when the levels differ."""
+    fresh = reader_mix(profile, dimension, lang=lang, top=top)
+    if [tr.name for tr in fig.data] != [tr.name for tr in fresh.data]:
+        raise ValueError("other levels: build a new figure")
+    return _sync(fig, fresh, ["title.text", "xaxis.title.text", "height", "annotations"])

@@ -30,6 +30,7 @@ from workbench.charts import personas as charts
 from workbench.errors import InputError
 from workbench.i18n import attribute as attribute_name
 from workbench.i18n import level, t
+from workbench.ui.readers import ReaderPanel
 from workbench.ui.shell import Header, Page
 
 log = logging.getLogger(__name__)
@@ -351,6 +352,7 @@ class PersonaDashboard(Page):
         self.status = w.HTML()
         self.progress = w.FloatProgress(min=0.0, max=1.0, layout=w.Layout(width="320px",
                                                                           display="none"))
+        self.progress.add_class("wb-progress")
         self.downloads = w.HTML()
         #: segmentation attributes: {column: (use it?, weight)}, rebuilt for each data set
         self.attributes: dict[str, tuple[w.Checkbox, w.FloatSlider]] = {}
@@ -373,6 +375,10 @@ class PersonaDashboard(Page):
         for box in self.filter_boxes.values():
             box.style.description_width = "initial"
         self.titles = {key: w.HTML() for key in ("cards", "charts", "compare", "save")}
+        #: readers from WeChat's aggregate exports: built when the user opens it
+        self.readers = ReaderPanel(self.header.model, survey=source)
+        self.readers_panel = w.Accordion(children=[self.readers.widget], selected_index=None)
+        self.readers_panel.observe(self._on_readers_open, names="selected_index")
 
         self.widget = w.VBox([
             self.header.widget,
@@ -390,6 +396,7 @@ class PersonaDashboard(Page):
             self.titles["compare"], w.HBox([self.picker, self.other]), self.rename_box,
             self.slots["comparison"],
             self.titles["save"], w.HBox([self.save_name, self.save_button]), self.downloads,
+            self.readers_panel,
         ])
         self.widget.add_class("wb-page")
 
@@ -400,6 +407,9 @@ class PersonaDashboard(Page):
         self.model.observe(self._show_status, names=["error", "busy", "personas", "segmentation"])
         self.model.observe(self._show_progress, names=["busy", "progress"])
         self.model.observe(self._on_auto, names="auto_k")
+        # an identical persona set (auto k choosing the k on screen) is no news to ``personas``
+        self.model.observe(lambda change: self.model.auto_k and self._draw_curve(),
+                           names="segmentation")
         self._build_attributes()
         self._show_progress()
         self.header.model.observe(self._relabel, names="lang")
@@ -419,6 +429,7 @@ class PersonaDashboard(Page):
         self.save_name.placeholder = t("personas.save_name", lang)
         self.save_button.description = t("personas.save", lang)
         self.attribute_panel.set_title(0, t("personas.section.attributes", lang))
+        self.readers_panel.set_title(0, t("personas.section.readers", lang))
         self.attribute_note.value = (f'<p class="wb-note">'
                                      f'{html.escape(t("personas.attributes.note", lang))}</p>')
         for name, (use, weight) in self.attributes.items():
@@ -493,6 +504,10 @@ class PersonaDashboard(Page):
         self.model.weights = {name: float(weight.value)
                               for name, (_, weight) in self.attributes.items()
                               if weight.value != 1.0}
+
+    def _on_readers_open(self, change) -> None:
+        if change.new is not None:
+            self.readers.open()
 
     def _on_auto(self, change=None) -> None:
         self.k_slider.disabled = self.model.auto_k
