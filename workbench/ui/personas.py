@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import ipywidgets as w
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import traitlets as tl
 
 from workbench import personas as model_lib
@@ -32,6 +31,7 @@ from workbench.i18n import attribute as attribute_name
 from workbench.i18n import level, t
 from workbench.ui.readers import ReaderPanel
 from workbench.ui.shell import Header, Page
+from workbench.ui.slots import ChartSlot
 
 log = logging.getLogger(__name__)
 
@@ -364,14 +364,14 @@ class PersonaDashboard(Page):
 
         # views
         self.cards = w.HTML()
-        #: one slot per chart; each holds a FigureWidget built with its data (a FigureWidget
-        #: changed before the browser shows it would reach the browser empty)
-        self.figures: dict[str, go.FigureWidget] = {}
-        self.slots = {name: w.Box(layout=w.Layout(width=width))
-                      for name, width in (("sizes", "50%"), ("radar", "50%"), ("heatmap", "100%"),
-                                          ("map", "100%"), ("comparison", "100%"),
-                                          ("curve", "50%"))}
-        self.slots["curve"].layout.display = "none"  # shown while "let the data choose" is on
+        #: one slot per chart (:class:`ChartSlot`: updated in place, replaced when the traces
+        #: change)
+        self.charts = {name: ChartSlot(WIDTHS[name], box_width)
+                       for name, box_width in (("sizes", "50%"), ("radar", "50%"),
+                                               ("heatmap", "100%"), ("map", "100%"),
+                                               ("comparison", "100%"), ("curve", "50%"))}
+        self.slots = {name: slot.box for name, slot in self.charts.items()}
+        self.charts["curve"].hide()  # shown while "let the data choose" is on
         for box in self.filter_boxes.values():
             box.style.description_width = "initial"
         self.titles = {key: w.HTML() for key in ("cards", "charts", "compare", "save")}
@@ -511,7 +511,7 @@ class PersonaDashboard(Page):
 
     def _on_auto(self, change=None) -> None:
         self.k_slider.disabled = self.model.auto_k
-        self.slots["curve"].layout.display = "" if self.model.auto_k else "none"
+        self.charts["curve"].hide(not self.model.auto_k)
         if self.model.auto_k:
             self._draw_curve()
 
@@ -593,20 +593,12 @@ class PersonaDashboard(Page):
             self._draw("comparison", charts.compare, charts.update_compare, a, b)
 
     def _draw(self, name: str, build, update, *args, **kwargs) -> None:
-        """Show a chart: updated in place when its set of traces is unchanged (zoom and legend
-        choices survive), else a new FigureWidget built with its data takes the slot."""
-        lang, figure = self.lang, self.figures.get(name)
-        if figure is not None:
-            try:
-                update(figure, *args, lang=lang, **kwargs)
-                return
-            except ValueError:  # another set of traces (another number of personas)
-                pass
-        figure = go.FigureWidget(build(*args, lang=lang, **kwargs))
-        # a FigureWidget drawn before its box has a size falls back to 700 px: say the width
-        figure.layout.width = WIDTHS[name]
-        self.figures[name] = figure
-        self.slots[name].children = (figure,)
+        self.charts[name].draw(build, update, *args, lang=self.lang, **kwargs)
+
+    @property
+    def figures(self) -> dict:
+        """The figures on screen by chart name."""
+        return {name: slot.figure for name, slot in self.charts.items() if slot.figure is not None}
 
     sizes = property(lambda self: self.figures.get("sizes"))
     heatmap = property(lambda self: self.figures.get("heatmap"))

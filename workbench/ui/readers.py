@@ -15,7 +15,6 @@ import html
 
 import ipywidgets as w
 import pandas as pd
-import plotly.graph_objects as go
 import traitlets as tl
 
 from workbench import personas as model_lib
@@ -23,6 +22,7 @@ from workbench.charts import personas as charts
 from workbench.errors import message
 from workbench.i18n import level, t
 from workbench.ui.shell import DataSourceModel, DataSourcePicker, ShellModel
+from workbench.ui.slots import ChartSlot
 
 DIMENSIONS = ("gender", "age", "region")
 KINDS = ("distributions", "articles")
@@ -67,13 +67,12 @@ class ReaderPanel:
         self.with_region = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"))
         self.with_region.observe(self._candidates, names="value")
         self.status = w.HTML()
-        self.slot = w.Box(layout=w.Layout(width="100%"))
-        self.figure: go.FigureWidget | None = None
+        self.slot = ChartSlot(WIDTH)
         self.table = w.HTML()
         self.candidates_title = w.HTML()
         self.widget = w.VBox([
             self.note, *(p.widget for p in self.pickers.values()), self.status,
-            self.dimension, self.slot, self.candidates_title,
+            self.dimension, self.slot.box, self.candidates_title,
             w.HBox([self.content_type, self.use_survey, self.with_region],
                    layout=w.Layout(align_items="center", flex_flow="row wrap",
                                    grid_gap="4px 16px")),
@@ -149,16 +148,13 @@ class ReaderPanel:
     def _draw(self, change=None) -> None:
         if self.profile is None or not self.dimension.value:
             return
-        args = (self.profile, self.dimension.value)
-        if self.figure is not None:
-            try:
-                charts.update_reader_mix(self.figure, *args, lang=self.lang)
-                return
-            except ValueError:  # other levels: a new figure
-                pass
-        self.figure = go.FigureWidget(charts.reader_mix(*args, lang=self.lang))
-        self.figure.layout.width = WIDTH
-        self.slot.children = (self.figure,)
+        self.slot.draw(charts.reader_mix, charts.update_reader_mix, self.profile,
+                       self.dimension.value, lang=self.lang)
+
+    @property
+    def figure(self):
+        """The reader-mix chart (``None`` until the panel is opened)."""
+        return self.slot.figure
 
     def _candidates(self, change=None) -> None:
         if self.profile is None:
