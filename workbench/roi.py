@@ -770,10 +770,12 @@ def _summary(samples: Mapping[str, np.ndarray], n: int, target: float | None,
     roi = samples["roi"]
     out: dict[str, float | None] = {"n": n, "target": target}
     if not math.isnan(mean["roi"]):
-        p5, p50, p95 = stats("roi", (0.05, 0.5, 0.95))
-        out.update(roi_mean=mean["roi"], roi_std=roi_std, roi_p5=p5, roi_p50=p50, roi_p95=p95)
+        p5, p25, p50, p75, p95 = stats("roi", (0.05, 0.25, 0.5, 0.75, 0.95))
+        out.update(roi_mean=mean["roi"], roi_std=roi_std, roi_p5=p5, roi_p25=p25, roi_p50=p50,
+                   roi_p75=p75, roi_p95=p95)
     else:
-        out.update(roi_mean=None, roi_std=None, roi_p5=None, roi_p50=None, roi_p95=None)
+        out.update(roi_mean=None, roi_std=None, roi_p5=None, roi_p25=None, roi_p50=None,
+                   roi_p75=None, roi_p95=None)
     out["p_roi_positive"] = float(np.count_nonzero(roi > 0)) / n
     out["p_roi_above_target"] = (None if target is None
                                  else float(np.count_nonzero(roi > target)) / n)
@@ -810,7 +812,7 @@ class RoiResult:
         cost, no conversions, no follows). :meth:`frame` gives them as a DataFrame.
     draws : ``{input key: float32 array of n}`` for the uncertain inputs.
     summary : plain floats (``None`` where undefined): ``n, target, roi_mean, roi_std,
-        roi_p5, roi_p50, roi_p95, p_roi_positive, p_roi_above_target`` (None without a
+        roi_p5, roi_p25, roi_p50, roi_p75, roi_p95, p_roi_positive, p_roi_above_target`` (None without a
         target), ``profit_mean/p5/p50/p95, cost_mean/p5/p95, value_mean/p5/p95,
         participants_mean, conversions_mean, follows_mean``, ``roi_of_means`` (ROI of the
         expected value and cost), ``roi_likely`` (every input at likely), ``cost_per_conversion``

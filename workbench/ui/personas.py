@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
 import logging
@@ -27,6 +26,7 @@ import traitlets as tl
 from workbench import personas as model_lib
 from workbench.charts import personas as charts
 from workbench.errors import InputError
+from workbench.export import csv_text, download_link
 from workbench.i18n import attribute as attribute_name
 from workbench.i18n import level, t
 from workbench.ui.readers import ReaderPanel
@@ -223,14 +223,14 @@ class PersonaModel(tl.HasTraits):
                                         for tr in top),
                 "description_en": p.description["en"], "description_zh": p.description["zh"],
             })
-        return _csv(pd.DataFrame(rows))
+        return csv_text(pd.DataFrame(rows))
 
     def labels_csv(self) -> str:
         """One row per follower: id and persona."""
         seg = self.segmentation
         names = {p.id: self._named(p).name for p in seg.personas}
         ids = self._segmented["follower_id"].astype("string").to_numpy()
-        return _csv(pd.DataFrame({
+        return csv_text(pd.DataFrame({
             "follower_id": ids, "persona_id": seg.labels,
             "persona_en": [names[i]["en"] for i in seg.labels],
             "persona_zh": [names[i]["zh"] for i in seg.labels],
@@ -282,17 +282,6 @@ def _error_texts(err: Exception) -> dict[str, str]:
             "zh": f"分群失败：{err}。上一次的画像仍保留在页面上。"}
 
 
-def _csv(frame: pd.DataFrame) -> str:
-    """CSV text with spreadsheet formulas neutralised (a cell starting = + - @ gets a quote)."""
-    def safe(value):
-        return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-    text_columns = frame.select_dtypes(include=["object", "string"]).columns
-    frame = frame.copy()
-    for column in text_columns:
-        frame[column] = frame[column].map(safe)
-    return frame.to_csv(index=False, lineterminator="\n")
-
-
 def _persona_record(p) -> dict:
     return {
         "id": p.id, "size": p.size, "share": p.share, "name": dict(p.name),
@@ -303,12 +292,6 @@ def _persona_record(p) -> dict:
         "interests": [[code, share] for code, share in p.interests],
         "active_hours": list(p.active_hours),
     }
-
-
-def _download_link(text: str, file_name: str, label: str) -> str:
-    data = base64.b64encode(("\ufeff" + text).encode("utf-8")).decode("ascii")
-    return (f'<a class="wb-download" download="{html.escape(file_name)}" '
-            f'href="data:text/csv;charset=utf-8;base64,{data}">{html.escape(label)}</a>')
 
 
 class PersonaDashboard(Page):
@@ -634,9 +617,9 @@ class PersonaDashboard(Page):
                              f'{html.escape(t("personas.saved", lang, name=name, version=version))}'
                              f"</div>")
         self.downloads.value = " · ".join([
-            _download_link(self.model.personas_csv(), f"personas-{stamp}.csv",
+            download_link(self.model.personas_csv(), f"personas-{stamp}.csv",
                            t("personas.download_personas", lang)),
-            _download_link(self.model.labels_csv(), f"persona-labels-{stamp}.csv",
+            download_link(self.model.labels_csv(), f"persona-labels-{stamp}.csv",
                            t("personas.download_labels", lang)),
         ])
         return version
