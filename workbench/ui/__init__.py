@@ -1,20 +1,30 @@
 """Dashboards: one class per page, each a traitlets model beside a widget view.
 
-A notebook builds one of these and shows it, e.g. ``HomeDashboard.from_url().show()``.
+A notebook builds one of these and shows it, e.g. ``HomeDashboard.from_url().show()``. The
+names are imported on first use, so a page pays only for its own dashboard's imports.
 """
 
-from workbench.ui.home import ComingSoon, HomeDashboard
-from workbench.ui.personas import PersonaDashboard, PersonaModel
-from workbench.ui.shell import DataSourceModel, DataSourcePicker, Header, Page, ShellModel
+from __future__ import annotations
 
-__all__ = [
-    "ComingSoon",
-    "DataSourceModel",
-    "DataSourcePicker",
-    "Header",
-    "HomeDashboard",
-    "Page",
-    "PersonaDashboard",
-    "PersonaModel",
-    "ShellModel",
-]
+import importlib
+
+_HOMES = {
+    "ComingSoon": "home", "HomeDashboard": "home",
+    "PersonaDashboard": "personas", "PersonaModel": "personas",
+    "RoiDashboard": "roi", "RoiModel": "roi",
+    "DataSourceModel": "shell", "DataSourcePicker": "shell", "Header": "shell", "Page": "shell",
+    "ShellModel": "shell",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'workbench.ui' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"workbench.ui.{home}"), name)
+
+
+def __dir__() -> list[str]:
+    return __all__
