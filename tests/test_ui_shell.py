@@ -241,32 +241,25 @@ def test_home_from_url(monkeypatch):
     assert HomeDashboard.from_url().lang == "en"
 
 
-def test_from_url_builds_the_page_before_waiting_for_the_request(monkeypatch):
-    """In a pre-heated kernel the data loads before the request; only relabelling waits."""
-    from workbench.ui import shell
+def test_from_url_builds_the_page_in_the_url_language(monkeypatch):
+    """Charts are created in the URL's language: a FigureWidget relabelled before it is
+    displayed would reach the browser in the language it was built in."""
+    from workbench.store import ScenarioStore
+    from workbench.ui import RoiDashboard
 
-    seen = {}
-
-    def request_language():  # stands in for the wait on Voila's request
-        seen["built"] = page_under_construction()
-        return "zh"
-
-    pages = []
-    original_init = ComingSoon.__init__
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", "lang=zh")
+    built = []
+    original = RoiDashboard.__init__
 
     def recording_init(self, *args, **kwargs):
-        pages.append(self)
-        original_init(self, *args, **kwargs)
+        built.append(kwargs.get("lang"))
+        original(self, *args, **kwargs)
 
-    def page_under_construction():
-        page = pages[-1]
-        return page.header.source().data is not None and page.previews[0].widget.value != ""
-
-    monkeypatch.setattr(ComingSoon, "__init__", recording_init)
-    monkeypatch.setattr(shell, "language", request_language)
-    page = ComingSoon.from_url("personas")
-    assert seen["built"] is True
-    assert page.lang == "zh" and "共 20,000 行" in page.previews[0].widget.value
+    monkeypatch.setattr(RoiDashboard, "__init__", recording_init)
+    page = RoiDashboard.from_url(store=ScenarioStore("sqlite://"))
+    assert built == ["zh"] and page.lang == "zh"
+    assert "ROI 可能的结果分布" in page.charts["histogram"].figure.layout.title.text
 
 
 def test_home_displays():

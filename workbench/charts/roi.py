@@ -99,6 +99,7 @@ def roi_histogram(result, *, target: float | None = None, lang: str = "en") -> g
     shapes, notes = _lines(target, lang)
     return go.Figure(bars, layout=_layout(
         _label("hist.title", lang), height=340, bargap=0.02, showlegend=True,
+        margin={**theme.MARGIN, "r": 34},
         legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
         xaxis={"title": {"text": _label("roi", lang)}, "tickformat": ".0%", "range": [lo, hi]},
         yaxis={"title": {"text": _label("hist.y", lang)}, "tickformat": ".1%",
@@ -129,7 +130,7 @@ def roi_curve(result, *, target: float | None = None, lang: str = "en") -> go.Fi
                        showlegend=False)
     shapes, notes = _lines(target, lang)
     return go.Figure([curve], layout=_layout(
-        _label("curve.title", lang), height=340,
+        _label("curve.title", lang), height=340, margin={**theme.MARGIN, "r": 34},
         xaxis={"title": {"text": _label("roi", lang)}, "tickformat": ".0%", "range": [lo, hi]},
         yaxis={"title": {"text": _label("curve.y", lang)}, "tickformat": ".0%",
                "range": [0, 1.04]},

@@ -31,7 +31,7 @@ import ipywidgets as w
 import traitlets as tl
 
 from workbench.i18n import (
-    DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, default_language, kind_name, language, level, t,
+    DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, kind_name, language, level, t,
 )
 
 log = logging.getLogger(__name__)
@@ -525,13 +525,13 @@ class Page:
     def from_url(cls, *args, **kwargs):
         """The page in the language of its Voilà URL (``?lang=zh``): a notebook's one line.
 
-        The page is built first, in the default language, and only then learns its URL: in a
-        pre-heated kernel (``voila.json``) the build (imports, data, figures) runs before anyone
-        asks for the page, and only the cheap relabelling waits for the request.
+        The page is built in that language: a ``FigureWidget`` changed between its creation and
+        its display reaches the browser as it was created, so building in one language and
+        relabelling before display would show charts in the other. (With Voilà's pre-heated
+        kernels, :func:`workbench.i18n.language` waits for the request; ``voila.json`` leaves
+        pre-heating off, which measured faster.)
         """
-        page = cls(*args, lang=default_language(), **kwargs)
-        page.header.model.lang = language()
-        return page
+        return cls(*args, lang=language(), **kwargs)
 
     def show(self) -> None:
         """Display the page (the last line of a dashboard notebook)."""

@@ -1,0 +1,148 @@
+"""The activity-ROI dashboard driven without a browser: inputs → model → KPI cards and charts."""
+
+from __future__ import annotations
+
+import base64
+import io as stdio
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench import io, roi
+from workbench.store import ScenarioStore
+from workbench.ui import RoiDashboard
+
+
+@pytest.fixture()
+def page():
+    return RoiDashboard(lang="en", store=ScenarioStore("sqlite://"))
+
+
+def kpi(page, key: str) -> str:
+    return re.search(rf'data-kpi="{key}">.*?wb-kpi-value">([^<]*)<', page.kpis.value).group(1)
+
+
+def test_opens_on_the_lottery_template_with_every_view(page):
+    est = page.model.estimate
+    assert est.activity_type == "lottery" and page.activity.value == "lottery"
+    summary = page.model.result.summary
+    assert kpi(page, "expected_roi") == f"{summary['roi_mean']:.0%}"
+    assert kpi(page, "p_loss") == f"{1 - summary['p_roi_positive']:.0%}"
+    hist = page.charts["histogram"].figure
+    shares = np.concatenate([np.asarray(tr.y, float) for tr in hist.data])
+    assert 0.98 < shares.sum() <= 1.0  # the bins hold (nearly) every draw
+    assert all(x < 0 for x in hist.data[0].x) and all(x >= 0 for x in hist.data[1].x)
+    curve = page.charts["curve"].figure.data[0]
+    assert curve.y[0] == 1 and curve.y[-1] == 0 and list(curve.x) == sorted(curve.x)
+    tornado = page.charts["tornado"].figure
+    assert tornado.data[0].y[0] == "Reach (people exposed)"  # the widest swing first
+    # rates are typed in percent
+    assert [b.value for b in page.fields["participation_rate"]] == pytest.approx(
+        [100 * x for x in est.participation_rate.to_list()])
+    assert page.charts["compare"].box.layout.display == "none"
+
+
+def test_an_input_change_redraws_kpis_and_charts(page):
+    before = page.model.result.summary["roi_mean"]
+    hist_before = list(page.charts["histogram"].figure.data[1].y)
+    low, likely, high = page.fields["participation_rate"]
+    high.value = 30.0   # percent
+    likely.value = 20.0
+    after = page.model.result.summary["roi_mean"]
+    assert page.model.estimate.participation_rate.likely == pytest.approx(0.20)
+    assert after > before
+    assert kpi(page, "expected_roi") == f"{after:.0%}"
+    assert list(page.charts["histogram"].figure.data[1].y) != hist_before
+
+
+def test_fixed_inputs_give_the_exact_roi(page):
+    est = page.model.estimate
+    for spec in roi.INPUTS:
+        likely = getattr(est, spec.key).likely
+        scale = 100 if spec.kind == "rate" else 1
+        boxes = page.fields[spec.key]
+        page._filling = True
+        for box in boxes:
+            box.value = likely * scale
+        page._filling = False
+        page._on_field(spec.key)
+    exact = roi.evaluate(page.model.estimate.likely())["roi"]
+    assert page.model.result.summary["roi_mean"] == pytest.approx(exact, rel=1e-9)
+    assert page.model.result.summary["p_roi_positive"] in (0.0, 1.0)
+
+
+def test_an_invalid_input_is_explained_and_the_last_result_stays(page):
+    kept = page.model.result
+    page.fields["reach"][0].value = 10_000_000  # low above high
+    assert page.model.result is kept
+    assert "low ≤ likely ≤ high" in page.status.value and "last valid result" in page.status.value
+    page.header.model.lang = "zh"
+    assert "曝光人数" in page.status.value and "保留上一次有效的结果" in page.status.value
+    page.header.model.lang = "en"
+    page.fields["reach"][0].value = 50_000
+    assert page.status.value == "" and page.model.result is not kept
+
+
+def test_target_line_and_chance(page):
+    page.target.value = 20  # percent
+    summary = page.model.result.summary
+    assert summary["target"] == pytest.approx(0.2)
+    roi_draws = np.asarray(page.model.result.samples["roi"], float)
+    assert summary["p_roi_above_target"] == pytest.approx((roi_draws > 0.2).mean())
+    assert kpi(page, "p_target") == f"{summary['p_roi_above_target']:.0%}"
+    shapes = page.charts["histogram"].figure.layout.shapes
+    assert sorted(round(s.x0, 6) for s in shapes) == [0.0, 0.2]
+
+
+def test_activity_type_loads_its_template_and_history_fills_the_ranges(page):
+    page.activity.value = "kol"
+    assert page.model.estimate.activity_type == "kol"
+    assert page.fields["cost_kol"][1].value == roi.template("kol").cost_kol.likely
+    assert "Template for" in page.note.value
+
+    page.activity.value = "lottery"
+    page.fill_button.click()
+    est = page.model.estimate
+    acts = io.sample("activities")
+    past = acts[acts["activity_type"] == "lottery"]
+    reach = past["reach"].astype(float).dropna()
+    assert est.reach.likely == pytest.approx(reach.median())
+    assert f"From {len(past)} past" in page.note.value
+    assert page.fields["reach"][1].value == pytest.approx(reach.median())
+
+
+def test_scenarios_compare_side_by_side_and_save_with_a_csv(page):
+    page.scenario_name.value = "Plan A"
+    page.keep_button.click()
+    page.fields["cost_prizes"][1].value = 12_000
+    page.scenario_name.value = "Plan <b>B</b>"
+    page.keep_button.click()
+    assert [s["name"] for s in page.model.scenarios] == ["Plan A", "Plan <b>B</b>"]
+    box = page.charts["compare"].figure.data[0]
+    assert list(box.x) == ["Plan A", "Plan &lt;b&gt;B&lt;/b&gt;"]
+    assert box.median[0] != box.median[1]
+    assert "Plan &lt;b&gt;B&lt;/b&gt;" in page.scenario_table.value
+    assert page.charts["compare"].box.layout.display == ""
+
+    page.save_name.value = "Spring lottery"
+    assert page.save() == 1 and page.save() == 2
+    saved = page.store.load("roi", "Spring lottery")
+    assert saved["estimate"]["activity_type"] == "lottery" and len(saved["scenarios"]) == 2
+    assert saved["summary"]["roi_mean"] == pytest.approx(page.model.result.summary["roi_mean"])
+    back = roi.ActivityEstimate.from_payload(saved["estimate"])
+    assert back.cost_prizes.likely == 12_000
+    data = re.search(r'base64,([^"]+)"', page.downloads.value).group(1)
+    table = pd.read_csv(stdio.StringIO(base64.b64decode(data).decode("utf-8-sig")))
+    assert table["scenario"].tolist() == ["Plan A", "Plan <b>B</b>"]
+    assert table["roi_mean"].iloc[1] == pytest.approx(page.model.scenarios[1]["summary"]["roi_mean"])
+
+
+def test_chinese_labels(page):
+    page.header.model.lang = "zh"
+    assert page.activity.options[0][0] == "抽奖"
+    assert "曝光人数" in page.labels["reach"].value
+    assert "预期 ROI" in page.kpis.value
+    assert "ROI 可能的结果分布" in page.charts["histogram"].figure.layout.title.text
+    assert page.charts["tornado"].figure.data[0].y[0] == "曝光人数"
