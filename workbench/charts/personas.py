@@ -148,7 +148,7 @@ def _level_name(attribute: str, code: str, lang: str) -> str:
 
 
 def _layout(title: str, **extra: object) -> dict:
-    layout = {"template": theme.TEMPLATE, "title": {"text": title}}
+    layout = {"title": {"text": title}}  # the template is plotly's default (theme)
     layout.update(extra)
     return layout
 

@@ -36,7 +36,7 @@ def _label(key: str, lang: str, **fmt: object) -> str:
 
 
 def _layout(title: str, **extra) -> dict:
-    layout = {"template": theme.TEMPLATE, "title": {"text": title}}
+    layout = {"title": {"text": title}}  # the template is plotly's default (theme)
     layout.update(extra)
     return layout
 
