@@ -155,7 +155,7 @@ def test_estimates_on_the_sample(est):
     assert set(est.decay["source"]) <= {"history", "assumed"}
     assert 0 < est.decay_for("wechat") <= 1
     assert est.conversion_rate == mix.CONVERSION_PER_FOLLOW
-    assert any("conversions" in n for n in est.notes)
+    assert any("conversions" in en and "转化" in zh for en, zh in est.notes)
     ratio = est.table("conversions") / est.table("follows")
     assert np.allclose(ratio.to_numpy(), mix.CONVERSION_PER_FOLLOW, equal_nan=True)
     assert not est.timing.empty and (est.timing["multiplier"] > 0).all()
@@ -196,7 +196,7 @@ def test_decay_is_fitted_when_the_history_shows_it():
     flat = mix.estimate(synthetic(spec, seed=5, weeks=52, decay=1.0, sd=0.3))
     assert not flat.decay_fitted
     assert flat.decay_for("weibo") == mix.ASSUMED_DECAY
-    assert any("assumed" in n for n in flat.notes)
+    assert any("assumed" in en and "假定" in zh for en, zh in flat.notes)
     given_ = mix.estimate(synthetic(spec, seed=5, weeks=52), decay={"weibo": 0.6})
     assert given_.decay_for("weibo") == 0.6
     assert given_.decay.set_index("platform").loc["weibo", "source"] == "given"
@@ -512,7 +512,7 @@ def test_service_account_pushes_four_times_in_four_weeks(est):
     cal = p.calendar("2026-03-02", weeks=4)
     pushes = {it.push for it in cal.items if it.platform == "wechat"}
     assert len(pushes) == 4
-    assert any("four group pushes a month" in n for n in p.notes)
+    assert any("four group pushes a month" in en for en, _ in p.notes)
 
 
 def test_ics_export(busy_plan):

@@ -317,7 +317,7 @@ class Estimates:
     conversion_rate : the assumed conversions per follow, or ``None`` when conversions were
         recorded in the articles.
     decay_fitted : whether the decay came from the history.
-    notes : assumptions and data caveats, in English.
+    notes : ``(en, zh)`` pairs: assumptions and data caveats.
 
     Examples
     --------
@@ -334,7 +334,7 @@ class Estimates:
     reference: dict[str, float]
     conversion_rate: float | None
     decay_fitted: bool
-    notes: list[str]
+    notes: list[tuple[str, str]]
     # dense arrays for the solver: platform × type × metric
     _platforms: tuple[str, ...] = field(default=(), repr=False)
     _mean: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)), repr=False)
@@ -598,7 +598,7 @@ def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_
                                      "worth 85 % of the first.",
                                  fix_zh="例如 0.85：同一周同类型的第二篇价值为第一篇的 85%。")
             decays_given[str(key)] = float(value)
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []
     has_conv = "conversions" in df.columns and df["conversions"].notna().any()
     df = df.sort_values(["publish_time", "position"] if "position" in df.columns
                         else ["publish_time"], kind="stable", na_position="last")
@@ -761,25 +761,36 @@ def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_
         })
         if (counts < 5).any():
             thin = [c for ci, c in enumerate(types) if counts[ci] < 5]
-            notes.append(f"{p}: thin history for {', '.join(thin)} (fewer than 5 posts); their "
-                         "estimates lean on the platform average.")
+            notes.append((f"{_plat(p, 'en')}: thin history for "
+                          f"{', '.join(i18n.level('content_type', c, 'en') for c in thin)} (fewer "
+                          "than 5 posts); their estimates lean on the platform average.",
+                          f"{_plat(p, 'zh')}："
+                          f"{'、'.join(i18n.level('content_type', c, 'zh') for c in thin)} 的历史"
+                          "不足 5 篇，估计值主要参考该平台的平均水平。"))
 
     if not has_conv:
-        notes.append(f"No conversions column: conversions are assumed to be follows after "
-                     f"reading × {conversion_rate:g}.")
+        notes.append((f"No conversions column: conversions are assumed to be follows after "
+                      f"reading × {conversion_rate:g}.",
+                      f"数据中没有转化列：转化按 阅读后关注 × {conversion_rate:g} 估算。"))
     pooled = {"b": b_all, "se": se_all, "pairs": pairs_all}
     lo = math.exp(pooled["b"] - _Z90_ONE_SIDED * pooled["se"]) if np.isfinite(pooled["se"]) else 0
     hi = math.exp(upper) if np.isfinite(upper) else math.inf
     fitted_text = (f"pooled fit {math.exp(pooled['b']):.3f} (90 % interval {lo:.3f}–{hi:.3f}, "
                    f"{int(pooled['pairs'])} within-week pairs)")
+    fitted_zh = (f"历史拟合 {math.exp(pooled['b']):.3f}（90% 区间 {lo:.3f}–{hi:.3f}，"
+                 f"{int(pooled['pairs'])} 对同周文章）")
     if decays_given:
-        notes.append(f"Diminishing returns: decay given by the planner ({fitted_text}).")
+        notes.append((f"Diminishing returns: decay given by the planner ({fitted_text}).",
+                      f"边际递减：衰减系数由策划人给定（{fitted_zh}）。"))
     elif decay_fitted:
-        notes.append(f"Diminishing returns fitted from the history: {fitted_text}; per "
-                     "platform shrunk towards it.")
+        notes.append((f"Diminishing returns fitted from the history: {fitted_text}; per "
+                      "platform shrunk towards it.",
+                      f"边际递减由历史数据拟合：{fitted_zh}；各平台向其收缩。"))
     else:
-        notes.append(f"Diminishing returns assumed at {ASSUMED_DECAY:g} a post: the history "
-                     f"shows no clear decay ({fitted_text}).")
+        notes.append((f"Diminishing returns assumed at {ASSUMED_DECAY:g} a post: the history "
+                      f"shows no clear decay ({fitted_text}).",
+                      f"边际递减假定为每多发一篇 ×{ASSUMED_DECAY:g}：历史数据看不出明显衰减"
+                      f"（{fitted_zh}）。"))
 
     cells = pd.DataFrame(cell_rows)
     for col in ("platform", "content_type", "metric"):
@@ -1198,7 +1209,7 @@ class _Problem:
 
 def _weights(objective: Any, constraints: Constraints, reference: Mapping[str, float]
              ) -> tuple[dict[str, float], np.ndarray, list[str]]:
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []
     if objective is None:
         raw = dict(constraints.weights)
     elif isinstance(objective, str):
@@ -1216,7 +1227,8 @@ def _weights(objective: Any, constraints: Constraints, reference: Mapping[str, f
         _check_number(w, f"weight of {m}", f"{_METRIC_ZH[m]} 的权重", minimum=0)
     for m in list(raw):
         if raw[m] > 0 and reference.get(m, 0) <= 0:
-            notes.append(f"{m}: no history to estimate it, left out of the objective.")
+            notes.append((f"{m}: no history to estimate it, left out of the objective.",
+                          f"{_METRIC_ZH[m]}：没有历史数据可估计，未计入目标。"))
             raw[m] = 0.0
     total = sum(raw.values())
     if total <= 0:
@@ -1603,7 +1615,7 @@ class MixPlan:
         solve_ms : solver wall-clock time (including the conflict search when infeasible).
     constraints : the :class:`Constraints` it was solved for.
     conflicts : why no plan exists (empty unless infeasible).
-    notes : assumptions (decay, conversions, thin cells, service-account pushes).
+    notes : ``(en, zh)`` pairs: assumptions (decay, conversions, thin cells, service-account pushes).
     message : ``{"en": ..., "zh": ...}`` one-line summary of the outcome.
     decay, slots : the decay per platform and the history's best slots, kept so that
         :meth:`calendar` works on a plan loaded from the scenario store.
@@ -1627,7 +1639,7 @@ class MixPlan:
     solve_ms: float
     constraints: Constraints
     conflicts: list[Conflict]
-    notes: list[str]
+    notes: list[tuple[str, str]]
     message: dict[str, str]
     decay: dict[str, float]
     slots: dict[str, Any]
@@ -1787,10 +1799,12 @@ def plan(data: pd.DataFrame | Estimates, constraints: Constraints | None = None,
     pr = _problem(est, cons, wvec)
     notes = list(est.notes) + notes
     if cons.account_type == "service" and "wechat" in cons.platforms:
-        notes.append("Service account: four group pushes a month are planned as one push a week "
-                     "(up to eight articles); a 4-week calendar has exactly four pushes.")
-    notes.append("Expected values are for a typical time slot; the calendar picks better slots, "
-                 "so the plan's totals lean conservative.")
+        notes.append(("Service account: four group pushes a month are planned as one push a "
+                      "week (up to eight articles); a 4-week calendar has exactly four pushes.",
+                      "服务号：每月 4 次群发按每周 1 次（最多 8 篇）安排；4 周的日历正好 4 次群发。"))
+    notes.append(("Expected values are for a typical time slot; the calendar picks better slots, "
+                  "so the plan's totals lean conservative.",
+                  "预期值按一般时段计算；日历会选更好的时段，因此方案总数偏保守。"))
     decay = {p: est.decay_for(p) for p in cons.platforms}
     slots = {p: v for p, v in est._slot_payload().items() if p in cons.platforms}
     K = len(pr.cell_p)
@@ -1849,7 +1863,7 @@ def _cells_frame(pr: _Problem, x: np.ndarray, h: np.ndarray, per_cell: np.ndarra
 
 
 def _infeasible(pr: _Problem, cons: Constraints, conflicts: list[Conflict],
-                weights: dict[str, float], est: Estimates, notes: list[str],
+                weights: dict[str, float], est: Estimates, notes: list[tuple[str, str]],
                 decay: dict[str, float], slots: dict[str, Any], solve_ms: float, *,
                 status: str = "infeasible", text: tuple[str, str] | None = None) -> MixPlan:
     K = len(pr.cell_p)
