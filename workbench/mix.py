@@ -109,7 +109,8 @@ __all__ = [
     "ACCOUNT_TYPES", "ARTICLES_PER_PUSH", "ASSUMED_DECAY", "CADENCE", "CONVERSION_PER_FOLLOW",
     "Calendar", "CalendarItem", "Conflict", "Constraints", "DEFAULT_COST", "DEFAULT_HOURS",
     "DayMark", "Estimates", "GROUPS", "METRICS", "MixPlan", "PLATFORM_COST", "PLATFORM_EFFORT",
-    "PUSHES_PER_WEEK", "PersonaTarget", "STATUSES", "day_marks", "estimate", "frontier",
+    "INTEREST_TYPES", "PUSHES_PER_WEEK", "PersonaTarget", "STATUSES", "day_marks", "estimate",
+    "frontier", "persona_targets",
     "plan", "qixi",
 ]
 
@@ -2519,3 +2520,49 @@ def _calendar(plan_: MixPlan, start: dt.date | str | None, weeks: int) -> Calend
     plan_.calendar_settings = {"start": first.isoformat(), "weeks": weeks}
     return Calendar(items, marks, first, weeks, cons.account_type, warnings, plan_, notes)
 
+
+
+# --------------------------------------------------------------------------------------------
+# Target personas from a saved persona set
+# --------------------------------------------------------------------------------------------
+#: The content types that serve each interest (a stated editorial mapping, not fitted).
+INTEREST_TYPES: dict[str, tuple[str, ...]] = {
+    "entertainment": ("fun", "interactive"), "tech": ("educational", "news"),
+    "education": ("educational",), "lifestyle": ("story", "product"),
+    "fashion_beauty": ("product", "story"), "sports": ("event_report", "fun"),
+    "games": ("fun", "interactive"), "career": ("educational", "news"),
+    "finance": ("news", "educational"), "travel": ("story", "event_report"),
+    "food": ("story", "product"), "parenting": ("educational", "story"),
+}
+
+
+def persona_targets(persona_set: Mapping[str, Any], ids: Iterable[int] | None = None,
+                    min_posts: int = 2, interests: int = 2) -> list[PersonaTarget]:
+    """Target personas from a persona set saved by the personas page (store kind
+    ``"personas"``): each chosen persona prefers the content types of its ``interests`` most
+    common interests (:data:`INTEREST_TYPES`) and gets at least ``min_posts`` of them a week.
+
+    Examples
+    --------
+    >>> saved = {"personas": [{"id": 0, "name": {"en": "Students", "zh": "学生"},
+    ...                        "interests": [["games", 0.7], ["education", 0.6]]}]}
+    >>> persona_targets(saved)[0].content_types
+    ('fun', 'interactive', 'educational')
+    """
+    chosen = None if ids is None else {int(i) for i in ids}
+    targets = []
+    for record in persona_set.get("personas", []):
+        if chosen is not None and int(record.get("id", -1)) not in chosen:
+            continue
+        types: list[str] = []
+        for code, _share in list(record.get("interests", []))[:interests]:
+            for kind in INTEREST_TYPES.get(str(code), ()):
+                if kind not in types:
+                    types.append(kind)
+        if not types:
+            continue
+        name = record.get("name", {})
+        targets.append(PersonaTarget(str(name.get("en", f"Persona {record.get('id')}")),
+                                     tuple(types), int(min_posts),
+                                     name_zh=str(name.get("zh", ""))))
+    return targets

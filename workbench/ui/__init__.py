@@ -12,6 +12,7 @@ _HOMES = {
     "ComingSoon": "home", "HomeDashboard": "home",
     "PersonaDashboard": "personas", "PersonaModel": "personas",
     "RoiDashboard": "roi", "RoiModel": "roi",
+    "MixDashboard": "mix", "MixModel": "mix",
     "DataSourceModel": "shell", "DataSourcePicker": "shell", "Header": "shell", "Page": "shell",
     "ShellModel": "shell",
 }

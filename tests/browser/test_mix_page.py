@@ -1,0 +1,43 @@
+"""The content-mix dashboard in a real browser: move the hours slider, see the mix and calendar
+change."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+MIX_Y = """() => {
+    const plot = [...document.querySelectorAll('.js-plotly-plot')].find(
+        p => p.layout && p.layout.barmode === 'stack');
+    return plot ? JSON.stringify(plot.data.map(d => d.y)) : '';
+}"""
+CALENDAR = "() => document.querySelectorAll('.wb-chip').length"
+
+
+def test_hours_slider_changes_the_mix_and_the_calendar(page, server_url, shoot):
+    page.goto(server_url + "/voila/render/02_content_mix.ipynb?lang=en")
+    expect(page.locator(".wb-kpi")).to_have_count(5, timeout=120_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=60_000)
+    page.wait_for_function(f"() => ({MIX_Y})() !== ''")
+    mix_before = page.evaluate(MIX_Y)
+    chips_before = page.evaluate(CALENDAR)
+    assert chips_before > 40
+    shoot(page, "mix_en")
+
+    handle = page.locator(".widget-slider .noUi-handle").first  # team hours
+    handle.focus()
+    for _ in range(3):
+        handle.press("PageUp")
+    page.wait_for_function(f"(before) => ({MIX_Y})() !== before", arg=mix_before, timeout=30_000)
+    page.wait_for_function(f"(before) => ({CALENDAR})() !== before", arg=chips_before,
+                           timeout=30_000)
+    expect(page.get_by_text("Plan found")).to_be_visible()
+
+    page.locator(".wb-lang button", has_text="中文").click()
+    expect(page.locator(".wb-title")).to_have_text("内容规划")
+    expect(page.get_by_text("已找到方案")).to_be_visible()
+    page.locator(".wb-week").first.scroll_into_view_if_needed()
+    shoot(page, "mix_zh_calendar")
+    page.assert_no_errors()

@@ -1,0 +1,159 @@
+"""The content-mix dashboard driven without a browser: rules → plan → KPIs, chart, calendar."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+
+import icalendar
+import numpy as np
+import pytest
+
+from workbench import mix
+from workbench.store import ScenarioStore
+from workbench.ui import MixDashboard, PersonaModel
+
+
+@pytest.fixture()
+def page():
+    return MixDashboard(lang="en", store=ScenarioStore("sqlite://"))
+
+
+def posts_in_chart(page) -> np.ndarray:
+    return np.array([list(tr.y) for tr in page.charts["mix"].figure.data], dtype=int)
+
+
+def test_opens_with_a_plan_its_chart_and_a_calendar(page):
+    plan = page.model.plan
+    assert plan.status == "optimal" and page.model.attempt is plan
+    # the chart draws the plan: a trace per content type, a bar per platform
+    assert posts_in_chart(page).T.tolist() == plan.posts.to_numpy().tolist()
+    assert f"{plan.total('reads'):,.0f}" in page.kpis.value
+    cal = page.model.calendar
+    assert page.model.start.weekday() == 0 and page.model.start > dt.date.today()
+    assert len(cal.items) == 4 * int(plan.posts.to_numpy().sum())
+    assert page.calendar_view.value.count('data-item=') == len(cal.items)
+    assert page.calendar_view.value.count('class="wb-week"') == 4
+    assert "Plan found" in page.status.value
+    assert "Diminishing returns" in page.notes.value
+    est = page.charts["estimates"].figure
+    assert len(est.data) == 6  # five platforms and the raw averages
+
+
+def test_hours_slider_resolves_and_redraws(page):
+    page.hours.value = 35  # the platform minimums alone need about 29 h
+    small = page.model.plan
+    assert small.feasible and small.constraints.team_hours == 35
+    assert small.usage.set_index("group").loc["team_hours", "used"] <= 35 + 1e-6
+    chart_small = posts_in_chart(page).sum()
+    page.hours.value = 120
+    big = page.model.plan
+    assert big.usage.set_index("group").loc["team_hours", "used"] <= 120 + 1e-6
+    assert posts_in_chart(page).sum() > chart_small
+    assert big.total("reads") > small.total("reads")
+    assert len(page.model.calendar.items) == 4 * int(big.posts.to_numpy().sum())
+
+
+def test_conflicting_rules_are_explained_and_the_last_plan_stays(page):
+    kept = page.model.plan
+    page.hours.value = 5
+    assert page.model.plan is kept and page.model.attempt.status == "infeasible"
+    assert "No plan meets every rule" in page.status.value
+    assert "the team has 5 h" in page.status.value
+    page.header.model.lang = "zh"
+    assert "团队只有 5 小时" in page.status.value
+    page.header.model.lang = "en"
+    page.hours.value = 60
+    assert page.model.plan is not kept and "Plan found" in page.status.value
+
+
+def test_service_account_and_platforms(page):
+    page.account.value = "service"
+    plan = page.model.plan
+    assert plan.pushes["wechat"] <= 1
+    page.platforms.value = ("wechat", "douyin")
+    assert list(page.model.plan.posts.index) == ["wechat", "douyin"]
+    assert {i.platform for i in page.model.calendar.items} <= {"wechat", "douyin"}
+
+
+def test_share_rules_and_goal_weights(page):
+    page.shares["educational"].value = (20, 100)
+    posts = page.model.plan.posts
+    assert posts["educational"].sum() >= 0.2 * posts.to_numpy().sum() - 1e-9
+    before = page.model.plan.total("follows")
+    for goal in ("reads", "engagement", "conversions"):
+        page.weights[goal].value = 0
+    assert page.model.plan.total("follows") >= before
+
+
+def test_target_personas_from_a_saved_persona_set(page):
+    store = page.store
+    personas = PersonaModel(followers=__import__("workbench.io").io.sample("followers"))
+    store.save("personas", "Q4 audience", personas.payload())
+    page._fill_saved()
+    page.persona_set.value = "Q4 audience"
+    assert len(page.persona_pick.options) == 6
+    students = next(pid for label, pid in page.persona_pick.options if "student" in label.lower())
+    page.persona_min.value = 6
+    page.persona_pick.value = (students,)
+    target = page.model.constraints.personas[0]
+    assert target.min_posts == 6 and set(target.content_types) & {"fun", "interactive"}
+    posts = page.model.plan.posts
+    assert posts[list(target.content_types)].to_numpy().sum() >= 6
+
+
+def test_calendar_status_is_editable_and_saved_with_the_plan_and_ics(page):
+    first = page.model.calendar.items[0].item_id
+    page.item_pick.value = first
+    page.item_status.value = "approved"
+    assert page.model.calendar.item(first).status == "approved"
+    assert "Approved" in page.calendar_view.value
+    page.hours.value = 61  # a re-solve keeps the statuses typed so far
+    if any(i.item_id == first for i in page.model.calendar.items):
+        assert page.model.calendar.item(first).status == "approved"
+    page.save_name.value = "Plan <Q1>"
+    assert page.save() == 1
+    saved = page.store.load("mix_plan", "Plan <Q1>")
+    assert saved["kpi_targets"]["reads"]["expected"] == pytest.approx(page.model.plan.total("reads"))
+    assert any(i["status"] == "approved" for i in saved["calendar_items"]) or first not in {
+        i.item_id for i in page.model.calendar.items}
+    assert mix.MixPlan.from_payload(saved).posts.equals(page.model.plan.posts)
+    links = re.findall(r'download="([^"]+)" href="data:([^;]+);charset=utf-8;base64,([^"]+)"',
+                       page.downloads.value)
+    assert [name.rsplit(".", 1)[1] for name, _, _ in links] == ["csv", "ics"]
+    ics = icalendar.Calendar.from_ical(base64.b64decode(links[1][2]))
+    events = [e for e in ics.walk("VEVENT")]
+    assert len([e for e in events if "wechat" in str(e.get("UID")) or e.get("DTSTART").dt.__class__
+                is dt.datetime]) >= len(page.model.calendar.items)
+
+
+def test_baseline_comparison(page):
+    page.save_name.value = "Baseline"
+    page.save()
+    page._fill_saved()
+    page.baseline.value = "Baseline"
+    assert "+0% vs baseline" in page.kpis.value
+    page.hours.value = 120
+    assert re.search(r"\+\d+% vs baseline", page.kpis.value)
+
+
+def test_frontier_on_request(page):
+    assert page.charts["frontier"].box.layout.display == "none"
+    page.frontier_button.click()
+    points = page.frontier_points
+    assert len(points) == 11 and (points["status"] != "infeasible").all()
+    fig = page.charts["frontier"].figure
+    assert list(fig.data[0].x) == pytest.approx(points["reads"].tolist())
+    assert fig.data[1].x[0] == pytest.approx(page.model.plan.total("reads"))
+    # more weight on follows never buys more reads, nor fewer follows
+    ordered = points.sort_values("weight")
+    assert ordered["reads"].is_monotonic_decreasing and ordered["follows"].is_monotonic_increasing
+
+
+def test_chinese(page):
+    page.header.model.lang = "zh"
+    assert "各平台每周发文" in page.charts["mix"].figure.layout.title.text
+    assert "周一" in page.calendar_view.value and "草稿" in page.calendar_view.value
+    assert page.account.options[0][0] == "订阅号"
+    assert "已找到方案" in page.status.value

@@ -1,0 +1,676 @@
+"""The content-mix dashboard: what to publish, where, how often and when.
+
+:class:`MixModel` holds the page's state (the history's estimates, the constraints, the last
+plan, its calendar, the baseline) and calls :mod:`workbench.mix`; :class:`MixDashboard`
+builds the widgets once and redraws in place. Every control re-solves the weekly plan (tens of
+milliseconds) and places it on the calendar. A test drives it without a browser::
+
+    >>> page = MixDashboard(lang="en")                           # doctest: +SKIP
+    >>> page.hours.value = 30                                    # re-solves
+    >>> page.model.plan.posts.to_numpy().sum()                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+
+import ipywidgets as w
+import pandas as pd
+import traitlets as tl
+
+from workbench import mix as mix_lib
+from workbench.charts import mix as charts
+from workbench.charts.mix import TYPE_COLOURS
+from workbench.errors import InputError
+from workbench.export import download_link
+from workbench.i18n import level, t
+from workbench.schemas import CONTENT_TYPES
+from workbench.ui.shell import Header, Page
+from workbench.ui.slots import ChartSlot
+
+log = logging.getLogger(__name__)
+
+STORE_KIND = "mix_plan"
+PERSONA_KIND = "personas"
+GOALS = ("reads", "engagement", "follows", "conversions")
+NONE = "__none__"
+
+
+def next_monday(today: dt.date | None = None) -> dt.date:
+    today = today or dt.date.today()
+    return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
+
+
+class MixModel(tl.HasTraits):
+    """State of the content-mix page; every number on screen comes from here.
+
+    Traits
+    ------
+    articles : the article history in use; ``estimates`` are made from it once.
+    constraints : the planner's rules (:class:`workbench.mix.Constraints`).
+    plan : the last plan that meets every rule (kept when a change makes the rules conflict).
+    attempt : the last plan tried (``status == "infeasible"`` with its conflicts, or = plan).
+    calendar : ``plan`` placed on dates from ``start`` for ``weeks`` weeks.
+    baseline : a saved plan's payload to compare the KPIs with (``None``: no baseline).
+    error : ``{"en", "zh"}`` of an invalid input, ``{}`` when fine.
+    """
+
+    articles = tl.Instance(pd.DataFrame, allow_none=True)
+    estimates = tl.Instance(mix_lib.Estimates, allow_none=True)
+    constraints = tl.Instance(mix_lib.Constraints)
+    plan = tl.Instance(mix_lib.MixPlan, allow_none=True)
+    attempt = tl.Instance(mix_lib.MixPlan, allow_none=True)
+    calendar = tl.Instance(mix_lib.Calendar, allow_none=True)
+    start = tl.Instance(dt.date)
+    weeks = tl.Int(4, min=1, max=12)
+    baseline = tl.Dict(allow_none=True, default_value=None)
+    error = tl.Dict()
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("constraints", mix_lib.Constraints())
+        kwargs.setdefault("start", next_monday())
+        super().__init__(**kwargs)
+        self._estimate()
+
+    @tl.observe("articles")
+    def _on_articles(self, change) -> None:
+        self._estimate()
+
+    def _estimate(self) -> None:
+        if self.articles is None:
+            return
+        try:
+            estimates = mix_lib.estimate(self.articles)
+        except InputError as err:
+            self.error = {"en": err.en, "zh": err.zh}
+            return
+        # platforms the history has: keep the planner's choice where it can be estimated
+        history = [str(p) for p in estimates.platforms["platform"]]
+        known = [p for p in self.constraints.platforms if p in history]
+        with self.hold_trait_notifications():
+            self.estimates = estimates
+            if known != list(self.constraints.platforms):
+                self.constraints = self.constraints.replace(
+                    platforms=tuple(known or history))
+        self._solve()
+
+    @tl.observe("constraints")
+    def _on_constraints(self, change) -> None:
+        self._solve()
+
+    @tl.observe("start", "weeks")
+    def _on_calendar(self, change) -> None:
+        self._place()
+
+    def _solve(self) -> None:
+        if self.estimates is None:
+            return
+        try:
+            attempt = mix_lib.plan(self.estimates, self.constraints)
+        except InputError as err:
+            self.error = {"en": err.en, "zh": err.zh}
+            return
+        self.error = {}
+        if attempt.feasible:
+            if self.plan is not None:  # review statuses typed so far follow the items
+                attempt.statuses.update(self.plan.statuses)
+            with self.hold_trait_notifications():
+                self.attempt = attempt
+                self.plan = attempt
+            self._place()
+        else:
+            self.attempt = attempt
+
+    def _place(self) -> None:
+        if self.plan is not None:
+            self.calendar = self.plan.calendar(self.start, self.weeks)
+
+    # -- actions -----------------------------------------------------------------------------
+    def set_rules(self, **changes) -> bool:
+        """Change some constraints (``Constraints.replace``); an invalid value is said in
+        ``error`` and the last plan stays. Returns whether the change was taken."""
+        try:
+            constraints = self.constraints.replace(**changes)
+            constraints.validate()
+        except InputError as err:
+            self.error = {"en": err.en, "zh": err.zh}
+            return False
+        self.constraints = constraints
+        return True
+
+    def set_status(self, item_id: str, status: str) -> None:
+        self.calendar.set_status(item_id, status)
+        self.calendar = self.plan.calendar(self.start, self.weeks)  # a new object: news
+
+    def payload(self) -> dict:
+        """The plan, its calendar settings and its KPI targets, for the scenario store."""
+        plan = self.plan
+        plan.calendar_settings = {"start": self.start.isoformat(), "weeks": int(self.weeks)}
+        data = plan.to_payload()
+        data["kpi_targets"] = {m: {"expected": float(r.expected), "low": float(r.low),
+                                   "high": float(r.high)} for m, r in plan.expected.iterrows()}
+        data["calendar_items"] = [
+            {k: (None if pd.isna(v) else v) for k, v in rec.items()}
+            for rec in self.calendar.frame("en")[
+                ["item_id", "date", "time", "platform", "content_type", "slot", "status"]
+            ].to_dict("records")]
+        return data
+
+
+class MixDashboard(Page):
+    """The content-mix page: rules, the weekly mix, KPIs, calendar, trade-off, estimates.
+
+    Parameters
+    ----------
+    lang : ``"en"`` or ``"zh"``.
+    store : a :class:`workbench.store.ScenarioStore`; the default one when omitted.
+    """
+
+    def __init__(self, lang: str | None = None, store=None):
+        self._store = store
+        self.header = Header("page.content_mix.title", lang=lang,
+                             subtitle_key="page.content_mix.purpose", data_kinds=("articles",))
+        source = self.header.source()
+        self.model = MixModel(articles=source.data)
+        source.observe(lambda change: setattr(self.model, "articles", change.new), names="data")
+        rules = self.model.constraints
+
+        # controls
+        self.account = w.ToggleButtons(options=list(mix_lib.ACCOUNT_TYPES[:2]),
+                                       value=rules.account_type, style={"button_width": "150px"})
+        self.platforms = w.SelectMultiple(layout=w.Layout(width="200px", height="118px"))
+        self.hours = w.IntSlider(value=int(rules.team_hours), min=5, max=200, step=1,
+                                 continuous_update=False, layout=w.Layout(width="380px"),
+                                 style={"description_width": "150px"})
+        self.budget = w.IntSlider(value=int(rules.budget), min=0, max=60_000, step=500,
+                                  continuous_update=False, layout=w.Layout(width="380px"),
+                                  style={"description_width": "150px"})
+        self.weights = {g: w.FloatSlider(value=float(rules.weights.get(g, 1.0)), min=0, max=3,
+                                         step=0.25, continuous_update=False,
+                                         readout_format=".2f", layout=w.Layout(width="300px"),
+                                         style={"description_width": "110px"})
+                        for g in GOALS}
+        self.shares = {c: w.IntRangeSlider(value=(int(100 * rules.min_share.get(c, 0)),
+                                                  int(100 * rules.max_share.get(c, 1))),
+                                           min=0, max=100, step=5, continuous_update=False,
+                                           readout_format="d", layout=w.Layout(width="340px"),
+                                           style={"description_width": "110px"})
+                       for c in CONTENT_TYPES}
+        self.persona_set = w.Dropdown(layout=w.Layout(width="320px"),
+                                      style={"description_width": "initial"})
+        self.persona_pick = w.SelectMultiple(layout=w.Layout(width="420px", height="110px"))
+        self.persona_min = w.IntSlider(value=2, min=1, max=10, continuous_update=False,
+                                       layout=w.Layout(width="320px"),
+                                       style={"description_width": "initial"})
+        self.start = w.DatePicker(value=self.model.start, layout=w.Layout(width="260px"),
+                                  style={"description_width": "initial"})
+        self.weeks = w.IntSlider(value=self.model.weeks, min=1, max=12,
+                                 continuous_update=False, layout=w.Layout(width="320px"),
+                                 style={"description_width": "initial"})
+        self.baseline = w.Dropdown(layout=w.Layout(width="320px"),
+                                   style={"description_width": "initial"})
+        self.status = w.HTML()
+        self.kpis = w.HTML()
+        self.notes = w.HTML()
+        self.calendar_view = w.HTML()
+        self.item_pick = w.Dropdown(layout=w.Layout(width="420px"),
+                                    style={"description_width": "initial"})
+        self.item_status = w.ToggleButtons(options=list(mix_lib.STATUSES),
+                                           style={"button_width": "92px"})
+        self.frontier_button = w.Button(icon="line-chart", layout=w.Layout(width="auto"))
+        self.frontier_button.on_click(lambda _: self.draw_frontier())
+        self.save_name = w.Text(layout=w.Layout(width="240px"))
+        self.save_button = w.Button(icon="save", layout=w.Layout(width="auto"))
+        self.save_button.on_click(lambda _: self.save())
+        self.save_status = w.HTML()
+        self.export_button = w.Button(icon="download", layout=w.Layout(width="auto"))
+        self.export_button.on_click(lambda _: self.export())
+        self.downloads = w.HTML()
+        self.titles = {key: w.HTML() for key in (
+            "rules", "mix", "calendar", "frontier", "estimates", "save")}
+        self.rule_panel = w.Accordion(children=[
+            w.VBox([self.weights[g] for g in GOALS]),
+            w.VBox([self.shares[c] for c in CONTENT_TYPES]),
+            w.VBox([self.persona_set, self.persona_pick, self.persona_min]),
+        ], selected_index=None)
+        self.charts = {"mix": ChartSlot(1040), "estimates": ChartSlot(1040),
+                       "frontier": ChartSlot(760)}
+        self.charts["frontier"].hide()
+
+        self.widget = w.VBox([
+            self.header.widget,
+            self.titles["rules"],
+            w.HBox([w.VBox([self.account, self.hours, self.budget, self.baseline]),
+                    self.platforms], layout=w.Layout(grid_gap="12px 24px", flex_flow="row wrap",
+                                                    align_items="flex-start")),
+            self.rule_panel,
+            self.status,
+            self.titles["mix"], self.kpis, self.charts["mix"].box, self.notes,
+            self.titles["calendar"],
+            w.HBox([self.start, self.weeks], layout=w.Layout(grid_gap="4px 24px",
+                                                             flex_flow="row wrap")),
+            self.calendar_view,
+            w.HBox([self.item_pick, self.item_status], layout=w.Layout(
+                align_items="center", flex_flow="row wrap", grid_gap="4px 12px")),
+            self.titles["frontier"], self.frontier_button, self.charts["frontier"].box,
+            self.titles["estimates"], self.charts["estimates"].box,
+            self.titles["save"], w.HBox([self.save_name, self.save_button, self.export_button]),
+            self.save_status, self.downloads,
+            w.HTML(CSS),
+        ])
+        self.widget.add_class("wb-page")
+
+        # wiring
+        self.account.observe(lambda c: self.model.set_rules(account_type=c.new), names="value")
+        self.platforms.observe(self._on_platforms, names="value")
+        self.hours.observe(lambda c: self.model.set_rules(team_hours=float(c.new)), names="value")
+        self.budget.observe(lambda c: self.model.set_rules(budget=float(c.new)), names="value")
+        for slider in self.weights.values():
+            slider.observe(self._on_weights, names="value")
+        for slider in self.shares.values():
+            slider.observe(self._on_shares, names="value")
+        self.persona_set.observe(self._on_persona_set, names="value")
+        self.persona_pick.observe(self._on_personas, names="value")
+        self.persona_min.observe(self._on_personas, names="value")
+        self.start.observe(self._on_start, names="value")
+        tl.link((self.model, "weeks"), (self.weeks, "value"))
+        self.baseline.observe(self._on_baseline, names="value")
+        self.item_pick.observe(self._on_item, names="value")
+        self.item_status.observe(self._on_item_status, names="value")
+        self.model.observe(self._redraw, names=["plan", "baseline"])
+        self.model.observe(self._show_status, names=["attempt", "error"])
+        self.model.observe(self._draw_calendar, names="calendar")
+        self.model.observe(self._draw_estimates, names="estimates")
+        self.header.model.observe(self._relabel, names="lang")
+        self._frontier_points: pd.DataFrame | None = None
+        self._fill_platforms()
+        self._fill_saved()
+        self._relabel()
+
+    # -- language ----------------------------------------------------------------------------
+    def _relabel(self, change=None) -> None:
+        lang = self.lang
+        self.account.options = [(t(f"mix.account.{a}", lang), a)
+                                for a in mix_lib.ACCOUNT_TYPES[:2]]
+        self.platforms.description = t("mix.platforms", lang)
+        self._fill_platforms()
+        self.hours.description = t("mix.hours", lang)
+        self.budget.description = t("mix.budget", lang)
+        for goal, slider in self.weights.items():
+            slider.description = t(f"chart.mix.metric.{goal}", lang)
+        for kind, slider in self.shares.items():
+            slider.description = level("content_type", kind, lang)
+        for i, key in enumerate(("weights", "shares", "personas")):
+            self.rule_panel.set_title(i, t(f"mix.panel.{key}", lang))
+        self.persona_set.description = t("mix.persona_set", lang)
+        self.persona_min.description = t("mix.persona_min", lang)
+        self.start.description = t("mix.start", lang)
+        self.weeks.description = t("mix.weeks", lang)
+        self.baseline.description = t("mix.baseline", lang)
+        self.item_pick.description = t("mix.item", lang)
+        self.item_status.options = [(t(f"mix.status.{s}", lang), s) for s in mix_lib.STATUSES]
+        self.frontier_button.description = t("mix.frontier_button", lang)
+        self.save_name.placeholder = t("mix.save_name", lang)
+        self.save_button.description = t("mix.save", lang)
+        self.export_button.description = t("mix.export", lang)
+        for key, widget in self.titles.items():
+            widget.value = f'<h3 class="wb-section">{html.escape(t(f"mix.section.{key}", lang))}</h3>'
+        self._fill_saved()
+        self._fill_personas()
+        self._show_status()
+        self._redraw()
+        self._draw_calendar()
+        self._draw_estimates()
+        if self._frontier_points is not None:
+            self.draw_frontier(recompute=False)
+
+    def _fill_platforms(self) -> None:
+        est, lang = self.model.estimates, self.lang
+        codes = ([str(p) for p in est.platforms["platform"]] if est is not None
+                 else list(self.model.constraints.platforms))
+        self._filling = True
+        try:
+            self.platforms.options = [(level("platform", p, lang), p) for p in codes]
+            self.platforms.value = tuple(p for p in self.model.constraints.platforms
+                                         if p in codes)
+        finally:
+            self._filling = False
+
+    # -- saved scenarios (personas, baselines) -----------------------------------------------
+    @property
+    def store(self):
+        if self._store is None:
+            from workbench.store import ScenarioStore
+
+            self._store = ScenarioStore()
+        return self._store
+
+    def _saved(self, kind: str) -> list[str]:
+        try:
+            return [row["name"] if isinstance(row, dict) else getattr(row, "name", str(row))
+                    for row in self.store.list(kind)]
+        except Exception:  # the store is optional here: planning works without it
+            log.exception("listing saved %s failed", kind)
+            return []
+
+    def _fill_saved(self) -> None:
+        lang = self.lang
+        self._filling = True
+        try:
+            for box, kind in ((self.persona_set, PERSONA_KIND), (self.baseline, STORE_KIND)):
+                value = box.value
+                options = [(t("mix.none", lang), NONE)] + [(n, n) for n in self._saved(kind)]
+                box.options = options
+                box.value = value if value in {v for _, v in options} else NONE
+        finally:
+            self._filling = False
+
+    def _fill_personas(self) -> None:
+        name = self.persona_set.value
+        people = [] if name in (None, NONE) else self._persona_records(name)
+        lang = self.lang
+        self._filling = True
+        try:
+            self.persona_pick.options = [(p["name"].get(lang) or p["name"].get("en", "?"), p["id"])
+                                         for p in people]
+            self.persona_pick.value = tuple(v for v in self.persona_pick.value
+                                            if v in {p["id"] for p in people})
+        finally:
+            self._filling = False
+
+    def _persona_records(self, name: str) -> list[dict]:
+        try:
+            return list(self.store.load(PERSONA_KIND, name).get("personas", []))
+        except Exception:
+            log.exception("loading persona set %r failed", name)
+            return []
+
+    # -- events ------------------------------------------------------------------------------
+    _filling = False
+
+    def _on_platforms(self, change) -> None:
+        if not self._filling and change.new:
+            self.model.set_rules(platforms=tuple(change.new))
+
+    def _on_weights(self, change) -> None:
+        self.model.set_rules(weights={g: float(s.value) for g, s in self.weights.items()})
+
+    def _on_shares(self, change) -> None:
+        lows = {c: s.value[0] / 100 for c, s in self.shares.items() if s.value[0] > 0}
+        highs = {c: s.value[1] / 100 for c, s in self.shares.items() if s.value[1] < 100}
+        self.model.set_rules(min_share=lows, max_share=highs)
+
+    def _on_persona_set(self, change) -> None:
+        if self._filling:
+            return
+        self._fill_personas()
+        self._on_personas()
+
+    def _on_personas(self, change=None) -> None:
+        if self._filling:
+            return
+        name = self.persona_set.value
+        targets = [] if name in (None, NONE) or not self.persona_pick.value else (
+            mix_lib.persona_targets({"personas": self._persona_records(name)},
+                                    ids=self.persona_pick.value,
+                                    min_posts=self.persona_min.value))
+        self.model.set_rules(personas=tuple(targets))
+
+    def _on_start(self, change) -> None:
+        if change.new is not None:
+            self.model.start = change.new
+
+    def _on_baseline(self, change) -> None:
+        if self._filling:
+            return
+        name = change.new
+        if name in (None, NONE):
+            self.model.baseline = None
+            return
+        try:
+            self.model.baseline = self.store.load(STORE_KIND, name)
+        except Exception:
+            log.exception("loading baseline %r failed", name)
+            self.model.baseline = None
+
+    def _on_item(self, change) -> None:
+        if change.new is None or self.model.calendar is None:
+            return
+        self._filling = True
+        try:
+            self.item_status.value = self.model.calendar.item(change.new).status
+        finally:
+            self._filling = False
+
+    def _on_item_status(self, change) -> None:
+        if self._filling or self.item_pick.value is None:
+            return
+        self.model.set_status(self.item_pick.value, change.new)
+
+    # -- drawing -----------------------------------------------------------------------------
+    def _show_status(self, change=None) -> None:
+        model, lang = self.model, self.lang
+        if model.error:
+            text, level_ = model.error.get(lang) or model.error.get("en", ""), "error"
+        elif model.attempt is not None and not model.attempt.feasible:
+            lines = [t("mix.conflicts", lang)] + [
+                f"• {c.zh if lang == 'zh' else c.en}" for c in model.attempt.conflicts]
+            self.status.value = (
+                '<div class="wb-status wb-status--error">'
+                + "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
+                + f"<p>{html.escape(t('mix.kept', lang))}</p></div>")
+            return
+        elif model.plan is not None:
+            text, level_ = model.plan.message.get(lang, ""), "info"
+        else:
+            self.status.value = ""
+            return
+        self.status.value = f'<div class="wb-status wb-status--{level_}">{html.escape(text)}</div>'
+
+    def _redraw(self, change=None) -> None:
+        plan, lang = self.model.plan, self.lang
+        if plan is None:
+            return
+        self.kpis.value = kpis_html(plan, self.model.baseline, lang)
+        self.charts["mix"].draw(charts.mix_bars, charts.update_mix_bars, plan.posts, lang=lang)
+        notes = "".join(f"<li>{html.escape(zh if lang == 'zh' else en)}</li>"
+                        for en, zh in plan.notes)
+        self.notes.value = (f'<details class="wb-notes"><summary>{html.escape(t("mix.notes", lang))}'
+                            f"</summary><ul>{notes}</ul></details>")
+
+    def _draw_calendar(self, change=None) -> None:
+        cal, lang = self.model.calendar, self.lang
+        if cal is None:
+            return
+        self.calendar_view.value = calendar_html(cal, lang)
+        options = [(f"{r['date']} {r['time']} · {r['platform_label']} · {r['slot']} · "
+                    f"{r['content_type_label']}", r["item_id"])
+                   for r in cal.frame(lang).to_dict("records")]
+        value = self.item_pick.value
+        self.item_pick.options = options
+        ids = {v for _, v in options}
+        self.item_pick.value = value if value in ids else (options[0][1] if options else None)
+        self.downloads.value = ""  # the links describe one calendar: made on request
+
+    def export(self) -> None:
+        """Links to the calendar as CSV and as iCalendar (.ics) for calendar apps."""
+        cal, lang = self.model.calendar, self.lang
+        if cal is None:
+            return
+        stamp = self.model.start.strftime("%Y%m%d")
+        self.downloads.value = " · ".join([
+            download_link(cal.to_csv(lang), f"content-calendar-{stamp}.csv",
+                          t("mix.download_csv", lang)),
+            download_link(cal.to_ics(lang), f"content-calendar-{stamp}.ics",
+                          t("mix.download_ics", lang), mime="text/calendar"),
+        ])
+
+    def _draw_estimates(self, change=None) -> None:
+        est = self.model.estimates
+        if est is None:
+            return
+        self.charts["estimates"].draw(charts.cell_estimates, charts.update_cell_estimates,
+                                      est.cells, [str(p) for p in est.platforms["platform"]],
+                                      lang=self.lang)
+
+    def draw_frontier(self, recompute: bool = True) -> None:
+        """Re-solve over the weight between reads and new follows and draw the trade-off."""
+        model, goals = self.model, ("reads", "follows")
+        if model.estimates is None or model.plan is None:
+            return
+        if recompute or self._frontier_points is None:
+            # for the rules of the plan on screen (the latest rules may conflict)
+            self._frontier_points = mix_lib.frontier(model.estimates, model.plan.constraints,
+                                                     goals=goals, steps=11)
+        plan = model.plan
+        current = (plan.total(goals[0]), plan.total(goals[1]))
+        self.charts["frontier"].hide(False)
+        self.charts["frontier"].draw(charts.frontier, charts.update_frontier,
+                                     self._frontier_points, goals, current=current,
+                                     lang=self.lang)
+
+    @property
+    def frontier_points(self) -> pd.DataFrame | None:
+        return self._frontier_points
+
+    # -- actions -----------------------------------------------------------------------------
+    def save(self) -> int | None:
+        """Save the plan, its calendar (with review statuses) and KPI targets."""
+        lang = self.lang
+        if self.model.plan is None:
+            return None
+        name = self.save_name.value.strip() or t("mix.default_name", lang)
+        try:
+            version = self.store.save(STORE_KIND, name, self.model.payload())
+        except Exception as err:  # said beside the button; nothing on screen is lost
+            log.exception("saving the plan failed")
+            self.save_status.value = (f'<div class="wb-status wb-status--error">'
+                                      f'{html.escape(t("mix.save_failed", lang, error=err))}</div>')
+            return None
+        self.save_status.value = (f'<div class="wb-status wb-status--info">'
+                                  f'{html.escape(t("mix.saved", lang, name=name, version=version))}'
+                                  f"</div>")
+        self._fill_saved()
+        self.export()
+        return version
+
+
+# -- HTML views ---------------------------------------------------------------------------------
+def _count(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def kpis_html(plan, baseline: dict | None, lang: str) -> str:
+    """Expected weekly reads, engagement, new follows and conversions with their 80 % range,
+    and the change against the baseline plan when one is chosen."""
+    base = {}
+    if baseline:
+        base = {m: float(v["expected"]) for m, v in (baseline.get("kpi_targets") or {}).items()}
+    cards = []
+    posts = int(plan.posts.to_numpy().sum())
+    for metric in ("reads", "engagement", "follows", "conversions"):
+        row = plan.expected.loc[metric]
+        delta = ""
+        if metric in base and base[metric] > 0:
+            change = row.expected / base[metric] - 1
+            tone = "up" if change >= 0 else "down"
+            delta = (f'<div class="wb-kpi-delta wb-kpi-delta--{tone}">'
+                     f'{html.escape(t("mix.kpi.vs_baseline", lang, change=f"{change:+.0%}"))}</div>')
+        cards.append(
+            f'<div class="wb-kpi" data-kpi="{metric}">'
+            f'<div class="wb-kpi-label">{html.escape(t(f"mix.kpi.{metric}", lang))}</div>'
+            f'<div class="wb-kpi-value">{_count(row.expected)}</div>'
+            f'<div class="wb-kpi-note">{html.escape(t("mix.kpi.range", lang, low=_count(row.low), high=_count(row.high)))}</div>'
+            f"{delta}</div>")
+    usage = plan.usage.set_index("group")
+    hours = usage.loc["team_hours"] if "team_hours" in usage.index else None
+    if isinstance(hours, pd.DataFrame):
+        hours = hours.iloc[0]
+    budget = usage.loc["budget"] if "budget" in usage.index else None
+    if isinstance(budget, pd.DataFrame):
+        budget = budget.iloc[0]
+    use = []
+    if hours is not None:
+        use.append(t("mix.kpi.hours", lang, used=f"{hours.used:,.1f}", total=f"{hours.upper:,.0f}"))
+    if budget is not None:
+        use.append(t("mix.kpi.budget", lang, used=f"{budget.used:,.0f}", total=f"{budget.upper:,.0f}"))
+    cards.append(
+        f'<div class="wb-kpi" data-kpi="posts">'
+        f'<div class="wb-kpi-label">{html.escape(t("mix.kpi.posts", lang))}</div>'
+        f'<div class="wb-kpi-value">{posts}</div>'
+        f'<div class="wb-kpi-note">{"<br>".join(html.escape(u) for u in use)}</div></div>')
+    return f'<div class="wb-kpis">{"".join(cards)}</div>'
+
+
+def calendar_html(cal, lang: str) -> str:
+    """The calendar as week grids: a column a day, a chip per post (time, platform, slot, type,
+    review status), holidays and festivals in the day's header."""
+    records = cal.frame(lang).to_dict("records")
+    if not records:
+        return ""
+    by_day: dict[str, list[dict]] = {}
+    for r in records:
+        by_day.setdefault(r["date"], []).append(r)
+    marks = {str(day): [m.label(lang) if hasattr(m, "label") else str(m) for m in entries]
+             for day, entries in (cal.marks or {}).items()}
+    first = dt.date.fromisoformat(min(by_day))
+    last = dt.date.fromisoformat(max(by_day))
+    day = first - dt.timedelta(days=first.weekday())
+    status_names = {s: html.escape(t(f"mix.status.{s}", lang)) for s in mix_lib.STATUSES}
+    weeks = []
+    while day <= last:
+        cols = []
+        for i in range(7):
+            d = day + dt.timedelta(days=i)
+            key = d.isoformat()
+            chips = "".join(
+                f'<div class="wb-chip wb-chip--{html.escape(r["status"])}" '
+                f'style="border-left-color:{TYPE_COLOURS.get(r["content_type"], "#999")}" '
+                f'data-item="{html.escape(r["item_id"])}">'
+                f'<b>{html.escape(r["time"])}</b> {html.escape(r["platform_label"])}'
+                f"{' · ' + html.escape(r['slot']) if r['platform'] == 'wechat' else ''}"
+                f'<br>{html.escape(r["content_type_label"])}'
+                f'<span class="wb-chip-status">{status_names.get(r["status"], "")}</span></div>'
+                for r in sorted(by_day.get(key, []), key=lambda r: r["time"]))
+            mark = "".join(f'<div class="wb-mark">{html.escape(m)}</div>'
+                           for m in marks.get(key, []))
+            cols.append(f'<div class="wb-day"><div class="wb-day-head">'
+                        f'{html.escape(t(f"mix.weekday.{i}", lang))} {d.month}/{d.day}</div>'
+                        f"{mark}{chips}</div>")
+        weeks.append(f'<div class="wb-week">{"".join(cols)}</div>')
+        day += dt.timedelta(days=7)
+    legend = "".join(f'<span class="wb-legend-item"><i style="background:{colour}"></i>'
+                     f'{html.escape(level("content_type", kind, lang))}</span>'
+                     for kind, colour in TYPE_COLOURS.items())
+    warnings = "".join(f'<p class="wb-note">{html.escape(zh if lang == "zh" else en)}</p>'
+                       for en, zh in list(cal.warnings) + list(cal.notes))
+    return f'<div class="wb-legend">{legend}</div>{"".join(weeks)}{warnings}'
+
+
+CSS = """<style>
+.wb-kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; }
+.wb-kpi { border: 1px solid #d9e2ec; border-radius: 8px; padding: 10px 12px; background: #fff; }
+.wb-kpi-label { font-size: 12.5px; color: #52606d; }
+.wb-kpi-value { font-size: 24px; font-weight: 600; color: #1f5f8b; margin: 2px 0; }
+.wb-kpi-note { font-size: 12px; color: #7b8794; line-height: 1.5; }
+.wb-kpi-delta { font-size: 12.5px; font-weight: 600; margin-top: 2px; }
+.wb-kpi-delta--up { color: #2f855a; } .wb-kpi-delta--down { color: #c23b3d; }
+.wb-week { display: grid; grid-template-columns: repeat(7, minmax(0, 1fr)); gap: 6px; margin: 0 0 10px; }
+.wb-day { background: #f8fafc; border: 1px solid #e4e7eb; border-radius: 6px; padding: 4px; min-height: 70px; }
+.wb-day-head { font-size: 12px; font-weight: 600; color: #52606d; margin-bottom: 3px; }
+.wb-mark { font-size: 11.5px; color: #c05621; background: #fff4e5; border-radius: 3px; padding: 1px 4px; margin-bottom: 3px; }
+.wb-chip { font-size: 11.5px; line-height: 1.35; background: #fff; border: 1px solid #e4e7eb;
+  border-left: 4px solid #999; border-radius: 4px; padding: 2px 4px; margin-bottom: 3px; color: #1f2933; }
+.wb-chip-status { float: right; color: #7b8794; font-size: 10.5px; }
+.wb-chip--approved .wb-chip-status { color: #2f855a; } .wb-chip--published .wb-chip-status { color: #1f5f8b; font-weight: 600; }
+.wb-chip--in_review .wb-chip-status { color: #b7791f; }
+.wb-legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12.5px; color: #52606d; margin: 4px 0 8px; }
+.wb-legend-item i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; }
+.wb-notes { font-size: 13px; color: #52606d; margin: 4px 0 8px; }
+.wb-notes summary { cursor: pointer; }
+.wb-section { font-size: 17px; font-weight: 600; margin: 18px 0 6px; color: #1f2933; }
+.wb-note { font-size: 13px; color: #52606d; margin: 2px 0 8px; line-height: 1.5; }
+.wb-download { color: #2f6fed; font-size: 14px; }
+</style>"""
