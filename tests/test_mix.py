@@ -642,3 +642,9 @@ def test_qixi_and_festival_dates():
     assert "双12" in names[dt.date(2026, 12, 12)]
     assert "520 网络情人节" in names[dt.date(2026, 5, 20)]
     assert "劳动节" in names[dt.date(2026, 5, 1)]
+
+
+def test_too_little_history_is_refused_in_both_languages():
+    with pytest.raises(InputError, match="Too little history") as err:
+        mix.estimate(io.sample("articles").head(10))
+    assert "历史数据太少" in err.value.zh and "已通知内容" in err.value.fix_zh

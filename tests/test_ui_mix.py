@@ -157,3 +157,13 @@ def test_chinese(page):
     assert "周一" in page.calendar_view.value and "草稿" in page.calendar_view.value
     assert page.account.options[0][0] == "订阅号"
     assert "已找到方案" in page.status.value
+
+
+def test_an_upload_too_short_to_plan_from_is_explained_and_the_plan_stays(page):
+    kept = page.model.plan
+    short = __import__("workbench.io").io.sample("articles").head(3).to_csv(index=False).encode()
+    assert page.header.pickers["articles"].upload_file(short, "three.csv")
+    assert page.model.plan is kept
+    assert "Too little history" in page.status.value
+    page.header.model.lang = "zh"
+    assert "历史数据太少" in page.status.value

@@ -108,7 +108,8 @@ from .export import safe_cell
 __all__ = [
     "ACCOUNT_TYPES", "ARTICLES_PER_PUSH", "ASSUMED_DECAY", "CADENCE", "CONVERSION_PER_FOLLOW",
     "Calendar", "CalendarItem", "Conflict", "Constraints", "DEFAULT_COST", "DEFAULT_HOURS",
-    "DayMark", "Estimates", "GROUPS", "METRICS", "MixPlan", "PLATFORM_COST", "PLATFORM_EFFORT",
+    "DayMark", "Estimates", "GROUPS", "METRICS", "MIN_HISTORY", "MixPlan", "PLATFORM_COST",
+    "PLATFORM_EFFORT",
     "INTEREST_TYPES", "PUSHES_PER_WEEK", "PersonaTarget", "STATUSES", "day_marks", "estimate",
     "frontier", "persona_targets",
     "plan", "qixi",
@@ -124,6 +125,8 @@ ENGAGEMENT_PARTS: tuple[str, ...] = ("likes", "wows", "comments", "shares", "fav
 ACCOUNT_TYPES: tuple[str, ...] = ("subscription", "service")
 #: Review status of a calendar item, in workflow order.
 STATUSES: tuple[str, ...] = ("draft", "in_review", "approved", "published")
+#: Fewer posts than this and :func:`estimate` refuses: the per-cell numbers would be noise.
+MIN_HISTORY = 30
 _STATUS_LABELS = {"draft": ("Draft", "草稿"), "in_review": ("In review", "审核中"),
                   "approved": ("Approved", "已通过"), "published": ("Published", "已发布")}
 
@@ -599,6 +602,14 @@ def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_
                                      "worth 85 % of the first.",
                                  fix_zh="例如 0.85：同一周同类型的第二篇价值为第一篇的 85%。")
             decays_given[str(key)] = float(value)
+    if len(df) < MIN_HISTORY:
+        raise InputError(
+            f"Too little history to estimate what a post brings: {len(df)} posts with reads "
+            f"(at least {MIN_HISTORY} are needed, better a few months).",
+            f"历史数据太少，无法估计每篇内容的效果：只有 {len(df)} 篇有阅读数据（至少需要 "
+            f"{MIN_HISTORY} 篇，最好有几个月的数据）。",
+            fix="Export a longer period of the published-content list (已通知内容).",
+            fix_zh="请导出更长时间段的“已通知内容”列表。")
     notes: list[tuple[str, str]] = []
     has_conv = "conversions" in df.columns and df["conversions"].notna().any()
     df = df.sort_values(["publish_time", "position"] if "position" in df.columns

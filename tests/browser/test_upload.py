@@ -40,7 +40,7 @@ def test_upload_a_bad_then_a_good_file(page, server_url, shoot, tmp_path):
     # a WeChat 已通知内容 export: title row above the header, 10万+, 3.2%, 2024年3月5日
     good = make_fixtures.notified_articles_xlsx(tmp_path)
     upload(good)
-    expect(page.locator(".wb-status--info")).to_contain_text("已读取 已通知内容.xlsx")
+    expect(page.locator(".wb-status--info").first).to_contain_text("已读取 已通知内容.xlsx")
     expect(preview).to_contain_text("共 3 行")
     table = page.locator(".wb-preview-scroll")
     expect(table).to_contain_text("春季新品发布｜三大亮点一次看懂")
@@ -72,7 +72,7 @@ def test_an_upload_over_tornados_default_message_limit_arrives(page, server_url,
         page.locator(".wb-source .widget-upload").click()
     chooser.value.set_files(str(big))
     rows = f"{len(sample) * copies:,}"
-    expect(page.locator(".wb-status--info")).to_contain_text(
+    expect(page.locator(".wb-status--info").first).to_contain_text(
         f"Loaded articles_big.csv: {rows} rows", timeout=120_000)
     expect(page.locator(".wb-preview-caption")).to_contain_text(f"of {rows} rows")
     page.assert_no_errors()

@@ -27,7 +27,7 @@ from workbench.errors import InputError
 from workbench.export import download_link
 from workbench.i18n import level, t
 from workbench.schemas import CONTENT_TYPES
-from workbench.ui.shell import Header, Page
+from workbench.ui.shell import DataPreview, Header, Page
 from workbench.ui.slots import ChartSlot
 
 log = logging.getLogger(__name__)
@@ -239,8 +239,11 @@ class MixDashboard(Page):
                        "frontier": ChartSlot(760)}
         self.charts["frontier"].hide()
 
+        #: the data as the workbench read it (first rows), folded away
+        self.preview = DataPreview(self.header.source())
+        self.preview_panel = w.Accordion(children=[self.preview.widget], selected_index=None)
         self.widget = w.VBox([
-            self.header.widget,
+            self.header.widget, self.preview_panel,
             self.titles["rules"],
             w.HBox([w.VBox([self.account, self.hours, self.budget, self.baseline]),
                     self.platforms], layout=w.Layout(grid_gap="12px 24px", flex_flow="row wrap",
@@ -292,6 +295,7 @@ class MixDashboard(Page):
     # -- language ----------------------------------------------------------------------------
     def _relabel(self, change=None) -> None:
         lang = self.lang
+        self.preview_panel.set_title(0, t("preview.title", lang))
         self.account.options = [(t(f"mix.account.{a}", lang), a)
                                 for a in mix_lib.ACCOUNT_TYPES[:2]]
         self.platforms.description = t("mix.platforms", lang)

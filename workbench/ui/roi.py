@@ -26,7 +26,7 @@ from workbench.charts import roi as charts
 from workbench.errors import InputError
 from workbench.export import csv_text, download_link
 from workbench.i18n import level, t
-from workbench.ui.shell import Header, Page
+from workbench.ui.shell import DataPreview, Header, Page
 from workbench.ui.slots import ChartSlot
 
 log = logging.getLogger(__name__)
@@ -220,8 +220,11 @@ class RoiDashboard(Page):
         self.downloads = w.HTML()
         self.titles = {key: w.HTML() for key in ("inputs", "result", "drivers", "compare", "save")}
 
+        #: the data as the workbench read it (first rows), folded away
+        self.preview = DataPreview(self.header.source())
+        self.preview_panel = w.Accordion(children=[self.preview.widget], selected_index=None)
         self.widget = w.VBox([
-            self.header.widget,
+            self.header.widget, self.preview_panel,
             w.HBox([self.activity, self.fill_button, self.target],
                    layout=w.Layout(align_items="center", flex_flow="row wrap",
                                    grid_gap="4px 16px")),
@@ -252,6 +255,7 @@ class RoiDashboard(Page):
     # -- language ----------------------------------------------------------------------------
     def _relabel(self, change=None) -> None:
         lang = self.lang
+        self.preview_panel.set_title(0, t("preview.title", lang))
         self.activity.description = t("roi.activity", lang)
         self.activity.options = [(level("activity_type", a, lang), a)
                                  for a in roi_lib.ACTIVITY_TYPES]
