@@ -27,9 +27,11 @@ plan`` for "lower is better" ones (unfollows, activity cost); in general ``1 ± 
 counts as met (1) when the actual is not worse, else 0.
 
 *Scope.* Actuals are the posts on the plan's platforms published in the period (posts elsewhere
-are left out and counted in :attr:`CampaignReview.notes`), the follower flow of every row of
-``daily_users`` in the period, and the activities that *start* in the period (so consecutive
-reviews never count one twice).
+are left out and counted in :attr:`CampaignReview.notes`), the follower flow of ``daily_users``
+in the period (rows of several platforms are added up per day), and the activities that
+*start* in the period (so consecutive reviews never count one twice). The plan's content
+``conversions`` target is not reviewed: WeChat exports record no conversions per article (the
+mix assumes follows × 5 %); the KPI table's conversions are the activities'.
 
 *Variance.* Per (platform, content type) and metric (:data:`VARIANCE_METRICS`), ``volume =
 (actual posts − planned posts) × planned per post`` and ``rate = (actual per post − planned per
@@ -96,12 +98,14 @@ from .errors import InputError
 from .schemas import CONTENT_TYPES
 
 __all__ = [
-    "ACCOUNT_KPIS", "ACTIVITY_KPIS", "ANOMALY_K", "ANOMALY_WINDOW", "AT_RISK", "CALIBRATION_PRIOR_ACTIVITIES",
-    "CALIBRATION_PRIOR_POSTS", "Calibration", "CampaignReview", "IMPACT_BLOCK", "IMPACT_DRAWS",
-    "IMPACT_TRAIN_DAYS", "Impact", "KPIS", "ON_TRACK", "Recommendation", "SCORECARD_WEIGHTS",
-    "Scorecard", "Trends", "VARIANCE_METRICS", "WCI_VERSION", "apply_to_estimates",
-    "apply_to_roi", "backtest_plan", "counterfactual", "flag_anomalies", "review",
-    "roi_overrides", "scorecard", "wci_index",
+    "ACCOUNT_KPIS", "ACTIVITY_KPIS", "ANOMALY_K", "ANOMALY_WINDOW", "AT_RISK",
+    "BACKTEST_CADENCE_WEEKS", "CALIBRATION_PRIOR_ACTIVITIES", "CALIBRATION_PRIOR_POSTS",
+    "Calibration", "CampaignReview", "IMPACT_BLOCK", "IMPACT_DRAWS", "IMPACT_LEVEL",
+    "IMPACT_TRAIN_DAYS", "Impact", "KPIS", "MAX_RECOMMENDATIONS", "MIN_RECOMMENDATIONS",
+    "ON_TRACK", "Recommendation", "SCORECARD_WEIGHTS", "STATUSES", "Scorecard", "TREND_SERIES",
+    "Trends", "VARIANCE_METRICS", "WCI_VERSION", "apply_to_estimates", "apply_to_roi",
+    "backtest_plan", "counterfactual", "flag_anomalies", "review", "roi_overrides", "scorecard",
+    "status_label", "wci_index",
 ]
 
 #: Attainment (share of plan) at or above which a KPI is on track.
@@ -208,14 +212,18 @@ _FUNNEL_KEYS = ("participation_rate", "conversion_rate", "follow_rate")
 # Small helpers
 # --------------------------------------------------------------------------------------------
 def _num(x: float) -> str:
-    """``12,346`` for 12345.7, ``38.2`` for 38.24, ``-3`` for -3.0 (for text and citations)."""
+    """``12,346`` for 12345.7, ``38.2`` for 38.24, ``-3`` for -3.0, ``0.14`` for 0.136 (two
+    significant digits below 1), for text and citations."""
     if x is None or not math.isfinite(float(x)):
         return "–"
     x = float(x)
     if abs(x) >= 100:
         return f"{x:,.0f}"
-    r = round(x, 1)
-    return f"{r:,.0f}" if abs(r - round(r)) < 1e-9 else f"{r:,.1f}"
+    digits = 1 if abs(x) >= 1 or x == 0 else 1 - math.floor(math.log10(abs(x)))
+    r = round(x, digits)
+    if abs(r - round(r)) < 1e-12:
+        return f"{r:,.0f}"
+    return f"{r:,.{digits}f}".rstrip("0").rstrip(".")
 
 
 def _pct(share: float) -> str:
@@ -310,6 +318,7 @@ class _PlanView:
     items: list[dict[str, Any]]
     name: str
     per_post: dict[tuple[str, str], dict[str, Any]] | None = None
+    last: pd.Timestamp | None = None     # the last day the data covers, when before the end
 
     @property
     def days(self) -> int:
@@ -318,6 +327,24 @@ class _PlanView:
     @property
     def end(self) -> pd.Timestamp:
         return self.start + pd.Timedelta(days=self.days - 1)
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The period's last day the review covers (the end, or the data's last day)."""
+        return self.end if self.last is None else min(self.end, self.last)
+
+    @property
+    def covered_days(self) -> int:
+        return (self.as_of - self.start).days + 1
+
+    @property
+    def scale(self) -> float:
+        """Weeks of plan the review covers (the plan's weekly values are multiplied by it)."""
+        return self.covered_days / 7.0
+
+    @property
+    def covered_weeks(self) -> int:
+        return -(-self.covered_days // 7)
 
 
 def _plan_view(plan: Any, start: Any = None, weeks: Any = None) -> _PlanView:
@@ -331,7 +358,8 @@ def _plan_view(plan: Any, start: Any = None, weeks: Any = None) -> _PlanView:
                          "复盘需要一个内容配比方案（MixPlan，或内容配比页面保存的方案）。",
                          fix="Load a saved plan from the scenario store, or use "
                              "review.backtest_plan on past articles.",
-                         fix_zh="请从方案库加载已保存的方案，或用 review.backtest_plan 由历史文章生成。")
+                         fix_zh="请从方案库加载已保存的方案，"
+                                "或用 review.backtest_plan 由历史文章生成。")
     if payload.get("kind", "mix_plan") != "mix_plan" or "cells" not in payload:
         raise InputError("This saved scenario is not a content-mix plan.",
                          "该场景不是内容配比方案。",
@@ -404,7 +432,8 @@ def _missing_columns(kind: str, kind_zh: str, missing: list[str]) -> InputError:
                       f"{kind_zh}缺少列：{', '.join(missing)}。",
                       fix=f"Load the file with workbench.io.load(path, kind='{kind}'), which maps "
                           "export headers to these names.",
-                      fix_zh=f"请用 workbench.io.load(路径, kind='{kind}') 导入，它会识别导出文件的表头。")
+                      fix_zh=f"请用 workbench.io.load(路径, kind='{kind}') 导入，"
+                             "它会识别导出文件的表头。")
 
 
 def _prep_articles(articles: Any) -> pd.DataFrame:
@@ -534,6 +563,18 @@ def _status(att: float) -> str:
     return "off_track"
 
 
+def status_label(status: str, lang: str = "en") -> str:
+    """Display name of a KPI status (``"at_risk"`` → ``"At risk"`` / ``"有风险"``).
+
+    Examples
+    --------
+    >>> status_label("off_track", "zh")
+    '未达标'
+    """
+    en, zh = _STATUS_LABELS.get(status, (status, status))
+    return zh if str(lang).lower().startswith("zh") else en
+
+
 def _kpi_row(key: str, plan: float, actual: float, source: str) -> dict[str, Any]:
     _, en, zh, unit, better = _KPI[key]
     plan = float(plan) if plan is not None else math.nan
@@ -633,7 +674,7 @@ def _variance(view: _PlanView, cur: pd.DataFrame) -> pd.DataFrame:
     for m in VARIANCE_METRICS:
         for k in keys:
             cell = pp.get(k) or pp.get((k[0], "*"))
-            plan_posts = cell["weekly_posts"] * view.weeks if cell else 0.0
+            plan_posts = cell["weekly_posts"] * view.scale if cell else 0.0
             per, src = (cell[m], cell[f"{m}_source"]) if cell else (math.nan, "none")
             a = actual_of.get(k)
             a_posts = float(a["posts"]) if a else 0.0
@@ -701,7 +742,7 @@ def _flags(frame: pd.DataFrame, *, window: int = ANOMALY_WINDOW, k: float = ANOM
     r = (y - med).to_numpy()
     expected = med.to_numpy()
     if weekday and isinstance(y.index, pd.DatetimeIndex) and len(y) >= 14:
-        wd = y.index.dayofweek.to_numpy()
+        wd = y.index.day_of_week.to_numpy()
         eff = np.zeros_like(r)
         for w in range(7):
             on = wd == w
@@ -773,7 +814,7 @@ def _daily_content(arts: pd.DataFrame, index: pd.DatetimeIndex) -> pd.DataFrame:
 def _trends(view: _PlanView, arts: pd.DataFrame, daily: pd.DataFrame,
             pre_start: pd.Timestamp, daily_reads: pd.DataFrame | None,
             marks: dict[dt.date, list[mix.DayMark]]) -> Trends:
-    end = view.end
+    end = view.as_of
     ctx = pre_start - pd.Timedelta(days=_MAD_WINDOW)
     index = pd.date_range(ctx, end, freq="D", name="date")
     content = _daily_content(arts, index)
@@ -816,7 +857,7 @@ def _trends(view: _PlanView, arts: pd.DataFrame, daily: pd.DataFrame,
     wfl = _flags(weekly[list(TREND_SERIES)], window=5, weekday=False)
     for j, s in enumerate(TREND_SERIES):
         weekly[f"{s}_anomaly"] = np.where(weekly[s].notna(), wfl["anomaly"][:, j], 0)
-    weekly = weekly.loc[-view.weeks:].reset_index()
+    weekly = weekly.loc[-view.covered_weeks:].reset_index()
     weekly.insert(1, "week_start", [view.start + pd.Timedelta(weeks=int(w)) for w in
                                     weekly["week"]])
     weekly.insert(2, "week_end", weekly["week_start"] + pd.Timedelta(days=6))
@@ -935,7 +976,7 @@ def counterfactual(series: pd.Series, start: Any, end: Any, *,
     Examples
     --------
     >>> idx = pd.date_range("2026-01-01", periods=140)
-    >>> y = pd.Series(100.0 + 5 * (idx.dayofweek >= 5), index=idx)
+    >>> y = pd.Series(100.0 + 5 * (idx.day_of_week >= 5), index=idx)
     >>> y[y.index >= "2026-04-21"] += 20          # 28 days × 20 = 560 extra
     >>> out = counterfactual(y, "2026-04-21", "2026-05-18")
     >>> round(out["lift"])
@@ -950,7 +991,8 @@ def counterfactual(series: pd.Series, start: Any, end: Any, *,
     if len(train) < IMPACT_MIN_TRAIN_DAYS:
         raise InputError(f"The counterfactual needs at least {IMPACT_MIN_TRAIN_DAYS} days of "
                          f"data before {first.date()}; there are {len(train)}.",
-                         f"反事实基线需要 {first.date()} 之前至少 {IMPACT_MIN_TRAIN_DAYS} 天的数据；"
+                         f"反事实基线需要 {first.date()} 之前至少 {IMPACT_MIN_TRAIN_DAYS} 天"
+                         "的数据；"
                          f"现有 {len(train)} 天。",
                          fix="Load a longer history.", fix_zh="请导入更长的历史数据。")
     window = s.reindex(pd.date_range(first, last, freq="D"))
@@ -962,7 +1004,7 @@ def counterfactual(series: pd.Series, start: Any, end: Any, *,
                          fix_zh="请检查时间段，或导入覆盖该时间段的数据。")
     scale = 7.0
     t_tr = (train.index - first).days.to_numpy(float)
-    X = _design(t_tr, train.index.dayofweek.to_numpy(), scale)
+    X = _design(t_tr, train.index.day_of_week.to_numpy(), scale)
     y = train.to_numpy()
     w = np.ones(len(y))
     beta = np.zeros(X.shape[1])
@@ -973,7 +1015,7 @@ def counterfactual(series: pd.Series, start: Any, end: Any, *,
         mad = _MAD_SCALE * float(np.median(np.abs(r - np.median(r))))
         c = _HUBER_C * max(mad, 1e-9)
         w = np.minimum(1.0, c / np.maximum(np.abs(r), 1e-12))
-        if np.allclose(beta_new, beta, rtol=1e-8, atol=1e-10):
+        if np.max(np.abs(beta_new - beta)) <= 1e-7 * (1.0 + np.max(np.abs(beta_new))):
             beta = beta_new
             break
         beta = beta_new
@@ -981,7 +1023,7 @@ def counterfactual(series: pd.Series, start: Any, end: Any, *,
     resid = y - fitted
     resid = resid - float(np.average(resid, weights=w))
     t_p = (obs.index - first).days.to_numpy(float)
-    Xp = _design(t_p, obs.index.dayofweek.to_numpy(), scale)
+    Xp = _design(t_p, obs.index.day_of_week.to_numpy(), scale)
     cf = Xp @ beta
     rng = np.random.default_rng(seed)
     W = w[:, None]
@@ -1035,7 +1077,8 @@ _IMPACT_METHOD = {
     "en": (f"Counterfactual: weekday profile + linear trend fitted (Huber weights) to the "
            f"{IMPACT_TRAIN_DAYS} days before the period; {int(IMPACT_LEVEL * 100)} % interval "
            f"from a {IMPACT_BLOCK}-day moving-block bootstrap ({IMPACT_DRAWS} draws)."),
-    "zh": (f"反事实基线：用活动前 {IMPACT_TRAIN_DAYS} 天的数据拟合星期效应 + 线性趋势（Huber 稳健权重）"
+    "zh": (f"反事实基线：用活动前 {IMPACT_TRAIN_DAYS} 天的数据拟合星期效应 + 线性趋势"
+           "（Huber 稳健权重）"
            f"并外推到活动期；{int(IMPACT_LEVEL * 100)}% 区间来自 {IMPACT_BLOCK} 天分块自助法"
            f"（{IMPACT_DRAWS} 次）。"),
 }
@@ -1050,7 +1093,7 @@ def _impact(view: _PlanView, arts: pd.DataFrame, daily: pd.DataFrame, seed: int)
     labels = {"new_follows": ("New follows", "新关注人数"), "reads": ("Reads", "阅读量")}
     for m, s in series.items():
         try:
-            out = counterfactual(s, view.start, view.end, seed=seed)
+            out = counterfactual(s, view.start, view.as_of, seed=seed)
         except InputError as err:
             notes.append((f"{labels[m][0]}: no counterfactual. {err.en}",
                           f"{labels[m][1]}：无法计算反事实基线。{err.zh}"))
@@ -1099,7 +1142,7 @@ def wci_index(articles: pd.DataFrame, first: Any, last: Any) -> dict[str, Any]:
     ...                     "reads": [999], "wows": [0], "likes": [0], "shares": [0],
     ...                     "position": [1]})
     >>> round(wci_index(one, "2026-10-05", "2026-10-05")["wci"], 3)   # O=A=H=P=0.7 ln 1000
-    280.959
+    280.576
     """
     a0, b0 = _parse_date(first, "first day", "开始日期"), _parse_date(last, "last day", "结束日期")
     if (b0 - a0).days < 0:
@@ -1140,9 +1183,9 @@ def _wci_window(arr: Mapping[str, np.ndarray], a0: pd.Timestamp, b0: pd.Timestam
 
 def _wci_weeks(view: _PlanView, arr: Mapping[str, np.ndarray]) -> pd.DataFrame:
     recs = []
-    for k in range(-view.weeks, view.weeks):
+    for k in range(-view.covered_weeks, view.covered_weeks):
         a = view.start + pd.Timedelta(weeks=k)
-        b = a + pd.Timedelta(days=6)
+        b = min(a + pd.Timedelta(days=6), view.as_of)
         recs.append({"week": k, "week_start": a, "week_end": b, "in_period": k >= 0,
                      **_wci_window(arr, a, b)})
     return pd.DataFrame(recs)
@@ -1477,7 +1520,8 @@ def apply_to_estimates(estimates: mix.Estimates, calibrated: Any) -> mix.Estimat
 
 
 def roi_overrides(calibrated: Any, activity_type: str,
-                  like: roi.ActivityEstimate | None = None) -> dict[str, tuple[float, float, float]]:
+                  like: roi.ActivityEstimate | None = None
+                  ) -> dict[str, tuple[float, float, float]]:
     """The calibrated funnel of an activity type as ``{input: (low, likely, high)}``, ready for
     ``roi.priors(activities, activity_type, calibrated=...)``.
 
@@ -1531,7 +1575,8 @@ def apply_to_roi(estimate: roi.ActivityEstimate, calibrated: Any) -> roi.Activit
     note = dict(estimate.note)
     note["en"] = (note.get("en", "") + f" Funnel calibrated from the review of {cal.start} – "
                   f"{cal.end}.").strip()
-    note["zh"] = (note.get("zh", "") + f"转化漏斗已按 {cal.start} 至 {cal.end} 的复盘校准。").strip()
+    note["zh"] = (note.get("zh", "")
+                  + f"转化漏斗已按 {cal.start} 至 {cal.end} 的复盘校准。").strip()
     return estimate.replace(**{k: roi.Range(*v) for k, v in changes.items()}, sources=sources,
                             note=note)
 
@@ -1685,11 +1730,12 @@ def _recommend(kpis: pd.DataFrame, variance: pd.DataFrame, activities: pd.DataFr
             name = str(r.name) if isinstance(r.name, str) and r.name else str(r.activity_id)
             side_en = "below" if r.calibration == "below" else "above"
             side_zh = "低于" if r.calibration == "below" else "高于"
-            en = (f"{name} ({_atype(r.activity_type, 'en')}): actual ROI {a} % fell at the {pc}th "
-                  f"percentile of its estimate ({lo} % to {hi} %, {side_en} the 90 % range): "
+            en = (f"{name} ({_atype(r.activity_type, 'en')}): actual ROI {a} % fell at "
+                  f"percentile {pc} of its estimate ({lo} % to {hi} %, {side_en} the 90 % range): "
                   f"re-estimate {_atype(r.activity_type, 'en')} activities with the calibrated "
                   "funnel.")
-            zh = (f"{name}（{_atype(r.activity_type, 'zh')}）：实际 ROI {a}%，处于估算分布的第 {pc} "
+            zh = (f"{name}（{_atype(r.activity_type, 'zh')}）：实际 ROI {a}%，"
+                  f"处于估算分布的第 {pc} "
                   f"百分位（{lo}% 至 {hi}%，{side_zh} 90% 区间）：建议用校准后的转化漏斗重新估算"
                   f"{_atype(r.activity_type, 'zh')}活动。")
             recs.append(Recommendation("activity", en, zh, {"roi": r.roi,
@@ -1729,7 +1775,8 @@ def _recommend(kpis: pd.DataFrame, variance: pd.DataFrame, activities: pd.DataFr
                 en = (f"No clear lift in new follows: {li} over the pre-period trend, 90 % "
                       f"interval {lo} to {hi} includes 0. Test one change at a time next "
                       "campaign.")
-                zh = (f"新关注没有明显提升：比活动前趋势多 {li} 人，但 90% 区间 {lo} 至 {hi} 包含 0。"
+                zh = (f"新关注没有明显提升：比活动前趋势多 {li} 人，"
+                      f"但 90% 区间 {lo} 至 {hi} 包含 0。"
                       "建议下期每次只测试一项改动。")
             recs.append(Recommendation("impact", en, zh, {"lift": x["lift"], "low": x["low"],
                                                           "high": x["high"]}, [li, lo, hi],
@@ -1765,7 +1812,8 @@ def _recommend(kpis: pd.DataFrame, variance: pd.DataFrame, activities: pd.DataFr
         cells = str(len(calibration.content))
         en = (f"Carry the rates measured on {n} posts in {cells} platform × content-type cells "
               "into the next plan (calibrated estimates).")
-        zh = f"建议把本期 {n} 篇内容（{cells} 个平台 × 内容类型组合）的实测数据带入下期方案（校准后的估计）。"
+        zh = (f"建议把本期 {n} 篇内容（{cells} 个平台 × 内容类型组合）的实测数据"
+              "带入下期方案（校准后的估计）。")
         recs.append(Recommendation("calibration", en, zh, {"posts": float(n),
                                                            "cells": float(cells)},
                                    [n, cells], 0.0))
@@ -1788,8 +1836,11 @@ class CampaignReview:
 
     Attributes
     ----------
-    start, end : the period (first and last day); weeks : its length.
-    baseline_start, baseline_end : the pre-period of the same length.
+    start, end : the plan's period (first and last day); weeks : its length.
+    as_of : the last day reviewed: ``end``, or the follower data's last day when it ends
+        sooner (a review during the campaign: the plan's targets are then prorated to the
+        days covered, see :attr:`notes`).
+    baseline_start, baseline_end : the pre-period, as long as the days reviewed.
     platforms : the plan's platforms.
     kpis : one row per KPI (:data:`KPIS`): ``kpi, label_en, label_zh, unit, better, plan,
         actual, diff, pct`` (percent of |plan|), ``attainment, status, plan_source``
@@ -1805,8 +1856,8 @@ class CampaignReview:
         ``wci_period`` / ``wci_baseline`` : the whole windows' index.
     activities : the activities that started in the period with value, ROI and, when
         estimated, the plan and the percentile of the actual ROI in its simulation.
-    schedule : the plan's calendar items with ``published`` (a post of that platform and
-        content type went out that day); empty when the plan has no calendar items.
+    schedule : the plan's calendar items up to ``as_of`` with ``published`` (a post of that
+        platform and content type went out that day); empty when the plan has none.
     recommendations : 3-8 :class:`Recommendation`.
     calibrated : :class:`Calibration`.
     summary : ``{"en", "zh"}`` one paragraph.
@@ -1815,6 +1866,7 @@ class CampaignReview:
 
     start: dt.date
     end: dt.date
+    as_of: dt.date
     weeks: int
     baseline_start: dt.date
     baseline_end: dt.date
@@ -1862,7 +1914,7 @@ class CampaignReview:
         return {
             "kind": "campaign_review", "version": PAYLOAD_VERSION,
             "period": {"start": self.start.isoformat(), "end": self.end.isoformat(),
-                       "weeks": self.weeks},
+                       "as_of": self.as_of.isoformat(), "weeks": self.weeks},
             "baseline": {"start": self.baseline_start.isoformat(),
                          "end": self.baseline_end.isoformat()},
             "platforms": list(self.platforms),
@@ -1915,6 +1967,7 @@ def _schedule(view: _PlanView, cur: pd.DataFrame) -> pd.DataFrame:
             items[c] = None
     items = items[cols[:-1]].copy()
     items["date"] = pd.to_datetime(items["date"], errors="coerce").dt.normalize()
+    items = items[items["date"] <= view.as_of].reset_index(drop=True)
     have = cur.groupby(["date", "platform", "content_type"]).size().to_dict()
     used: dict[tuple, int] = {}
     pub = []
@@ -1934,7 +1987,7 @@ def _summary(view: _PlanView, kpis: pd.DataFrame, impact: Impact, wci_p: Mapping
     k = kpis.set_index("kpi")
     counts = kpis["status"].value_counts()
     on, risk, off = (int(counts.get(s, 0)) for s in ("on_track", "at_risk", "off_track"))
-    s0, s1 = view.start.date().isoformat(), view.end.date().isoformat()
+    s0, s1 = view.start.date().isoformat(), view.as_of.date().isoformat()
 
     def pair(key: str) -> tuple[str, str, str]:
         r = k.loc[key]
@@ -1945,12 +1998,16 @@ def _summary(view: _PlanView, kpis: pd.DataFrame, impact: Impact, wci_p: Mapping
     ra, rp, rpc = pair("reads")
     fa, fp, fpc = pair("follows")
     na, nb, _ = pair("new_follows")
-    en = (f"From {s0} to {s1} ({view.weeks} weeks) the team published {n_posts} posts on "
+    span_en = (f"{view.weeks} weeks" if view.covered_days == view.days else
+               f"{view.covered_days} of the plan's {view.days} days")
+    span_zh = (f"{view.weeks} 周" if view.covered_days == view.days else
+               f"方案 {view.days} 天中的 {view.covered_days} 天")
+    en = (f"From {s0} to {s1} ({span_en}) the team published {n_posts} posts on "
           f"{len(view.platforms)} platforms. Reads were {ra} against {rp} planned ({rpc} %), "
           f"follows after reading {fa} against {fp} ({fpc} %); the WeChat account gained {na} "
           f"new followers ({nb} in the pre-period). {on} KPIs on track, {risk} at risk, {off} "
           f"off track.")
-    zh = (f"{s0} 至 {s1}（{view.weeks} 周）共在 {len(view.platforms)} 个平台发布 {n_posts} 篇内容。"
+    zh = (f"{s0} 至 {s1}（{span_zh}）共在 {len(view.platforms)} 个平台发布 {n_posts} 篇内容。"
           f"阅读量 {ra}，计划 {rp}（{rpc}%）；阅读后关注 {fa}，计划 {fp}（{fpc}%）；公众号新关注 "
           f"{na} 人（活动前同期 {nb} 人）。{on} 项指标达标，{risk} 项有风险，{off} 项未达标。")
     if impact.available and "new_follows" in set(impact.summary["metric"]):
@@ -2027,21 +2084,14 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
     bad = [k for k in assumptions if k not in _VALUE_KEYS]
     if bad:
         raise InputError(f"Unknown value assumption {bad[0]!r}.", f"未知的价值假设 {bad[0]!r}。",
-                         fix=f"Use {', '.join(_VALUE_KEYS)}.", fix_zh=f"可用：{'、'.join(_VALUE_KEYS)}。")
+                         fix=f"Use {', '.join(_VALUE_KEYS)}.",
+                         fix_zh=f"可用：{'、'.join(_VALUE_KEYS)}。")
     estimates = {str(k): _estimate_of(v, str(k)) for k, v in (roi_estimates or {}).items()}
     notes: list[tuple[str, str]] = []
 
-    first, last = view.start, view.end
-    n_days = view.days
-    pre_end = first - pd.Timedelta(days=1)
-    pre_start = first - pd.Timedelta(days=n_days)
-    s0, s1 = first.date().isoformat(), last.date().isoformat()
-    on_plan = arts["platform"].isin(view.platforms).to_numpy()
-    in_period = ((arts["date"] >= first) & (arts["date"] <= last)).to_numpy()
-    in_pre = ((arts["date"] >= pre_start) & (arts["date"] <= pre_end)).to_numpy()
-    cur = arts[on_plan & in_period]
-    pre = arts[on_plan & in_pre]
-    flow_days = int(daily.loc[first:last, "new_follows"].notna().sum()) if len(daily) else 0
+    first = view.start
+    s0, s1 = first.date().isoformat(), view.end.date().isoformat()
+    flow_days = int(daily.loc[first:view.end, "new_follows"].notna().sum()) if len(daily) else 0
     if flow_days == 0:
         span = (f"{daily.index.min().date()} – {daily.index.max().date()}" if len(daily)
                 else "no dates")
@@ -2051,6 +2101,23 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
                          fix="Load the follower data that covers the campaign, or review a "
                              "plan whose calendar falls inside the data.",
                          fix_zh="请导入覆盖活动期的用户增长数据，或选择日历在数据范围内的方案。")
+    view.last = daily["new_follows"].last_valid_index()
+    last = view.as_of
+    n_days = view.covered_days
+    if last < view.end:
+        notes.append((f"The data ends on {last.date()}: the review covers {n_days} of the plan's "
+                      f"{view.days} days; the plan's targets are prorated to them and the "
+                      f"pre-period is the {n_days} days before.",
+                      f"数据截至 {last.date()}：复盘覆盖方案 {view.days} 天中的 {n_days} 天；"
+                      f"计划目标按天数折算，活动前同期取之前的 {n_days} 天。"))
+    pre_end = first - pd.Timedelta(days=1)
+    pre_start = first - pd.Timedelta(days=n_days)
+    on_plan = arts["platform"].isin(view.platforms).to_numpy()
+    in_period = ((arts["date"] >= first) & (arts["date"] <= last)).to_numpy()
+    in_pre = ((arts["date"] >= pre_start) & (arts["date"] <= pre_end)).to_numpy()
+    cur = arts[on_plan & in_period]
+    pre = arts[on_plan & in_pre]
+    flow_days = int(daily.loc[first:last, "new_follows"].notna().sum())
     if cur.empty:
         raise InputError(f"There is no post on the plan's platforms in the period {s0} – {s1}.",
                          f"方案周期 {s0} 至 {s1} 内，方案涉及的平台没有任何发文。",
@@ -2060,7 +2127,8 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
     if flow_days < n_days:
         notes.append((f"The follower data covers {flow_days} of the period's {n_days} days; "
                       "totals are over the days it has.",
-                      f"用户增长数据只覆盖周期 {n_days} 天中的 {flow_days} 天；合计按已有天数计算。"))
+                      f"用户增长数据只覆盖周期 {n_days} 天中的 {flow_days} 天；"
+                      "合计按已有天数计算。"))
     other = int((~on_plan & in_period).sum())
     if other:
         notes.append((f"{other} posts on platforms outside the plan are left out.",
@@ -2072,11 +2140,11 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
     # ---- KPIs
     ct, cp = _content_totals(cur), _content_totals(pre)
     rt, rp = _rates(ct), _rates(cp)
-    tg = {m: view.targets.get(m, math.nan) * view.weeks for m in mix.METRICS}
+    tg = {m: view.targets.get(m, math.nan) * view.scale for m in mix.METRICS}
     fl, fb = _flow(daily, first, last), _flow(daily, pre_start, pre_end)
     pre_has_flow = fb["days"] > 0
     rows = [
-        _kpi_row("posts", float(view.cells["posts"].sum()) * view.weeks, ct["posts"], "plan"),
+        _kpi_row("posts", float(view.cells["posts"].sum()) * view.scale, ct["posts"], "plan"),
         _kpi_row("reads", tg["reads"], ct["reads"], "plan"),
         _kpi_row("open_rate", rp["open_rate"], rt["open_rate"], "baseline"),
         _kpi_row("engagement_rate", _ratio(tg["engagement"], tg["reads"]), rt["engagement_rate"],
@@ -2152,16 +2220,18 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
     wc = _wci_arrays(arts)
     wci = _wci_weeks(view, wc)
     wci_p, wci_b = _wci_window(wc, first, last), _wci_window(wc, pre_start, pre_end)
-    cal = Calibration(s0, s1, CALIBRATION_PRIOR_POSTS, CALIBRATION_PRIOR_ACTIVITIES,
-                      _calibrate_content(variance),
+    cal = Calibration(s0, last.date().isoformat(), CALIBRATION_PRIOR_POSTS,
+                      CALIBRATION_PRIOR_ACTIVITIES, _calibrate_content(variance),
                       _calibrate_activities(acts_period, history, estimates))
     recs = _recommend(kpis, variance, acts_period, imp, trends, leaders, cal)
     summary = _summary(view, kpis, imp, wci_p, acts_period, recs, len(cur))
     notes.append((f"Plan values without a target in the plan come from the pre-period "
                   f"{pre_start.date()} – {pre_end.date()}.",
-                  f"方案未设目标的指标以活动前同期（{pre_start.date()} 至 {pre_end.date()}）为基准。"))
+                  f"方案未设目标的指标以活动前同期（{pre_start.date()} 至 {pre_end.date()}）"
+                  "为基准。"))
     return CampaignReview(
-        start=first.date(), end=last.date(), weeks=view.weeks, baseline_start=pre_start.date(),
+        start=first.date(), end=view.end.date(), as_of=last.date(), weeks=view.weeks,
+        baseline_start=pre_start.date(),
         baseline_end=pre_end.date(), platforms=tuple(view.platforms), kpis=kpis,
         variance=variance, trends=trends, impact=imp, articles=leaders, wci=wci,
         wci_period=wci_p, wci_baseline=wci_b, activities=acts_period,
@@ -2327,11 +2397,13 @@ def scorecard(source: Any, manual: Mapping[str, Any]) -> Scorecard:
                          "团队考核需要一份数据复盘结果（或其保存的格式）。",
                          fix="Run review.review first.", fix_zh="请先运行 review.review。")
     if not isinstance(manual, Mapping):
-        raise InputError("Enter the hand-rated parts as a mapping.", "请以字典形式填写人工评分部分。")
+        raise InputError("Enter the hand-rated parts as a mapping.",
+                         "请以字典形式填写人工评分部分。")
     allowed = set(MANUAL_PARTS) | {"satisfaction", "account_metrics", "activity_results"}
     unknown = [k for k in manual if k not in allowed]
     if unknown:
-        raise InputError(f"Unknown scorecard part {unknown[0]!r}.", f"未知的考核项 {unknown[0]!r}。",
+        raise InputError(f"Unknown scorecard part {unknown[0]!r}.",
+                         f"未知的考核项 {unknown[0]!r}。",
                          fix=f"Use {', '.join(sorted(allowed))}.",
                          fix_zh=f"可用：{', '.join(sorted(allowed))}。")
     missing = [k for k in MANUAL_PARTS if k not in manual]
