@@ -54,8 +54,6 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
 
 from . import i18n, schemas
 from .errors import InputError
@@ -551,6 +549,8 @@ def _fit(X: np.ndarray, design: _Design, k: int, seed: int, starts: int = _START
     highest log-likelihood is then run to convergence on every row of ``design``. ``step`` is
     called after each start and after the final run (``starts + 1`` calls).
     """
+    from sklearn.cluster import KMeans  # imported when first needed: 2 s off a page's start
+
     n = X.shape[0]
     rng = np.random.default_rng(seed)
     rows = np.arange(n) if n <= screen_rows else np.sort(rng.choice(n, screen_rows, replace=False))
@@ -1046,6 +1046,8 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     if k >= 2 and n > k:
         srows = np.sort(rng.choice(n, size=min(SILHOUETTE_ROWS, n), replace=False))
         if len(np.unique(labels[srows])) >= 2:
+            from sklearn.metrics import silhouette_score
+
             quality["silhouette"] = float(silhouette_score(X[srows], labels[srows]))
     prof = _profiler(followers, used)
     personas = _profile(prof, labels, k, None, None)
