@@ -626,6 +626,24 @@ _ZH: dict[str, str] = {
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": _EN, "zh": _ZH}
 
+
+def _merge_page_catalogues() -> None:
+    """Add the per-page catalogues of :mod:`workbench.catalogues` (keys must be new)."""
+    import importlib
+
+    from workbench import catalogues
+
+    for page in catalogues.PAGES:
+        module = importlib.import_module(f"workbench.catalogues.{page}")
+        for lang, extra in (("en", module.EN), ("zh", module.ZH)):
+            clash = set(extra) & set(CATALOGUES[lang])
+            if clash:
+                raise KeyError(f"catalogue {page!r} redefines {sorted(clash)[:3]}")
+            CATALOGUES[lang].update(extra)
+
+
+_merge_page_catalogues()
+
 #: Display names of the data kinds of :data:`workbench.schemas.KINDS`: ``{kind: (en, zh)}``.
 KIND_NAMES: dict[str, tuple[str, str]] = {
     "followers": ("follower data", "粉丝数据"),
