@@ -167,3 +167,29 @@ def test_an_upload_too_short_to_plan_from_is_explained_and_the_plan_stays(page):
     assert "Too little history" in page.status.value
     page.header.model.lang = "zh"
     assert "历史数据太少" in page.status.value
+
+
+@pytest.fixture(scope="module")
+def sample_review():
+    from workbench import io, review
+
+    plan = review.backtest_plan(io.sample("articles"), "2026-10-05", weeks=6)
+    return review.review(plan, io.sample("daily_users"), io.sample("articles"),
+                         io.sample("activities"), impact=False).to_payload()
+
+
+def test_use_last_review_moves_the_estimates_and_the_plan(page, sample_review):
+    page.use_review.value = True  # nothing saved yet: said, and the box unticks
+    assert page.use_review.value is False and "No saved campaign review" in page.review_note.value
+    before_plan, before = page.model.plan.posts.copy(), page.model.estimates
+    page.store.save("review", "October campaign", sample_review)
+    page.use_review.value = True
+    assert page.model.calibration == sample_review["calibrated"]
+    assert page.model.estimates is not before
+    cells = page.model.estimates.cells.set_index(["platform", "content_type", "metric"])["mean"]
+    old = before.cells.set_index(["platform", "content_type", "metric"])["mean"]
+    assert not np.allclose(cells.to_numpy(), old.reindex(cells.index).to_numpy())
+    assert not page.model.plan.posts.equals(before_plan)  # the next plan differs because of it
+    assert "October campaign" in page.review_note.value and "2026-10-05" in page.review_note.value
+    page.use_review.value = False
+    assert page.model.estimates.cells["mean"].equals(before.cells["mean"])

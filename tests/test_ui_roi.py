@@ -146,3 +146,25 @@ def test_chinese_labels(page):
     assert "预期 ROI" in page.kpis.value
     assert "ROI 可能的结果分布" in page.charts["histogram"].figure.layout.title.text
     assert page.charts["tornado"].figure.data[0].y[0] == "曝光人数"
+
+
+def test_use_last_review_fills_the_funnel_from_its_calibration(page):
+    from workbench import review
+
+    assert page.fill_from_review() is False and "No saved campaign review" in page.status.value
+    plan = review.backtest_plan(io.sample("articles"), "2026-10-05", weeks=6)
+    rv = review.review(plan, io.sample("daily_users"), io.sample("articles"),
+                       io.sample("activities"), impact=False)
+    kind = next(iter(rv.calibrated.activities))
+    page.activity.value = kind
+    page.fill_from_history()
+    history = page.model.estimate
+    page.store.save("review", "October campaign", rv.to_payload())
+    assert page.fill_from_review() is True
+    calibrated = rv.calibrated.activities[kind]["calibrated"]
+    est = page.model.estimate
+    changed = [k for k, v in calibrated.items() if np.isfinite(v) and hasattr(est, k)
+               and abs(getattr(est, k).likely - getattr(history, k).likely) > 1e-12]
+    assert changed, "the review's calibrated funnel rates reach the estimate"
+    for key in changed:
+        assert getattr(est, key).likely == pytest.approx(min(max(calibrated[key], 0), 1))

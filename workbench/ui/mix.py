@@ -27,13 +27,14 @@ from workbench.errors import InputError
 from workbench.export import download_link
 from workbench.i18n import level, t
 from workbench.schemas import CONTENT_TYPES
-from workbench.ui.shell import DataPreview, Header, Page
+from workbench.ui.shell import DataPreview, Header, Page, latest_saved
 from workbench.ui.slots import ChartSlot
 
 log = logging.getLogger(__name__)
 
 STORE_KIND = "mix_plan"
 PERSONA_KIND = "personas"
+REVIEW_KIND = "review"
 GOALS = ("reads", "engagement", "follows", "conversions")
 NONE = "__none__"
 
@@ -54,6 +55,8 @@ class MixModel(tl.HasTraits):
     attempt : the last plan tried (``status == "infeasible"`` with its conflicts, or = plan).
     calendar : ``plan`` placed on dates from ``start`` for ``weeks`` weeks.
     baseline : a saved plan's payload to compare the KPIs with (``None``: no baseline).
+    calibration : a campaign review's calibrated rates (``review.Calibration`` payload): the
+        estimates from the history are moved towards what the last campaign actually did.
     error : ``{"en", "zh"}`` of an invalid input, ``{}`` when fine.
     """
 
@@ -66,23 +69,36 @@ class MixModel(tl.HasTraits):
     start = tl.Instance(dt.date)
     weeks = tl.Int(4, min=1, max=12)
     baseline = tl.Dict(allow_none=True, default_value=None)
+    calibration = tl.Dict(allow_none=True, default_value=None)
     error = tl.Dict()
 
     def __init__(self, **kwargs):
         kwargs.setdefault("constraints", mix_lib.Constraints())
         kwargs.setdefault("start", next_monday())
+        self._history: mix_lib.Estimates | None = None  # from the articles, before calibration
         super().__init__(**kwargs)
         self._estimate()
 
     @tl.observe("articles")
     def _on_articles(self, change) -> None:
+        self._history = None
+        self._estimate()
+
+    @tl.observe("calibration")
+    def _on_calibration(self, change) -> None:
         self._estimate()
 
     def _estimate(self) -> None:
         if self.articles is None:
             return
         try:
-            estimates = mix_lib.estimate(self.articles)
+            if self._history is None:
+                self._history = mix_lib.estimate(self.articles)
+            estimates = self._history
+            if self.calibration:
+                from workbench import review
+
+                estimates = review.apply_to_estimates(estimates, self.calibration)
         except InputError as err:
             self.error = {"en": err.en, "zh": err.zh}
             return
@@ -211,6 +227,9 @@ class MixDashboard(Page):
                                  style={"description_width": "initial"})
         self.baseline = w.Dropdown(layout=w.Layout(width="320px"),
                                    style={"description_width": "initial"})
+        self.use_review = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"))
+        self.use_review.observe(self._on_use_review, names="value")
+        self.review_note = w.HTML()
         self.status = w.HTML()
         self.kpis = w.HTML()
         self.notes = w.HTML()
@@ -248,6 +267,7 @@ class MixDashboard(Page):
             w.HBox([w.VBox([self.account, self.hours, self.budget, self.baseline]),
                     self.platforms], layout=w.Layout(grid_gap="12px 24px", flex_flow="row wrap",
                                                     align_items="flex-start")),
+            w.HBox([self.use_review, self.review_note], layout=w.Layout(align_items="center")),
             self.rule_panel,
             self.status,
             self.titles["mix"], self.kpis, self.charts["mix"].box, self.notes,
@@ -313,6 +333,8 @@ class MixDashboard(Page):
         self.start.description = t("mix.start", lang)
         self.weeks.description = t("mix.weeks", lang)
         self.baseline.description = t("mix.baseline", lang)
+        self.use_review.description = t("mix.use_review", lang)
+        self._show_review_note()
         self.item_pick.description = t("mix.item", lang)
         self.item_status.options = [(t(f"mix.status.{s}", lang), s) for s in mix_lib.STATUSES]
         self.frontier_button.description = t("mix.frontier_button", lang)
@@ -421,6 +443,39 @@ class MixDashboard(Page):
                                     ids=self.persona_pick.value,
                                     min_posts=self.persona_min.value))
         self.model.set_rules(personas=tuple(targets))
+
+    def _on_use_review(self, change) -> None:
+        if self._filling:
+            return
+        self._review = None
+        if change.new:
+            found = latest_saved(self.store, REVIEW_KIND)
+            if found is None or not found[1].get("calibrated"):
+                self._review_missing = True
+                self._filling = True
+                try:
+                    self.use_review.value = False  # nothing to use: the box unticks, says why
+                finally:
+                    self._filling = False
+                self._show_review_note()
+                return
+            self._review = found
+        self._review_missing = False
+        self.model.calibration = self._review[1]["calibrated"] if self._review else None
+        self._show_review_note()
+
+    def _show_review_note(self) -> None:
+        lang = self.lang
+        if getattr(self, "_review", None):
+            name, payload, _ = self._review
+            period = payload.get("period", {})
+            text = t("mix.review_used", lang, name=name, start=period.get("start", "?"),
+                     end=period.get("end", "?"))
+        elif getattr(self, "_review_missing", False):
+            text = t("mix.no_review", lang)
+        else:
+            text = ""
+        self.review_note.value = f'<span class="wb-note">{html.escape(text)}</span>'
 
     def _on_start(self, change) -> None:
         if change.new is not None:

@@ -26,12 +26,13 @@ from workbench.charts import roi as charts
 from workbench.errors import InputError
 from workbench.export import csv_text, download_link
 from workbench.i18n import level, t
-from workbench.ui.shell import DataPreview, Header, Page
+from workbench.ui.shell import DataPreview, Header, Page, latest_saved
 from workbench.ui.slots import ChartSlot
 
 log = logging.getLogger(__name__)
 
 STORE_KIND = "roi"
+REVIEW_KIND = "review"
 #: scenarios kept side by side at most
 MAX_SCENARIOS = 6
 DRAWS = 100_000
@@ -98,12 +99,20 @@ class RoiModel(tl.HasTraits):
     def use_template(self, activity_type: str) -> None:
         self.estimate = roi_lib.template(activity_type)
 
-    def fill_from_history(self, activities: pd.DataFrame | None) -> None:
-        """Low / likely / high from the team's past activities of this type."""
+    def fill_from_history(self, activities: pd.DataFrame | None,
+                          calibrated: dict | None = None) -> None:
+        """Low / likely / high from the team's past activities of this type; with a campaign
+        review's ``calibrated`` rates, its funnel rates for this type replace the history's."""
         if activities is None:
             return
+        kind = self.estimate.activity_type
         try:
-            self.estimate = roi_lib.priors(activities, self.estimate.activity_type)
+            overrides = None
+            if calibrated:
+                from workbench import review
+
+                overrides = review.roi_overrides(calibrated, kind) or None
+            self.estimate = roi_lib.priors(activities, kind, calibrated=overrides)
         except InputError as err:
             self.error = {"en": err.en, "zh": err.zh}
 
@@ -174,6 +183,8 @@ class RoiDashboard(Page):
         self.activity.observe(self._on_activity, names="value")
         self.fill_button = w.Button(icon="history", layout=w.Layout(width="auto"))
         self.fill_button.on_click(lambda _: self.fill_from_history())
+        self.review_button = w.Button(icon="refresh", layout=w.Layout(width="auto"))
+        self.review_button.on_click(lambda _: self.fill_from_review())
         self.target = w.FloatText(value=0.0, step=5, layout=w.Layout(width="200px"),
                                   style={"description_width": "initial"})
         self.target.observe(self._on_target, names="value")
@@ -225,7 +236,7 @@ class RoiDashboard(Page):
         self.preview_panel = w.Accordion(children=[self.preview.widget], selected_index=None)
         self.widget = w.VBox([
             self.header.widget, self.preview_panel,
-            w.HBox([self.activity, self.fill_button, self.target],
+            w.HBox([self.activity, self.fill_button, self.review_button, self.target],
                    layout=w.Layout(align_items="center", flex_flow="row wrap",
                                    grid_gap="4px 16px")),
             self.note,
@@ -261,6 +272,8 @@ class RoiDashboard(Page):
                                  for a in roi_lib.ACTIVITY_TYPES]
         self.fill_button.description = t("roi.fill", lang)
         self.fill_button.tooltip = t("roi.fill_tooltip", lang)
+        self.review_button.description = t("roi.fill_review", lang)
+        self.review_button.tooltip = t("roi.fill_review_tooltip", lang)
         self.target.description = t("roi.target", lang)
         self.scenario_name.placeholder = t("roi.scenario_name", lang)
         self.keep_button.description = t("roi.keep", lang)
@@ -328,6 +341,15 @@ class RoiDashboard(Page):
 
     def fill_from_history(self) -> None:
         self.model.fill_from_history(self.history.data)
+
+    def fill_from_review(self) -> bool:
+        """The history's ranges with the funnel rates the last campaign review calibrated."""
+        found = latest_saved(self.store, REVIEW_KIND)
+        if found is None or not found[1].get("calibrated"):
+            self.model.error = {"en": t("roi.no_review", "en"), "zh": t("roi.no_review", "zh")}
+            return False
+        self.model.fill_from_history(self.history.data, calibrated=found[1]["calibrated"])
+        return True
 
     def keep_scenario(self) -> None:
         self.model.keep_scenario(self.scenario_name.value)

@@ -492,6 +492,20 @@ class Header:
         self.lang_toggle.tooltips = [t("lang.tooltip", lang)] * len(LANGS)
 
 
+def latest_saved(store, kind: str):
+    """``(name, payload, saved_at)`` of the most recently saved scenario of ``kind``, or
+    ``None`` (also when the store cannot be read: it is logged, the page goes on)."""
+    try:
+        rows = store.list(kind)
+        if not rows:
+            return None
+        newest = max(rows, key=lambda row: row.last_saved_at)
+        return newest.name, store.load(kind, newest.name), newest.last_saved_at
+    except Exception:
+        log.exception("reading the newest %s scenario failed", kind)
+        return None
+
+
 def page_href(page: str, lang: str) -> str:
     """Relative link from one dashboard to another, keeping the language.
 
