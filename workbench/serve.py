@@ -6,7 +6,10 @@ A thin subclass of Voilà that
   websocket message limit that fits the upload limit) wherever it is started from;
 * serves ``notebooks/`` in folder mode, so every dashboard has its own URL
   (``/voila/render/01_personas.ipynb``);
-* sends ``/`` to the home page instead of Voilà's file tree (the tree stays at ``/voila/tree``).
+* sends ``/`` to the home page instead of Voilà's file tree (the tree stays at ``/voila/tree``);
+* serves plotly's widget bundle once at ``/workbench/static/widgetbundle.js`` (cached by the
+  browser), so a chart does not carry its own 5 MB copy over the websocket
+  (:mod:`workbench.ui.slots`).
 
 Any Voilà option can still be given on the command line, e.g. ``--port 9000``.
 """
@@ -30,9 +33,19 @@ from traitlets import default
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from workbench import STATIC_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 HOME = "voila/render/00_home.ipynb"
+STATIC = "workbench/static/"
+
+
+def plotly_bundle_dir() -> Path:
+    """The folder of plotly's ``widgetbundle.js`` (the FigureWidget's front-end module)."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data"
 
 #: Debian's Chromium, for browser tests, benchmarks and screenshots (``playwright install``
 #: cannot download browsers here), with the flags that keep it off the closed network.
@@ -52,6 +65,13 @@ class _HomeRedirect(tornado.web.RequestHandler):
         self.redirect(self.target + (f"?{query}" if query else ""))
 
     head = get
+
+
+class _BundleHandler(tornado.web.StaticFileHandler):
+    """plotly's widget bundle; the URL carries plotly's version, so it is cached for a year."""
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "public, max-age=31536000, immutable")
 
 
 class _PageHandler(TornadoVoilaHandler):
@@ -96,7 +116,11 @@ class WorkbenchServer(Voila):
             (h[0], _PageHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
             for h in super().init_handlers()
         ]
-        return [redirect, *handlers]
+        # kernels (started later, on request) inherit the environment: say where the bundle is
+        os.environ[STATIC_ENV] = url_path_join(self.server_url, STATIC)
+        static = (url_path_join(self.server_url, STATIC, "(widgetbundle\\.js)"),
+                  _BundleHandler, {"path": str(plotly_bundle_dir())})
+        return [redirect, static, *handlers]
 
 
 main = WorkbenchServer.launch_instance

@@ -9,10 +9,44 @@ its data: one changed before the browser shows it would reach the browser empty.
 
 from __future__ import annotations
 
+import functools
+import os
+import sys
 from typing import Callable
 
 import ipywidgets as w
 import plotly.graph_objects as go
+
+from workbench import STATIC_ENV
+
+
+# Creating the first FigureWidget imports plotly.io's renderers → nbformat → jsonschema, whose
+# optional IRI format checker builds a Lark grammar at import (rfc3987_syntax: 1.4–4 s of
+# every dashboard's start on this machine). Charts never validate notebooks against IRI
+# formats, so that one optional module is marked absent here, in the kernel only.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_bundle_class(url: str) -> type:
+    """A ``FigureWidget`` whose front-end module is imported from ``url`` (one download the
+    browser caches for every chart) instead of travelling inside each widget's state."""
+    return type("FigureWidget", (go.FigureWidget,), {"_esm": url, "__module__": __name__})
+
+
+def figure_class() -> type:
+    """The ``FigureWidget`` class to use: in a kernel of :mod:`workbench.serve` (which serves
+    plotly's bundle and says where in the environment, and Voilà gives the request's host),
+    one that loads the shared bundle; elsewhere plotly's own (the bundle inline, 5 MB a chart).
+    """
+    path, host = os.environ.get(STATIC_ENV), os.environ.get("SERVER_NAME")
+    if not path or not host:
+        return go.FigureWidget
+    import plotly
+
+    port = os.environ.get("SERVER_PORT")
+    origin = f"http://{host}:{port}" if port else f"http://{host}"
+    return _shared_bundle_class(f"{origin}{path}widgetbundle.js?v={plotly.__version__}")
 
 
 class ChartSlot:
@@ -40,7 +74,7 @@ class ChartSlot:
                 return self.figure
             except ValueError:  # another set of traces
                 pass
-        figure = go.FigureWidget(build(*args, **kwargs))
+        figure = figure_class()(build(*args, **kwargs))
         if self.width is not None:
             figure.layout.width = self.width
         self.figure = figure

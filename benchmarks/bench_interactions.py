@@ -1,0 +1,124 @@
+"""Dashboards in a real browser: first chart, and control → chart updated, end to end.
+
+Starts the server with the project's ``voila.json`` (``workbench.serve.running``) and, for each
+dashboard, times in headless Chromium
+
+* navigation → the first ``.js-plotly-plot`` drawn with data (a cold kernel: as shipped);
+* a control change → the chart's data in the browser changed: the change is made from the
+  page's JavaScript (a key press on the slider handle, a new value in a number field, a new
+  option in a dropdown), and the clock stops at the first animation frame in which the chart's
+  data differ (the kernel's work, both websocket trips and plotly's redraw).
+
+Skipped when ``/usr/bin/chromium`` is missing.
+"""
+
+from __future__ import annotations
+
+import time
+
+from benchmarks import Row, row
+from workbench.serve import CHROMIUM, CHROMIUM_ARGS, running
+
+CHANGES = 12
+
+#: JavaScript: a signature of the data of the plot whose layout matches ``test``
+SIGNATURE = """(test) => {
+    const plot = [...document.querySelectorAll('.js-plotly-plot')].find(
+        p => p.layout && new Function('layout', 'return ' + test)(p.layout));
+    return plot && plot.data ? JSON.stringify(plot.data.map(d => [d.x, d.y, d.z])) : '';
+}"""
+
+#: JavaScript: make one change (``act``: a function body run with ``i``) and resolve with the
+#: milliseconds until the plot's signature changes
+MEASURE = """async ([test, act, i]) => {
+    const sig = """ + SIGNATURE + """;
+    const before = sig(test);
+    const t0 = performance.now();
+    new Function('i', act)(i);
+    while (sig(test) === before) {
+        if (performance.now() - t0 > 20000) return -1;
+        await new Promise(r => requestAnimationFrame(r));
+    }
+    return performance.now() - t0;
+}"""
+
+SLIDER_KEY = """
+    const handle = document.querySelectorAll('.widget-slider .noUi-handle')[%d];
+    const key = i %% 2 ? 'PageDown' : 'PageUp';
+    handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
+"""
+
+NUMBER_FIELD = """
+    const input = document.querySelector('%s input');
+    input.value = String(%s);
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.dispatchEvent(new Event('change', {bubbles: true}));
+"""
+
+SELECT_OPTION = """
+    const select = document.querySelectorAll('.widget-dropdown select')[%d];
+    const options = [...select.options].map(o => o.value);
+    select.value = options[1 + i %% (options.length - 1)];
+    select.dispatchEvent(new Event('change', {bubbles: true}));
+"""
+
+#: page → (notebook, plot count when drawn, layout test of the chart watched, action)
+PAGES = {
+    "personas (filter → heatmap)": (
+        "01_personas.ipynb", 5, "layout.title && /sets each persona apart/.test(layout.title.text)",
+        SELECT_OPTION % 1),
+    "activity ROI (input → histogram)": (
+        "03_activity_roi.ipynb", 3, "layout.title && /ROI could turn out/.test(layout.title.text)",
+        NUMBER_FIELD % (".wb-input-participation_rate-likely", "6 + (i % 2) * 2.5")),
+    "content mix (hours → mix)": (
+        "02_content_mix.ipynb", 2, "layout.barmode === 'stack'", SLIDER_KEY % 0),
+}
+
+
+def _page(browser, url: str, notebook: str, plots: int, test: str, act: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        t0 = time.perf_counter()
+        page.goto(url + f"voila/render/{notebook}?lang=en")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.js-plotly-plot')].some("
+            "p => p.data && p.data.length && p.querySelector('.main-svg'))", timeout=180_000)
+        first = time.perf_counter() - t0
+        page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= "
+                               f"{plots}", timeout=180_000)
+        page.wait_for_function(f"() => ({SIGNATURE})({test!r}) !== ''", timeout=60_000)
+        page.wait_for_timeout(1500)  # let the page settle (fonts, late widgets)
+        latencies = []
+        for i in range(CHANGES):
+            ms = page.evaluate(MEASURE, [test, act, i])
+            if ms < 0:
+                raise RuntimeError(f"{notebook}: the chart did not change within 20 s")
+            latencies.append(ms / 1000)
+            page.wait_for_timeout(300)
+        return first, latencies
+    finally:
+        page.close()
+
+
+def run() -> list[Row]:
+    if not CHROMIUM.exists():
+        return [Row("dashboards in the browser", float("nan"), float("nan"), "s",
+                    note="skipped: no /usr/bin/chromium")]
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with sync_playwright() as pw, running() as url:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+        firsts = {}
+        for name, (notebook, plots, test, act) in PAGES.items():
+            first, latencies = _page(browser, url, notebook, plots, test, act)
+            firsts[notebook] = first
+            goal = 100 if "mix" not in name else 300
+            rows.append(row(f"control → chart updated in Chromium, {name}", latencies,
+                            unit="ms", goal=goal, note=f"{CHANGES} changes; p95 is the goal"))
+            rows[-1].ok = rows[-1].p95 <= goal
+        for notebook, first in firsts.items():
+            rows.append(row(f"first chart visible, cold kernel, {notebook}", [first], unit="s",
+                            goal=2.5, note="one visit"))
+        browser.close()
+    return rows
