@@ -64,11 +64,6 @@ def test_dashboard_link_opens_its_page_and_comes_back(page, server_url, shoot):
     page.locator(".wb-crumb a.wb-home-link").click()
     page.wait_for_url(re.compile(r"/voila/render/00_home\.ipynb\?lang=en$"))
     expect(page.locator("a.wb-card")).to_have_count(4)
-    page.locator('a.wb-card[data-page="campaign_review"]').click()  # not built yet
-    expect(page.locator(".wb-soon")).to_contain_text("Coming soon", timeout=120_000)
-    shoot(page, "placeholder_en")
-    page.locator(".wb-soon a.wb-home-link").click()
-    page.wait_for_url(re.compile(r"/voila/render/00_home\.ipynb\?lang=en$"))
     page.assert_no_errors()
 
 

@@ -13,6 +13,7 @@ _HOMES = {
     "PersonaDashboard": "personas", "PersonaModel": "personas",
     "RoiDashboard": "roi", "RoiModel": "roi",
     "MixDashboard": "mix", "MixModel": "mix",
+    "ReviewDashboard": "review", "ReviewModel": "review",
     "DataSourceModel": "shell", "DataSourcePicker": "shell", "Header": "shell", "Page": "shell",
     "ShellModel": "shell",
 }

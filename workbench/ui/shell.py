@@ -263,8 +263,9 @@ class DataSourcePicker:
     in the browser does (for tests and scripts).
     """
 
-    def __init__(self, model: DataSourceModel):
+    def __init__(self, model: DataSourceModel, named: bool = False):
         self.model = model
+        self.named = named
         self.source = w.Dropdown(options=self._source_options(), value=model.source,
                                  layout=w.Layout(width="300px"),
                                  style={"description_width": "initial"})
@@ -302,7 +303,10 @@ class DataSourcePicker:
             self.source.value = self.model.source
         finally:
             self._relabeling = False
-        self.source.description = t("source.label", lang)
+        # a page with several kinds of data names each picker by its kind
+        self.source.description = (t("source.label_kind", lang,
+                                     kind=kind_name(self.model.kind, lang))
+                                   if self.named else t("source.label", lang))
         self.upload.description = t("upload.button", lang)
         self.hint.value = (f'<span class="wb-hint">'
                            f'{_esc(t("upload.hint", lang, limit=_mebibytes(_max_upload_bytes())))}'
@@ -458,7 +462,8 @@ class Header:
         )
         self.lang_toggle.add_class("wb-lang")
         tl.link((self.model, "lang"), (self.lang_toggle, "value"))
-        self.pickers = {kind: DataSourcePicker(m) for kind, m in self.model.sources.items()}
+        self.pickers = {kind: DataSourcePicker(m, named=len(self.model.sources) > 1)
+                        for kind, m in self.model.sources.items()}
         top = w.HBox([self.title, self.lang_toggle],
                      layout=w.Layout(align_items="flex-end", justify_content="space-between",
                                      flex_flow="row wrap"))

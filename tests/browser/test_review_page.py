@@ -1,0 +1,34 @@
+"""The campaign review in a real browser: the review loads, the report exports."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_review_loads_and_exports_the_report(page, server_url, shoot):
+    page.goto(server_url + "/voila/render/04_campaign_review.ipynb?lang=en")
+    expect(page.locator(".wb-kpi-table tr[data-kpi]")).to_have_count(15, timeout=180_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(6, timeout=60_000)
+    expect(page.locator(".wb-recs li").first).to_be_visible()
+    shoot(page, "review_en")
+
+    page.get_by_role("button", name="Export report (HTML)").click()
+    link = page.locator("a.wb-download")
+    expect(link).to_have_attribute("download", __import__("re").compile(r"-en\.html$"),
+                                   timeout=60_000)
+    href = link.get_attribute("href")
+    text = base64.b64decode(href.split("base64,", 1)[1]).decode("utf-8-sig")
+    assert "Data overview" in text and 'src="http' not in text
+
+    page.get_by_role("button", name="Presentation mode").click()
+    expect(page.locator(".wb-present")).to_have_count(1)
+    page.locator(".wb-lang button", has_text="中文").click()
+    expect(page.locator(".wb-title")).to_have_text("数据复盘")
+    expect(page.locator(".wb-kpi-table")).to_contain_text("计划")
+    shoot(page, "review_zh_present")
+    page.assert_no_errors()

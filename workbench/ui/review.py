@@ -1,0 +1,510 @@
+"""The campaign-review dashboard: plan against actual, why they differ, what to change.
+
+:class:`ReviewModel` holds the page's state (the plan under review, the data, the last review)
+and calls :mod:`workbench.review`; :class:`ReviewDashboard` builds the widgets once. Saving
+the review puts its calibrated rates in the store, where the content-mix and ROI pages offer
+them as "use the last review" (the closed loop). A test drives it without a browser::
+
+    >>> page = ReviewDashboard(lang="en")                       # doctest: +SKIP
+    >>> page.model.review.kpis.set_index("kpi").loc["reads", "status"]   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import threading
+
+import ipywidgets as w
+import pandas as pd
+import traitlets as tl
+
+from workbench import review as review_lib
+from workbench.charts import review as charts
+from workbench.errors import InputError
+from workbench.export import download_link
+from workbench.i18n import level, t
+from workbench.ui.shell import DataPreview, Header, Page
+from workbench.ui.slots import ChartSlot
+
+log = logging.getLogger(__name__)
+
+STORE_KIND = "review"
+PLAN_KIND = "mix_plan"
+DEMO = "__demo__"
+DEMO_WEEKS = 6
+MANUAL = ("collaboration", "ability", "attitude", "conduct")
+
+
+def demo_start(daily_users: pd.DataFrame | None, weeks: int = DEMO_WEEKS) -> dt.date | None:
+    """The Monday ``weeks`` weeks before the end of the follower data (the demo's period)."""
+    if daily_users is None or "date" not in daily_users or daily_users["date"].isna().all():
+        return None
+    last = pd.Timestamp(daily_users["date"].max()).date()
+    start = last - dt.timedelta(days=7 * weeks - 1)
+    return start - dt.timedelta(days=start.weekday())
+
+
+class ReviewModel(tl.HasTraits):
+    """State of the review page; every number on screen comes from here.
+
+    Traits
+    ------
+    daily_users, articles, activities : the actual data (exports or the sample).
+    plan : the plan under review (a content-mix plan payload).
+    plan_name : its name in the store, or ``"__demo__"`` for the back-tested demo plan.
+    review : the last review (kept when new data cannot be reviewed).
+    error : ``{"en", "zh"}`` of the last problem, ``{}`` when fine.
+    """
+
+    daily_users = tl.Instance(pd.DataFrame, allow_none=True)
+    articles = tl.Instance(pd.DataFrame, allow_none=True)
+    activities = tl.Instance(pd.DataFrame, allow_none=True)
+    plan = tl.Dict(allow_none=True, default_value=None)
+    plan_name = tl.Unicode(DEMO)
+    review = tl.Instance(review_lib.CampaignReview, allow_none=True)
+    error = tl.Dict()
+
+    @tl.observe("daily_users", "articles", "activities", "plan")
+    def _on_inputs(self, change) -> None:
+        self.run()
+
+    def demo_plan(self) -> dict | None:
+        """The plan the team would have made from the history before the demo period."""
+        start = demo_start(self.daily_users)
+        if start is None or self.articles is None:
+            return None
+        return review_lib.backtest_plan(self.articles, start.isoformat(), weeks=DEMO_WEEKS)
+
+    def run(self) -> None:
+        if self.daily_users is None or self.articles is None:
+            return
+        try:
+            plan = self.plan if self.plan is not None else self.demo_plan()
+            if plan is None:
+                return
+            result = review_lib.review(plan, self.daily_users, self.articles, self.activities)
+        except InputError as err:
+            self.error = {"en": err.en, "zh": err.zh}
+            return
+        except Exception as err:  # a bug: logged in full, said in a sentence
+            log.exception("the review failed")
+            self.error = {"en": f"The review failed: {err}.", "zh": f"复盘计算失败：{err}。"}
+            return
+        self.error = {}
+        self.review = result
+
+
+class ReviewDashboard(Page):
+    """The review page: plan picker, KPIs, charts, recommendations, scorecard, report, save.
+
+    Parameters
+    ----------
+    lang : ``"en"`` or ``"zh"``.
+    store : a :class:`workbench.store.ScenarioStore`; the default one when omitted.
+    """
+
+    def __init__(self, lang: str | None = None, store=None):
+        self._store = store
+        self.header = Header("page.campaign_review.title", lang=lang,
+                             subtitle_key="page.campaign_review.purpose",
+                             data_kinds=("daily_users", "articles", "activities"))
+        self.previews = [DataPreview(self.header.source(k))
+                         for k in ("daily_users", "articles", "activities")]
+        self.preview_panel = w.Accordion(children=[w.VBox([p.widget for p in self.previews])],
+                                         selected_index=None)
+        sources = {k: self.header.source(k) for k in ("daily_users", "articles", "activities")}
+        self.model = ReviewModel()
+        with self.model.hold_trait_notifications():
+            for kind, source in sources.items():
+                setattr(self.model, kind, source.data)
+        for kind, source in sources.items():
+            source.observe(lambda change, kind=kind: setattr(self.model, kind, change.new),
+                           names="data")
+        if self.model.review is None:
+            self.model.run()
+
+        self.plan_pick = w.Dropdown(layout=w.Layout(width="520px"),
+                                    style={"description_width": "initial"})
+        self.plan_pick.observe(self._on_plan, names="value")
+        self.present = w.ToggleButton(icon="television", layout=w.Layout(width="auto"))
+        self.present.observe(self._on_present, names="value")
+        self.status = w.HTML()
+        self.summary = w.HTML()
+        self.kpis = w.HTML()
+        self.by = w.ToggleButtons(style={"button_width": "110px"})
+        self.metric = w.ToggleButtons(style={"button_width": "110px"})
+        self.trend_metric = w.Dropdown(layout=w.Layout(width="260px"))
+        self.freq = w.ToggleButtons(style={"button_width": "90px"})
+        for box in (self.by, self.metric):
+            box.observe(self._draw_comparison, names="value")
+        for box in (self.trend_metric, self.freq):
+            box.observe(self._draw_trends, names="value")
+        self.charts = {name: ChartSlot(width, box)
+                       for name, width, box in (("plan_vs_actual", 520, "50%"),
+                                                ("waterfall", 520, "50%"),
+                                                ("trends", 1040, "100%"),
+                                                ("counterfactual", 1040, "100%"),
+                                                ("wci", 520, "50%"),
+                                                ("calibration", 520, "50%"))}
+        self.leaderboard = w.HTML()
+        self.recommendations = w.HTML()
+        self.manual = {k: w.IntSlider(value=80, min=0, max=100, continuous_update=False,
+                                      layout=w.Layout(width="340px"),
+                                      style={"description_width": "140px"}) for k in MANUAL}
+        for slider in self.manual.values():
+            slider.observe(self._draw_scorecard, names="value")
+        self.scorecard = w.HTML()
+        self.save_name = w.Text(layout=w.Layout(width="240px"))
+        self.save_button = w.Button(icon="save", layout=w.Layout(width="auto"))
+        self.save_button.on_click(lambda _: self.save())
+        self.report_button = w.Button(icon="file-text", layout=w.Layout(width="auto"))
+        self.report_button.on_click(lambda _: self.export_report())
+        self.pdf_button = w.Button(icon="file-pdf-o", layout=w.Layout(width="auto"))
+        self.pdf_button.on_click(lambda _: self.export_pdf())
+        self.save_status = w.HTML()
+        self.downloads = w.HTML()
+        self.titles = {key: w.HTML() for key in (
+            "kpis", "why", "trends", "impact", "articles", "recommendations", "scorecard",
+            "save")}
+
+        sections = [
+            w.VBox([self.titles["kpis"], self.summary, self.kpis]),
+            w.VBox([self.titles["why"], w.HBox([self.by, self.metric]),
+                    w.HBox([self.charts["plan_vs_actual"].box, self.charts["waterfall"].box],
+                           layout=w.Layout(flex_flow="row wrap"))]),
+            w.VBox([self.titles["trends"], w.HBox([self.trend_metric, self.freq]),
+                    self.charts["trends"].box]),
+            w.VBox([self.titles["impact"], self.charts["counterfactual"].box,
+                    w.HBox([self.charts["wci"].box, self.charts["calibration"].box],
+                           layout=w.Layout(flex_flow="row wrap"))]),
+            w.VBox([self.titles["articles"], self.leaderboard]),
+            w.VBox([self.titles["recommendations"], self.recommendations]),
+            w.VBox([self.titles["scorecard"],
+                    w.HBox([w.VBox(list(self.manual.values())), self.scorecard],
+                           layout=w.Layout(flex_flow="row wrap", grid_gap="8px 24px"))]),
+        ]
+        for section in sections:
+            section.add_class("wb-review-section")
+        self.widget = w.VBox([
+            self.header.widget, self.preview_panel,
+            w.HBox([self.plan_pick, self.present], layout=w.Layout(
+                align_items="center", flex_flow="row wrap", grid_gap="4px 16px")),
+            self.status, *sections,
+            self.titles["save"],
+            w.HBox([self.save_name, self.save_button, self.report_button, self.pdf_button],
+                   layout=w.Layout(flex_flow="row wrap", grid_gap="4px 8px")),
+            self.save_status, self.downloads, w.HTML(CSS),
+        ])
+        self.widget.add_class("wb-page")
+        self.model.observe(self._redraw, names="review")
+        self.model.observe(self._show_status, names=["error", "review"])
+        self.header.model.observe(self._relabel, names="lang")
+        self._relabel()
+
+    # -- language ----------------------------------------------------------------------------
+    def _relabel(self, change=None) -> None:
+        lang = self.lang
+        self.preview_panel.set_title(0, t("preview.title", lang))
+        self.plan_pick.description = t("review.plan", lang)
+        self._fill_plans()
+        self.present.description = t("review.present", lang)
+        self._set_options(self.by, [(t(f"review.by.{b}", lang), b)
+                                    for b in ("platform", "content_type")])
+        self._set_options(self.metric, [(t(f"chart.mix.metric.{m}", lang), m)
+                                        for m in ("reads", "follows")])
+        self._set_options(self.trend_metric, [(t(f"review.trend.{m}", lang), m)
+                                              for m in charts.TREND_METRICS])
+        self._set_options(self.freq, [(t(f"review.freq.{f}", lang), f) for f in charts.FREQS])
+        for key, slider in self.manual.items():
+            slider.description = t(f"review.manual.{key}", lang)
+        self.save_name.placeholder = t("review.save_name", lang)
+        self.save_button.description = t("review.save", lang)
+        self.report_button.description = t("review.report", lang)
+        self.pdf_button.description = t("review.pdf", lang)
+        for key, widget in self.titles.items():
+            widget.value = (f'<h3 class="wb-section">'
+                            f'{html.escape(t(f"review.section.{key}", lang))}</h3>')
+        self._show_status()
+        self._redraw()
+
+    @staticmethod
+    def _set_options(box, options) -> None:
+        value = box.value
+        box.options = options
+        values = [v for _, v in options]
+        box.value = value if value in values else values[0]
+
+    # -- plans ---------------------------------------------------------------------------------
+    @property
+    def store(self):
+        if self._store is None:
+            from workbench.store import ScenarioStore
+
+            self._store = ScenarioStore()
+        return self._store
+
+    def _fill_plans(self) -> None:
+        lang = self.lang
+        start = demo_start(self.model.daily_users)
+        demo = t("review.demo", lang, start=start.isoformat() if start else "?",
+                 weeks=DEMO_WEEKS)
+        try:
+            saved = [row.name for row in self.store.list(PLAN_KIND)]
+        except Exception:
+            log.exception("listing saved plans failed")
+            saved = []
+        value = self.plan_pick.value
+        self._filling = True
+        try:
+            self.plan_pick.options = [(demo, DEMO)] + [(name, name) for name in saved]
+            self.plan_pick.value = value if value in {DEMO, *saved} else DEMO
+        finally:
+            self._filling = False
+
+    _filling = False
+
+    def _on_plan(self, change) -> None:
+        if self._filling or change.new is None:
+            return
+        if change.new == DEMO:
+            self.model.plan_name = DEMO
+            self.model.plan = None
+            self.model.run()
+            return
+        try:
+            plan = self.store.load(PLAN_KIND, change.new)
+        except Exception as err:
+            log.exception("loading plan %r failed", change.new)
+            self.model.error = {"en": f"Could not load the plan: {err}.",
+                                "zh": f"无法读取方案：{err}。"}
+            return
+        self.model.plan_name = change.new
+        self.model.plan = plan
+
+    def _on_present(self, change) -> None:
+        if change.new:
+            self.widget.add_class("wb-present")
+        else:
+            self.widget.remove_class("wb-present")
+
+    # -- drawing -------------------------------------------------------------------------------
+    def _show_status(self, change=None) -> None:
+        model, lang = self.model, self.lang
+        if model.error:
+            text = model.error.get(lang) or model.error.get("en", "")
+            kept = t("review.kept", lang) if model.review is not None else ""
+            self.status.value = (f'<div class="wb-status wb-status--error">{html.escape(text)} '
+                                 f"{html.escape(kept)}</div>")
+        elif model.review is not None:
+            rv = model.review
+            self.status.value = (f'<div class="wb-status wb-status--info">'
+                                 f'{html.escape(t("review.period", lang, start=rv.start, end=rv.end, weeks=rv.weeks))}'
+                                 f"</div>")
+        else:
+            self.status.value = ""
+
+    def _redraw(self, change=None) -> None:
+        rv, lang = self.model.review, self.lang
+        if rv is None:
+            return
+        self.summary.value = f'<p class="wb-summary">{html.escape(rv.summary.get(lang, ""))}</p>'
+        self.kpis.value = kpi_table_html(rv.kpis, lang)
+        self._draw_comparison()
+        self._draw_trends()
+        self.charts["counterfactual"].draw(charts.counterfactual, charts.update_counterfactual,
+                                           rv, metric="new_follows", lang=lang)
+        self.charts["wci"].draw(charts.wci, charts.update_wci, rv, lang=lang)
+        self.charts["calibration"].draw(charts.calibration, charts.update_calibration, rv,
+                                        lang=lang)
+        self.leaderboard.value = leaderboard_html(rv.articles, lang)
+        self.recommendations.value = "<ol class=\"wb-recs\">" + "".join(
+            f"<li>{html.escape(r.zh if lang == 'zh' else r.en)}</li>"
+            for r in rv.recommendations) + "</ol>"
+        self._draw_scorecard()
+
+    def _draw_comparison(self, change=None) -> None:
+        rv, lang = self.model.review, self.lang
+        if rv is None or not self.by.value or not self.metric.value:
+            return
+        self.charts["plan_vs_actual"].draw(charts.plan_vs_actual, charts.update_plan_vs_actual,
+                                           rv, by=self.by.value, metric=self.metric.value,
+                                           lang=lang)
+        self.charts["waterfall"].draw(charts.waterfall, charts.update_waterfall, rv,
+                                      metric=self.metric.value, by=self.by.value, lang=lang)
+
+    def _draw_trends(self, change=None) -> None:
+        rv = self.model.review
+        if rv is None or not self.trend_metric.value or not self.freq.value:
+            return
+        self.charts["trends"].draw(charts.trends, charts.update_trends, rv,
+                                   metric=self.trend_metric.value, freq=self.freq.value,
+                                   lang=self.lang)
+
+    def _draw_scorecard(self, change=None) -> None:
+        rv, lang = self.model.review, self.lang
+        if rv is None:
+            return
+        try:
+            card = review_lib.scorecard(rv, {k: s.value for k, s in self.manual.items()})
+        except InputError as err:
+            self.scorecard.value = (f'<div class="wb-status wb-status--error">'
+                                    f"{html.escape(err.message(lang))}</div>")
+            return
+        rows = "".join(
+            f"<tr><td>{html.escape(r['label_zh'] if lang == 'zh' else r['label_en'])}</td>"
+            f"<td>{r['weight']:.0%}</td><td>{r['score']:.0f}</td>"
+            f"<td>{html.escape(t('review.source.' + r['source'], lang))}</td></tr>"
+            for r in card.parts.to_dict("records"))
+        head = "".join(f"<th>{html.escape(t(f'review.sc.{c}', lang))}</th>"
+                       for c in ("part", "weight", "score", "source"))
+        self.scorecard.value = (
+            f'<table class="wb-table" data-total="{card.total:.1f}"><thead><tr>{head}</tr>'
+            f"</thead><tbody>{rows}</tbody></table>"
+            f'<p class="wb-score">{html.escape(t("review.sc.total", lang, total=f"{card.total:.1f}"))}</p>')
+        self.card = card
+
+    # -- actions -------------------------------------------------------------------------------
+    def save(self) -> int | None:
+        """Save the review; its calibrated rates become the mix and ROI pages' "last review"."""
+        lang, rv = self.lang, self.model.review
+        if rv is None:
+            return None
+        name = self.save_name.value.strip() or t("review.default_name", lang,
+                                                 start=rv.start, end=rv.end)
+        try:
+            version = self.store.save(STORE_KIND, name, rv.to_payload())
+        except Exception as err:  # said beside the button; nothing on screen is lost
+            log.exception("saving the review failed")
+            self.save_status.value = (f'<div class="wb-status wb-status--error">'
+                                      f'{html.escape(t("review.save_failed", lang, error=err))}</div>')
+            return None
+        self.save_status.value = (f'<div class="wb-status wb-status--info">'
+                                  f'{html.escape(t("review.saved", lang, name=name, version=version))}'
+                                  f"</div>")
+        return version
+
+    def export_report(self) -> str | None:
+        """A link to the self-contained HTML report in the page's language."""
+        from workbench import report
+
+        rv, lang = self.model.review, self.lang
+        if rv is None:
+            return None
+        text = report.html(rv, lang=lang)
+        stamp = f"{rv.start}_{rv.end}"
+        self.downloads.value = download_link(text, f"campaign-review-{stamp}-{lang}.html",
+                                             t("review.download_report", lang), mime="text/html")
+        return text
+
+    def export_pdf(self, wait: bool = False) -> None:
+        """Print the report to PDF with headless Chromium, in a worker (it takes seconds)."""
+        from workbench import report
+
+        rv, lang = self.model.review, self.lang
+        if rv is None:
+            return
+        self.save_status.value = (f'<div class="wb-status wb-status--busy">'
+                                  f'{html.escape(t("review.pdf_busy", lang))}</div>')
+        text = report.html(rv, lang=lang)
+
+        def work() -> None:
+            try:
+                data = report.pdf(text)
+            except Exception as err:
+                log.exception("printing the report failed")
+                message = t("review.pdf_failed", lang, error=err)
+                data = None
+            else:
+                message = "" if data else t("review.pdf_missing", lang)
+            if data:
+                self.downloads.value = download_link(
+                    data, f"campaign-review-{rv.start}_{rv.end}-{lang}.pdf",
+                    t("review.download_pdf", lang), mime="application/pdf")
+                self.save_status.value = ""
+            else:
+                self.save_status.value = (f'<div class="wb-status wb-status--error">'
+                                          f"{html.escape(message)}</div>")
+
+        self._pdf_thread = threading.Thread(target=work, name="workbench-pdf", daemon=True)
+        self._pdf_thread.start()
+        if wait:
+            self._pdf_thread.join(180)
+
+
+# -- HTML views ---------------------------------------------------------------------------------
+def _value(x, unit: str) -> str:
+    if x is None or pd.isna(x):
+        return "–"
+    if unit in ("rate", "share", "fraction"):
+        return f"{x:.2%}"
+    if unit == "ratio":
+        return f"{x:.0%}"
+    return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}"
+
+
+def kpi_table_html(kpis: pd.DataFrame, lang: str) -> str:
+    """The KPI table: plan (or baseline), actual, difference, % and a coloured status."""
+    head = "".join(f"<th>{html.escape(t(f'review.kpi.{c}', lang))}</th>"
+                   for c in ("kpi", "plan", "actual", "diff", "pct", "status"))
+    rows = []
+    for r in kpis.to_dict("records"):
+        unit = str(r.get("unit", ""))
+        colour = charts.kpi_status_colour(r["status"])
+        plan_note = "" if r.get("plan_source") == "plan" else f' <small>{html.escape(t("review.baseline", lang))}</small>'
+        pct = "–" if pd.isna(r["pct"]) else f"{r['pct']:+.1f}%"
+        rows.append(
+            f'<tr data-kpi="{html.escape(str(r["kpi"]))}">'
+            f"<td>{html.escape(r['label_zh'] if lang == 'zh' else r['label_en'])}</td>"
+            f"<td>{_value(r['plan'], unit)}{plan_note}</td><td>{_value(r['actual'], unit)}</td>"
+            f"<td>{_value(r['diff'], unit)}</td><td>{pct}</td>"
+            f'<td><span class="wb-badge" style="background:{colour}">'
+            f"{html.escape(review_lib.status_label(r['status'], lang))}</span></td></tr>")
+    return f'<table class="wb-table wb-kpi-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def leaderboard_html(articles: pd.DataFrame, lang: str, top: int = 10) -> str:
+    """The period's best posts by reads (titles escaped)."""
+    if articles is None or articles.empty:
+        return f'<p class="wb-note">{html.escape(t("review.no_articles", lang))}</p>'
+    cols = [c for c in ("title", "platform", "content_type", "reads", "open_rate", "share_rate",
+                        "engagement_rate", "follows_after_read") if c in articles.columns]
+    head = "".join(f"<th>{html.escape(t(f'review.lb.{c}', lang))}</th>" for c in cols)
+    rows = []
+    for r in articles.sort_values("reads", ascending=False).head(top).to_dict("records"):
+        cells = []
+        for c in cols:
+            v = r[c]
+            if c == "platform":
+                v = level("platform", v, lang)
+            elif c == "content_type":
+                v = level("content_type", v, lang)
+            elif c.endswith("rate"):
+                v = "–" if pd.isna(v) else f"{v:.2%}"
+            elif c in ("reads", "follows_after_read"):
+                v = "–" if pd.isna(v) else f"{v:,.0f}"
+            cells.append(f"<td>{html.escape(str(v))}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<table class="wb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+CSS = """<style>
+.wb-summary { font-size: 14.5px; line-height: 1.7; color: #323f4b; max-width: 980px; }
+.wb-table { border-collapse: collapse; font-size: 13px; margin: 4px 0 6px; }
+.wb-table th { text-align: left; font-weight: 600; color: #323f4b; border-bottom: 2px solid #d9e2ec;
+  padding: 6px 14px 6px 0; }
+.wb-table td { padding: 5px 14px 5px 0; border-bottom: 1px solid #eef2f6; color: #1f2933; }
+.wb-table small { color: #7b8794; }
+.wb-badge { color: #fff; border-radius: 10px; padding: 1px 8px; font-size: 12px; white-space: nowrap; }
+.wb-recs li { font-size: 14px; line-height: 1.7; margin-bottom: 4px; color: #1f2933; }
+.wb-score { font-size: 18px; font-weight: 600; color: #1f5f8b; }
+.wb-section { font-size: 17px; font-weight: 600; margin: 18px 0 6px; color: #1f2933; }
+.wb-note { font-size: 13px; color: #52606d; margin: 2px 0 8px; line-height: 1.5; }
+.wb-download { color: #2f6fed; font-size: 14px; }
+.wb-present .wb-review-section { min-height: 92vh; padding-top: 12px; border-bottom: 1px solid #e4e7eb; }
+.wb-present .wb-section { font-size: 30px; }
+.wb-present .wb-summary, .wb-present .wb-recs li { font-size: 22px; line-height: 1.6; }
+.wb-present .wb-table { font-size: 18px; }
+.wb-present .wb-badge { font-size: 16px; }
+</style>"""
