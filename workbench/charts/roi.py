@@ -41,9 +41,31 @@ def _layout(title: str, **extra) -> dict:
     return layout
 
 
+def _sorted_roi(result) -> np.ndarray:
+    """The finite ROI draws, sorted once per result (the histogram, the curve and the axis
+    range all read quantiles off it)."""
+    cached = getattr(result, "_sorted_roi", None)
+    if cached is None:
+        roi = np.asarray(result.samples["roi"], dtype=float)
+        cached = np.sort(roi[np.isfinite(roi)])
+        try:
+            result._sorted_roi = cached
+        except AttributeError:  # a result that takes no attributes: sort every time
+            pass
+    return cached
+
+
+def _quantiles(ordered: np.ndarray, probs) -> np.ndarray:
+    """Linear-interpolated quantiles of an already sorted array (numpy's default method)."""
+    pos = np.asarray(probs, dtype=float) * (len(ordered) - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
 def _range(roi: np.ndarray) -> tuple[float, float]:
-    """The ROI axis: the 0.5–99.5 % of the draws, always showing break-even."""
-    lo, hi = np.nanpercentile(roi, [0.5, 99.5]) if roi.size else (-1.0, 1.0)
+    """The ROI axis (``roi`` sorted): the 0.5–99.5 % of the draws, always showing break-even."""
+    lo, hi = _quantiles(roi, [0.005, 0.995]) if roi.size else (-1.0, 1.0)
     lo, hi = min(float(lo), -0.05), max(float(hi), 0.05)
     pad = (hi - lo) * 0.04
     return lo - pad, hi + pad
@@ -80,11 +102,12 @@ def roi_histogram(result, *, target: float | None = None, lang: str = "en") -> g
     go.Figure: ``data[0]`` the losing bins, ``data[1]`` the gaining bins (``x`` = bin centres,
     ``y`` = share of draws); the bins of both sum to the share of draws in the axis range.
     """
-    roi = np.asarray(result.samples["roi"], dtype=float)
-    roi = roi[np.isfinite(roi)]
+    roi = _sorted_roi(result)
     lo, hi = _range(roi)
     edges = np.linspace(lo, hi, BINS + 1)
-    counts, _ = np.histogram(roi, bins=edges)
+    cuts = np.searchsorted(roi, edges, side="left")
+    cuts[-1] = np.searchsorted(roi, edges[-1], side="right")  # the last bin is closed
+    counts = np.diff(cuts)
     share = counts / max(len(roi), 1)
     centres = (edges[:-1] + edges[1:]) / 2
     width = float(edges[1] - edges[0])
@@ -119,10 +142,9 @@ def update_histogram(fig: go.Figure, result, *, target: float | None = None,
 def roi_curve(result, *, target: float | None = None, lang: str = "en") -> go.Figure:
     """The chance that ROI reaches at least x: ``x`` = the 0–100 % quantiles of ROI, ``y`` =
     1 − their probability (one trace)."""
-    roi = np.asarray(result.samples["roi"], dtype=float)
-    roi = roi[np.isfinite(roi)]
+    roi = _sorted_roi(result)
     probs = np.linspace(0, 1, 101)
-    xs = np.quantile(roi, probs) if roi.size else np.zeros(101)
+    xs = _quantiles(roi, probs) if roi.size else np.zeros(101)
     lo, hi = _range(roi)
     curve = go.Scatter(x=xs.tolist(), y=(1 - probs).tolist(), mode="lines",
                        line={"color": GAIN_COLOUR, "width": 3}, name=_label("curve.name", lang),

@@ -1,0 +1,62 @@
+"""ROI charts: what they draw is the simulation's numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench import roi
+from workbench.charts import roi as charts
+
+
+@pytest.fixture(scope="module")
+def result():
+    return roi.simulate(roi.template("lottery"), n=50_000, seed=3, target=0.2)
+
+
+def finite(result):
+    x = np.asarray(result.samples["roi"], float)
+    return x[np.isfinite(x)]
+
+
+def test_histogram_bins_are_numpys_and_losses_are_red(result):
+    fig = charts.roi_histogram(result, target=0.2)
+    x = finite(result)
+    edges = np.linspace(*fig.layout.xaxis.range, charts.BINS + 1)
+    counts, _ = np.histogram(x, bins=edges)
+    shares = np.concatenate([fig.data[0].y, fig.data[1].y])
+    np.testing.assert_allclose(shares * len(x), counts)
+    assert max(fig.data[0].x) < 0 <= min(fig.data[1].x)
+    assert sorted(round(s.x0, 6) for s in fig.layout.shapes) == [0.0, 0.2]
+
+
+def test_curve_is_the_quantile_function_and_updates_in_place(result):
+    fig = charts.roi_curve(result)
+    probs = np.linspace(0, 1, 101)
+    np.testing.assert_allclose(fig.data[0].x, np.quantile(finite(result), probs))
+    np.testing.assert_allclose(fig.data[0].y, 1 - probs)
+    other = roi.simulate(roi.template("kol"), n=20_000, seed=1)
+    same = charts.update_curve(fig, other, lang="zh")
+    assert same is fig and "ROI 至少" in fig.layout.title.text
+    np.testing.assert_allclose(fig.data[0].x, np.quantile(finite(other), probs))
+
+
+def test_tornado_swings_from_the_likely_roi(result):
+    table = result.sensitivity
+    base = result.summary["roi_likely"]
+    fig = charts.tornado(table, base=base)
+    first = table.index[0]
+    assert fig.data[0].y[0] == table.loc[first, "label_en"]
+    assert fig.data[0].x[0] == pytest.approx(table.loc[first, "roi_low"] - base)
+    assert fig.data[1].x[0] == pytest.approx(table.loc[first, "roi_high"] - base)
+    assert fig.data[0].base == base
+
+
+def test_compare_boxes_are_the_scenarios_quantiles(result):
+    scenarios = [{"name": "<b>A</b>", "summary": result.summary},
+                 {"name": "B", "summary": roi.simulate(roi.template("kol"), n=20_000).summary}]
+    box = charts.compare(scenarios).data[0]
+    assert list(box.x) == ["&lt;b&gt;A&lt;/b&gt;", "B"]
+    assert box.median[0] == pytest.approx(result.summary["roi_p50"])
+    assert box.q1[0] <= box.median[0] <= box.q3[0]
+    assert box.lowerfence[0] == pytest.approx(result.summary["roi_p5"])
