@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import datetime as dt
 import html
 
@@ -9,7 +11,8 @@ import pytest
 
 from workbench import io
 from workbench.i18n import t
-from workbench.ui import ComingSoon, DataSourceModel, Header, HomeDashboard
+from workbench.ui import DataSourceModel, Header, HomeDashboard
+from workbench.ui.shell import DataPreview
 
 GOOD_CSV = (
     "follower_id,gender,age_band,city_tier\n"
@@ -267,24 +270,11 @@ def test_home_displays():
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
-@pytest.mark.parametrize("page", ["personas", "content_mix", "activity_roi", "campaign_review"])
-def test_coming_soon(page):
-    soon = ComingSoon(page, lang="zh")
-    assert "即将上线" in soon.body.value and 'href="./00_home.ipynb?lang=zh"' in soon.body.value
-    soon.header.lang_toggle.value = "en"
-    assert "Coming soon" in soon.body.value and "?lang=en" in soon.body.value
-    assert t(f"page.{page}.title", "en") in soon.header.title.value
-
-
-def test_coming_soon_rejects_unknown_pages():
-    with pytest.raises(ValueError):
-        ComingSoon("nope", lang="en")
-
-
 # -- data preview --------------------------------------------------------------------------------
 
 def test_preview_shows_the_uploaded_rows_escaped_and_localised():
-    page = ComingSoon("content_mix", lang="en")
+    header = Header("page.content_mix.title", lang="en", data_kinds=("articles",))
+    page = SimpleNamespace(header=header, previews=[DataPreview(header.source())])
     csv = ("内容标题,发表时间,总阅读次数,平台\n"
            "<script>alert(1)</script>,2024-03-01 20:30,\"1,234\",微信\n"
            "Tom & Jerry \"quoted\",2024年3月2日,10万+,微博\n").encode()
@@ -305,10 +295,15 @@ def test_preview_shows_the_uploaded_rows_escaped_and_localised():
     assert "共 2 行" in preview
 
 
-def test_placeholder_pages_offer_the_data_their_dashboard_reads():
-    review = ComingSoon("campaign_review", lang="en")
-    assert list(review.header.model.sources) == ["daily_users", "articles", "activities"]
-    assert [len(m.data) for m in review.header.model.sources.values()] == [
+def test_a_page_reading_several_kinds_names_each_picker():
+    header = Header("page.campaign_review.title", lang="en",
+                    data_kinds=("daily_users", "articles", "activities"))
+    assert list(header.model.sources) == ["daily_users", "articles", "activities"]
+    assert [len(m.data) for m in header.model.sources.values()] == [
         len(io.sample(k)) for k in ("daily_users", "articles", "activities")]
-    assert len(review.previews) == 3
-    assert all("First 5 of" in p.widget.value for p in review.previews)
+    assert [p.source.description for p in header.pickers.values()] == [
+        "Data: follower growth data", "Data: article data", "Data: activity data"]
+    header.model.lang = "zh"
+    assert header.pickers["articles"].source.description == "数据：文章数据"
+    single = Header("page.content_mix.title", lang="en", data_kinds=("articles",))
+    assert single.pickers["articles"].source.description == "Data"

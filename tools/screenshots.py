@@ -22,6 +22,7 @@ PAGES = {
     "content-mix": ("02_content_mix.ipynb", ".js-plotly-plot >> nth=1", ".wb-kpis"),
     "content-calendar": ("02_content_mix.ipynb", ".wb-week", ".wb-week"),
     "activity-roi": ("03_activity_roi.ipynb", ".js-plotly-plot >> nth=2", ".wb-kpis"),
+    "campaign-review": ("04_campaign_review.ipynb", ".js-plotly-plot >> nth=5", ".wb-summary"),
 }
 
 

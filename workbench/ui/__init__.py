@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 _HOMES = {
-    "ComingSoon": "home", "HomeDashboard": "home",
+    "HomeDashboard": "home",
     "PersonaDashboard": "personas", "PersonaModel": "personas",
     "RoiDashboard": "roi", "RoiModel": "roi",
     "MixDashboard": "mix", "MixModel": "mix",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbench.i18n import PAGES, t
-from workbench.ui.shell import DataPreview, Header, Page, _esc, home_href, page_href
+from workbench.ui.shell import Header, Page, _esc, page_href
 
 #: The dashboards in the order of the planning loop.
 DASHBOARDS: tuple[str, ...] = ("personas", "content_mix", "activity_roi", "campaign_review")
@@ -39,13 +39,6 @@ HOME_CSS = """
 .wb-card-title { font-size: 18px; font-weight: 600; color: #1f2933; line-height: 1.35; }
 .wb-card-purpose { font-size: 14px; line-height: 1.6; color: #52606d; flex: 1 1 auto; }
 .wb-card-open { font-size: 14px; font-weight: 600; color: #2f6fed; }
-.wb-soon { border: 1px dashed #bcccdc; border-radius: 8px; padding: 24px; background: #f8fafc;
-  max-width: 760px; }
-.wb-badge { display: inline-block; font-size: 12px; font-weight: 600; color: #8d6708;
-  background: #fff3c4; border-radius: 10px; padding: 2px 10px; margin-bottom: 10px; }
-.wb-soon p { font-size: 15px; line-height: 1.7; color: #323f4b; margin: 0 0 12px; }
-.wb-soon a { color: #2f6fed; text-decoration: none; font-size: 14px; }
-.wb-soon a:hover { text-decoration: underline; }
 </style>
 """
 
@@ -89,39 +82,4 @@ class HomeDashboard(Page):
         self.cards.value = dashboard_cards_html(lang)
 
 
-class ComingSoon(Page):
-    """Placeholder page of a dashboard that is still being built.
-
-    Parameters
-    ----------
-    page : one of :data:`DASHBOARDS` (``"personas"``, ``"content_mix"``, ...).
-    lang : ``"en"`` or ``"zh"``; ``None`` reads ``?lang=`` from the page URL.
-    """
-
-    def __init__(self, page: str, lang: str | None = None):
-        if page not in DASHBOARDS:
-            raise ValueError(f"unknown page {page!r}; expected one of {', '.join(DASHBOARDS)}")
-        self.page = page
-        self.header = Header(f"page.{page}.title", lang=lang,
-                             subtitle_key=f"page.{page}.purpose", data_kinds=DATA_KINDS[page])
-        self.body = w.HTML()
-        self.previews = [DataPreview(m) for m in self.header.model.sources.values()]
-        self.widget = w.VBox([self.header.widget, *(p.widget for p in self.previews),
-                              w.HTML(HOME_CSS), self.body])
-        self.widget.add_class("wb-page")
-        self.header.model.observe(self._relabel, names="lang")
-        self._relabel()
-
-    def _relabel(self, change=None) -> None:
-        lang = self.lang
-        self.body.value = (
-            f'<div class="wb-soon" data-page="{self.page}">'
-            f'<span class="wb-badge">{_esc(t("coming_soon.badge", lang))}</span>'
-            f'<p>{_esc(t("coming_soon.body", lang))}</p>'
-            f'<p>{_esc(t("coming_soon.data", lang))}</p>'
-            f'<a class="wb-home-link" href="{home_href(lang)}">{_esc(t("nav.back_home", lang))}</a>'
-            f"</div>"
-        )
-
-
-__all__ = ["DASHBOARDS", "DATA_KINDS", "PAGES", "ComingSoon", "HomeDashboard", "dashboard_cards_html"]
+__all__ = ["DASHBOARDS", "DATA_KINDS", "PAGES", "HomeDashboard", "dashboard_cards_html"]
