@@ -365,14 +365,6 @@ class MixDashboard(Page):
             self._filling = False
 
     # -- saved scenarios (personas, baselines) -----------------------------------------------
-    @property
-    def store(self):
-        if self._store is None:
-            from workbench.store import ScenarioStore
-
-            self._store = ScenarioStore()
-        return self._store
-
     def _saved(self, kind: str) -> list[str]:
         try:
             return [row["name"] if isinstance(row, dict) else getattr(row, "name", str(row))
@@ -710,9 +702,6 @@ def calendar_html(cal, lang: str) -> str:
 
 CSS = """<style>
 .wb-kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; }
-.wb-kpi { border: 1px solid #d9e2ec; border-radius: 8px; padding: 10px 12px; background: #fff; }
-.wb-kpi-label { font-size: 12.5px; color: #52606d; }
-.wb-kpi-value { font-size: 24px; font-weight: 600; color: #1f5f8b; margin: 2px 0; }
 .wb-kpi-note { font-size: 12px; color: #7b8794; line-height: 1.5; }
 .wb-kpi-delta { font-size: 12.5px; font-weight: 600; margin-top: 2px; }
 .wb-kpi-delta--up { color: #2f855a; } .wb-kpi-delta--down { color: #c23b3d; }
@@ -729,7 +718,4 @@ CSS = """<style>
 .wb-legend-item i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; }
 .wb-notes { font-size: 13px; color: #52606d; margin: 4px 0 8px; }
 .wb-notes summary { cursor: pointer; }
-.wb-section { font-size: 17px; font-weight: 600; margin: 18px 0 6px; color: #1f2933; }
-.wb-note { font-size: 13px; color: #52606d; margin: 2px 0 8px; line-height: 1.5; }
-.wb-download { color: #2f6fed; font-size: 14px; }
 </style>"""

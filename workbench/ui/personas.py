@@ -591,14 +591,6 @@ class PersonaDashboard(Page):
     curve = property(lambda self: self.figures.get("curve"))
 
     # -- actions -----------------------------------------------------------------------------
-    @property
-    def store(self):
-        if self._store is None:
-            from workbench.store import ScenarioStore
-
-            self._store = ScenarioStore()
-        return self._store
-
     def save(self) -> int | None:
         """Save the persona set under the typed name; returns the new version."""
         lang = self.lang
@@ -659,7 +651,6 @@ def _habits(p, lang: str) -> list[tuple[str, str]]:
 
 
 CARDS_CSS = """<style>
-.wb-section { font-size: 17px; font-weight: 600; margin: 18px 0 6px; color: #1f2933; }
 .wb-personas { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr));
   gap: 12px; }
 .wb-persona { border: 1px solid #d9e2ec; border-radius: 8px; padding: 12px 14px; background: #fff; }
@@ -669,6 +660,4 @@ CARDS_CSS = """<style>
 .wb-persona ul { margin: 0; padding-left: 18px; font-size: 13px; color: #323f4b; }
 .wb-persona .wb-persona-habit { margin: 4px 0 0; font-size: 12.5px; color: #52606d; }
 .wb-persona .wb-persona-habit b { color: #323f4b; font-weight: 600; }
-.wb-note { font-size: 13px; color: #52606d; margin: 2px 0 8px; line-height: 1.5; }
-.wb-download { color: #2f6fed; font-size: 14px; }
 </style>"""

@@ -196,10 +196,6 @@ def candidates_html(found: pd.DataFrame, dims, lang: str) -> str:
 
 
 TABLE_CSS = """<style>
-.wb-table { border-collapse: collapse; font-size: 13px; margin: 4px 0 6px; min-width: 560px; }
-.wb-table th { text-align: left; font-weight: 600; color: #323f4b; border-bottom: 2px solid #d9e2ec;
-  padding: 6px 14px 6px 0; }
-.wb-table td { padding: 5px 14px 5px 0; border-bottom: 1px solid #eef2f6; color: #1f2933; }
+.wb-table { min-width: 560px; }
 .wb-table td:not(:first-child), .wb-table th:not(:first-child) { text-align: right; }
-.wb-subsection { font-size: 15px; font-weight: 600; margin: 14px 0 4px; color: #1f2933; }
 </style>"""

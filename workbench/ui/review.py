@@ -237,14 +237,6 @@ class ReviewDashboard(Page):
         box.value = value if value in values else values[0]
 
     # -- plans ---------------------------------------------------------------------------------
-    @property
-    def store(self):
-        if self._store is None:
-            from workbench.store import ScenarioStore
-
-            self._store = ScenarioStore()
-        return self._store
-
     def _fill_plans(self) -> None:
         lang = self.lang
         start = demo_start(self.model.daily_users)
@@ -491,17 +483,9 @@ def leaderboard_html(articles: pd.DataFrame, lang: str, top: int = 10) -> str:
 
 CSS = """<style>
 .wb-summary { font-size: 14.5px; line-height: 1.7; color: #323f4b; max-width: 980px; }
-.wb-table { border-collapse: collapse; font-size: 13px; margin: 4px 0 6px; }
-.wb-table th { text-align: left; font-weight: 600; color: #323f4b; border-bottom: 2px solid #d9e2ec;
-  padding: 6px 14px 6px 0; }
-.wb-table td { padding: 5px 14px 5px 0; border-bottom: 1px solid #eef2f6; color: #1f2933; }
-.wb-table small { color: #7b8794; }
 .wb-badge { color: #fff; border-radius: 10px; padding: 1px 8px; font-size: 12px; white-space: nowrap; }
 .wb-recs li { font-size: 14px; line-height: 1.7; margin-bottom: 4px; color: #1f2933; }
 .wb-score { font-size: 18px; font-weight: 600; color: #1f5f8b; }
-.wb-section { font-size: 17px; font-weight: 600; margin: 18px 0 6px; color: #1f2933; }
-.wb-note { font-size: 13px; color: #52606d; margin: 2px 0 8px; line-height: 1.5; }
-.wb-download { color: #2f6fed; font-size: 14px; }
 .wb-present .wb-review-section { min-height: 92vh; padding-top: 12px; border-bottom: 1px solid #e4e7eb; }
 .wb-present .wb-section { font-size: 30px; }
 .wb-present .wb-summary, .wb-present .wb-recs li { font-size: 22px; line-height: 1.6; }

@@ -391,14 +391,6 @@ class RoiDashboard(Page):
         self.scenario_table.value = scenarios_html(scenarios, lang)
 
     # -- actions -----------------------------------------------------------------------------
-    @property
-    def store(self):
-        if self._store is None:
-            from workbench.store import ScenarioStore
-
-            self._store = ScenarioStore()
-        return self._store
-
     def save(self) -> int | None:
         """Save the estimate, its summary and the scenarios under the typed name."""
         lang = self.lang
@@ -516,18 +508,7 @@ CSS = """<style>
 .wb-roi-label { font-size: 13px; color: #323f4b; line-height: 1.3; }
 .wb-roi-label small { color: #7b8794; }
 .wb-kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(165px, 1fr)); gap: 10px; }
-.wb-kpi { border: 1px solid #d9e2ec; border-radius: 8px; padding: 10px 12px; background: #fff; }
-.wb-kpi-label { font-size: 12.5px; color: #52606d; }
-.wb-kpi-value { font-size: 24px; font-weight: 600; color: #1f5f8b; margin: 2px 0; }
-.wb-kpi--loss .wb-kpi-value { color: #c23b3d; }
 .wb-kpi-note { font-size: 12px; color: #7b8794; }
-.wb-table { border-collapse: collapse; font-size: 13px; margin: 4px 0 6px; min-width: 560px; }
-.wb-table th { text-align: left; font-weight: 600; color: #323f4b; border-bottom: 2px solid #d9e2ec;
-  padding: 6px 14px 6px 0; }
-.wb-table td { padding: 5px 14px 5px 0; border-bottom: 1px solid #eef2f6; color: #1f2933; }
+.wb-table { min-width: 560px; }
 .wb-table tr.wb-inside td { background: #fff4e5; }
-.wb-subsection { font-size: 15px; font-weight: 600; margin: 14px 0 4px; color: #1f2933; }
-.wb-section { font-size: 17px; font-weight: 600; margin: 18px 0 6px; color: #1f2933; }
-.wb-note { font-size: 13px; color: #52606d; margin: 2px 0 8px; line-height: 1.5; }
-.wb-download { color: #2f6fed; font-size: 14px; }
 </style>"""

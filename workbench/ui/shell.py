@@ -72,6 +72,19 @@ CSS = """
   box-shadow: none; font-size: 13px; }
 .wb-lang .widget-toggle-button.mod-active { background: #2f6fed; color: #fff;
   border-color: #2f6fed; }
+.wb-section { font-size: 17px; font-weight: 600; margin: 18px 0 6px; color: #1f2933; }
+.wb-subsection { font-size: 15px; font-weight: 600; margin: 14px 0 4px; color: #1f2933; }
+.wb-note { font-size: 13px; color: #52606d; margin: 2px 0 8px; line-height: 1.5; }
+.wb-download { color: #2f6fed; font-size: 14px; }
+.wb-table { border-collapse: collapse; font-size: 13px; margin: 4px 0 6px; }
+.wb-table th { text-align: left; font-weight: 600; color: #323f4b; border-bottom: 2px solid #d9e2ec;
+  padding: 6px 14px 6px 0; }
+.wb-table td { padding: 5px 14px 5px 0; border-bottom: 1px solid #eef2f6; color: #1f2933; }
+.wb-table small { color: #7b8794; }
+.wb-kpi { border: 1px solid #d9e2ec; border-radius: 8px; padding: 10px 12px; background: #fff; }
+.wb-kpi-label { font-size: 12.5px; color: #52606d; }
+.wb-kpi-value { font-size: 24px; font-weight: 600; color: #1f5f8b; margin: 2px 0; }
+.wb-kpi--loss .wb-kpi-value { color: #c23b3d; }
 </style>
 """
 
@@ -551,6 +564,18 @@ class Page:
         pre-heating off, which measured faster.)
         """
         return cls(*args, lang=language(), **kwargs)
+
+    _store = None
+
+    @property
+    def store(self):
+        """Where the page saves and finds scenarios: the one given to the page, else the
+        default :class:`workbench.store.ScenarioStore` (opened on first use)."""
+        if self._store is None:
+            from workbench.store import ScenarioStore
+
+            self._store = ScenarioStore()
+        return self._store
 
     def show(self) -> None:
         """Display the page (the last line of a dashboard notebook)."""
