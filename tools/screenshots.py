@@ -20,7 +20,7 @@ PAGES = {
     "home": ("00_home.ipynb", "a.wb-card >> nth=3", None),
     "personas": ("01_personas.ipynb", ".js-plotly-plot >> nth=4", ".wb-personas"),
     "content-mix": ("02_content_mix.ipynb", ".js-plotly-plot >> nth=1", ".wb-kpis"),
-    "content-calendar": ("02_content_mix.ipynb", ".wb-week", ".wb-week"),
+    "content-calendar": ("02_content_mix.ipynb", ".wb-week >> nth=0", ".wb-week"),
     "activity-roi": ("03_activity_roi.ipynb", ".js-plotly-plot >> nth=2", ".wb-kpis"),
     "campaign-review": ("04_campaign_review.ipynb", ".js-plotly-plot >> nth=5", ".wb-summary"),
 }

@@ -74,9 +74,10 @@ class ChartSlot:
                 return self.figure
             except ValueError:  # another set of traces
                 pass
-        figure = figure_class()(build(*args, **kwargs))
-        if self.width is not None:
-            figure.layout.width = self.width
+        fresh = build(*args, **kwargs)
+        if self.width is not None:  # set before the widget exists: later changes would be lost
+            fresh.layout.width = self.width
+        figure = figure_class()(fresh)
         self.figure = figure
         self.box.children = (figure,)
         return figure
