@@ -168,3 +168,17 @@ def test_use_last_review_fills_the_funnel_from_its_calibration(page):
     assert changed, "the review's calibrated funnel rates reach the estimate"
     for key in changed:
         assert getattr(est, key).likely == pytest.approx(min(max(calibrated[key], 0), 1))
+
+
+def test_a_failed_save_is_said_beside_the_button_and_nothing_is_lost(page, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(page.store, "save", broken)
+    kept = page.model.result
+    assert page.save() is None
+    assert "wb-status--error" in page.save_status.value and "disk full" in page.save_status.value
+    assert page.model.result is kept and page.downloads.value == ""
+    page.header.model.lang = "zh"
+    page.save()
+    assert "保存失败" in page.save_status.value

@@ -593,16 +593,10 @@ class MixDashboard(Page):
         if self.model.plan is None:
             return None
         name = self.save_name.value.strip() or t("mix.default_name", lang)
-        try:
-            version = self.store.save(STORE_KIND, name, self.model.payload())
-        except Exception as err:  # said beside the button; nothing on screen is lost
-            log.exception("saving the plan failed")
-            self.save_status.value = (f'<div class="wb-status wb-status--error">'
-                                      f'{html.escape(t("mix.save_failed", lang, error=err))}</div>')
+        version = self.save_scenario(STORE_KIND, name, self.model.payload(), self.save_status,
+                                     "mix")
+        if version is None:
             return None
-        self.save_status.value = (f'<div class="wb-status wb-status--info">'
-                                  f'{html.escape(t("mix.saved", lang, name=name, version=version))}'
-                                  f"</div>")
         self._fill_saved()
         self.export()
         return version

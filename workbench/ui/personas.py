@@ -597,17 +597,11 @@ class PersonaDashboard(Page):
         name = self.save_name.value.strip() or t("personas.default_name", lang)
         if self.model.segmentation is None:
             return None
-        try:
-            version = self.store.save(STORE_KIND, name, self.model.payload())
-        except Exception as err:  # shown beside the button: nothing the user saved is lost
-            log.exception("saving personas failed")
-            self.status.value = (f'<div class="wb-status wb-status--error">'
-                                 f'{html.escape(t("personas.save_failed", lang, error=err))}</div>')
+        version = self.save_scenario(STORE_KIND, name, self.model.payload(), self.status,
+                                     "personas")
+        if version is None:
             return None
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-        self.status.value = (f'<div class="wb-status wb-status--info">'
-                             f'{html.escape(t("personas.saved", lang, name=name, version=version))}'
-                             f"</div>")
         self.downloads.value = " · ".join([
             download_link(self.model.personas_csv(), f"personas-{stamp}.csv",
                            t("personas.download_personas", lang)),

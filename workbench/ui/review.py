@@ -365,17 +365,7 @@ class ReviewDashboard(Page):
             return None
         name = self.save_name.value.strip() or t("review.default_name", lang,
                                                  start=rv.start, end=rv.end)
-        try:
-            version = self.store.save(STORE_KIND, name, rv.to_payload())
-        except Exception as err:  # said beside the button; nothing on screen is lost
-            log.exception("saving the review failed")
-            self.save_status.value = (f'<div class="wb-status wb-status--error">'
-                                      f'{html.escape(t("review.save_failed", lang, error=err))}</div>')
-            return None
-        self.save_status.value = (f'<div class="wb-status wb-status--info">'
-                                  f'{html.escape(t("review.saved", lang, name=name, version=version))}'
-                                  f"</div>")
-        return version
+        return self.save_scenario(STORE_KIND, name, rv.to_payload(), self.save_status, "review")
 
     def export_report(self) -> str | None:
         """A link to the self-contained HTML report in the page's language."""

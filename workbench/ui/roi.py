@@ -395,16 +395,10 @@ class RoiDashboard(Page):
         """Save the estimate, its summary and the scenarios under the typed name."""
         lang = self.lang
         name = self.save_name.value.strip() or self.model.estimate.label(lang)
-        try:
-            version = self.store.save(STORE_KIND, name, self.model.payload())
-        except Exception as err:  # said beside the button; nothing on screen is lost
-            log.exception("saving the ROI scenario failed")
-            self.save_status.value = (f'<div class="wb-status wb-status--error">'
-                                      f'{html.escape(t("roi.save_failed", lang, error=err))}</div>')
+        version = self.save_scenario(STORE_KIND, name, self.model.payload(), self.save_status,
+                                     "roi")
+        if version is None:
             return None
-        self.save_status.value = (f'<div class="wb-status wb-status--info">'
-                                  f'{html.escape(t("roi.saved", lang, name=name, version=version))}'
-                                  f"</div>")
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
         self.downloads.value = download_link(self.model.summary_csv(), f"roi-{stamp}.csv",
                                              t("roi.download", lang))

@@ -577,6 +577,22 @@ class Page:
             self._store = ScenarioStore()
         return self._store
 
+    def save_scenario(self, kind: str, name: str, payload: dict, status: w.HTML,
+                      labels: str) -> int | None:
+        """Save ``payload`` as a new version of ``name`` and say so in ``status``
+        (``{labels}.saved`` / ``{labels}.save_failed`` of the catalogue). A failure is logged
+        and said beside the button; nothing on screen is lost. Returns the version."""
+        lang = self.lang
+        try:
+            version = self.store.save(kind, name, payload)
+        except Exception as err:
+            log.exception("saving %s %r failed", kind, name)
+            status.value = status_html([t(f"{labels}.save_failed", lang, error=err)], "error")
+            return None
+        status.value = status_html([t(f"{labels}.saved", lang, name=name, version=version)],
+                                   "info")
+        return version
+
     def show(self) -> None:
         """Display the page (the last line of a dashboard notebook)."""
         from IPython.display import display
