@@ -50,3 +50,37 @@ def message(err: BaseException, lang: str = "en") -> str:
     if isinstance(err, InputError):
         return err.message(lang)
     return str(err)
+
+
+def not_a_table(kind: str) -> InputError:
+    """The error for a ``kind`` of data (``"articles"``, ...) that is not a table at all."""
+    from workbench.i18n import kind_name
+
+    return InputError(f"The {kind_name(kind, 'en')} must be a table (a pandas DataFrame).",
+                      f"{kind_name(kind, 'zh')}必须是数据表（DataFrame）。",
+                      fix=f"Load it with workbench.io.load(path, kind='{kind}').",
+                      fix_zh=f"请用 workbench.io.load(路径, kind='{kind}') 导入。")
+
+
+def missing_columns(kind: str, missing) -> InputError:
+    """The error for a table of ``kind`` that lacks the columns ``missing``."""
+    from workbench.i18n import kind_name
+
+    return InputError(f"The {kind_name(kind, 'en')} lack the column(s) {', '.join(missing)}.",
+                      f"{kind_name(kind, 'zh')}缺少列：{'、'.join(missing)}。",
+                      fix=f"Load the file with workbench.io.load(path, kind='{kind}'), which maps "
+                          "export headers to these names.",
+                      fix_zh=f"请用 workbench.io.load(路径, kind='{kind}') 导入，"
+                             "它会识别导出文件的表头。")
+
+
+def require_columns(frame, kind: str, needed) -> None:
+    """Raise :func:`not_a_table` / :func:`missing_columns` unless ``frame`` is a DataFrame with
+    every column of ``needed``."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise not_a_table(kind)
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise missing_columns(kind, missing)

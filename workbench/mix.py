@@ -102,7 +102,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from . import i18n, schemas
-from .errors import InputError
+from .errors import InputError, require_columns
 from .export import safe_cell
 
 __all__ = [
@@ -433,18 +433,7 @@ def _metric_frame(df: pd.DataFrame, conversions: bool) -> np.ndarray:
 
 
 def _check_articles(articles: Any) -> pd.DataFrame:
-    if not isinstance(articles, pd.DataFrame):
-        raise InputError("The content mix needs an articles table (a DataFrame).",
-                         "内容配比需要文章数据表（DataFrame）。",
-                         fix="Load it with workbench.io.load(path, kind='articles').",
-                         fix_zh="请用 workbench.io.load(路径, kind='articles') 导入。")
-    need = ("publish_time", "platform", "content_type", "reads")
-    missing = [c for c in need if c not in articles.columns]
-    if missing:
-        raise InputError(f"The articles table lacks the column(s) {', '.join(missing)}.",
-                         f"文章数据缺少列：{', '.join(missing)}。",
-                         fix="Load the file with workbench.io.load, which maps export headers.",
-                         fix_zh="请用 workbench.io.load 导入，它会识别导出文件的表头。")
+    require_columns(articles, "articles", ("publish_time", "platform", "content_type", "reads"))
     df = articles[articles["platform"].notna() & articles["content_type"].notna()
                   & articles["reads"].notna() & articles["publish_time"].notna()]
     df = df[df["content_type"].astype(str).isin(schemas.CONTENT_TYPES)

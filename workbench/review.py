@@ -94,7 +94,7 @@ import numpy as np
 import pandas as pd
 
 from . import i18n, mix, roi
-from .errors import InputError
+from .errors import InputError, missing_columns, not_a_table, require_columns
 from .schemas import CONTENT_TYPES
 
 __all__ = [
@@ -427,25 +427,8 @@ def _plan_view(plan: Any, start: Any = None, weeks: Any = None) -> _PlanView:
 # --------------------------------------------------------------------------------------------
 # Data preparation
 # --------------------------------------------------------------------------------------------
-def _missing_columns(kind: str, kind_zh: str, missing: list[str]) -> InputError:
-    return InputError(f"The {kind} table lacks the column(s) {', '.join(missing)}.",
-                      f"{kind_zh}缺少列：{', '.join(missing)}。",
-                      fix=f"Load the file with workbench.io.load(path, kind='{kind}'), which maps "
-                          "export headers to these names.",
-                      fix_zh=f"请用 workbench.io.load(路径, kind='{kind}') 导入，"
-                             "它会识别导出文件的表头。")
-
-
 def _prep_articles(articles: Any) -> pd.DataFrame:
-    if not isinstance(articles, pd.DataFrame):
-        raise InputError("The review needs the articles table (a DataFrame).",
-                         "复盘需要文章数据表（DataFrame）。",
-                         fix="Load it with workbench.io.load(path, kind='articles').",
-                         fix_zh="请用 workbench.io.load(路径, kind='articles') 导入。")
-    need = ["publish_time", "platform", "content_type", "reads"]
-    missing = [c for c in need if c not in articles.columns]
-    if missing:
-        raise _missing_columns("articles", "文章数据", missing)
+    require_columns(articles, "articles", ["publish_time", "platform", "content_type", "reads"])
     t = pd.to_datetime(articles["publish_time"], errors="coerce")
     out = pd.DataFrame({
         "article_id": (articles["article_id"].astype("string") if "article_id" in articles
@@ -475,15 +458,7 @@ def _prep_articles(articles: Any) -> pd.DataFrame:
 
 
 def _prep_daily(daily_users: Any) -> pd.DataFrame:
-    if not isinstance(daily_users, pd.DataFrame):
-        raise InputError("The review needs the daily follower table (用户增长, a DataFrame).",
-                         "复盘需要用户增长数据表（DataFrame）。",
-                         fix="Load it with workbench.io.load(path, kind='daily_users').",
-                         fix_zh="请用 workbench.io.load(路径, kind='daily_users') 导入。")
-    need = ["date", "new_follows", "unfollows"]
-    missing = [c for c in need if c not in daily_users.columns]
-    if missing:
-        raise _missing_columns("daily_users", "用户增长数据", missing)
+    require_columns(daily_users, "daily_users", ["date", "new_follows", "unfollows"])
     d = pd.to_datetime(daily_users["date"], errors="coerce").dt.normalize()
     cols = ["new_follows", "unfollows", "net_follows", "cumulative_follows",
             *[c for c in _FOLLOW_SOURCES if c in daily_users.columns]]
@@ -502,17 +477,14 @@ def _prep_activities(activities: Any) -> pd.DataFrame | None:
     if activities is None:
         return None
     if not isinstance(activities, pd.DataFrame):
-        raise InputError("The activities must be a table (a DataFrame).",
-                         "活动数据必须是数据表（DataFrame）。",
-                         fix="Load it with workbench.io.load(path, kind='activities').",
-                         fix_zh="请用 workbench.io.load(路径, kind='activities') 导入。")
+        raise not_a_table("activities")
     need = ["activity_type", "start_date", "participants"]
     missing = [c for c in need if c not in activities.columns]
     if "cost_total" not in activities.columns and not any(
             c.startswith("cost_") for c in activities.columns):
         missing.append("cost_total")
     if missing:
-        raise _missing_columns("activities", "活动数据", missing)
+        raise missing_columns("activities", missing)
     out = pd.DataFrame({
         "activity_id": (activities["activity_id"].astype("string") if "activity_id" in activities
                         else pd.Series([f"ACT{i + 1:03d}" for i in range(len(activities))],
@@ -890,7 +862,7 @@ def _trends(view: _PlanView, arts: pd.DataFrame, daily: pd.DataFrame,
     if daily_reads is not None:
         if not isinstance(daily_reads, pd.DataFrame) or not {"date", "reads"} <= set(
                 daily_reads.columns):
-            raise _missing_columns("daily_reads", "内容分析数据趋势", [
+            raise missing_columns("daily_reads", [
                 c for c in ("date", "reads") if not isinstance(daily_reads, pd.DataFrame)
                 or c not in daily_reads.columns])
         dr = pd.DataFrame({"date": pd.to_datetime(daily_reads["date"], errors="coerce")

@@ -76,8 +76,7 @@ class MixModel(tl.HasTraits):
         kwargs.setdefault("constraints", mix_lib.Constraints())
         kwargs.setdefault("start", next_monday())
         self._history: mix_lib.Estimates | None = None  # from the articles, before calibration
-        super().__init__(**kwargs)
-        self._estimate()
+        super().__init__(**kwargs)  # ``articles`` given here fires _on_articles: one solve
 
     @tl.observe("articles")
     def _on_articles(self, change) -> None:
@@ -535,10 +534,10 @@ class MixDashboard(Page):
         cal, lang = self.model.calendar, self.lang
         if cal is None:
             return
-        self.calendar_view.value = calendar_html(cal, lang)
+        records = cal.frame(lang).to_dict("records")
+        self.calendar_view.value = calendar_html(cal, lang, records)
         options = [(f"{r['date']} {r['time']} · {r['platform_label']} · {r['slot']} · "
-                    f"{r['content_type_label']}", r["item_id"])
-                   for r in cal.frame(lang).to_dict("records")]
+                    f"{r['content_type_label']}", r["item_id"]) for r in records]
         value = self.item_pick.value
         self.item_pick.options = options
         ids = {v for _, v in options}
@@ -649,10 +648,12 @@ def kpis_html(plan, baseline: dict | None, lang: str) -> str:
     return f'<div class="wb-kpis">{"".join(cards)}</div>'
 
 
-def calendar_html(cal, lang: str) -> str:
+def calendar_html(cal, lang: str, records: list[dict] | None = None) -> str:
     """The calendar as week grids: a column a day, a chip per post (time, platform, slot, type,
-    review status), holidays and festivals in the day's header."""
-    records = cal.frame(lang).to_dict("records")
+    review status), holidays and festivals in the day's header (``records``: ``cal.frame(lang)``
+    as records, when the caller has them)."""
+    if records is None:
+        records = cal.frame(lang).to_dict("records")
     if not records:
         return ""
     by_day: dict[str, list[dict]] = {}

@@ -66,9 +66,16 @@ class ReviewModel(tl.HasTraits):
     review = tl.Instance(review_lib.CampaignReview, allow_none=True)
     error = tl.Dict()
 
+    def __init__(self, **kwargs):
+        self._ready = False  # the data given here is reviewed once, not once per trait
+        super().__init__(**kwargs)
+        self._ready = True
+        self.run()
+
     @tl.observe("daily_users", "articles", "activities", "plan")
     def _on_inputs(self, change) -> None:
-        self.run()
+        if self._ready:
+            self.run()
 
     def demo_plan(self) -> dict | None:
         """The plan the team would have made from the history before the demo period."""
@@ -115,15 +122,10 @@ class ReviewDashboard(Page):
         self.preview_panel = w.Accordion(children=[w.VBox([p.widget for p in self.previews])],
                                          selected_index=None)
         sources = {k: self.header.source(k) for k in ("daily_users", "articles", "activities")}
-        self.model = ReviewModel()
-        with self.model.hold_trait_notifications():
-            for kind, source in sources.items():
-                setattr(self.model, kind, source.data)
+        self.model = ReviewModel(**{kind: source.data for kind, source in sources.items()})
         for kind, source in sources.items():
             source.observe(lambda change, kind=kind: setattr(self.model, kind, change.new),
                            names="data")
-        if self.model.review is None:
-            self.model.run()
 
         self.plan_pick = w.Dropdown(layout=w.Layout(width="520px"),
                                     style={"description_width": "initial"})
