@@ -7,6 +7,16 @@ dumps, a GB18030 CSV, an ``.xlsx`` with a title row above the header, counts wri
 ``1,234``, rates ``3.2%``. It returns the columns of :mod:`workbench.schemas` in schema order with
 their canonical dtypes, and a :class:`LoadReport` saying, in English and Chinese, what it did.
 
+What it takes besides: UTF-8 with or without BOM, GB18030/GBK, UTF-16 (with or without BOM), a
+file whose lines mix UTF-8 and GBK (each line read in its own encoding, and the report names the
+lines); a web-page table saved as ``.xls`` (read with the standard library's HTML parser); a
+header over two rows where the export merged cells (``阅读`` over ``人数 | 次数``); the data on a
+later sheet; short rows and trailing empty fields. What it refuses, saying why and what to do:
+damaged or cut-off workbooks, password-protected (encrypted) ones, Excel 97-2003 ``.xls``,
+images, PDFs and archives whatever their name, a quote that is never closed, a row with more
+values than the header, a file of another kind than the one chosen (the message names the kind
+it looks like).
+
 Header aliases and level names are data: ``workbench/aliases/<kind>.csv`` (``alias,canonical,
 source``; an empty ``canonical`` marks a known export column that is not kept; ``source`` is
 ``wechat``/``datacube`` for headers that only WeChat's exports use) and
@@ -22,7 +32,10 @@ column, an unknown level, an unreadable date):
   unreadable: they become ``<NA>`` and the report lists the rows; more than that is an error;
 * negative counts (below the schema's ``min_value``) are always an error;
 * a row with a blank **required** value is dropped and counted in the report; blank lines and
-  summary rows (合计/总计) are skipped and counted.
+  summary rows (合计/总计/平均, in the first text or date column) are skipped and counted;
+* values that cannot be right but may be as exported (dates after today, a count larger than the
+  count it is part of — :attr:`workbench.schemas.Schema.at_most` — a rate above 100 %) are kept,
+  and the report names the rows.
 
 Row numbers in messages are what the user sees in Excel or a text editor: 1-based, counting the
 title and header rows.
@@ -42,6 +55,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -371,53 +385,165 @@ _SAVE_AS_FIX = ("open it in Excel or WPS and save it as .xlsx or 'CSV UTF-8', th
                 "请用 Excel 或 WPS 打开，另存为 .xlsx 或“CSV UTF-8”格式后再导入。")
 _BINARY_SUFFIXES = {
     ".pdf", ".doc", ".docx", ".ppt", ".pptx", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".zip",
-    ".rar", ".7z", ".numbers", ".et", ".ods", ".json", ".xml", ".html", ".htm", ".xlsb", ".mp4",
+    ".rar", ".7z", ".numbers", ".et", ".ods", ".json", ".xlsb", ".mp4",
 }
+#: Leading bytes of file types people pick by mistake → (English, Chinese) name.
+_MAGIC = (
+    (b"%PDF", ("a PDF document", "PDF 文档")),
+    (b"\x89PNG\r\n\x1a\n", ("a PNG image", "PNG 图片")),
+    (b"\xff\xd8\xff", ("a JPEG image", "JPEG 图片")),
+    (b"GIF8", ("a GIF image", "GIF 图片")),
+    (b"Rar!\x1a\x07", ("a RAR archive", "RAR 压缩包")),
+    (b"7z\xbc\xaf\x27\x1c", ("a 7-Zip archive", "7-Zip 压缩包")),
+    (b"\x1f\x8b", ("a gzip archive", "gzip 压缩包")),
+    (b"RIFF", ("a media file (RIFF: WebP, WAV or AVI)", "媒体文件（RIFF：WebP、WAV 或 AVI）")),
+)
+#: Stream names inside an OLE2 compound file (Office 97-2003 container) → what the file is.
+_OLE_STREAMS = (
+    ("EncryptedPackage", "encrypted"),
+    ("EncryptionInfo", "encrypted"),
+    ("Workbook", "xls"),
+    ("Book", "xls"),
+    ("WordDocument", "doc"),
+    ("PowerPoint Document", "ppt"),
+)
+#: The first member of an .xlsx package is one of these.
+_XLSX_MEMBERS = ("[Content_Types].xml", "_rels/", "xl/", "docProps/", "customXml/")
 
 
 def _unsupported(src: _Source, what: str, what_zh: str) -> DataError:
     return DataError(what, what_zh, fix=_SAVE_AS_FIX[0], fix_zh=_SAVE_AS_FIX[1], file=src.name)
 
 
+def _empty_file(src: _Source) -> DataError:
+    return DataError("the file is empty (0 bytes).", "文件是空的（0 字节）。",
+                     fix="export the data again and check that the chosen date range has data.",
+                     fix_zh="请重新导出数据，并确认所选日期范围内有数据。", file=src.name)
+
+
+def _sniff_zip(src: _Source, head: bytes) -> str:
+    suffix = src.suffix
+    try:
+        with zipfile.ZipFile(src.handle()) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        names = None
+    if names is not None and "xl/workbook.xml" in names:
+        return "xlsx"
+    first = ""
+    if len(head) >= 30:  # the first local file header names the first member
+        n = int.from_bytes(head[26:28], "little")
+        first = head[30:30 + n].decode("utf-8", "replace")
+    if names is None and (first.startswith(_XLSX_MEMBERS) or suffix in (".xlsx", ".xlsm")):
+        raise DataError(
+            "the Excel workbook is damaged or incomplete (its end is missing, as when a download "
+            "or a copy was cut off), so it cannot be opened.",
+            "Excel 工作簿已损坏或不完整（文件结尾缺失，例如下载或复制被中断），无法打开。",
+            fix="download or export the file again (and wait until the download has finished); "
+                "if Excel can still open it, save it again as .xlsx.",
+            fix_zh="请重新下载或导出文件（等下载完成后再导入）；如果 Excel 仍能打开，请重新另存为 .xlsx。",
+            file=src.name)
+    raise _unsupported(src, f"this is a zip archive ({suffix or 'no extension'}), not an Excel "
+                       ".xlsx workbook or a CSV file.",
+                       f"这是一个压缩包（{suffix or '无扩展名'}），不是 Excel .xlsx 工作簿或 CSV 文件。")
+
+
+def _sniff_ole(src: _Source) -> None:
+    """An OLE2 compound file (Office 97-2003 container): always a :class:`DataError`."""
+    data = src.all_bytes()
+    what = "office"
+    for stream, kind in _OLE_STREAMS:  # directory entries hold the names in UTF-16LE
+        if stream.encode("utf-16-le") in data:
+            what = kind
+            break
+    if what == "encrypted":
+        raise DataError(
+            "the workbook is protected with a password (encrypted), so it cannot be read.",
+            "工作簿设置了打开密码（已加密），无法读取。",
+            fix="open it in Excel or WPS with the password, remove the password (Excel: File → "
+                "Info → Protect Workbook → Encrypt with Password, clear it; WPS: File → Document "
+                "Encryption) and save it as .xlsx, then load that file.",
+            fix_zh="请用 Excel 或 WPS 输入密码打开，清除密码（Excel：文件 → 信息 → 保护工作簿 → "
+                   "用密码进行加密，删除密码；WPS：文件 → 文档加密），另存为 .xlsx 后再导入。",
+            file=src.name)
+    if what == "xls":
+        raise _unsupported(src, "this is an old Excel 97-2003 (.xls) workbook, which the "
+                           "workbench cannot read.",
+                           "这是旧版 Excel 97-2003（.xls）工作簿，工作台无法读取。")
+    names = {"doc": ("a Word 97-2003 (.doc) document", "Word 97-2003（.doc）文档"),
+             "ppt": ("a PowerPoint 97-2003 (.ppt) file", "PowerPoint 97-2003（.ppt）文件"),
+             "office": ("an old Excel 97-2003 (.xls) or Office binary file",
+                        "旧版 Excel 97-2003（.xls）或 Office 二进制文件")}[what]
+    raise _unsupported(src, f"this is {names[0]}, which the workbench cannot read.",
+                       f"这是{names[1]}，工作台无法读取。")
+
+
+def _utf16_guess(head: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` for UTF-16 text without a BOM (NUL in every other byte)."""
+    sample = head[: len(head) - len(head) % 2][:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other, enc in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.3 * len(zeros) and other.count(0) <= 0.02 * len(other):
+            try:
+                sample.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            return enc
+    return None
+
+
+_HTML_START = re.compile(rb"^\s*<(?:!doctype\s+html|html|head|body|meta|table|title|style|div|"
+                         rb"\?xml)", re.I)
+_XML_SPREADSHEET = b"urn:schemas-microsoft-com:office:spreadsheet"
+
+
 def _sniff_format(src: _Source) -> str:
-    """``"xlsx"`` or ``"csv"``; :class:`DataError` for anything else."""
+    """``"xlsx"``, ``"html"`` (a web-page table, often named .xls) or ``"csv"``;
+    :class:`DataError` for anything else."""
     if src.size() == 0:
-        raise DataError("the file is empty (0 bytes).", "文件是空的（0 字节）。",
-                        fix="export the data again and check that the chosen date range has data.",
-                        fix_zh="请重新导出数据，并确认所选日期范围内有数据。", file=src.name)
+        raise _empty_file(src)
     head = src.head(4096)
     suffix = src.suffix
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(src.handle()) as zf:
-                names = set(zf.namelist())
-        except zipfile.BadZipFile:
-            names = set()
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        raise _unsupported(src, f"this is a zip archive ({suffix or 'no extension'}), not an Excel "
-                           ".xlsx workbook or a CSV file.",
-                           f"这是一个压缩包（{suffix or '无扩展名'}），不是 Excel .xlsx 工作簿或 CSV 文件。")
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _unsupported(src, "this is an old Excel 97-2003 (.xls) or Office binary file, "
-                           "which the workbench cannot read.",
-                           "这是旧版 Excel 97-2003（.xls）或 Office 二进制文件，工作台无法读取。")
-    if head.startswith(b"%PDF"):
-        raise _unsupported(src, "this is a PDF document; the workbench reads tables from .csv "
-                           "and .xlsx files only.",
-                           "这是 PDF 文档；工作台只能读取 .csv 和 .xlsx 文件中的表格。")
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _sniff_zip(src, head)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # D0 CF 11 E0 A1 B1 1A E1: an OLE2 container
+        _sniff_ole(src)
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            named = f" ('{suffix}')" if suffix else ""
+            named_zh = f"（“{suffix}”）" if suffix else ""
+            raise _unsupported(src, f"this file{named} is {what[0]}, not a table; the workbench "
+                               "reads tables from .csv and .xlsx files.",
+                               f"这个文件{named_zh}是{what[1]}，不是表格；工作台只能读取 .csv 和 .xlsx "
+                               "文件中的表格。")
+    is_utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in head and not is_utf16 and _utf16_guess(head) is None:
+        named = suffix in (".csv", ".txt", ".tsv", ".xls", ".xlsx")
+        raise _unsupported(src, "this is not a text (CSV) file or an .xlsx workbook: it holds "
+                           "binary data"
+                           + (f", even though it is named '{suffix}'." if named else "."),
+                           "这不是文本（CSV）文件，也不是 .xlsx 工作簿：文件内容是二进制数据"
+                           + (f"，虽然扩展名是“{suffix}”。" if named else "。"))
+    stripped = head.lstrip(codecs.BOM_UTF8)
+    if _HTML_START.match(stripped):
+        if _XML_SPREADSHEET in src.head(_SAMPLE_BYTES):
+            raise _unsupported(src, "this is an Excel 2003 XML spreadsheet, which the workbench "
+                               "cannot read.", "这是 Excel 2003 XML 表格，工作台无法读取。")
+        if re.search(rb"<table", src.all_bytes(), re.I):
+            return "html"
+        if stripped.lstrip().startswith(b"<?xml") and not re.search(rb"<html", head, re.I):
+            raise _unsupported(src, "this is an XML data file, not a table.",
+                               "这是 XML 数据文件，不是表格。")
+        raise _unsupported(src, "this file is a web page (HTML) without a table, even if it is "
+                           f"named '{suffix or src.name}' (for example a login or error page "
+                           "saved instead of the export).",
+                           f"这个文件实际上是不含表格的网页（HTML），虽然文件名为“{suffix or src.name}”"
+                           "（例如保存成了登录页或错误页，而不是导出的数据）。")
     if suffix in _BINARY_SUFFIXES:
         raise _unsupported(src, f"'{suffix}' files cannot be read; the workbench reads .csv and "
                            ".xlsx files.", f"无法读取“{suffix}”文件；工作台只能读取 .csv 和 .xlsx 文件。")
-    is_utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if b"\x00" in head and not is_utf16:
-        raise _unsupported(src, "this is not a text (CSV) file or an .xlsx workbook.",
-                           "这不是文本（CSV）文件，也不是 .xlsx 工作簿。")
-    stripped = head.lstrip(codecs.BOM_UTF8).lstrip()
-    if stripped[:1] == b"<":
-        raise _unsupported(src, "this file is a web page (HTML), even if it is named "
-                           f"'{suffix or src.name}'.",
-                           f"这个文件实际上是网页（HTML），虽然文件名为“{suffix or src.name}”。")
     return "csv"
 
 
@@ -453,19 +579,62 @@ def _derivable(kind: str, present: set[str]) -> set[str]:
     return set()
 
 
-def _find_header(rows: list[list[Any]], kinds: tuple[str, ...]) -> tuple[int, dict[str, float]]:
-    best_idx, best_scores, best = -1, {}, 0.0
+def _find_header(rows: list[list[Any]], kinds: tuple[str, ...]
+                 ) -> tuple[int, dict[str, float], list[Any]]:
+    """The header: (row index, score per kind, the header cells).
+
+    A header may span two rows when the export merged cells above it: ``阅读`` merged over
+    ``人数 | 次数`` reads as ``阅读人数 | 阅读次数``, and a cell merged down over both rows
+    (``发表时间``) keeps its text. The data starts below the row at the returned index.
+    """
+    best_idx, best_scores, best, best_header = -1, {}, 0.0, []
+    prev: list[Any] | None = None
     for idx, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
         cells = [c for c in row if _norm_header(c)]
         if not cells:
+            prev = None
             continue
-        scores = _row_scores(cells, kinds)
-        top = max(scores.values()) if scores else 0.0
-        if best_idx < 0 and top == 0:
-            best_idx, best_scores = idx, scores  # first non-blank row, if nothing matches
-        if top > best:
-            best_idx, best_scores, best = idx, scores, top
-    return best_idx, best_scores
+        candidates = [list(row)]
+        if prev is not None:
+            combined = _two_row_header(prev, list(row), kinds)
+            if combined != list(row):
+                candidates.append(combined)
+        for header in candidates:
+            scores = _row_scores([c for c in header if _norm_header(c)], kinds)
+            top = max(scores.values()) if scores else 0.0
+            if best_idx < 0 and top == 0:
+                best_idx, best_scores, best_header = idx, scores, header  # first non-blank row
+            if top > best:
+                best_idx, best_scores, best, best_header = idx, scores, top, header
+        prev = list(row)
+    return best_idx, best_scores, best_header
+
+
+def _two_row_header(parent: list[Any], child: list[Any], kinds: tuple[str, ...]) -> list[Any]:
+    """``child`` completed from the row above: merged group cells (``阅读`` over ``人数``/``次数``)
+    are prefixed where that gives a known header; blank cells take the text above them."""
+    width = max(len(parent), len(child))
+    parent = parent + [None] * (width - len(parent))
+    child = child + [None] * (width - len(child))
+    seen = [_norm_header(c) for c in child]
+    out: list[Any] = []
+    group = None  # the merged group cell spanning this column (its text is in the first column)
+    for p, c, key in zip(parent, child, seen):
+        if _norm_header(p):
+            group = p
+        if not key:
+            out.append(p if _norm_header(p) else c)  # a cell merged down over both rows
+            continue
+        if group is not None:
+            joined = f"{str(group).strip()}{str(c).strip()}"
+            # the group's name is kept when it makes a known header and the cell alone is not
+            # one, or is one that repeats under several groups (人数 under 阅读 and 分享)
+            alone = any(_lookup_header(k, c) for k in kinds) and seen.count(key) == 1
+            if not alone and any(_lookup_header(k, joined) for k in kinds):
+                out.append(joined)
+                continue
+        out.append(c)
+    return out
 
 
 def _kind_requirements() -> tuple[str, str]:
@@ -524,11 +693,14 @@ def _map_headers(kind: str, header: list[Any], header_row: int, src: _Source) ->
     unused, notes = [], []
     wechat = False
     shadowed: list[tuple[str, str, str]] = []
+    no_header: list[int] = []
     for pos, cell in enumerate(header):
         key = _norm_header(cell)
         if not key:
+            no_header.append(pos)
             continue
-        if key in seen_keys:
+        hit = _lookup_header(kind, cell)
+        if key in seen_keys and hit is not None and hit.canonical:  # a column that is used
             first = seen_keys[key]
             raise DataError(
                 f"the header '{cell}' appears twice (columns {_col_letter(first)} and "
@@ -537,8 +709,10 @@ def _map_headers(kind: str, header: list[Any], header_row: int, src: _Source) ->
                 fix="rename or delete one of the two columns so that every header is unique.",
                 fix_zh="请重命名或删除其中一列，使每个表头都唯一。",
                 file=src.name, row=header_row, column=str(cell), column_letter=_col_letter(pos))
+        if key in seen_keys:  # an unused column twice: nothing is ambiguous
+            unused.append(f"{str(cell).strip()} ({_col_letter(pos)})")
+            continue
         seen_keys[key] = pos
-        hit = _lookup_header(kind, cell)
         if hit is None or not hit.canonical:
             unused.append(str(cell).strip())
             if hit is not None and hit.source:
@@ -558,6 +732,11 @@ def _map_headers(kind: str, header: list[Any], header_row: int, src: _Source) ->
     for dropped, kept, canon in shadowed:
         notes.append((f"Columns '{kept}' and '{dropped}' both mean {canon}: used '{kept}'.",
                       f"“{kept}”和“{dropped}”两列含义相同（{canon}）：使用“{kept}”。"))
+    inner = [p for p in no_header if any(_norm_header(h) for h in header[p + 1:])]
+    if inner:
+        letters = ", ".join(_col_letter(p) for p in inner[:8])
+        notes.append((f"Column(s) {letters} have no header and were not used.",
+                      f"{letters.replace(', ', '、')} 列没有表头，未使用。"))
     positions = {c: p for c, (_, p) in chosen.items()}
     headers = {c: str(header[p]).strip() for c, p in positions.items()}
     return _Mapped(kind, positions, headers, unused, wechat, notes)
@@ -583,8 +762,8 @@ def _missing_required(mapped: _Mapped, header: list[Any], src: _Source, header_r
                 if hit not in close:
                     close.append(hit)
         close_txt = ", ".join(f"'{found_keys[k]}'" for k in close[:3])
-        accepted = ", ".join(dict.fromkeys([name, col.zh] + [
-            _display_alias(mapped.kind, name)]).keys() - {""})
+        accepted = ", ".join(a for a in dict.fromkeys(
+            [name, col.zh, _display_alias(mapped.kind, name)]) if a)
         parts_en.append(f"{name} ({col.zh}; accepted headers include {accepted})"
                         + (f" - closest headers in the file: {close_txt}" if close_txt else ""))
         parts_zh.append(f"{col.zh}（{name}；可用表头包括 {accepted}）"
@@ -593,12 +772,41 @@ def _missing_required(mapped: _Mapped, header: list[Any], src: _Source, header_r
         parts_en.append("(cost_total can also be computed from cost items such as cost_prizes, "
                         "cost_ads)")
         parts_zh.append("（总成本也可由奖品成本、广告投放费用等成本项相加得到）")
+    other = _fitting_kinds(header, exclude=mapped.kind)
+    if other:  # the file is of another kind than the one chosen
+        o = schemas.schema(other[0])
+        raise DataError(
+            f"this file looks like {other[0]} data ({o.zh}), not {mapped.kind} data: its headers "
+            f"have every column {other[0]} needs, but {mapped.kind} data needs "
+            + "; ".join(parts_en) + ".",
+            f"这个文件看起来是{o.zh}（{other[0]}），而不是{sch.zh}（{mapped.kind}）：表头包含{o.zh}"
+            "所需的全部列，但" + sch.zh + "需要" + "；".join(parts_zh) + "。",
+            fix=f"choose the kind '{other[0]}' for this file, or choose the {mapped.kind} file "
+                "instead.",
+            fix_zh=f"请把这个文件的数据类型选为“{o.zh}”（{other[0]}），或改选{sch.zh}的文件。",
+            file=src.name, row=header_row)
     raise DataError(
         f"required column(s) missing for {mapped.kind} data: " + "; ".join(parts_en) + ".",
         f"{sch.zh}缺少必需的列：" + "；".join(parts_zh) + "。",
         fix="rename the matching column to one of the accepted headers, or add the column.",
         fix_zh="请把对应的列改成可用的表头名称，或补充这一列。",
         file=src.name, row=header_row)
+
+
+def _fitting_kinds(header: list[Any], exclude: str | None = None) -> list[str]:
+    """Kinds whose required columns all appear in ``header``, best match first."""
+    cells = [c for c in header if _norm_header(c)]
+    fits = []
+    for kind in schemas.KINDS:
+        if kind == exclude:
+            continue
+        present = {hit.canonical for c in cells
+                   if (hit := _lookup_header(kind, c)) is not None and hit.canonical}
+        need = set(schemas.schema(kind).required) - _derivable(kind, present)
+        if need <= present:
+            fits.append(kind)
+    scores = _row_scores(cells, tuple(fits)) if fits else {}
+    return sorted(fits, key=lambda k: -scores.get(k, 0))
 
 
 def _display_alias(kind: str, canonical: str) -> str:
@@ -635,31 +843,135 @@ class _Raw:
         return len(self.rownums)
 
 
-def _detect_encoding(src: _Source, sample: bytes) -> str:
+_ENC_LABEL = {"utf-8-sig": "UTF-8 with BOM", "gb18030": "GB18030 (GBK)", "utf-16": "UTF-16",
+              "utf-16-le": "UTF-16 (little-endian, no BOM)",
+              "utf-16-be": "UTF-16 (big-endian, no BOM)"}
+
+
+def _decoded(src: _Source) -> tuple[_Source, str, list[tuple[str, str]]]:
+    """``src`` as bytes in one encoding pandas can read, that encoding, and notes about it.
+
+    UTF-8 (with or without BOM) and UTF-16 are read as they are; anything else is decoded line by
+    line (:func:`_relined`): GB18030/GBK, or a file whose lines mix UTF-8 and GB18030 (a GBK file
+    with lines pasted from a UTF-8 one).
+    """
+    sample = src.head(_SAMPLE_BYTES)
     if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        return src, "utf-8-sig", [_enc_note("utf-8-sig")]
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    complete = len(sample) >= src.size()
-    for enc in ("utf-8", "gb18030"):
+        return src, "utf-16", [_enc_note("utf-16")]
+    guess = _utf16_guess(sample)
+    if guess:
+        return src, guess, [_enc_note(guess)]
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) >= src.size())
+        return src, "utf-8", []
+    except UnicodeDecodeError:
+        return _relined(src)
+
+
+def _enc_note(enc: str) -> tuple[str, str]:
+    label = _ENC_LABEL.get(enc, enc)
+    return f"Text encoding: {label}.", f"文字编码：{label}。"
+
+
+_TEXT_CHARS = re.compile("[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+                        "\u2000-\u206f\u00a5\u00b7\u00d7\u00f7\u00b0]")
+
+
+def _looks_cjk(text: str) -> bool:
+    """Every non-ASCII character is Chinese text or its punctuation (and there is one)."""
+    wide = [ch for ch in text if ord(ch) > 127]
+    return bool(wide) and all(_TEXT_CHARS.match(ch) for ch in wide)
+
+
+def _relined(src: _Source) -> tuple[_Source, str, list[tuple[str, str]]]:
+    """Decode line by line, each line UTF-8 if it is valid UTF-8, else GB18030.
+
+    A line valid in both is UTF-8 when that gives Chinese characters (GBK bytes rarely form
+    valid UTF-8 Chinese), else it follows the encoding most other lines need. Returns a UTF-8
+    copy of the file; line numbers are kept, so row numbers in messages stay right.
+    """
+    data = src.all_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    lines = data.split(b"\n")  # "\n" is never inside a UTF-8 or a GB18030 sequence
+    wide, maybe_utf8 = _utf8_line_screen(data, len(lines))
+    utf8_lines: list[int] = []
+    both: list[int] = []
+    for i in np.flatnonzero(maybe_utf8):
         try:
-            codecs.getincrementaldecoder(enc)().decode(sample, final=complete)
-            return enc
+            as_utf8 = lines[i].decode("utf-8")
         except UnicodeDecodeError:
             continue
-    bad = _first_bad_byte(sample)
-    raise _encoding_error(src, bad)
+        try:
+            lines[i].decode("gb18030")
+        except UnicodeDecodeError:
+            utf8_lines.append(int(i))
+            continue
+        (utf8_lines if _looks_cjk(as_utf8) else both).append(int(i))
+    if len(utf8_lines) > int(wide.sum()) - len(utf8_lines) - len(both):
+        utf8_lines += both  # valid both ways: follow the majority
+    if not utf8_lines:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(src, exc.start, data.count(b"\n", 0, exc.start) + 1) from None
+        return _Source(src.name, data=text.encode("utf-8")), "utf-8", [_enc_note("gb18030")]
+    keep = set(utf8_lines)
+    out, gb_lines = [], []
+    offset = 0
+    for i, line in enumerate(lines):
+        if i in keep or not wide[i]:
+            out.append(line.decode("utf-8"))
+        else:
+            try:
+                out.append(line.decode("gb18030"))
+            except UnicodeDecodeError as exc:
+                raise _encoding_error(src, offset + exc.start, i + 1) from None
+            gb_lines.append(i + 1)
+        offset += len(line) + 1
+    new = _Source(src.name, data="\n".join(out).encode("utf-8"))
+    if not gb_lines:
+        return new, "utf-8", []
+    utf8_nums = sorted(i + 1 for i in utf8_lines)
+    few, few_label, rest = (utf8_nums, "UTF-8", "GB18030 (GBK)") \
+        if len(utf8_nums) <= len(gb_lines) else (gb_lines, "GB18030 (GBK)", "UTF-8")
+    shown = ", ".join(map(str, few[:8])) + ("…" if len(few) > 8 else "")
+    return new, "utf-8", [(
+        f"Text encoding: mixed. Line(s) {shown} are {few_label}, the rest {rest}; each line was "
+        "read in its own encoding. Check these rows, and save the file as 'CSV UTF-8' next time.",
+        f"文字编码混合：第 {shown.replace(', ', '、')} 行是 {few_label}，其余是 {rest}；已按各行自己的编码读取。"
+        "请核对这些行，以后请另存为“CSV UTF-8”。")]
 
 
-def _first_bad_byte(data: bytes) -> int:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return exc.start
-    return 0
+def _utf8_line_screen(data: bytes, n_lines: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per line: has a non-ASCII byte; could be valid UTF-8 (its lead and continuation bytes
+    balance and it has no byte UTF-8 never uses). Vectorised: a GBK file of a million lines
+    takes a fraction of a second; only the few lines that pass are decoded one by one."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    starts = np.concatenate([[0], np.flatnonzero(arr == 10) + 1])[:n_lines]
+    nonempty = np.flatnonzero(np.diff(np.append(starts, arr.size + 1)) > 1)
+    wide = np.zeros(n_lines, dtype=bool)
+    maybe = np.zeros(n_lines, dtype=bool)
+    if not nonempty.size:
+        return wide, maybe
+    idx = starts[nonempty]
+    high = arr >= 0x80
+    n_high = np.add.reduceat(high.astype(np.int8), idx, dtype=np.int64)
+    balance = ((arr & 0xC0) == 0x80).astype(np.int8)
+    balance -= ((arr >= 0xC2) & (arr <= 0xDF)).astype(np.int8)
+    balance -= 2 * ((arr >= 0xE0) & (arr <= 0xEF)).astype(np.int8)
+    balance -= 3 * ((arr >= 0xF0) & (arr <= 0xF4)).astype(np.int8)
+    never = ((arr == 0xC0) | (arr == 0xC1) | (arr >= 0xF5)).astype(np.int8)
+    n_balance = np.add.reduceat(balance, idx, dtype=np.int64)
+    n_never = np.add.reduceat(never, idx, dtype=np.int64)
+    wide[nonempty] = n_high > 0
+    maybe[nonempty] = (n_high > 0) & (n_balance == 0) & (n_never == 0)
+    return wide, maybe
 
 
-def _encoding_error(src: _Source, offset: int | None) -> DataError:
+def _encoding_error(src: _Source, offset: int | None, line: int | None = None) -> DataError:
     at_en = f" (first unreadable byte at offset {offset})" if offset is not None else ""
     at_zh = f"（第 {offset} 字节处无法识别）" if offset is not None else ""
     return DataError(
@@ -669,7 +981,7 @@ def _encoding_error(src: _Source, offset: int | None) -> DataError:
         fix="open the file in Excel or WPS and save it as 'CSV UTF-8' or as .xlsx, then load it "
             "again.",
         fix_zh="请用 Excel 或 WPS 打开文件，另存为“CSV UTF-8”或 .xlsx 后重新导入。",
-        file=src.name)
+        file=src.name, row=line)
 
 
 def _decode_sample(sample: bytes, enc: str, complete: bool) -> str:
@@ -699,9 +1011,9 @@ def _sniff_sep(text: str, kinds: tuple[str, ...]) -> tuple[str, list[list[str]]]
     head = "\n".join(text.splitlines()[:_HEADER_SCAN_ROWS])
     for sep in [c for c in (",", "\t", ";", "|") if c in head] or [","]:
         rows = _split_rows(text, sep, _HEADER_SCAN_ROWS)
-        idx, scores = _find_header(rows, kinds)
+        idx, scores, header = _find_header(rows, kinds)
         top = max(scores.values()) if scores else 0.0
-        width = len(rows[idx]) if idx >= 0 else 0
+        width = len(header)
         key = (top, width > 1, width)
         if best is None or key > best[0]:
             best = (key, sep, rows)
@@ -724,9 +1036,9 @@ def _is_section_grid(rows: list[list[Any]]) -> bool:
 def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _Raw | None]:
     """A CSV file: either the whole grid (multi-section sheets) or the mapped raw table."""
     kinds = (kind,) if kind else schemas.KINDS
+    src, enc, enc_notes = _decoded(src)
     sample = src.head(_SAMPLE_BYTES)
     complete = len(sample) >= src.size()
-    enc = _detect_encoding(src, sample)
     text = _decode_sample(sample, enc, complete)
     if not text.strip():
         raise DataError("the file has no content (only blank space).", "文件没有内容（只有空白）。",
@@ -734,68 +1046,129 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
                         fix_zh="请重新导出数据，并确认所选日期范围内有数据。", file=src.name)
     sep, rows = _sniff_sep(text, kinds)
     if kind in (None, "distributions") and _is_section_grid(rows):
-        full = _decode_full(src, enc)
+        try:
+            full = src.all_bytes().decode(enc)
+        except UnicodeDecodeError:
+            src, enc, enc_notes = _relined(src)
+            full = src.all_bytes().decode(enc)
         return _split_rows(full, sep), None
-    header_idx, scores = _find_header(rows, kinds)
-    header = rows[header_idx] if header_idx >= 0 else []
+    header_idx, scores, header = _find_header(rows, kinds)
     chosen = kind or _choose_kind(scores, header, src)
     mapped = _map_headers(chosen, header, header_idx + 1, src)
     _missing_required(mapped, header, src, header_idx + 1)
     sch = schemas.schema(chosen)
-    usecols = sorted(mapped.positions.values()) or [0]
-    if len(usecols) == len(header) and usecols == list(range(len(header))):
-        usecols = None  # reading every column is faster than selecting them all
-    dtype = {}
+    # every row is read to the widest one seen, so short rows and trailing empty fields are fine;
+    # fields beyond the header must be empty (else a separator inside a value was not quoted)
+    width = max([len(header)] + [len(r) for r in _split_rows(text, sep)[header_idx + 1:]])
+    dtype: dict[int, str] = {p: "str" for p in range(len(header), width)}
     for canon, pos in mapped.positions.items():
         col = _schema_col(sch, canon)
         if col is None or canon.endswith("_id") or col.dtype == "multi":
             dtype[pos] = "str"  # keep ids such as 000123 as written
         elif col.dtype == "category":
             dtype[pos] = "category"  # parsed once per distinct value
-    handle = src.handle()
-    kwargs = dict(sep=sep, header=None, skiprows=header_idx + 1, usecols=usecols, dtype=dtype,
-                  na_values=_READ_CSV_NA, keep_default_na=True, skip_blank_lines=False,
-                  index_col=False)
-    try:
+    df = None
+    for _attempt in range(4):
+        usecols = sorted(set(mapped.positions.values()) | set(range(len(header), width))) or [0]
+        kwargs = dict(sep=sep, header=None, skiprows=header_idx + 1, names=list(range(width)),
+                      usecols=usecols, dtype={p: t for p, t in dtype.items() if p < width},
+                      na_values=_READ_CSV_NA, keep_default_na=True, skip_blank_lines=False,
+                      index_col=False)
         try:
-            df = _pandas_read_csv(handle, encoding=enc, **kwargs)
-        except UnicodeDecodeError:
-            if enc != "utf-8":
-                raise
-            enc = "gb18030"
-            df = _pandas_read_csv(src.handle(), encoding=enc, **kwargs)
-    except UnicodeDecodeError as exc:
-        raise _encoding_error(src, getattr(exc, "start", None)) from None
-    except pd.errors.EmptyDataError:
-        df = pd.DataFrame({p: pd.Series([], dtype=object) for p in mapped.positions.values()})
-    except pd.errors.ParserError as exc:
-        m = re.search(r"line (\d+), saw (\d+)", str(exc))
-        row = int(m.group(1)) if m else None  # pandas counts lines from the file start
-        raise DataError(
-            "this row has more fields than the header"
-            + (f" ({m.group(2)} fields)" if m else "") + "; a separator inside a value was "
-            "probably not quoted.",
-            "这一行的字段比表头多" + (f"（{m.group(2)} 个字段）" if m else "") + "；可能是某个值里含有未加引号的分隔符。",
-            fix="check that row (e.g. a comma inside a title) and save the file again from Excel "
-                "or WPS, which quotes such values.",
-            fix_zh="请检查这一行（例如标题里的逗号），再用 Excel 或 WPS 重新保存，软件会自动给这类值加引号。",
-            file=src.name, row=row) from None
-    except ValueError as exc:  # e.g. usecols beyond the data width
-        raise DataError(f"the table could not be read ({exc}).", f"无法读取表格（{exc}）。",
-                        fix=_SAVE_AS_FIX[0], fix_zh=_SAVE_AS_FIX[1], file=src.name) from None
+            try:
+                df = _pandas_read_csv(src.handle(), encoding=enc, **kwargs)
+            except UnicodeDecodeError:
+                if enc not in ("utf-8", "utf-8-sig"):
+                    raise
+                src, enc, enc_notes = _relined(src)  # a UTF-8 file with GBK lines further down
+                df = _pandas_read_csv(src.handle(), encoding=enc, **kwargs)
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(src, getattr(exc, "start", None)) from None
+        except pd.errors.EmptyDataError:
+            df = pd.DataFrame({p: pd.Series([], dtype=object) for p in usecols})
+        except pd.errors.ParserError as exc:
+            m = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", str(exc))
+            if m and int(m.group(2)) > width:  # a wider row further down: read again
+                width = int(m.group(2))
+                for p in range(len(header), width):
+                    dtype.setdefault(p, "str")
+                continue
+            raise _parser_error(src, enc, sep, str(exc)) from None
+        except ValueError as exc:
+            raise DataError(f"the table could not be read ({exc}).", f"无法读取表格（{exc}）。",
+                            fix=_SAVE_AS_FIX[0], fix_zh=_SAVE_AS_FIX[1], file=src.name) from None
+        break
+    if df is None:
+        raise _parser_error(src, enc, sep, "")
+    first_data_row = header_idx + 2
+    _check_extra_fields(df, len(header), width, src, first_data_row)
     n = len(df)
     cols = {}
     for canon, pos in mapped.positions.items():
         cols[canon] = df[pos] if pos in df.columns else pd.Series([None] * n, dtype=object)
-    raw = _Raw(chosen, kind is None, cols, np.arange(n) + header_idx + 2, mapped.headers,
+    raw = _Raw(chosen, kind is None, cols, np.arange(n) + first_data_row, mapped.headers,
                {c: _col_letter(p) for c, p in mapped.positions.items()}, mapped.wechat,
                header_idx + 1, list(mapped.notes), na_done=True)
     _note_columns(raw, mapped, scores if kind is None else None, sep)
-    if enc != "utf-8":
-        label = {"utf-8-sig": "UTF-8 with BOM", "gb18030": "GB18030 (GBK)",
-                 "utf-16": "UTF-16"}.get(enc, enc)
-        raw.notes.append((f"Text encoding: {label}.", f"文字编码：{label}。"))
+    raw.notes.extend(enc_notes)
     return None, raw
+
+
+def _check_extra_fields(df: pd.DataFrame, header_width: int, width: int, src: _Source,
+                        first_data_row: int) -> None:
+    """A value beyond the last header column: a separator inside a value was not quoted."""
+    for pos in range(header_width, width):
+        if pos not in df.columns:
+            continue
+        filled = df[pos].notna().to_numpy()
+        if filled.any():
+            i = int(np.flatnonzero(filled)[0])
+            row = df.iloc[i]
+            fields = int(max(p for p in range(width) if p in df.columns and pd.notna(row[p]))) + 1
+            raise _more_fields_error(src, first_data_row + i, fields, header_width)
+
+
+def _more_fields_error(src: _Source, row: int | None, fields: int | None,
+                       header_width: int | None) -> DataError:
+    n_en = f" ({fields} fields, the header has {header_width})" if fields and header_width else ""
+    n_zh = f"（{fields} 个字段，表头只有 {header_width} 个）" if fields and header_width else ""
+    return DataError(
+        f"this row has more fields than the header{n_en}; a separator inside a value was "
+        "probably not quoted.",
+        f"这一行的字段比表头多{n_zh}；可能是某个值里含有未加引号的分隔符。",
+        fix="check that row (e.g. a comma inside a title) and save the file again from Excel "
+            "or WPS, which quotes such values.",
+        fix_zh="请检查这一行（例如标题里的逗号），再用 Excel 或 WPS 重新保存，软件会自动给这类值加引号。",
+        file=src.name, row=row)
+
+
+def _parser_error(src: _Source, enc: str, sep: str, message: str) -> DataError:
+    if "EOF inside string" in message:
+        line = _unclosed_quote_line(src, enc, sep)
+        return DataError(
+            "a value starts with a double quote (\") that is never closed, so the rest of the "
+            "file reads as one value.",
+            "某个值以英文双引号（\"）开头，但引号没有闭合，导致文件余下部分都被当成一个值。",
+            fix="close the quote in that row or remove it (write a quote inside a value as \"\"), "
+                "or save the file again from Excel or WPS.",
+            fix_zh="请在这一行补上或删除这个引号（值中的引号要写成 \"\"），或用 Excel 或 WPS 重新保存文件。",
+            file=src.name, row=line)
+    m = re.search(r"line (\d+), saw (\d+)", message)
+    return _more_fields_error(src, int(m.group(1)) if m else None,
+                              int(m.group(2)) if m else None, None)
+
+
+def _unclosed_quote_line(src: _Source, enc: str, sep: str) -> int | None:
+    """The line where the quoted value that runs to the end of the file starts."""
+    text = src.all_bytes().decode(enc, errors="replace")
+    reader = csv.reader(_io.StringIO(text), delimiter=sep)
+    prev, start = 0, None
+    try:
+        for _row in reader:
+            start, prev = prev + 1, reader.line_num
+    except csv.Error:
+        return prev + 1
+    return start
 
 
 def _pandas_read_csv(handle: Any, **kwargs: Any) -> pd.DataFrame:
@@ -803,19 +1176,6 @@ def _pandas_read_csv(handle: Any, **kwargs: Any) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pd.errors.DtypeWarning)
         return pd.read_csv(handle, **kwargs)
-
-
-def _decode_full(src: _Source, enc: str) -> str:
-    data = src.all_bytes()
-    try:
-        return data.decode(enc)
-    except UnicodeDecodeError as exc:
-        if enc == "utf-8":
-            try:
-                return data.decode("gb18030")
-            except UnicodeDecodeError:
-                pass
-        raise _encoding_error(src, exc.start) from None
 
 
 def _schema_col(sch: Schema, name: str) -> Column | None:
@@ -871,34 +1231,36 @@ def _is_blank_cell(v: Any) -> bool:
 
 
 def _read_xlsx(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _Raw | None]:
-    kinds = (kind,) if kind else schemas.KINDS
     sheets = [(t, r) for t, r in _xlsx_sheets(src) if r]
     if not sheets:
         raise DataError("the workbook has no data in any sheet.", "工作簿的所有工作表都没有数据。",
                         fix="export the data again and check that the chosen date range has data.",
                         fix_zh="请重新导出数据，并确认所选日期范围内有数据。", file=src.name)
-    pick = None
+    return _read_grids(src, kind, sheets, ("sheet", "工作表"))
+
+
+def _read_grids(src: _Source, kind: str | None, sheets: list[tuple[str, list[tuple]]],
+                what: tuple[str, str]) -> tuple[list[list[Any]] | None, _Raw | None]:
+    """Tables already split into cells (workbook sheets, web-page tables): pick the one whose
+    header best matches a kind (the first, on a tie) and map it."""
+    kinds = (kind,) if kind else schemas.KINDS
+    pick, best = None, -1.0
     for i, (title, rows) in enumerate(sheets):
-        grid = [list(r) for r in rows[:_HEADER_SCAN_ROWS]]
         if kind in (None, "distributions") and _is_section_grid([list(r) for r in rows]):
-            pick = (i, title, rows, "sections", None)
+            pick = (i, title, rows, "sections", {}, [])
             break
-        idx, scores = _find_header(grid, kinds)
-        if scores and max(scores.values()) > 0:
-            pick = (i, title, rows, idx, scores)
-            break
-    if pick is None:
-        title, rows = sheets[0]
-        idx, scores = _find_header([list(r) for r in rows[:_HEADER_SCAN_ROWS]], kinds)
-        pick = (0, title, rows, idx, scores)
-    i, title, rows, header_idx, scores = pick
+        idx, scores, header = _find_header([list(r) for r in rows[:_HEADER_SCAN_ROWS]], kinds)
+        top = max(scores.values()) if scores else 0.0
+        if top > best:  # a notes or field-list sheet before the data does not win
+            pick, best = (i, title, rows, idx, scores, header), top
+    assert pick is not None
+    i, title, rows, header_idx, scores, header = pick
     sheet_note = None
     if len(sheets) > 1:
-        sheet_note = (f"Read sheet '{title}' ({i + 1} of {len(sheets)}).",
-                      f"读取工作表“{title}”（共 {len(sheets)} 个中的第 {i + 1} 个）。")
+        sheet_note = (f"Read {what[0]} '{title}' ({i + 1} of {len(sheets)}).",
+                      f"读取{what[1]}“{title}”（共 {len(sheets)} 个中的第 {i + 1} 个）。")
     if header_idx == "sections":
         return [list(r) for r in rows], None
-    header = list(rows[header_idx]) if header_idx >= 0 else []
     chosen = kind or _choose_kind(scores, header, src)
     mapped = _map_headers(chosen, header, header_idx + 1, src)
     _missing_required(mapped, header, src, header_idx + 1)
@@ -914,6 +1276,152 @@ def _read_xlsx(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, 
     if sheet_note:
         raw.notes.append(sheet_note)
     return None, raw
+
+
+# --------------------------------------------------------------------------------------------
+# Web-page tables (an HTML table saved as .xls by some backends)
+# --------------------------------------------------------------------------------------------
+class _TableParser(HTMLParser):
+    """Every ``<table>`` of a page as rows of cell texts; a merged cell (colspan/rowspan) keeps
+    its text in its first cell and leaves the others blank, as a workbook does."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[tuple[int, str, list[tuple]]] = []
+        self.stack: list[dict[str, Any]] = []
+        self.count = 0
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag == "table":
+            self.count += 1
+            self.stack.append({"seq": self.count, "rows": [], "cells": None, "cell": None,
+                               "pending": {}, "caption": None})
+        elif not self.stack:
+            return
+        elif tag == "tr":
+            self._end_row()
+            self.stack[-1]["cells"] = []
+        elif tag in ("td", "th"):
+            t = self.stack[-1]
+            self._end_cell()
+            if t["cells"] is None:
+                t["cells"] = []
+            a = dict(attrs)
+            t["cell"] = {"text": [], "colspan": _span(a.get("colspan")),
+                         "rowspan": _span(a.get("rowspan"))}
+        elif tag == "br" and self.stack[-1]["cell"] is not None:
+            self.stack[-1]["cell"]["text"].append(" ")
+        elif tag == "caption":
+            self.stack[-1]["caption"] = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif not self.stack:
+            return
+        elif tag in ("td", "th"):
+            self._end_cell()
+        elif tag == "tr":
+            self._end_row()
+        elif tag == "caption":
+            t = self.stack[-1]
+            t["caption"] = "".join(t["caption"] or []).strip() or None
+        elif tag == "table":
+            self._end_row()
+            t = self.stack.pop()
+            title = t["caption"] if isinstance(t["caption"], str) else f"table {t['seq']}"
+            self.tables.append((t["seq"], title, t["rows"]))
+
+    def handle_data(self, data: str) -> None:
+        if self.skip or not self.stack:
+            return
+        t = self.stack[-1]
+        if t["cell"] is not None:
+            t["cell"]["text"].append(data)
+        elif isinstance(t["caption"], list):
+            t["caption"].append(data)
+
+    def _end_cell(self) -> None:
+        t = self.stack[-1]
+        cell = t["cell"]
+        if cell is None:
+            return
+        text = re.sub(r"\s+", " ", "".join(cell["text"])).strip()
+        t["cells"].append((text or None, cell["colspan"], cell["rowspan"]))
+        t["cell"] = None
+
+    def _end_row(self) -> None:
+        t = self.stack[-1]
+        self._end_cell()
+        if t["cells"] is None:
+            return
+        pending: dict[int, int] = t["pending"]  # column -> rows still covered by a rowspan above
+        out: list[Any] = []
+
+        def fill_covered() -> None:
+            while len(out) in pending:
+                col = len(out)
+                out.append(None)
+                pending[col] -= 1
+                if not pending[col]:
+                    del pending[col]
+
+        for text, colspan, rowspan in t["cells"]:
+            fill_covered()
+            for k in range(colspan):
+                if rowspan > 1:
+                    pending[len(out)] = rowspan - 1
+                out.append(text if k == 0 else None)
+        last = max(pending, default=-1)  # columns to the right still covered from above
+        while len(out) <= last:
+            if len(out) in pending:
+                fill_covered()
+            else:
+                out.append(None)
+        t["rows"].append(tuple(out))
+        t["cells"] = None
+
+
+def _span(value: str | None) -> int:
+    try:
+        return min(max(int(str(value).strip()), 1), 1000)
+    except (TypeError, ValueError):
+        return 1
+
+
+_HTML_CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb18030": "gb18030",
+                  "utf-8": "utf-8", "utf8": "utf-8", "big5": "big5"}
+
+
+def _html_text(src: _Source) -> str:
+    data = src.all_bytes()
+    m = re.search(rb"""charset\s*=\s*["']?([\w-]+)""", data[:4096], re.I)
+    declared = _HTML_CHARSETS.get(m.group(1).decode("ascii").lower()) if m else None
+    if data.startswith(codecs.BOM_UTF8):
+        declared, data = "utf-8", data[len(codecs.BOM_UTF8):]
+    for enc in [declared] if declared else []:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            pass
+    decoded, enc, _notes = _decoded(_Source(src.name, data=data))
+    return decoded.all_bytes().decode(enc)
+
+
+def _read_html(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _Raw | None]:
+    parser = _TableParser()
+    parser.feed(_html_text(src))
+    parser.close()
+    tables = [(title, [r for r in rows]) for _seq, title, rows in sorted(parser.tables)]
+    tables = [(t, r) for t, r in tables if any(not _is_blank_cell(v) for row in r for v in row)]
+    if not tables:
+        raise DataError("the web page (HTML) has no table with data.",
+                        "网页（HTML）中没有包含数据的表格。",
+                        fix=_SAVE_AS_FIX[0], fix_zh=_SAVE_AS_FIX[1], file=src.name)
+    return _read_grids(src, kind, tables, ("table", "表格"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1055,6 +1563,21 @@ def _blank_mask(s: pd.Series) -> np.ndarray:
     return na | s.isin(_NA_VARIANTS).to_numpy()
 
 
+def _summary_mask(s: pd.Series) -> np.ndarray:
+    """Cells that mark a summary row: 合计, 总计:, Total, 平均值 … (exact, after trimming)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories
+        hit = np.array([isinstance(c, str) and _is_summary_text(c) for c in cats] + [False])
+        return hit[s.cat.codes.to_numpy()]
+    if s.dtype.kind in "iufbM":
+        return np.zeros(len(s), dtype=bool)
+    return s.isin(_SUMMARY_VARIANTS).to_numpy(dtype=bool)
+
+
+def _is_summary_text(t: Any) -> bool:
+    return isinstance(t, str) and _norm_value(t).rstrip(":") in _SUMMARY_TOKENS
+
+
 def _is_na_text(t: Any) -> bool:
     return _norm_value(t).rstrip(":") in _NA_TOKENS
 
@@ -1066,6 +1589,13 @@ def _text_of(v: Any) -> str:
     if isinstance(v, (_dt.datetime, pd.Timestamp)):
         return v.isoformat(sep=" ")
     return str(v)
+
+
+def _show(text: str, limit: int = 60) -> str:
+    """A value as quoted in a message: control characters (NUL, …) visible, long text cut."""
+    text = "".join(f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch
+                   for ch in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -1100,7 +1630,7 @@ def _parse_numbers(s: pd.Series, blank: np.ndarray) -> _Numbers:
         sub = obj[todo].map(_text_of).astype(str)
         t = sub.str.normalize("NFKC").str.strip().str.lower()
         na_like = t.isin(_NA_TOKENS).to_numpy()
-        t = t.str.replace(r"[\s,，'’_]", "", regex=True)
+        t = t.str.replace(r"[\s,，'’_]", "", regex=True).str.replace("\u2212", "-", regex=False)
         parts = t.str.extract(_NUM_RE)
         ok = parts["num"].notna().to_numpy().copy()
         base = pd.to_numeric(parts["num"], errors="coerce").to_numpy(dtype="float64",
@@ -1165,6 +1695,16 @@ def _number_dates(v: np.ndarray) -> np.ndarray:
 
 def _parse_dates(s: pd.Series, blank: np.ndarray) -> _Dates:
     n = len(s)
+    if s.dtype.kind not in "iufbmM" and n > 2000:  # daily data repeats its dates: parse once
+        codes, uniques = pd.factorize(s.reset_index(drop=True), use_na_sentinel=True)
+        if len(uniques) * 4 < n:
+            once = _parse_dates(pd.Series(uniques, dtype=object),
+                                np.array([_is_blank_cell(u) for u in uniques], dtype=bool))
+            vals = np.append(once.values.to_numpy(dtype="datetime64[ns]"),
+                             np.datetime64("NaT"))[codes]
+            bad = np.append(once.bad, False)[codes] & ~blank
+            vals[blank] = np.datetime64("NaT")
+            return _Dates(pd.Series(vals, dtype="datetime64[ns]"), bad)
     result = pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
     bad = np.zeros(n, dtype=bool)
     if s.dtype.kind == "M":
@@ -1335,7 +1875,7 @@ class _Builder:
         rows = [int(self.raw.rownums[i]) for i in idx]
         shown = []
         for i in idx[:limit]:
-            shown.append((int(self.raw.rownums[i]), _text_of(values.iloc[i])))
+            shown.append((int(self.raw.rownums[i]), _show(_text_of(values.iloc[i]))))
         en = ", ".join(f"row {r}: '{v}'" for r, v in shown)
         zh = "，".join(f"第 {r} 行：“{v}”" for r, v in shown)
         more = len(idx) - len(shown)
@@ -1514,9 +2054,15 @@ class _Builder:
                 break
         if all_blank.any():
             self._drop_note(all_blank, "blank row(s) skipped", "个空行已跳过")
-        # dates first: a summary row (合计/总计) shows up as an unreadable date
-        dates: dict[str, _Dates] = {}
+        # a summary row (合计/总计/平均) says so in its first text, level or date cell
         summary = np.zeros(n, dtype=bool)
+        for canon, s in cols.items():  # in file order
+            col = _schema_col(self.sch, canon)
+            if col is not None and col.dtype not in ("int", "float"):
+                summary |= _summary_mask(s)
+                break
+        # dates first: a summary row written some other way shows up as an unreadable date
+        dates: dict[str, _Dates] = {}
         for canon, s in cols.items():
             col = _schema_col(self.sch, canon)
             if col is None or col.dtype not in ("date", "datetime"):
@@ -1524,9 +2070,7 @@ class _Builder:
             parsed = _parse_dates(s, blanks[canon] | all_blank)
             if parsed.bad.any():
                 idx = np.flatnonzero(parsed.bad)
-                summ = s.iloc[idx].map(
-                    lambda v: isinstance(v, str) and _norm_value(v).rstrip(":") in _SUMMARY_TOKENS
-                ).to_numpy(bool)
+                summ = s.iloc[idx].map(_is_summary_text).to_numpy(bool)
                 summary[idx[summ]] = True
             dates[canon] = parsed
         if summary.any():
@@ -1563,6 +2107,7 @@ class _Builder:
         frame = self._drop_blank_required(frame)
         self._check_min(frame)
         frame = self._derive(frame)
+        self._note_implausible(frame)
         frame = self._complete(frame)
         self._note_duplicates(frame)
         rep.rows_loaded = len(frame)
@@ -1628,6 +2173,49 @@ class _Builder:
                         "net follows belongs in its own column.",
                     fix_zh="请更正这些值（计数应为 0 或以上）；净增这类可正可负的数请放在对应的净增列。",
                     rows=rows, **self._where(col.name))
+
+    def _note_implausible(self, frame: pd.DataFrame) -> None:
+        """Values that cannot be right but may be as exported: kept, and the report says where
+        (dates after today, a count above the count it is part of, a rate above 100 %)."""
+        if len(frame) != len(self.raw.rownums):
+            return
+        tomorrow = pd.Timestamp.now(tz="Asia/Shanghai").tz_localize(None).normalize() \
+            + pd.Timedelta(days=1)
+        head = self.raw.headers.get
+        for col in self.sch.columns:
+            if col.name not in frame.columns:
+                continue
+            s = frame[col.name]
+            if col.dtype in ("date", "datetime"):
+                mask = (s >= tomorrow).fillna(False).to_numpy(bool)
+                if mask.any():
+                    self._row_note(mask, s, f"'{head(col.name, col.name)}' has dates after today",
+                                   f"“{head(col.name, col.name)}”列有晚于今天的日期")
+            elif col.unit == "fraction" and s.dtype.kind == "f":
+                mask = (s.to_numpy() > 1 + 1e-9)
+                if mask.any():
+                    self._row_note(mask, s, f"'{head(col.name, col.name)}' has rates above 100 %",
+                                   f"“{head(col.name, col.name)}”列有超过 100% 的比率")
+        for small, big in self.sch.at_most:
+            if small not in frame.columns or big not in frame.columns:
+                continue
+            a = frame[small].to_numpy(dtype="float64", na_value=np.nan)
+            b = frame[big].to_numpy(dtype="float64", na_value=np.nan)
+            with np.errstate(invalid="ignore"):
+                mask = a > b
+            if mask.any():
+                hs, hb = head(small, small), head(big, big)
+                self._row_note(mask, frame[small],
+                               f"'{hs}' is larger than '{hb}', which cannot happen ({small} is "
+                               f"part of {big})",
+                               f"“{hs}”大于“{hb}”，这不可能（{self.sch[small].zh}是"
+                               f"{self.sch[big].zh}的一部分）")
+
+    def _row_note(self, mask: np.ndarray, values: pd.Series, en: str, zh: str) -> None:
+        rows, ex_en, ex_zh = self._examples(mask, values)
+        self.report.note(f"{en} in {len(rows)} row(s) ({ex_en}); kept as exported: check these "
+                         "rows in the source.",
+                         f"{zh}，共 {len(rows)} 行（{ex_zh}）；已按导出值保留，请在源数据中核对。")
 
     def _finish_kind(self, frame: pd.DataFrame, extra: dict[str, pd.Series]) -> pd.DataFrame:
         if self.raw.kind == "daily_users" and "user_source" in extra:
@@ -1854,14 +2442,14 @@ def _coerce(s: pd.Series, col: Column) -> pd.Series:
 
 def _empty(col: Column, n: int) -> Any:
     if col.dtype == "int":
-        return pd.array([pd.NA] * n, dtype="Int64")
+        return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
     if col.dtype == "float":
         return np.full(n, np.nan)
     if col.dtype in ("date", "datetime"):
         return np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     if col.dtype == "category":
         return pd.Categorical.from_codes(np.full(n, -1), categories=list(col.levels))
-    return pd.array([pd.NA] * n, dtype="string")
+    return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype="string").array
 
 
 # --------------------------------------------------------------------------------------------
@@ -1904,12 +2492,18 @@ def read(path_or_file: Any, kind: str | None = None, *, name: str | None = None)
     fmt = _sniff_format(src)
     if fmt == "xlsx":
         grid, raw = _read_xlsx(src, kind)
+    elif fmt == "html":
+        grid, raw = _read_html(src, kind)
     else:
         grid, raw = _read_csv(src, kind)
     if fmt == "csv" and src.suffix in (".xls", ".xlsx"):
         (raw.notes if raw is not None else []).append((
             f"The file is named '{src.suffix}' but is really text; it was read as CSV.",
             f"文件扩展名为“{src.suffix}”，实际是文本文件，已按 CSV 读取。"))
+    if fmt == "html" and src.suffix not in (".html", ".htm"):
+        (raw.notes if raw is not None else []).append((
+            f"The file is named '{src.suffix or src.name}' but is really a web page; its table "
+            "was read.", f"文件名为“{src.suffix or src.name}”，实际是网页文件，已读取其中的表格。"))
     if grid is not None:
         raw = _sections_to_raw(grid, src, kind)
     assert raw is not None

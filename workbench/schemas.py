@@ -89,6 +89,10 @@ class Schema:
     description: str
     # columns whose combination identifies a row (used to report duplicates)
     key: tuple[str, ...] = field(default=())
+    # (smaller, larger): by definition the first never exceeds the second in the same row
+    # (distinct users <= their actions, push reads <= all reads, funnel steps shrink); the
+    # loader keeps such rows as exported and says where they are
+    at_most: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def names(self) -> list[str]:
@@ -167,6 +171,7 @@ ARTICLES = Schema(
     zh="文章 / 内容数据",
     description="One row per published post (WeChat 已通知内容 export or our own CSV)",
     key=("article_id",),
+    at_most=(("read_users", "reads"), ("push_reads", "reads"), ("share_users", "shares")),
 )
 
 DAILY_USERS = Schema(
@@ -220,6 +225,7 @@ ACTIVITIES = Schema(
     zh="活动数据",
     description="One row per past activity: costs, funnel and results",
     key=("activity_id",),
+    at_most=(("participants", "reach"), ("conversions", "participants")),
 )
 
 DAILY_READS = Schema(
@@ -240,6 +246,8 @@ DAILY_READS = Schema(
     zh="内容分析 数据趋势",
     description="One row per day and traffic channel (WeChat 内容分析 → 数据趋势 export)",
     key=("date", "channel"),
+    at_most=(("read_users", "reads"), ("share_users", "shares"),
+             ("original_read_users", "original_reads"), ("favourite_users", "favourites")),
 )
 
 DISTRIBUTIONS = Schema(
