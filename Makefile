@@ -8,10 +8,11 @@ UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: run test bench env test-env uv sample screenshots clean help
+.PHONY: run serve-team test bench env test-env uv sample screenshots clean help
 
 help:
 	@echo "make run    serve the dashboards on http://127.0.0.1:$(PORT) (sets up .venv if needed)"
+	@echo "make serve-team HOST=10.0.0.5  serve the team on that address, with a token (README)"
 	@echo "make test   set up .venv with the test extras and run every test"
 	@echo "make bench  run the benchmarks and print a table"
 	@echo "make sample regenerate the bundled sample data in data/"
@@ -31,6 +32,12 @@ test-env: uv
 
 run: env
 	$(PY) -m workbench.serve --port $(PORT)
+
+# HOST must be given on the command line (an inherited HOST, e.g. tcsh's hostname, is not a
+# stated address); without it the server refuses to start. The token: WORKBENCH_TOKEN, else a
+# random one printed once with the URL.
+serve-team: env
+	$(PY) -m workbench.serve --team --host="$(if $(filter command line,$(origin HOST)),$(HOST))" --port $(PORT)
 
 test: test-env
 	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)

@@ -1,5 +1,8 @@
 """Serve the dashboards: ``python -m workbench.serve [--port 8866] [--no-browser]``.
 
+For a team on the local network: ``python -m workbench.serve --team --host=10.0.0.5``
+(``make serve-team HOST=10.0.0.5``), see :class:`WorkbenchServer`.
+
 A thin subclass of Voilà that
 
 * reads the project's ``voila.json`` (bind address, kernel pool, idle-kernel culling, the
@@ -7,16 +10,32 @@ A thin subclass of Voilà that
 * serves ``notebooks/`` in folder mode, so every dashboard has its own URL
   (``/voila/render/01_personas.ipynb``);
 * sends ``/`` to the home page instead of Voilà's file tree (the tree stays at ``/voila/tree``);
-* serves plotly's widget bundle once at ``/workbench/static/widgetbundle.js`` (cached by the
+* serves plotly.js once at ``/workbench/static/plotly.min.js`` (cached by the
   browser), so a chart does not carry its own 5 MB copy over the websocket
-  (:mod:`workbench.ui.slots`).
+  (:mod:`workbench.ui.slots`);
+* adds ``/workbench/static/upload-guard.js`` to every dashboard page: a file over
+  :data:`workbench.io.MAX_UPLOAD_BYTES` is refused in the browser, with a message beside the
+  upload button, before it is sent (over the websocket limit it would be dropped silently);
+* keeps the websocket message limit above the upload limit, whatever the configuration says;
+* binds 127.0.0.1 without a token, and refuses any other address without one; ``--team``
+  serves on a stated ``--host`` and requires a token (``WORKBENCH_TOKEN``, else a random one
+  printed once with the URL).
+
+Voilà's kernel websocket passes only comm, kernel-info and shutdown messages from the browser:
+a page cannot run code in its kernel (``tests/test_serve_security.py`` checks that this server
+keeps it so).
 
 Any Voilà option can still be given on the command line, e.g. ``--port 9000``.
 """
 
 from __future__ import annotations
 
+import html
+import ipaddress
+import json
 import os
+import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -29,7 +48,7 @@ from pathlib import Path
 
 import tornado.web
 from jupyter_server.utils import url_path_join
-from traitlets import default
+from traitlets import Bool, Unicode, default
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -39,10 +58,18 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 HOME = "voila/render/00_home.ipynb"
 STATIC = "workbench/static/"
+#: The workbench's own browser scripts (``upload-guard.js``).
+OWN_STATIC = Path(__file__).resolve().parent / "static"
+#: Environment variable holding the team token (``--team``); a random one when unset.
+TOKEN_ENV = "WORKBENCH_TOKEN"
+#: Head-room of the websocket message limit over the upload limit (a file travels as one
+#: binary message, plus the widget's JSON around it).
+WEBSOCKET_HEADROOM = 2
 
 
 def plotly_bundle_dir() -> Path:
-    """The folder of plotly's ``widgetbundle.js`` (the FigureWidget's front-end module)."""
+    """The folder of the ``plotly.min.js`` that plotly's Python package ships (charts load it
+    from here: :mod:`workbench.ui.slots`)."""
     import plotly
 
     return Path(plotly.__file__).parent / "package_data"
@@ -68,28 +95,101 @@ class _HomeRedirect(tornado.web.RequestHandler):
 
 
 class _BundleHandler(tornado.web.StaticFileHandler):
-    """plotly's widget bundle; the URL carries plotly's version, so it is cached for a year."""
+    """plotly.js; the URL carries plotly's version, so it is cached for a year."""
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "public, max-age=31536000, immutable")
 
 
+def max_upload_bytes() -> int:
+    """The stated upload limit (:data:`workbench.io.MAX_UPLOAD_BYTES`, its one home)."""
+    from workbench import io
+
+    return int(io.MAX_UPLOAD_BYTES)
+
+
+def upload_guard_tag(src: str, lang: str) -> str:
+    """The ``<script>`` of ``upload-guard.js`` with the limit and the messages (from the i18n
+    catalogue) it needs, for a page that starts in ``lang``."""
+    from workbench.i18n import CATALOGUES, LANGS
+
+    messages = {code: [CATALOGUES[code]["error.too_large"], CATALOGUES[code]["error.kept_previous"]]
+                for code in LANGS}
+    attrs = {"src": src, "data-limit": str(max_upload_bytes()), "data-lang": lang,
+             "data-langs": ",".join(LANGS),
+             "data-messages": json.dumps(messages, ensure_ascii=False)}
+    body = " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
+    return f"<script {body}></script>"
+
+
+#: Voilà's page template links Font Awesome from a CDN: offline (an office network, this
+#: machine) that is a console error on every page, and Voilà's own script bundles the same
+#: Font Awesome 5, so the links are dropped.
+FONT_AWESOME_CDN = re.compile(
+    r'<link[^>]*href="https://cdn\.jsdelivr\.net/npm/@fortawesome/[^"]*"[^>]*>\s*')
+
+
 class _PageHandler(TornadoVoilaHandler):
-    """Voilà's page handler, also setting the ``_xsrf`` cookie.
+    """Voilà's page handler, also setting the ``_xsrf`` cookie, adding the upload guard and
+    dropping the Font Awesome CDN links (:data:`FONT_AWESOME_CDN`).
 
     Leaving a page sends Voilà's kernel-shutdown request, which the server refuses (403) without
     that cookie, so every closed tab would leave its kernel running until the idle cull.
+    The guard's ``<script>`` goes at the end of the page's ``<head>``.
     """
 
+    @tornado.web.authenticated
     async def get(self, path=None):
         self.xsrf_token  # noqa: B018 (reading it sets the cookie)
-        return await super().get(path)
+        from workbench.i18n import language
+
+        tag = upload_guard_tag(url_path_join(self.base_url, STATIC, "upload-guard.js"),
+                               language(self.request.query))
+        added = False
+        async for chunk in self.get_generator(path=path):
+            if not added:
+                chunk = FONT_AWESOME_CDN.sub("", chunk)
+                if "</head>" in chunk:
+                    chunk = chunk.replace("</head>", tag + "</head>", 1)
+                    added = True
+            self.write(chunk)
+            self.flush()
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or ``localhost``) only listens on this machine."""
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class WorkbenchServer(Voila):
-    """Voilà with the workbench's configuration and a home page at ``/``."""
+    """Voilà with the workbench's configuration and a home page at ``/``.
+
+    Safe by default: it binds 127.0.0.1 (``voila.json``) without a token, and refuses to start
+    on any other address without one. ``--team --host=<address>`` serves the team: the address
+    must be stated, and every request needs the token (``WORKBENCH_TOKEN``, else a random one
+    that is printed once, in the URL to share).
+    """
 
     name = "workbench-serve"
+
+    team = Bool(False, config=True,
+                help="Serve for a team: on --host (required), with a token (WORKBENCH_TOKEN "
+                     "or a random one, printed once with the URL).")
+    host = Unicode("", config=True,
+                   help="The address to serve on with --team, e.g. 10.0.0.5 (or 0.0.0.0 for "
+                        "every interface).")
+
+    flags = {**Voila.flags,
+             "team": ({"WorkbenchServer": {"team": True}}, team.help)}
+    aliases = {**Voila.aliases, "host": "WorkbenchServer.host"}
+
+    #: the token was made here (so the URL printed at start-up may carry it)
+    _token_generated = False
 
     @default("config_file_paths")
     def _config_file_paths_default(self):
@@ -108,6 +208,54 @@ class WorkbenchServer(Voila):
         super().initialize(argv)
         if not self.notebook_path and not self.extra_args:
             self.root_dir = str(NOTEBOOKS)
+        self._secure()
+        self._fit_websocket_limit()
+
+    def _secure(self) -> None:
+        """Team mode: the stated host and a token. Otherwise: no other address than loopback
+        without a token."""
+        if self.team:
+            host = self.host.strip()
+            if not host:
+                self.log.critical("--team needs the address to serve on: --host=10.0.0.5 "
+                                  "(make serve-team HOST=10.0.0.5); 0.0.0.0 serves every "
+                                  "interface.")
+                self.exit(2)
+            self.ip = host
+            token = os.environ.get(TOKEN_ENV, "").strip()
+            if not token:
+                token = secrets.token_urlsafe(32)
+                self._token_generated = True
+            self.token = token
+            self.auto_token = False
+        elif self.host:
+            self.log.critical("--host is for --team (which also requires a token).")
+            self.exit(2)
+        if not is_loopback(self.ip) and not (self.token or self.auto_token):
+            self.log.critical(
+                "Refusing to serve on %s without a token: use --team --host=%s (make "
+                "serve-team HOST=%s), which requires one.", self.ip, self.ip, self.ip)
+            self.exit(2)
+
+    def _fit_websocket_limit(self) -> None:
+        """Keep tornado's websocket message limit above the upload limit (an upload is one
+        message; over the limit tornado drops it and closes the connection)."""
+        needed = WEBSOCKET_HEADROOM * max_upload_bytes()
+        settings = dict(self.tornado_settings)
+        if int(settings.get("websocket_max_message_size") or 10 * 2**20) < needed:
+            settings["websocket_max_message_size"] = needed
+            self.tornado_settings = settings
+
+    @property
+    def display_url(self) -> str:
+        """The URL logged at start-up; in team mode with a generated token it carries the
+        token (printed this once), with ``WORKBENCH_TOKEN`` it says where the token is."""
+        if not self.team or self.custom_display_url:
+            return super().display_url
+        base = self._url(socket.gethostname() if self.ip in ("", "0.0.0.0") else self.ip)
+        if self._token_generated:
+            return f"{base}?token={self.token}"
+        return f"{base}?token=<the value of {TOKEN_ENV}>"
 
     def init_handlers(self) -> list:
         home = url_path_join(self.server_url, HOME)
@@ -118,9 +266,11 @@ class WorkbenchServer(Voila):
         ]
         # kernels (started later, on request) inherit the environment: say where the bundle is
         os.environ[STATIC_ENV] = url_path_join(self.server_url, STATIC)
-        static = (url_path_join(self.server_url, STATIC, "(widgetbundle\\.js)"),
+        static = (url_path_join(self.server_url, STATIC, "(plotly\\.min\\.js)"),
                   _BundleHandler, {"path": str(plotly_bundle_dir())})
-        return [redirect, static, *handlers]
+        own = (url_path_join(self.server_url, STATIC, "(upload-guard\\.js)"),
+               tornado.web.StaticFileHandler, {"path": str(OWN_STATIC)})
+        return [redirect, static, own, *handlers]
 
 
 main = WorkbenchServer.launch_instance

@@ -73,13 +73,6 @@ def browser():
         chromium.close()
 
 
-def _is_offline_cdn_noise(text: str, url: str = "") -> bool:
-    """Voilà's page asks a CDN for Font Awesome; offline that load fails and only icons are
-    missing. Those failures, and only those, are not errors of ours."""
-    blob = f"{text} {url}".lower()
-    return "font-awesome" in blob or "fontawesome" in blob or "cdnjs.cloudflare.com" in blob
-
-
 class PageErrors(list):
     """Console errors and uncaught page errors seen while a test ran (``page.errors``)."""
 
@@ -103,10 +96,16 @@ def page(browser, request):
     def on_console(msg):
         if msg.type == "error":
             loc = msg.location or {}
-            if not _is_offline_cdn_noise(msg.text, loc.get("url", "")):
-                errors.append(f"console: {msg.text} ({loc.get('url', '')})")
+            errors.append(f"console: {msg.text} ({loc.get('url', '')})")
 
+    def on_request_failed(req):
+        # leaving a page aborts its own last requests (Voilà's kernel-shutdown beacon): fine
+        if req.failure != "net::ERR_ABORTED":
+            errors.append(f"request failed: {req.url} ({req.failure})")
+
+    # every page works offline: no request may leave for another host (a CDN) or fail
     pg.on("console", on_console)
+    pg.on("requestfailed", on_request_failed)
     pg.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     pg.errors = errors
     pg.assert_no_errors = lambda: assert_no_errors(pg)

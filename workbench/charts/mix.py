@@ -25,12 +25,14 @@ TYPE_COLOURS = dict(zip(CONTENT_TYPES, ("#4e79a7", "#f28e2b", "#59a14f", "#e1575
                                         "#76b7b2", "#edc948")))
 
 
+# plotly shows text as a little HTML: ``<`` and ``&`` are escaped, quotes not (plotly.js knows
+# no ``&quot;`` and would show it as is)
 def _label(key: str, lang: str, **fmt: object) -> str:
-    return html.escape(t(f"chart.mix.{key}", lang, **fmt), quote=True)
+    return html.escape(t(f"chart.mix.{key}", lang, **fmt), quote=False)
 
 
 def _name(column: str, code: str, lang: str) -> str:
-    return html.escape(level(column, code, lang), quote=True)
+    return html.escape(level(column, code, lang), quote=False)
 
 
 # -- the mix --------------------------------------------------------------------------------

@@ -99,13 +99,13 @@ def _code(lang: str) -> str:
 def _label(key: str, lang: str, **fmt: object) -> str:
     """The label ``chart.review.<key>``, escaped; ``fmt`` values go in as they are (callers
     pass numbers or text they escaped already, so nothing is escaped twice)."""
-    text = html.escape(t(f"chart.review.{key}", lang), quote=True)
+    text = html.escape(t(f"chart.review.{key}", lang), quote=False)
     return text.format(**fmt) if fmt else text
 
 
 def _esc(text: Any) -> str:
     return html.escape("" if text is None or (isinstance(text, float) and math.isnan(text))
-                       else str(text), quote=True)
+                       else str(text), quote=False)  # plotly.js shows &quot; as is
 
 
 def _name(column: str, code: str, lang: str) -> str:
