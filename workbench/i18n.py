@@ -62,6 +62,39 @@ _EN: dict[str, str] = {
         "it again."
     ),
     "error.kept_previous": "The data shown before is still in use.",
+    # drafts: unsaved work kept across a restart (workbench.ui.drafts)
+    "drafts.found": (
+        "Unsaved changes from {time} (scenario \"{name}\") were found: {changes}. The page was "
+        "closed or restarted before they were saved. Your saved scenarios are all kept."
+    ),
+    "drafts.found_unnamed": (
+        "Unsaved changes from {time} were found: {changes}. The page was closed or restarted "
+        "before they were saved. Your saved scenarios are all kept."
+    ),
+    "drafts.more": "{shown} and {more} more",
+    "drafts.upload_again": (
+        "They were made with the uploaded file {files}: upload it again first, or they are "
+        "applied to the data on screen now."
+    ),
+    "drafts.restore": "Restore",
+    "drafts.discard": "Discard",
+    "drafts.restored": "Restored the unsaved changes from {time}. Save them to keep them as a scenario.",
+    "drafts.partly_restored": (
+        "Restored the unsaved changes from {time}, except {skipped}, which the data on screen "
+        "does not offer. Save them to keep them as a scenario."
+    ),
+    "drafts.discarded": "Discarded the unsaved changes from {time}.",
+    "drafts.unavailable": (
+        "Unsaved changes cannot be kept in case the page restarts ({error}). Save your work "
+        "as a scenario to keep it."
+    ),
+    "drafts.field.name": "scenario name",
+    "drafts.field.statuses": "review statuses of posts",
+    "drafts.field.features": "attributes to segment on",
+    "drafts.field.weights": "attribute weights",
+    "drafts.field.renames": "persona names",
+    "drafts.field.estimate": "activity inputs",
+    "drafts.field.scenarios": "scenarios kept for comparison",
     # home
     "home.title": "Planning Workbench",
     "home.subtitle": "New-media operations planning, from audience to results",
@@ -358,6 +391,31 @@ _ZH: dict[str, str] = {
     "error.too_large": "{name} 有 {size} MB，超过 {limit} MB 的上限。请缩短导出的时间范围或拆分文件后重新上传。",
     "error.unreadable": "无法读取 {name}（{error}）。请确认是 CSV 或 Excel 导出文件后重新上传。",
     "error.kept_previous": "当前仍使用之前的数据。",
+    # drafts
+    "drafts.found": (
+        "发现 {time} 未保存的修改（方案“{name}”）：{changes}。页面在保存前被关闭或重启了。"
+        "已保存的方案都完好保留。"
+    ),
+    "drafts.found_unnamed": (
+        "发现 {time} 未保存的修改：{changes}。页面在保存前被关闭或重启了。已保存的方案都完好保留。"
+    ),
+    "drafts.more": "{shown}等另外 {more} 项",
+    "drafts.upload_again": "这些修改基于上传的文件 {files}：请先重新上传该文件，否则将应用到当前页面上的数据。",
+    "drafts.restore": "恢复",
+    "drafts.discard": "丢弃",
+    "drafts.restored": "已恢复 {time} 未保存的修改。请保存为方案以便长期保留。",
+    "drafts.partly_restored": (
+        "已恢复 {time} 未保存的修改，但 {skipped} 除外（当前数据中没有这些选项）。请保存为方案以便长期保留。"
+    ),
+    "drafts.discarded": "已丢弃 {time} 未保存的修改。",
+    "drafts.unavailable": "页面重启时无法保留未保存的修改（{error}）。请将工作保存为方案。",
+    "drafts.field.name": "方案名称",
+    "drafts.field.statuses": "内容审核状态",
+    "drafts.field.features": "分群属性",
+    "drafts.field.weights": "属性权重",
+    "drafts.field.renames": "画像名称",
+    "drafts.field.estimate": "活动输入",
+    "drafts.field.scenarios": "保留对比的情景",
     # home
     "home.title": "运营策划工作台",
     "home.subtitle": "新媒体运营策划：从用户到效果",

@@ -27,7 +27,10 @@ that each backend serialises saves to the *same* scenario so that retries are ra
 * **SQLite**: WAL journal (readers never block the writer), a 30 s busy timeout, and save
   transactions opened with ``BEGIN IMMEDIATE``, which takes the write lock *before* the
   ``max(version)`` read. pysqlite's own implicit BEGIN is switched off with SQLAlchemy's
-  documented event-hook recipe so that we control the BEGIN statement.
+  documented event-hook recipe so that we control the BEGIN statement. When another program
+  holds the file's lock past the busy timeout, the save raises a :class:`StoreError` that says
+  so (nothing is written); reading still works meanwhile, since a store checks for its tables
+  under a read transaction and only takes the write lock to create a missing one.
 * **PostgreSQL**: ``pg_advisory_xact_lock`` on a 64-bit hash of ``(kind, name)`` is taken first
   in the save transaction. Saves to one scenario queue behind each other (and the lock is
   released at commit, after which the next save's ``max(version)`` sees the new row under READ
@@ -53,6 +56,15 @@ they round-trip.
 Every record carries the ``schema_version`` its payload was written with
 (:data:`PAYLOAD_SCHEMA_VERSION` at the time). On load, payloads from an older schema pass through
 :func:`_migrate`, which applies the steps registered in ``_MIGRATIONS`` one version at a time.
+
+Drafts
+------
+Beside the versioned scenarios, a second table keeps *drafts*: a page's unsaved working state,
+autosaved every few seconds so that it survives a kernel that dies (tab closed, kernel culled,
+server restarted). A draft is scratch space, not a scenario: there is one per ``(kind, owner)``,
+:meth:`ScenarioStore.put_draft` replaces it, :meth:`ScenarioStore.drop_draft` removes it, and
+the scenarios table is never touched by either. ``owner`` defaults to the same user name as a
+save's ``author``. See :mod:`workbench.ui.drafts` for how pages use them.
 
 Examples
 --------
@@ -96,6 +108,7 @@ from sqlalchemy.pool import StaticPool
 
 __all__ = [
     "PAYLOAD_SCHEMA_VERSION",
+    "Draft",
     "NotFound",
     "Record",
     "ScenarioStore",
@@ -256,7 +269,51 @@ scenarios = sa.Table(
     sa.UniqueConstraint("kind", "name", "version", name="uq_scenarios_kind_name_version"),
     sa.CheckConstraint("version >= 1", name="ck_scenarios_version_positive"),
 )
-"""The one table: one row per saved version. Rows are only ever inserted."""
+"""The scenarios: one row per saved version. Rows are only ever inserted."""
+
+drafts = sa.Table(
+    "drafts",
+    metadata,
+    sa.Column("kind", sa.String(MAX_NAME_LENGTH), primary_key=True),
+    sa.Column("owner", sa.String(MAX_NAME_LENGTH), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False, default=""),
+    sa.Column("session", sa.String(64), nullable=False, default=""),
+    sa.Column("saved_at", _UTCDateTime, nullable=False),
+    sa.Column("schema_version", sa.Integer, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+)
+"""Unsaved working state: at most one row per (kind, owner), replaced on every autosave."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A page's unsaved working state, autosaved (see :meth:`ScenarioStore.put_draft`).
+
+    Attributes
+    ----------
+    kind : str
+        Which page's state it is (the page's scenario kind, e.g. ``"mix_plan"``).
+    owner : str
+        Whose it is (a user name, like a save's author).
+    name : str
+        The scenario name typed on the page when it was autosaved (may be empty).
+    session : str
+        An id of the page session that wrote it (a page only removes its own draft).
+    saved_at : datetime.datetime
+        When it was autosaved, timezone-aware UTC.
+    schema_version : int
+        The payload schema it was written with; ``payload`` is already migrated.
+    payload : Any
+        The working state, as given to ``put_draft``.
+    """
+
+    kind: str
+    owner: str
+    name: str
+    session: str
+    saved_at: dt.datetime
+    schema_version: int
+    payload: Any
 
 
 # --------------------------------------------------------------------------------------------
@@ -703,6 +760,8 @@ class ScenarioStore:
         text = str(exc.orig) if exc.orig is not None else str(exc)
         if self._sqlite_path is not None and ("not a database" in text or "malformed" in text):
             return StoreError(_corrupt_message(self._sqlite_path))
+        if self._sqlite_path is not None and _is_sqlite_lock_error(text):
+            return StoreError(_locked_message(self._sqlite_path))
         if self._sqlite_path is not None:
             return StoreError(
                 f"the scenario database {self._sqlite_path} could not be used: {text}. Check "
@@ -719,6 +778,13 @@ class ScenarioStore:
         """Create the table on first use; safe when several processes do it at once."""
         if self._schema_ready:
             return
+        # Look first, under a read transaction: a store opened while another process holds the
+        # write lock can still read (WAL), and only a missing table needs the write lock.
+        with self._transaction(write=False) as conn:
+            inspector = sa.inspect(conn)
+            if all(inspector.has_table(table.name) for table in metadata.sorted_tables):
+                self._schema_ready = True
+                return
         for attempt in range(SAVE_ATTEMPTS):
             try:
                 with self._transaction(write=True) as conn:
@@ -803,6 +869,121 @@ class ScenarioStore:
             f"could not save {kind!r}/{name!r} to {self.describe()} after {SAVE_ATTEMPTS} "
             "attempts: other saves kept taking the next version number. Try again."
         ) from last_error
+
+    # -- drafts ---------------------------------------------------------------------------
+
+    def put_draft(self, kind: str, payload: Any, *, name: str = "", session: str = "",
+                  owner: str | None = None, saved_at: dt.datetime | None = None) -> Draft:
+        """Keep ``payload`` as the unsaved working state of ``kind``, replacing any earlier one.
+
+        Drafts live in their own table: saved scenarios and their versions are not touched.
+
+        Parameters
+        ----------
+        kind : str
+            Which page's state.
+        payload : Any
+            JSON-serialisable state (as for :meth:`save`).
+        name : str, optional
+            The scenario name on the page at the time (shown when the draft is offered back).
+        session : str, optional
+            Id of the page session writing it (see :meth:`drop_draft`).
+        owner : str, optional
+            Whose draft; default as ``author`` in :meth:`save`.
+        saved_at : datetime, optional
+            Timezone-aware time to record (default: now).
+
+        Returns
+        -------
+        Draft
+            What was stored.
+
+        Examples
+        --------
+        >>> store = ScenarioStore("sqlite://")
+        >>> _ = store.put_draft("mix_plan", {"hours": 30}, name="Q3", owner="li")
+        >>> _ = store.put_draft("mix_plan", {"hours": 35}, name="Q3", owner="li")
+        >>> store.draft("mix_plan", owner="li").payload
+        {'hours': 35}
+        >>> store.list("mix_plan")
+        []
+        """
+        kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
+        owner = (_default_author() if owner is None
+                 else _check_text(owner, "owner", max_length=MAX_NAME_LENGTH))
+        name = _check_text(name, "name", allow_empty=True).strip()
+        session = _check_text(session, "session", allow_empty=True)[:64]
+        saved_at = dt.datetime.now(dt.timezone.utc) if saved_at is None else saved_at
+        text = encode_payload(payload)
+        self._ensure_schema()
+        row = dict(kind=kind, owner=owner, name=name, session=session, saved_at=saved_at,
+                   schema_version=PAYLOAD_SCHEMA_VERSION, payload=text)
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                with self._transaction(write=True) as conn:
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
+                            _advisory_key("draft", kind, owner))))
+                    conn.execute(drafts.delete().where(drafts.c.kind == kind,
+                                                       drafts.c.owner == owner))
+                    conn.execute(drafts.insert().values(**row))
+                break
+            except IntegrityError:  # a client without the lock got there first: again
+                _backoff(attempt)
+        else:
+            raise StoreError(f"could not keep the draft of {kind!r} in {self.describe()}: "
+                             "other writers kept replacing it. Try again.")
+        return Draft(kind=kind, owner=owner, name=name, session=session,
+                     saved_at=saved_at.astimezone(dt.timezone.utc),
+                     schema_version=PAYLOAD_SCHEMA_VERSION, payload=decode_payload(text))
+
+    def draft(self, kind: str, *, owner: str | None = None) -> Draft | None:
+        """The unsaved working state kept for ``kind`` (and ``owner``), or ``None``.
+
+        Examples
+        --------
+        >>> store = ScenarioStore("sqlite://")
+        >>> store.draft("mix_plan") is None
+        True
+        """
+        kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
+        owner = (_default_author() if owner is None
+                 else _check_text(owner, "owner", max_length=MAX_NAME_LENGTH))
+        self._ensure_schema()
+        with self._transaction(write=False) as conn:
+            row = conn.execute(sa.select(drafts).where(
+                drafts.c.kind == kind, drafts.c.owner == owner)).mappings().first()
+        if row is None:
+            return None
+        return Draft(kind=row["kind"], owner=row["owner"], name=row["name"],
+                     session=row["session"], saved_at=row["saved_at"],
+                     schema_version=row["schema_version"],
+                     payload=_migrate(decode_payload(row["payload"]), row["schema_version"],
+                                      row["kind"]))
+
+    def drop_draft(self, kind: str, *, owner: str | None = None,
+                   session: str | None = None) -> bool:
+        """Remove the draft of ``kind`` (only if it was written by ``session``, when given).
+
+        Returns whether a draft was removed. Saved scenarios are not touched.
+
+        Examples
+        --------
+        >>> store = ScenarioStore("sqlite://")
+        >>> _ = store.put_draft("roi", {"budget": 1}, session="tab-1")
+        >>> store.drop_draft("roi", session="tab-2"), store.drop_draft("roi", session="tab-1")
+        (False, True)
+        """
+        kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
+        owner = (_default_author() if owner is None
+                 else _check_text(owner, "owner", max_length=MAX_NAME_LENGTH))
+        self._ensure_schema()
+        where = [drafts.c.kind == kind, drafts.c.owner == owner]
+        if session is not None:
+            where.append(drafts.c.session == session)
+        with self._transaction(write=True) as conn:
+            removed = conn.execute(drafts.delete().where(*where)).rowcount
+        return bool(removed)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -1017,6 +1198,23 @@ def _corrupt_message(path: Path) -> str:
     )
 
 
+def _is_sqlite_lock_error(text: str) -> bool:
+    """Whether a SQLite error says another connection held a lock past the busy timeout."""
+    text = text.lower()
+    return "database is locked" in text or "database table is locked" in text or (
+        "database is busy" in text)
+
+
+def _locked_message(path: Path) -> str:
+    return (
+        f"the scenario database {path} is locked: another program (or another workbench "
+        f"process) kept it busy for more than {SQLITE_BUSY_TIMEOUT_S:g} seconds, so this "
+        "request was given up. Nothing was written to the database, and every saved version is "
+        "still there. Close the program that has the file open (a database browser, a backup or "
+        "sync tool, a stuck workbench window), or wait for it to finish, then try again."
+    )
+
+
 def _record_from_row(row: Mapping[str, Any], *, with_payload: bool) -> Record:
     payload = None
     if with_payload:
@@ -1063,14 +1261,22 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 
 
 def _set_wal(cursor: Any) -> None:
-    """Switch to WAL, retrying if another process holds the lock while switching too."""
+    """Switch to WAL, retrying if another process holds the lock while switching too.
+
+    SQLite sometimes refuses at once rather than waiting (two connections switching at the same
+    moment), hence the retries; but when the busy timeout itself ran out (another program holds
+    the database), retrying would only multiply the wait: give up once the busy timeout has
+    passed in total.
+    """
     import sqlite3
 
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
     for attempt in range(SAVE_ATTEMPTS):
         try:
             cursor.execute("PRAGMA journal_mode = WAL")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or attempt == SAVE_ATTEMPTS - 1:
+            if ("locked" not in str(exc) or attempt == SAVE_ATTEMPTS - 1
+                    or time.monotonic() >= deadline):
                 raise
             _backoff(attempt)

@@ -310,6 +310,9 @@ class MixDashboard(Page):
         self._fill_platforms()
         self._fill_saved()
         self._relabel()
+        # unsaved work survives a kernel restart (workbench.ui.drafts)
+        self.start_drafts(STORE_KIND, self._draft_fields(), name=self.save_name,
+                          watch=[(self.model, "calendar")])
 
     # -- language ----------------------------------------------------------------------------
     def _relabel(self, change=None) -> None:
@@ -524,7 +527,7 @@ class MixDashboard(Page):
         if plan is None:
             return
         self.kpis.value = kpis_html(plan, self.model.baseline, lang)
-        self.charts["mix"].draw(charts.mix_bars, charts.update_mix_bars, plan.posts, lang=lang)
+        self.charts["mix"].draw(charts.mix_bars, plan.posts, lang=lang)
         notes = "".join(f"<li>{html.escape(zh if lang == 'zh' else en)}</li>"
                         for en, zh in plan.notes)
         self.notes.value = (f'<details class="wb-notes"><summary>{html.escape(t("mix.notes", lang))}'
@@ -561,9 +564,8 @@ class MixDashboard(Page):
         est = self.model.estimates
         if est is None:
             return
-        self.charts["estimates"].draw(charts.cell_estimates, charts.update_cell_estimates,
-                                      est.cells, [str(p) for p in est.platforms["platform"]],
-                                      lang=self.lang)
+        self.charts["estimates"].draw(charts.cell_estimates, est.cells,
+                                      [str(p) for p in est.platforms["platform"]], lang=self.lang)
 
     def draw_frontier(self, recompute: bool = True) -> None:
         """Re-solve over the weight between reads and new follows and draw the trade-off."""
@@ -577,13 +579,34 @@ class MixDashboard(Page):
         plan = model.plan
         current = (plan.total(goals[0]), plan.total(goals[1]))
         self.charts["frontier"].hide(False)
-        self.charts["frontier"].draw(charts.frontier, charts.update_frontier,
-                                     self._frontier_points, goals, current=current,
-                                     lang=self.lang)
+        self.charts["frontier"].draw(charts.frontier, self._frontier_points, goals,
+                                     current=current, lang=self.lang)
 
     @property
     def frontier_points(self) -> pd.DataFrame | None:
         return self._frontier_points
+
+    # -- drafts ------------------------------------------------------------------------------
+    def _draft_fields(self) -> dict:
+        """The planner's choices, in the order a draft restores them (persona set before its
+        personas), and the calendar's review statuses."""
+        from workbench.ui.drafts import Field
+
+        def statuses() -> dict:
+            return dict(self.model.plan.statuses) if self.model.plan is not None else {}
+
+        def set_statuses(value: dict) -> None:
+            for item_id, status in value.items():
+                self.model.set_status(item_id, status)
+
+        return {"account": self.account, "platforms": self.platforms, "hours": self.hours,
+                "budget": self.budget, **{f"weight.{g}": s for g, s in self.weights.items()},
+                **{f"share.{c}": s for c, s in self.shares.items()},
+                "persona_set": self.persona_set, "persona_pick": self.persona_pick,
+                "persona_min": self.persona_min, "start": self.start, "weeks": self.weeks,
+                "baseline": self.baseline, "use_review": self.use_review,
+                "statuses": Field(statuses, set_statuses, "drafts.field.statuses"),
+                "name": self.save_name}
 
     # -- actions -----------------------------------------------------------------------------
     def save(self) -> int | None:

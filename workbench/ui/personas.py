@@ -2,7 +2,7 @@
 
 :class:`PersonaModel` holds the page's state (traitlets) and calls :mod:`workbench.personas`;
 :class:`PersonaDashboard` builds the widgets once, links them to the model and keeps one
-``FigureWidget`` per chart, updated in place. A test drives it without a browser::
+chart slot per chart (:class:`workbench.ui.slots.ChartSlot`). A test drives it without a browser::
 
     >>> page = PersonaDashboard(lang="en")                       # doctest: +SKIP
     >>> page.k_slider.value = 4                                  # re-segments
@@ -347,8 +347,8 @@ class PersonaDashboard(Page):
 
         # views
         self.cards = w.HTML()
-        #: one slot per chart (:class:`ChartSlot`: updated in place, replaced when the traces
-        #: change)
+        #: one slot per chart (:class:`ChartSlot`)
+        self._map_key: tuple | None = None  # what the map on screen shows (_draw_map)
         self.charts = {name: ChartSlot(WIDTHS[name], box_width)
                        for name, box_width in (("sizes", "50%"), ("radar", "50%"),
                                                ("heatmap", "100%"), ("map", "100%"),
@@ -397,6 +397,9 @@ class PersonaDashboard(Page):
         self._show_progress()
         self.header.model.observe(self._relabel, names="lang")
         self._relabel()
+        # unsaved work survives a kernel restart (workbench.ui.drafts)
+        self.start_drafts(STORE_KIND, self._draft_fields(), name=self.save_name,
+                          watch=[(self.model, ["features", "weights", "renames"])])
 
     # -- language ----------------------------------------------------------------------------
     def _relabel(self, change=None) -> None:
@@ -555,28 +558,38 @@ class PersonaDashboard(Page):
             box.value = value if value in ids else fallback
         if not people:
             return
-        self._draw("sizes", charts.segment_sizes, charts.update_sizes, people)
-        self._draw("heatmap", charts.lift_heatmap, charts.update_heatmap, people)
-        self._draw("radar", charts.behaviour_radar, charts.update_radar, people)
-        seg = self.model.segmentation
-        rows, xy = seg.embedding(sample_size=5000, seed=0)
-        self._draw("map", charts.persona_map, charts.update_map, xy, seg.labels[rows], people)
+        self._draw("sizes", charts.segment_sizes, people)
+        self._draw("heatmap", charts.lift_heatmap, people)
+        self._draw("radar", charts.behaviour_radar, people)
+        self._draw_map()
         self._draw_comparison()
         if self.model.auto_k:
             self._draw_curve()
 
+    def _draw_map(self) -> None:
+        """The map of all followers: drawn again only for a new segmentation, new names or
+        another language (filters do not move it; its PCA takes ~0.1 s)."""
+        seg, lang = self.model.segmentation, self.lang
+        key = (seg, tuple(p.name[lang] for p in self.model.personas), lang)
+        if key == self._map_key:
+            return
+        rows, xy = seg.embedding(sample_size=5000, seed=0)
+        self._draw("map", charts.persona_map, xy, seg.labels[rows], self.model.personas,
+                   total=len(seg.labels))
+        self._map_key = key
+
     def _draw_curve(self) -> None:
         seg = self.model.segmentation
         if seg is not None and len(seg.quality.get("curve", {})) > 1:
-            self._draw("curve", charts.k_curve, charts.update_k_curve, seg.quality, k=seg.k)
+            self._draw("curve", charts.k_curve, seg.quality, k=seg.k)
 
     def _draw_comparison(self) -> None:
         a, b = self._persona(self.picker.value), self._persona(self.other.value)
         if a is not None and b is not None:
-            self._draw("comparison", charts.compare, charts.update_compare, a, b)
+            self._draw("comparison", charts.compare, a, b)
 
-    def _draw(self, name: str, build, update, *args, **kwargs) -> None:
-        self.charts[name].draw(build, update, *args, lang=self.lang, **kwargs)
+    def _draw(self, name: str, build, *args, **kwargs) -> None:
+        self.charts[name].draw(build, *args, lang=self.lang, **kwargs)
 
     @property
     def figures(self) -> dict:
@@ -589,6 +602,38 @@ class PersonaDashboard(Page):
     map = property(lambda self: self.figures.get("map"))
     comparison = property(lambda self: self.figures.get("comparison"))
     curve = property(lambda self: self.figures.get("curve"))
+
+    # -- drafts ------------------------------------------------------------------------------
+    def _draft_fields(self) -> dict:
+        """The planner's choices, in the order a draft restores them; persona names go on
+        once the segmentation they name is done (a new segmentation clears them)."""
+        from workbench.ui.drafts import Field
+
+        model = self.model
+
+        def set_renames(value: dict) -> None:
+            renames = {int(pid): dict(names) for pid, names in value.items()}
+
+            def apply(change=None) -> None:
+                model.unobserve(apply, names="segmentation")
+                model.renames = renames
+
+            if model.busy:
+                model.observe(apply, names="segmentation")
+            else:
+                model.renames = renames
+
+        return {
+            "features": Field(lambda: model.features,
+                              lambda v: setattr(model, "features", v), "drafts.field.features"),
+            "weights": Field(lambda: dict(model.weights),
+                             lambda v: setattr(model, "weights", dict(v)), "drafts.field.weights"),
+            "k": self.k_slider, "auto_k": self.auto_k,
+            **{f"filter.{c}": box for c, box in self.filter_boxes.items()},
+            "renames": Field(lambda: {str(pid): dict(n) for pid, n in model.renames.items()},
+                             set_renames, "drafts.field.renames"),
+            "name": self.save_name,
+        }
 
     # -- actions -----------------------------------------------------------------------------
     def save(self) -> int | None:

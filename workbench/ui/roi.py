@@ -26,6 +26,7 @@ from workbench.charts import roi as charts
 from workbench.errors import InputError
 from workbench.export import csv_text, download_link
 from workbench.i18n import level, t
+from workbench.ui.drafts import Field
 from workbench.ui.shell import DataPreview, Header, Page, latest_saved
 from workbench.ui.slots import ChartSlot
 
@@ -262,6 +263,25 @@ class RoiDashboard(Page):
         self.header.model.observe(self._relabel, names="lang")
         self._show_estimate()
         self._relabel()
+        # unsaved work survives a kernel restart (workbench.ui.drafts)
+        self.start_drafts(STORE_KIND, self._draft_fields(), name=self.save_name,
+                          watch=[(self.model, ["estimate", "scenarios"])])
+
+    def _draft_fields(self) -> dict:
+        """What a draft keeps of this page: the estimate, the target, the scenarios kept for
+        comparison and the name to save under."""
+        model = self.model
+        return {
+            "estimate": Field(lambda: model.estimate.to_payload(),
+                              lambda v: setattr(model, "estimate",
+                                                roi_lib.ActivityEstimate.from_payload(v)),
+                              "drafts.field.estimate"),
+            "target": self.target,
+            "scenarios": Field(lambda: list(model.scenarios),
+                               lambda v: setattr(model, "scenarios", list(v)),
+                               "drafts.field.scenarios"),
+            "name": self.save_name,
+        }
 
     # -- language ----------------------------------------------------------------------------
     def _relabel(self, change=None) -> None:
@@ -371,14 +391,14 @@ class RoiDashboard(Page):
             return
         self.kpis.value = kpis_html(result.summary, self.model.target, lang)
         target = self.model.target
-        self.charts["histogram"].draw(charts.roi_histogram, charts.update_histogram, result,
+        self.charts["histogram"].draw(charts.roi_histogram, result,
                                       target=target, lang=lang)
-        self.charts["curve"].draw(charts.roi_curve, charts.update_curve, result,
+        self.charts["curve"].draw(charts.roi_curve, result,
                                   target=target, lang=lang)
         table = result.sensitivity
         base = result.summary.get("roi_likely")
         if len(table) and base is not None:
-            self.charts["tornado"].draw(charts.tornado, charts.update_tornado, table,
+            self.charts["tornado"].draw(charts.tornado, table,
                                         base=base, lang=lang)
         self.break_even.value = break_even_html(result.break_even, self.model.estimate, lang)
 
@@ -386,7 +406,7 @@ class RoiDashboard(Page):
         scenarios, lang = self.model.scenarios, self.lang
         self.charts["compare"].hide(not scenarios)
         if scenarios:
-            self.charts["compare"].draw(charts.compare, charts.update_compare, scenarios,
+            self.charts["compare"].draw(charts.compare, scenarios,
                                         lang=lang)
         self.scenario_table.value = scenarios_html(scenarios, lang)
 
@@ -414,7 +434,10 @@ def _money(x: float | None, lang: str) -> str:
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None or not math.isfinite(x) else f"{x:.0%}"
+    if x is None or not math.isfinite(x):
+        return "–"
+    text = f"{abs(x):.0%}"
+    return f"−{text}" if x < 0 and text != "0%" else text  # a true minus, as money shows it
 
 
 def kpis_html(summary: dict, target: float, lang: str) -> str:

@@ -591,8 +591,38 @@ class Page:
             return None
         status.value = status_html([t(f"{labels}.saved", lang, name=name, version=version)],
                                    "info")
+        self._drafts_saved(kind)
         return version
 
+    # -- drafts: unsaved work survives a kernel restart (workbench.ui.drafts) ---------------
+    drafts = None  # the page's DraftKeeper, once start_drafts is called
+
+    def start_drafts(self, kind: str, fields: dict, *, name: w.Widget | None = None,
+                     watch=()):
+        """Autosave the page's working state as a draft and offer back one left by an
+        earlier session (a kernel that died): call at the end of ``__init__``.
+
+        ``fields`` are ``{key: control or drafts.Field}`` in the order to restore them,
+        ``name`` the scenario-name box, ``watch`` more ``(HasTraits, names)`` that count as
+        edits. The note goes under the header and follows the language; explicit saves
+        (:meth:`save_scenario`) clear the draft. Returns the :class:`DraftKeeper`.
+        """
+        from workbench.ui import drafts
+
+        keeper = drafts.DraftKeeper(
+            lambda: self.store, kind, fields, lang=lambda: self.lang,
+            name=(lambda: name.value.strip()) if name is not None else (lambda: ""),
+            sources=lambda: drafts.uploads(self.header), watch=watch)
+        self.drafts = keeper
+        drafts.place(self.widget, keeper.widget, after=self.header.widget)
+        self.header.model.observe(keeper.relabel, names="lang")
+        return keeper
+
+    def _drafts_saved(self, kind: str) -> None:
+        if self.drafts is not None:
+            self.drafts.saved(kind)
+
+    # -- display ----------------------------------------------------------------------------
     def show(self) -> None:
         """Display the page (the last line of a dashboard notebook)."""
         from IPython.display import display

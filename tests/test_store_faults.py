@@ -1,0 +1,401 @@
+"""Faults the scenario store must survive without losing a saved version.
+
+* **SIGKILL in the middle of a save.** Writer processes save large payloads in a loop and are
+  killed with ``SIGKILL`` at random moments (the kernel gives them no chance to clean up: this
+  is a kernel OOM kill, a ``kill -9``, a culled Voilà kernel). After every kill the database is
+  opened again and must be intact (``PRAGMA integrity_check`` on SQLite), hold every version a
+  writer was told it saved, exactly as written, with versions consecutive and none doubled; a
+  writer still running must not be blocked by the dead one's lock; and a new save must work.
+* **A locked SQLite file.** Another process holds ``BEGIN EXCLUSIVE`` for longer than the
+  store's busy timeout: saving gives a :class:`StoreError` that says in words what happened and
+  what to do, nothing is half-written, reading still works, and saving works once the lock goes.
+
+The corrupt-file and payload-migration cases are in ``tests/test_store.py``
+(``test_corrupt_file_raises_store_error_and_is_left_alone``,
+``test_migration_hook_applies_to_older_records``), as is the 8-process × 100-save run.
+
+Like ``tests/test_store.py``, the SIGKILL test runs on SQLite and, when ``WORKBENCH_TEST_PG_URL``
+is set (CI starts a server with ``.ci/start-postgres``), on PostgreSQL in a fresh schema.
+Writers are forked, not spawned: a fork starts in milliseconds, a spawned interpreter importing
+numpy and SQLAlchemy takes about a second, and each child opens its own store after the fork.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from workbench import store as store_mod
+from workbench.store import ScenarioStore, StoreError
+
+# The same backends and fresh-database fixture as tests/test_store.py.
+PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
+PG_SKIP_REASON = "set WORKBENCH_TEST_PG_URL to run against PostgreSQL"
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=[pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)],
+    ),
+]
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in mp.get_all_start_methods() or not hasattr(signal, "SIGKILL"),
+    reason="needs fork() and SIGKILL (POSIX)",
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WORKBENCH_DB", raising=False)
+    monkeypatch.delenv("WORKBENCH_USER", raising=False)
+
+
+@contextmanager
+def _fresh_database(backend: str, folder: Path) -> Iterator[str]:
+    """A database URL nobody else uses: a new SQLite file, or a new PostgreSQL schema."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'scenarios.sqlite'}"
+        return
+    schema = f"wb_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(sa.make_url(PG_URL).set(drivername="postgresql+psycopg"))
+    try:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        url = sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with _fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+def raw_rows(s: ScenarioStore) -> list[dict]:
+    """Every stored row exactly as it is in the table."""
+    with s._engine.connect() as conn:
+        rows = conn.execute(sa.select(store_mod.scenarios).order_by(store_mod.scenarios.c.id))
+        return [dict(r) for r in rows.mappings()]
+
+
+# --------------------------------------------------------------------------------------------
+# SIGKILL in the middle of a save
+# --------------------------------------------------------------------------------------------
+
+KIND, NAME = "mix_plan", "春季计划 killed"
+ROUNDS = 8               # two writers killed per round
+MAX_SAVES = 5_000        # per writer; a writer is always killed long before
+#: payload sizes (characters of text): small saves and ones that fill many pages and trigger
+#: WAL checkpoints, so kills land in every phase of a save
+SIZES = (1_000, 30_000, 250_000, 1_000_000)
+
+
+def payload_for(writer: int, seq: int) -> dict:
+    """The ``seq``-th payload of a writer: deterministic, so any row can be checked exactly."""
+    rng = random.Random(writer * 1_000_003 + seq)
+    size = rng.choice(SIZES)
+    return {
+        "writer": writer, "seq": seq,
+        "title": f"写入者 {writer} 第 {seq} 次保存",
+        "text": rng.randbytes(size // 2).hex(),
+        "rates": [rng.random() for _ in range(64)],
+        "start": dt.date(2025, 1, 1) + dt.timedelta(days=seq % 365),
+    }
+
+
+def _save_until_killed(url: str, writer: int, ready, count, versions, busy) -> None:
+    """Child process: save ``payload_for(writer, seq)`` for seq = 0, 1, 2 ... until killed.
+
+    Shared memory (lock-free, so a kill can never leave a lock held) tells the parent how far
+    it got: ``versions[seq]`` is the version save number ``seq`` was given, ``count`` how many
+    saves returned, ``busy`` is 1 + the seq being saved (0 between saves).
+    """
+    try:
+        with ScenarioStore(url) as s:
+            s.list(KIND)  # the table exists before the parent starts the clock
+            ready.set()
+            for seq in range(MAX_SAVES):
+                payload = payload_for(writer, seq)
+                busy.value = seq + 1
+                versions[seq] = s.save(KIND, NAME, payload, author=f"writer-{writer}",
+                                       note=f"seq {seq}")
+                count.value = seq + 1
+                busy.value = 0
+    except BaseException:  # pragma: no cover - shows up as a non-SIGKILL exit code
+        import traceback
+
+        traceback.print_exc()
+        os._exit(3)
+    os._exit(4)  # pragma: no cover - ran out of saves before being killed
+
+
+@dataclass
+class Writer:
+    id: int
+    process: mp.process.BaseProcess
+    ready: object
+    count: object
+    versions: object
+    busy: object
+
+    @property
+    def reported(self) -> int:
+        return self.count.value
+
+    def reported_versions(self) -> list[int]:
+        return list(self.versions[: self.reported])
+
+
+@dataclass
+class KillStats:
+    kills: int = 0
+    mid_save: int = 0             # the writer was inside save() when the kill landed
+    committed_unreported: int = 0  # the save was committed, the kill came before it returned
+    checks: int = 0
+    versions_checked: int = 0
+    survivor_waits: list[float] = field(default_factory=list)
+
+
+def _start_writer(ctx, url: str, writer_id: int) -> Writer:
+    ready, count, busy = ctx.Event(), ctx.RawValue("i", 0), ctx.RawValue("i", 0)
+    versions = ctx.RawArray("i", MAX_SAVES)
+    proc = ctx.Process(target=_save_until_killed,
+                       args=(url, writer_id, ready, count, versions, busy), daemon=True)
+    proc.start()
+    writer = Writer(writer_id, proc, ready, count, versions, busy)
+    assert ready.wait(30), "writer did not start"
+    return writer
+
+
+def _kill(writer: Writer, stats: KillStats) -> None:
+    os.kill(writer.process.pid, signal.SIGKILL)
+    writer.process.join(10)
+    # -SIGKILL: it was still saving (3 = a save failed, 4 = it ran out of work).
+    assert writer.process.exitcode == -signal.SIGKILL
+    stats.kills += 1
+    if writer.busy.value > writer.count.value:
+        stats.mid_save += 1
+
+
+def _wait_for_progress(writer: Writer, timeout: float = 20.0) -> float:
+    """Seconds until a running writer completes one more save (it must not be blocked)."""
+    start, before = time.monotonic(), writer.reported
+    while writer.reported == before:
+        assert writer.process.is_alive(), "the surviving writer died"
+        assert time.monotonic() - start < timeout, (
+            f"writer {writer.id} made no progress for {timeout} s after the other was killed")
+        time.sleep(0.002)
+    return time.monotonic() - start
+
+
+def _integrity_check(url: str) -> None:
+    """SQLite's own check, on a plain connection (it also recovers a WAL left by the kill)."""
+    path = sa.make_url(url).database
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        conn.close()
+
+
+def _check_database(url: str, writers: dict[int, Writer | int],
+                    stats: KillStats) -> dict[int, int]:
+    """Open the database after kills and check every version; returns how many versions
+    each writer has.
+
+    ``writers`` maps writer id to its :class:`Writer` (killed children: the database may hold
+    one save more than it reported, committed just before the kill) or to an exact count
+    (saves made by this process, all returned).
+    """
+    if url.startswith("sqlite"):
+        _integrity_check(url)
+    with ScenarioStore(url) as s:
+        history = s.history(KIND, NAME, include_payload=True)
+        rows = raw_rows(s)
+    versions = [r.version for r in history]
+    assert versions == list(range(1, len(history) + 1)), "versions not consecutive"
+    assert len(rows) == len(history), "a version is stored twice"
+    by_writer: dict[int, list] = {}
+    for rec in history:
+        by_writer.setdefault(rec.payload["writer"], []).append(rec)
+    assert set(by_writer) <= set(writers)
+    for writer_id, expected in writers.items():
+        recs = by_writer.get(writer_id, [])
+        # each writer's saves are in the history in the order it made them, none missing
+        assert [r.payload["seq"] for r in recs] == list(range(len(recs)))
+        if isinstance(expected, Writer):
+            assert expected.reported <= len(recs) <= expected.reported + 1
+            assert [r.version for r in recs[: expected.reported]] == expected.reported_versions()
+        else:
+            assert len(recs) == expected
+        for rec in recs:
+            assert rec.payload == payload_for(writer_id, rec.payload["seq"])
+            assert (rec.author, rec.note) == (f"writer-{writer_id}", f"seq {rec.payload['seq']}")
+    stats.checks += 1
+    stats.versions_checked += len(history)
+    return {writer_id: len(recs) for writer_id, recs in by_writer.items()}
+
+
+def _check_round(db_url: str, rnd: int, first: Writer, second: Writer,
+                 writers: dict[int, Writer | int], stats: KillStats, parent_id: int) -> None:
+    """After a round's kills: check the whole database, then save once from this process."""
+    stored = _check_database(db_url, writers, stats)
+    stats.committed_unreported += sum(stored.get(w.id, 0) - w.reported for w in (first, second))
+    total = sum(stored.values())
+    # Saving works after the kills, and gets the next version.
+    with ScenarioStore(db_url) as s:
+        assert s.save(KIND, NAME, payload_for(parent_id + rnd, 0),
+                      author=f"writer-{parent_id + rnd}", note="seq 0") == total + 1
+    writers[parent_id + rnd] = 1
+
+
+@needs_fork
+def test_sigkill_in_the_middle_of_saves_loses_nothing(db_url: str) -> None:
+    """Each round: two writers save to one scenario; one is killed at a random moment, the
+    other must go on saving (the dead one's lock is released), then it is killed too. After
+    each round the database is checked in full and this process saves once more."""
+    rng = random.Random(20250308)
+    ctx = mp.get_context("fork")
+    stats = KillStats()
+    writers: dict[int, Writer | int] = {}
+    parent_id = 1_000_000
+    started: list[Writer] = []
+    try:
+        for rnd in range(ROUNDS):
+            first = _start_writer(ctx, db_url, 2 * rnd)
+            started.append(first)
+            second = _start_writer(ctx, db_url, 2 * rnd + 1)
+            started.append(second)
+            writers[first.id], writers[second.id] = first, second
+            time.sleep(rng.uniform(0.0, 0.12))
+            _kill(first, stats)
+            stats.survivor_waits.append(_wait_for_progress(second))
+            time.sleep(rng.uniform(0.0, 0.05))
+            _kill(second, stats)
+            _check_round(db_url, rnd, first, second, writers, stats, parent_id)
+    finally:  # a failed check must not leave a writer filling the disk
+        for writer in started:
+            if writer.process.is_alive():
+                writer.process.kill()
+                writer.process.join(10)
+    final = sum(_check_database(db_url, writers, stats).values())
+
+    assert stats.kills == 2 * ROUNDS
+    assert final >= 3 * ROUNDS  # every child saved at least once (the survivor must have)
+    print(f"\n{db_url.split(':')[0]}: {stats.kills} SIGKILLs ({stats.mid_save} inside save(), "
+          f"{stats.committed_unreported} committed just before the kill); {stats.checks} "
+          f"checks, {stats.versions_checked} versions checked, {final} versions at the end; "
+          f"survivor's next save after a kill: max {max(stats.survivor_waits):.3f} s")
+
+
+# --------------------------------------------------------------------------------------------
+# A locked SQLite database
+# --------------------------------------------------------------------------------------------
+
+LOCK_TIMEOUT_S = 0.4
+
+_LOCKER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=5)
+conn.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.readline()   # hold the lock until the test says so
+conn.execute("ROLLBACK")
+conn.close()
+"""
+
+
+@contextmanager
+def _locked_by_another_process(path: Path) -> Iterator[None]:
+    """Another process holds ``BEGIN EXCLUSIVE`` on ``path`` until the block ends."""
+    locker = subprocess.Popen([sys.executable, "-c", _LOCKER, str(path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert locker.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        locker.communicate("release\n", timeout=10)
+    assert locker.returncode == 0
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_locked_sqlite_database_is_a_clear_error_and_nothing_is_half_saved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal: str) -> None:
+    """``wal``: the store's own file. ``delete``: a file another tool switched back to a
+    rollback journal, where the lock blocks readers too (and the store cannot switch to WAL)."""
+    monkeypatch.setattr(store_mod, "SQLITE_BUSY_TIMEOUT_S", LOCK_TIMEOUT_S)
+    path = tmp_path / "scenarios.sqlite"
+    with ScenarioStore(path) as s:
+        s.save("roi", "Double 11", {"budget": 20_000})
+        s.save("roi", "Double 11", {"budget": 25_000})
+        before = raw_rows(s)
+    if journal == "delete":
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+        conn.close()
+
+    with _locked_by_another_process(path):
+        with ScenarioStore(path) as s:  # a fresh store, as a newly opened dashboard has
+            if journal == "wal":  # readers never wait for the writer
+                assert s.load("roi", "Double 11") == {"budget": 25_000}
+            start = time.monotonic()
+            with pytest.raises(StoreError) as info:
+                s.save("roi", "Double 11", {"budget": 30_000})
+            waited = time.monotonic() - start
+    message = str(info.value)
+    assert str(path) in message
+    assert "is locked: another program" in message                       # what happened
+    assert f"more than {LOCK_TIMEOUT_S:g} seconds" in message
+    assert "Nothing was written" in message and "still there" in message  # what it means
+    assert "Close the program that has the file open" in message          # what to do
+    assert "try again" in message
+    assert "disk is not full" not in message  # not the generic advice
+    # It waited for the busy timeout, once (not once per retry).
+    assert LOCK_TIMEOUT_S * 0.9 <= waited < LOCK_TIMEOUT_S * 3 + 1.0
+
+    with ScenarioStore(path) as s:
+        assert raw_rows(s) == before  # nothing half-applied
+        assert s.save("roi", "Double 11", {"budget": 30_000}) == 3
+        assert [r.payload for r in s.history("roi", "Double 11", include_payload=True)] == [
+            {"budget": 20_000}, {"budget": 25_000}, {"budget": 30_000}]
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        conn.close()
+
+
+def test_locked_database_that_has_no_table_yet(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first ever save, while another program holds the (empty) file: same clear error."""
+    monkeypatch.setattr(store_mod, "SQLITE_BUSY_TIMEOUT_S", LOCK_TIMEOUT_S)
+    path = tmp_path / "scenarios.sqlite"
+    sqlite3.connect(path).close()  # an empty database file
+    with _locked_by_another_process(path):
+        with ScenarioStore(path) as s, pytest.raises(StoreError, match="is locked"):
+            s.save("roi", "first", {})
+    with ScenarioStore(path) as s:
+        assert s.list("roi") == []
+        assert s.save("roi", "first", {"ok": True}) == 1
