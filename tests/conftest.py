@@ -5,3 +5,17 @@ from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _served_like_voila():
+    """Dashboards built in tests draw their charts as they do under ``workbench.serve``: the
+    kernel knows the server's host and static path (:func:`workbench.ui.slots.plotly_url`)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WORKBENCH_STATIC_PATH", "/workbench/static/")
+        patch.setenv("SERVER_NAME", "127.0.0.1")
+        patch.setenv("SERVER_PORT", "8866")
+        yield

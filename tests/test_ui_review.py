@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import numpy as np
@@ -52,10 +53,13 @@ def test_controls_redraw_in_place(page):
     page.by.value = "content_type"
     assert page.charts["plan_vs_actual"].figure.data[1].x != before
     page.metric.value = "follows"
-    trend = page.charts["trends"].figure
+    view = page.charts["trends"].view
     page.trend_metric.value = "new_follows"
     page.freq.value = "weekly"
-    assert page.charts["trends"].figure is trend  # same traces: updated in place
+    shown = page.charts["trends"].figure
+    assert page.charts["trends"].view is view  # the chart on screen is redrawn, not replaced
+    assert shown.layout.yaxis.title.text == "New follows per week"
+    assert json.loads(view.figure)["layout"]["yaxis"]["title"]["text"] == "New follows per week"
     page.by.value, page.metric.value = "platform", "reads"
     page.freq.value = "daily"
 

@@ -182,3 +182,11 @@ def test_a_failed_save_is_said_beside_the_button_and_nothing_is_lost(page, monke
     page.header.model.lang = "zh"
     page.save()
     assert "保存失败" in page.save_status.value
+
+
+@pytest.mark.parametrize("value, shown", [(-0.58, "−58%"), (1.16, "116%"), (-0.001, "0%"),
+                                          (float("nan"), "–"), (None, "–")])
+def test_percentages_use_a_true_minus(value, shown):
+    from workbench.ui.roi import _pct
+
+    assert _pct(value) == shown

@@ -84,7 +84,9 @@ def _known(key: str) -> bool:
 
 
 def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """``<`` and ``&`` escaped for plotly's text; quotes not (plotly.js shows ``&quot;`` as
+    is, and a quote cannot end anything in its text)."""
+    return html.escape(str(text), quote=False)
 
 
 def persona_label(persona: Persona, lang: str = "en") -> str:
@@ -292,6 +294,10 @@ def lift_heatmap(
     masked = np.full((n_rows, n_cols), np.nan)
     hover = [[""] * n_cols for _ in range(n_rows)]
     column_names = [(_attribute_name(a, lang), _level_name(a, c, lang)) for a, c in columns]
+    # the hover lines' patterns, looked up and escaped once (numbers need no escaping)
+    lift_line, share_line, count_line = (_esc(_label(f"hover.{k}", lang))
+                                         for k in ("lift", "share", "count"))
+    few_line = f"<i>{_esc(_label('hover.few', lang, min_count=min_count))}</i>"
     for i, p in enumerate(personas):
         cells: dict[tuple[str, str], Trait] = {(tr.attribute, tr.level): tr for tr in p.traits}
         for j, key in enumerate(columns):
@@ -304,13 +310,13 @@ def lift_heatmap(
                 z[i, j] = _log2_lift(trait.lift)
             if trait is not None:
                 lines += [
-                    _esc(_label("hover.lift", lang, lift=theme.times(trait.lift))),
-                    _esc(_label("hover.share", lang, segment=theme.pct(trait.share_in_segment),
-                                overall=theme.pct(trait.share_overall))),
-                    _esc(_label("hover.count", lang, count=theme.count(trait.count, lang))),
+                    lift_line.format(lift=theme.times(trait.lift)),
+                    share_line.format(segment=theme.pct(trait.share_in_segment),
+                                      overall=theme.pct(trait.share_overall)),
+                    count_line.format(count=theme.count(trait.count, lang)),
                 ]
             if trait is None or trait.count < min_count:
-                lines.append(f"<i>{_esc(_label('hover.few', lang, min_count=min_count))}</i>")
+                lines.append(few_line)
             hover[i][j] = "<br>".join(lines)
 
     x = list(range(n_cols))
@@ -813,7 +819,9 @@ def reader_mix(profile, dimension: str, *, lang: str = "en", top: int = 8) -> go
             x=values, y=names, orientation="h", name=name, marker={"color": colour},
             text=[theme.pct(v) if v >= 0.06 else "" for v in values], textposition="inside",
             insidetextanchor="middle",
-            hovertemplate="%{y} · " + name + ": %{x:.1%}<extra></extra>",
+            # level names can be the export's own text (regions): never in a template
+            hovertext=[f"{y} · {name}: {v:.1%}" for y, v in zip(names, values)],
+            hovertemplate="%{hovertext}<extra></extra>",
         ))
     return go.Figure(bars, layout=_layout(
         _label("readers.title", lang, dimension=_label(f"readers.dim.{dimension}", lang)),

@@ -32,7 +32,7 @@ LOW_COLOUR = "#9aa5b1"
 
 
 def _label(key: str, lang: str, **fmt: object) -> str:
-    return html.escape(t(f"chart.roi.{key}", lang, **fmt), quote=True)
+    return html.escape(t(f"chart.roi.{key}", lang, **fmt), quote=False)
 
 
 def _layout(title: str, **extra) -> dict:
@@ -186,7 +186,7 @@ def tornado(sensitivity: pd.DataFrame, *, base: float, lang: str = "en",
     """
     table = sensitivity[sensitivity["swing"] > 0].head(top)
     names = table[f"label_{'zh' if lang == 'zh' else 'en'}"].map(
-        lambda s: html.escape(str(s))).tolist()
+        lambda s: html.escape(str(s), quote=False)).tolist()
     bars = []
     for column, colour, key in (("roi_low", LOW_COLOUR, "tornado.low"),
                                 ("roi_high", GAIN_COLOUR, "tornado.high")):
@@ -222,7 +222,7 @@ def compare(scenarios: Sequence[Mapping], *, lang: str = "en") -> go.Figure:
     ``scenarios``: ``{"name", "summary"}`` with ``summary`` holding ``roi_p5``, ``roi_p25``,
     ``roi_p50``, ``roi_p75``, ``roi_p95`` and ``roi_mean``.
     """
-    names = [html.escape(str(s["name"])) for s in scenarios]
+    names = [html.escape(str(s["name"]), quote=False) for s in scenarios]
     summaries = [s["summary"] for s in scenarios]
 
     def q(key):

@@ -86,8 +86,18 @@ def lift_colorbar(title: str) -> dict:
     }
 
 
+#: The trace types the workbench draws: the template keeps plotly_white's defaults for these
+#: only (a figure copies its template when it is made; all 24 types cost 3.5 ms a figure).
+TRACE_TYPES = ("bar", "box", "heatmap", "scatter", "scattergl", "scatterpolar", "waterfall")
+#: plotly_white's settings for kinds of plot the workbench never draws (3-D, maps, ternary).
+UNUSED_LAYOUT = ("scene", "geo", "mapbox", "ternary")
+
+
 def _template() -> go.layout.Template:
-    template = go.layout.Template(pio.templates["plotly_white"])
+    white = pio.templates["plotly_white"].to_plotly_json()
+    layout = {k: v for k, v in white["layout"].items() if k not in UNUSED_LAYOUT}
+    data = {kind: white["data"][kind] for kind in TRACE_TYPES if kind in white["data"]}
+    template = go.layout.Template(layout=layout, data=data)
     template.layout.update(
         font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR},
         title={"x": 0, "xanchor": "left", "pad": {"l": 12}, "font": {"size": 17}},

@@ -148,7 +148,7 @@ class ReaderPanel:
     def _draw(self, change=None) -> None:
         if self.profile is None or not self.dimension.value:
             return
-        self.slot.draw(charts.reader_mix, charts.update_reader_mix, self.profile,
+        self.slot.draw(charts.reader_mix, self.profile,
                        self.dimension.value, lang=self.lang)
 
     @property

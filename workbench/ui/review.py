@@ -307,10 +307,9 @@ class ReviewDashboard(Page):
         self.kpis.value = kpi_table_html(rv.kpis, lang)
         self._draw_comparison()
         self._draw_trends()
-        self.charts["counterfactual"].draw(charts.counterfactual, charts.update_counterfactual,
-                                           rv, metric="new_follows", lang=lang)
-        self.charts["wci"].draw(charts.wci, charts.update_wci, rv, lang=lang)
-        self.charts["calibration"].draw(charts.calibration, charts.update_calibration, rv,
+        self.charts["counterfactual"].draw(charts.counterfactual, rv, metric="new_follows", lang=lang)
+        self.charts["wci"].draw(charts.wci, rv, lang=lang)
+        self.charts["calibration"].draw(charts.calibration, rv,
                                         lang=lang)
         self.leaderboard.value = leaderboard_html(rv.articles, lang)
         self.recommendations.value = "<ol class=\"wb-recs\">" + "".join(
@@ -322,17 +321,16 @@ class ReviewDashboard(Page):
         rv, lang = self.model.review, self.lang
         if rv is None or not self.by.value or not self.metric.value:
             return
-        self.charts["plan_vs_actual"].draw(charts.plan_vs_actual, charts.update_plan_vs_actual,
-                                           rv, by=self.by.value, metric=self.metric.value,
+        self.charts["plan_vs_actual"].draw(charts.plan_vs_actual, rv, by=self.by.value, metric=self.metric.value,
                                            lang=lang)
-        self.charts["waterfall"].draw(charts.waterfall, charts.update_waterfall, rv,
+        self.charts["waterfall"].draw(charts.waterfall, rv,
                                       metric=self.metric.value, by=self.by.value, lang=lang)
 
     def _draw_trends(self, change=None) -> None:
         rv = self.model.review
         if rv is None or not self.trend_metric.value or not self.freq.value:
             return
-        self.charts["trends"].draw(charts.trends, charts.update_trends, rv,
+        self.charts["trends"].draw(charts.trends, rv,
                                    metric=self.trend_metric.value, freq=self.freq.value,
                                    lang=self.lang)
 

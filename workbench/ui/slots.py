@@ -1,52 +1,112 @@
-"""A place on a page for one chart, updated in place.
+"""A place on a page for one chart, redrawn in the browser with ``Plotly.react``.
 
-:class:`ChartSlot` holds a box and the ``FigureWidget`` in it. :meth:`ChartSlot.draw` calls the
-chart module's ``update_*`` function on the figure on screen (zoom and legend choices survive);
-when the chart's set of traces changes (``update_*`` raises ``ValueError``), a new
-``FigureWidget`` built with its data takes the box. A ``FigureWidget`` is always created with
-its data: one changed before the browser shows it would reach the browser empty.
+:class:`ChartSlot` holds a box, the chart's last figure (``slot.figure``, a ``go.Figure`` a test
+can read) and the widget that shows it. :meth:`ChartSlot.draw` builds the figure with the chart
+module's function and hands its JSON to the widget.
+
+The transport was chosen with ``make bench`` (issue 7). Served by :mod:`workbench.serve`, a chart
+is a :class:`PlotView`: a small anywidget that loads plotly.js once per browser from the
+workbench's own server (cached for a year) and calls ``Plotly.react`` with the new figure, which
+redraws only what changed and, through ``layout.uirevision``, keeps the user's zoom and legend
+clicks. A plotly ``FigureWidget`` instead answers every update with the whole layout and trace
+deltas (5–11 KB back to the kernel, echoed again), and its figures are slower to build and
+update in Python: an ROI input went 103 → ~60 ms median in Chromium with this widget. Outside
+the workbench's server (a notebook opened in JupyterLab) there is no plotly.js to load, and a
+plotly ``FigureWidget`` (bundle inline) shows the figure instead.
 """
 
 from __future__ import annotations
 
-import functools
+import json
 import os
-import sys
 from typing import Callable
 
+import anywidget
 import ipywidgets as w
 import plotly.graph_objects as go
+import traitlets as tl
+from plotly.utils import PlotlyJSONEncoder
 
 from workbench import STATIC_ENV
 
+_ESM = """
+const KEY = "__workbenchPlotly";
+function loadPlotly(url) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window[KEY]) {
+    window[KEY] = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = url;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => { window[KEY] = null; reject(new Error("plotly.js did not load: " + url)); };
+      document.head.appendChild(script);
+    });
+  }
+  return window[KEY];
+}
+export default {
+  async render({ model, el }) {
+    const plot = document.createElement("div");
+    plot.className = "wb-plot";
+    el.appendChild(plot);
+    const Plotly = await loadPlotly(model.get("plotly_url"));
+    let template = null;
+    const readTemplate = () => { template = JSON.parse(model.get("template") || "null"); };
+    const draw = () => {
+      const figure = JSON.parse(model.get("figure") || "{}");
+      const layout = figure.layout || {};
+      if (template && layout.template === undefined) layout.template = template;
+      if (layout.uirevision === undefined) layout.uirevision = "workbench";
+      Plotly.react(plot, figure.data || [], layout, { displaylogo: false });
+    };
+    readTemplate();
+    draw();
+    model.on("change:template", () => { readTemplate(); draw(); });
+    model.on("change:figure", draw);
+    return () => Plotly.purge(plot);
+  },
+};
+"""
 
-# Creating the first FigureWidget imports plotly.io's renderers → nbformat → jsonschema, whose
-# optional IRI format checker builds a Lark grammar at import (rfc3987_syntax: 1.4–4 s of
-# every dashboard's start on this machine). Charts never validate notebooks against IRI
-# formats, so that one optional module is marked absent here, in the kernel only.
-sys.modules.setdefault("rfc3987_syntax", None)
 
+class PlotView(anywidget.AnyWidget):
+    """A plotly chart drawn by plotly.js from ``plotly_url`` (see the module's notes).
 
-@functools.lru_cache(maxsize=4)
-def _shared_bundle_class(url: str) -> type:
-    """A ``FigureWidget`` whose front-end module is imported from ``url`` (one download the
-    browser caches for every chart) instead of travelling inside each widget's state."""
-    return type("FigureWidget", (go.FigureWidget,), {"_esm": url, "__module__": __name__})
-
-
-def figure_class() -> type:
-    """The ``FigureWidget`` class to use: in a kernel of :mod:`workbench.serve` (which serves
-    plotly's bundle and says where in the environment, and Voilà gives the request's host),
-    one that loads the shared bundle; elsewhere plotly's own (the bundle inline, 5 MB a chart).
+    Traits
+    ------
+    figure : the figure's JSON without its template (``{"data": [...], "layout": {...}}``).
+    template : the layout template's JSON, sent once (it is most of a small figure's bytes).
+    plotly_url : where the browser loads plotly.js from (once per page).
     """
+
+    _esm = tl.Unicode(_ESM).tag(sync=True)
+    figure = tl.Unicode("{}").tag(sync=True)
+    template = tl.Unicode("null").tag(sync=True)
+    plotly_url = tl.Unicode("").tag(sync=True)
+
+    def show(self, fig: go.Figure) -> None:
+        """Send ``fig``: the template only when it changed, then the figure."""
+        data = fig.to_plotly_json()
+        layout = dict(data.get("layout") or {})
+        template = layout.pop("template", None)
+        text = json.dumps(template, cls=PlotlyJSONEncoder) if template is not None else "null"
+        if text != self.template:
+            self.template = text
+        self.figure = json.dumps({"data": data.get("data", []), "layout": layout},
+                                 cls=PlotlyJSONEncoder)
+
+
+def plotly_url() -> str | None:
+    """Where this kernel's browser loads plotly.js: the workbench server's copy (its URL carries
+    plotly's version, so the browser caches it), or ``None`` outside :mod:`workbench.serve`."""
     path, host = os.environ.get(STATIC_ENV), os.environ.get("SERVER_NAME")
     if not path or not host:
-        return go.FigureWidget
+        return None
     import plotly
 
     port = os.environ.get("SERVER_PORT")
     origin = f"http://{host}:{port}" if port else f"http://{host}"
-    return _shared_bundle_class(f"{origin}{path}widgetbundle.js?v={plotly.__version__}")
+    return f"{origin}{path}plotly.min.js?v={plotly.__version__}"
 
 
 class ChartSlot:
@@ -54,32 +114,35 @@ class ChartSlot:
 
     Parameters
     ----------
-    width : the figure's width in pixels (a figure drawn before its box has a size falls back
-        to 700 px, so it is said); ``None`` leaves the figure's own.
+    width : the figure's width in pixels; ``None`` leaves the figure's own.
     box_width : CSS width of the box (``"100%"``, ``"50%"``).
     """
 
     def __init__(self, width: int | None = None, box_width: str = "100%"):
         self.width = width
         self.box = w.Box(layout=w.Layout(width=box_width))
-        self.figure: go.FigureWidget | None = None
+        #: the figure on screen (a plain ``go.Figure``: read its ``data`` and ``layout``)
+        self.figure: go.Figure | None = None
+        #: the widget showing it (made at the first draw, then kept)
+        self.view: PlotView | go.FigureWidget | None = None
 
-    def draw(self, build: Callable[..., go.Figure], update: Callable[..., go.Figure] | None,
-             *args, **kwargs) -> go.FigureWidget:
-        """Show ``build(*args, **kwargs)``, through ``update(figure, *args, **kwargs)`` when a
-        figure is on screen and has the same traces."""
-        if self.figure is not None and update is not None:
-            try:
-                update(self.figure, *args, **kwargs)
-                return self.figure
-            except ValueError:  # another set of traces
-                pass
-        fresh = build(*args, **kwargs)
-        if self.width is not None:  # set before the widget exists: later changes would be lost
-            fresh.layout.width = self.width
-        figure = figure_class()(fresh)
+    def draw(self, build: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
+        """Show ``build(*args, **kwargs)`` in place of the chart on screen."""
+        figure = build(*args, **kwargs)
+        if self.width is not None:
+            figure.layout.width = self.width
         self.figure = figure
-        self.box.children = (figure,)
+        url = plotly_url()
+        if url is None:  # no workbench server: plotly's own widget, replaced each time
+            self.view = go.FigureWidget(figure)
+            self.box.children = (self.view,)
+            return figure
+        if self.view is None:
+            self.view = PlotView(plotly_url=url)
+            self.view.show(figure)
+            self.box.children = (self.view,)
+        else:
+            self.view.show(figure)
         return figure
 
     def hide(self, hidden: bool = True) -> None:
