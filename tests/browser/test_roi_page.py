@@ -41,3 +41,36 @@ def test_edit_an_input_and_see_the_roi_change(page, server_url, shoot):
     expect(page.get_by_text("保留上一次有效的结果")).to_be_visible()
     shoot(page, "roi_zh")
     page.assert_no_errors()
+
+
+CURVE = """() => [...document.querySelectorAll('.js-plotly-plot')].find(
+    p => p.layout && p.layout.title && /at least this ROI/.test(p.layout.title.text))"""
+
+
+def test_a_zoom_survives_an_input_change(page, server_url):
+    """Charts are redrawn with Plotly.react under a fixed uirevision: what the user zoomed
+    stays zoomed when the data change."""
+    page.goto(server_url + "/voila/render/03_activity_roi.ipynb?lang=en")
+    expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=120_000)
+    page.wait_for_function(f"() => !!({CURVE})()")
+    plot = page.locator(".js-plotly-plot").nth(1)
+    plot.scroll_into_view_if_needed()
+    full = page.evaluate(f"() => ({CURVE})().layout.xaxis.range.slice()")
+    box = plot.locator(".nsewdrag").first.bounding_box()
+    y = box["y"] + box["height"] / 2  # drag across the middle third: a zoom on x and y
+    page.mouse.move(box["x"] + box["width"] * 0.3, y - 40)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, y + 40, steps=8)
+    page.mouse.up()
+    page.wait_for_function(f"(full) => ({CURVE})().layout.xaxis.range[1] < full[1]", arg=full)
+    zoomed = page.evaluate(f"() => ({CURVE})().layout.xaxis.range.slice()")
+    before = page.evaluate(f"() => JSON.stringify(({CURVE})().data[0].x)")
+
+    likely = page.locator(".wb-input-participation_rate-likely input")
+    likely.fill("12")
+    likely.press("Enter")
+    page.wait_for_function(f"(b) => JSON.stringify(({CURVE})().data[0].x) !== b", arg=before,
+                           timeout=30_000)
+    after = page.evaluate(f"() => ({CURVE})().layout.xaxis.range.slice()")
+    assert after == pytest.approx(zoomed) and after != pytest.approx(full)
+    page.assert_no_errors()
