@@ -12,9 +12,7 @@ import math
 import multiprocessing as mp
 import os
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,20 +20,11 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from store_backends import BACKENDS, fresh_database
+
 from workbench import store as store_mod
 from workbench.store import NotFound, Record, ScenarioStore, StoreError, Summary
 
-PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
-PG_SKIP_REASON = "set WORKBENCH_TEST_PG_URL to run against PostgreSQL"
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param(
-        "postgresql",
-        id="postgresql",
-        marks=[pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)],
-    ),
-]
 
 
 # --------------------------------------------------------------------------------------------
@@ -49,29 +38,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WORKBENCH_USER", raising=False)
 
 
-@contextmanager
-def _fresh_database(backend: str, folder: Path) -> Iterator[str]:
-    """A database URL nobody else uses: a new SQLite file, or a new PostgreSQL schema."""
-    if backend == "sqlite":
-        yield f"sqlite:///{folder / 'scenarios.sqlite'}"
-        return
-    schema = f"wb_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(sa.make_url(PG_URL).set(drivername="postgresql+psycopg"))
-    try:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        # Keep the plain postgresql:// scheme: the store must route it to psycopg 3 itself.
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with _fresh_database(request.param, tmp_path) as url:
+    with fresh_database(request.param, tmp_path) as url:
         yield url
 
 
@@ -617,7 +586,7 @@ def concurrent_run(request: pytest.FixtureRequest,
     The two scenarios share one set of processes because starting a spawned interpreter that
     imports numpy and SQLAlchemy costs about a second of CPU each.
     """
-    with _fresh_database(request.param, tmp_path_factory.mktemp("concurrent")) as url:
+    with fresh_database(request.param, tmp_path_factory.mktemp("concurrent")) as url:
         ctx = mp.get_context("spawn")
         barrier = ctx.Barrier(N_PROCESSES)
         results = ctx.Queue()

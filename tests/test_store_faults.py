@@ -31,7 +31,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,21 +39,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from store_backends import BACKENDS, fresh_database
+
 from workbench import store as store_mod
 from workbench.store import ScenarioStore, StoreError
 
 # The same backends and fresh-database fixture as tests/test_store.py.
-PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "").strip()
-PG_SKIP_REASON = "set WORKBENCH_TEST_PG_URL to run against PostgreSQL"
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param(
-        "postgresql",
-        id="postgresql",
-        marks=[pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)],
-    ),
-]
 
 needs_fork = pytest.mark.skipif(
     "fork" not in mp.get_all_start_methods() or not hasattr(signal, "SIGKILL"),
@@ -68,28 +58,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WORKBENCH_USER", raising=False)
 
 
-@contextmanager
-def _fresh_database(backend: str, folder: Path) -> Iterator[str]:
-    """A database URL nobody else uses: a new SQLite file, or a new PostgreSQL schema."""
-    if backend == "sqlite":
-        yield f"sqlite:///{folder / 'scenarios.sqlite'}"
-        return
-    schema = f"wb_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(sa.make_url(PG_URL).set(drivername="postgresql+psycopg"))
-    try:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with _fresh_database(request.param, tmp_path) as url:
+    with fresh_database(request.param, tmp_path) as url:
         yield url
 
 

@@ -74,7 +74,7 @@ can wait the store's timeout, and the page must stay usable meanwhile."""
 # clocks
 
 
-def _kernel_loop():
+def kernel_loop():
     """The running IPython kernel's event loop, or ``None`` outside a kernel."""
     try:
         from ipykernel.kernelapp import IPKernelApp
@@ -102,7 +102,7 @@ class KernelClock:
         return dt.datetime.now(dt.timezone.utc)
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> bool:
-        loop = _kernel_loop()
+        loop = kernel_loop()
         if loop is None:
             return False
         loop.call_later(max(0.0, delay), callback)

@@ -29,6 +29,7 @@ from workbench.errors import InputError
 from workbench.export import csv_text, download_link
 from workbench.i18n import attribute as attribute_name
 from workbench.i18n import level, t
+from workbench.ui.drafts import kernel_loop
 from workbench.ui.readers import ReaderPanel
 from workbench.ui.shell import Header, Page
 from workbench.ui.slots import ChartSlot
@@ -253,22 +254,10 @@ class _Superseded(Exception):
     """Raised inside a worker whose request a newer one replaced."""
 
 
-def _kernel_loop():
-    """The running IPython kernel's event loop, or ``None`` outside a kernel."""
-    try:
-        from ipykernel.kernelapp import IPKernelApp
-    except ImportError:  # pragma: no cover - ipykernel is a dependency
-        return None
-    if not IPKernelApp.initialized():
-        return None
-    kernel = getattr(IPKernelApp.instance(), "kernel", None)
-    return getattr(kernel, "io_loop", None)
-
-
 def _call_soon(fn) -> None:
     """Run ``fn`` on the kernel's main thread (widgets are changed from one thread only); outside
     a kernel, run it now."""
-    loop = _kernel_loop()
+    loop = kernel_loop()
     if loop is None:
         fn()
     else:
