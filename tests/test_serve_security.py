@@ -47,6 +47,16 @@ def test_default_is_loopback_without_token_and_a_websocket_limit_above_the_uploa
     assert limit >= 2 * io.MAX_UPLOAD_BYTES  # a file at the upload limit arrives, with room
 
 
+def test_a_busy_kernel_has_a_minute_to_show_its_page():
+    """Voilà drops a cell's output that comes more than ``iopub_timeout`` seconds after the
+    cell ends (4 s by default): with ten sessions on two cores, dashboards came up blank."""
+    from voila.execute import VoilaExecutor
+
+    server = app()
+    assert VoilaExecutor(nb=None, config=server.config).iopub_timeout >= 60
+    assert server.tornado_settings["compress_response"] is True  # plotly.js: 4.8 → 1.4 MB
+
+
 def test_a_lower_configured_websocket_limit_is_raised_to_fit_the_upload_limit():
     server = app("--Voila.tornado_settings=websocket_max_message_size=1048576")
     assert server.tornado_settings["websocket_max_message_size"] >= 2 * io.MAX_UPLOAD_BYTES
