@@ -30,7 +30,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from workbench import STATIC_ENV
 
-_ESM = """
+_ESM = r"""
 const KEY = "__workbenchPlotly";
 function loadPlotly(url) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
