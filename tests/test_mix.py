@@ -648,3 +648,82 @@ def test_too_little_history_is_refused_in_both_languages():
     with pytest.raises(InputError, match="Too little history") as err:
         mix.estimate(io.sample("articles").head(10))
     assert "历史数据太少" in err.value.zh and "已通知内容" in err.value.fix_zh
+
+# --------------------------------------------------------------------------------------------
+# Regressions (issue 8, trustworthy under bad input): inputs that broke the content mix model
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("change", [
+    dict(min_posts={"wechat": float("nan")}),             # was ValueError from int(nan)
+    dict(min_posts={"wechat": float("inf")}),             # was OverflowError
+    dict(max_posts={"weibo": 10 ** 9}, team_hours=1e9, budget=None, variety=False),  # 10^9 binaries
+    dict(hours={"news": 1e200}, platform_effort={"weibo": 1e200}),   # infinite hours per post
+    dict(hours={"event_report": 5e-324}),                 # was OverflowError: floor(60 / 5e-324)
+    dict(cost={"news": 1e-300}),
+])
+def test_constraints_that_are_not_usable_numbers_are_refused(est, change) -> None:
+    # issue 8: these raised ValueError/OverflowError, exhausted memory, or left the solver
+    # unable to say which rules conflict
+    with pytest.raises(InputError) as err:
+        mix.plan(est, mix.Constraints(**change))
+    assert err.value.en and CJK.search(err.value.zh)
+
+
+def test_share_limits_no_whole_number_of_posts_meets_are_explained(est) -> None:
+    # issue 8: Fun held to exactly 29/64 of at most 35 posts: HiGHS ran out of time and the plan
+    # came back as status "error" with the solver's English text in both languages
+    cons = mix.Constraints(platforms=("weibo", "douyin", "xiaohongshu"),
+                           content_types=("fun", "event_report"), team_hours=89.0, budget=None,
+                           min_share={"fun": 0.453125}, max_share={"fun": 0.453125},
+                           articles_per_push=1, variety=False)
+    p = mix.plan(est, cons)
+    assert p.status == "infeasible"
+    (c,) = p.conflicts
+    assert c.group == "type_share_max" and c.unit == "share"
+    assert c.amount == pytest.approx(1 / 35)          # 16 of 35 posts: 45.7 % needs +2.9 points
+    assert "9–35 posts" in c.en and "45.3 %" in c.en and "趣味" in c.zh
+    wider = mix.plan(est, cons.replace(max_share={"fun": 0.453125 + c.amount + 1e-9}))
+    assert wider.feasible
+
+
+@pytest.mark.parametrize("column, value", [
+    ("reads", np.inf),            # was ValueError from scipy.optimize.milp (non-finite c)
+    ("reads", 1e18),              # was OverflowError: math range error
+    ("publish_time", "x"),        # was pandas DateParseError
+])
+def test_article_values_that_are_not_counts_are_left_out(column, value) -> None:
+    arts = io.sample("articles")
+    bad = arts.copy()
+    bad[column] = bad[column].astype(object if isinstance(value, str) else "float64")
+    bad.loc[bad.index[:40], column] = value
+    est = mix.estimate(bad)
+    assert np.isfinite(est._mean).all() and np.isfinite(est._se_log).all()
+    assert any("40 posts left out" in en for en, _ in est.notes)
+    p = mix.plan(est)
+    assert p.feasible and np.isfinite(p.expected.to_numpy(float)).all()
+    everything = arts.copy()
+    everything[column] = everything[column].astype(object if isinstance(value, str)
+                                                     else "float64")
+    everything[column] = value
+    with pytest.raises(InputError):
+        mix.estimate(everything)
+
+
+@pytest.mark.parametrize("reads", [1e9, 1e12, 1e-300])
+def test_one_post_copied_thirty_times_gives_finite_estimates_and_intervals(reads) -> None:
+    # issue 8: with no spread at all in the history, reads 1e9 gave shares an 80 % interval
+    # of 2.5e-07 – 0.44 around an expected 2,240 and follows a NaN top; reads 1e12 raised
+    # OverflowError; fractions of a read (1e-300) made astronomically large rates
+    arts = io.sample("articles")
+    copies = arts.iloc[[0] * 30].reset_index(drop=True)
+    copies["reads"] = reads
+    copies["likes"] = 0
+    est = mix.estimate(copies)
+    assert np.isfinite(est._mean).all() and np.isfinite(est._se_log).all()
+    try:
+        p = mix.plan(est, mix.Constraints(platforms=("wechat",)))
+    except InputError as err:                 # nothing was read: no goal has data
+        assert reads < 1 and "weight is 0" in err.en
+        return
+    e = p.expected
+    assert np.isfinite(e.to_numpy(float)).all()
+    assert (e["low"] <= e["expected"]).all() and (e["expected"] <= e["high"]).all()

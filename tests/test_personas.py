@@ -426,3 +426,64 @@ def test_reader_candidates_on_the_sample() -> None:
     product = personas.reader_candidates(profile, io.sample("followers"), content_type="product",
                                          dimensions=("gender", "age"))
     assert not got.equals(product)
+
+# --------------------------------------------------------------------------------------------
+# Regressions (issue 8, trustworthy under bad input): inputs that broke the personas model
+# --------------------------------------------------------------------------------------------
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.fixture(scope="module")
+def few() -> pd.DataFrame:
+    return io.sample("followers").sample(200, random_state=0).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("column, value, rows", [
+    ("active_hour", np.inf, 3),    # was ValueError from KMeans: Input X contains NaN
+    ("reads_30d", np.inf, 3),
+    ("spend_90d", 1e308, 200),     # ±1e308 overflowed the standardisation: NaN again
+])
+def test_numbers_that_are_not_numbers_are_missing_values(few, column, value, rows) -> None:
+    # issue 8
+    bad = few.copy()
+    bad[column] = bad[column].astype("float64")
+    bad.loc[:rows - 1, column] = value
+    bad.loc[0, column] = -value
+    seg = personas.segment(bad, k=3, seed=0)
+    assert len(seg.labels) == len(bad) and seg.k == 3
+    assert np.isfinite(seg.quality["silhouette"])
+    only = bad[[column]].copy()
+    only[column] = value
+    only.loc[:9, column] = np.arange(10)
+    seg = personas.segment(only, k=2, seed=0)       # the column alone: its finite values
+    assert sum(p.size for p in seg.personas) == len(only)
+
+
+@pytest.mark.parametrize("weights", [{"gender": None}, {"gender": "x"}, {"gender": 1e300},
+                                     {"gender": float("nan")}, ["gender"]])
+def test_weights_that_are_not_numbers_are_refused(few, weights) -> None:
+    # issue 8: None raised TypeError, "x" ValueError (not bilingual), 1e300 overflowed the
+    # float32 matrix (NaN in KMeans)
+    with pytest.raises(InputError) as err:
+        personas.segment(few, k=3, weights=weights)
+    assert _chinese(err.value.zh)
+
+
+@pytest.mark.parametrize("seed", [None, -1, "a", 1.5])
+def test_seeds_that_are_not_whole_numbers_are_refused(few, seed) -> None:
+    # issue 8: None raised TypeError (None * 1000), -1 numpy's ValueError
+    with pytest.raises(InputError) as err:
+        personas.segment(few, k=3, seed=seed)
+    assert "seed" in err.value.en and _chinese(err.value.zh)
+    assert personas.segment(few.head(30), k=2, seed=2 ** 32 - 1).k == 2   # the largest seed
+
+
+def test_a_table_without_data_says_so(few) -> None:
+    empty = few.astype(object)
+    empty.loc[:, :] = np.nan
+    with pytest.raises(InputError) as err:
+        personas.segment(empty, k=3)
+    assert "no persona column" in err.value.en and "没有任何含数据" in err.value.zh

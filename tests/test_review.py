@@ -5,6 +5,7 @@ bilingual input errors."""
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 
@@ -550,3 +551,81 @@ def test_bad_plans_and_estimates_are_refused() -> None:
         review.backtest_plan(io.sample("articles"), "2020-01-06")
     with pytest.raises(InputError):
         review.apply_to_estimates("estimates", {})
+
+# --------------------------------------------------------------------------------------------
+# Regressions (issue 8, trustworthy under bad input): inputs that broke the review model
+# --------------------------------------------------------------------------------------------
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _finite_kpis(rv: review.CampaignReview) -> None:
+    nums = rv.kpis[["plan", "actual", "diff", "pct", "attainment"]].to_numpy(float)
+    assert not np.isinf(nums).any()
+    json.dumps(rv.to_payload(), allow_nan=False)
+
+
+def test_negative_reads_are_missing_not_a_math_domain_error() -> None:
+    # issue 8: a negative count reached the WCI's log and raised "math domain error"
+    arts = ARTICLES.copy()
+    arts["wows"] = arts["wows"].astype("float64")
+    arts.loc[0, "wows"] = -10.0
+    rv = review.review(PLAN, _daily(), arts, ACTIVITIES)
+    _finite_kpis(rv)
+    arts["reads"] = -10
+    with pytest.raises(InputError) as err:          # no post has reads left
+        review.review(PLAN, _daily(), arts, ACTIVITIES)
+    assert "no post" in err.value.en and _chinese(err.value.zh)
+
+
+@pytest.mark.parametrize("frame, column", [("daily", "new_follows"), ("articles", "reads"),
+                                           ("activities", "cost_total")])
+def test_infinite_values_are_missing_so_the_kpis_stay_finite(frame, column) -> None:
+    # issue 8: one infinite day or post made the KPI table infinite
+    tables = {"daily": _daily(), "articles": ARTICLES.copy(), "activities": ACTIVITIES.copy()}
+    t = tables[frame]
+    t[column] = t[column].astype("float64")
+    t.loc[t.index[0], column] = np.inf              # in the period
+    rv = review.review(PLAN, tables["daily"], tables["articles"], tables["activities"])
+    _finite_kpis(rv)
+
+
+@pytest.mark.parametrize("assumptions", [{"margin": "x"}, {"margin": float("nan")},
+                                         {"retention": 2.0}, {"follower_value": -1}])
+def test_value_assumptions_are_checked_like_roi_inputs(assumptions) -> None:
+    # issue 8: "x" raised ValueError (could not convert); NaN and 2.0 went through
+    with pytest.raises(InputError) as err:
+        review.review(PLAN, _daily(), ARTICLES, ACTIVITIES, assumptions=assumptions)
+    assert _chinese(err.value.zh)
+
+
+@pytest.mark.parametrize("posts", [float("inf"), -1, 2.5, 10 ** 6])
+def test_plan_posts_must_be_whole_numbers(posts) -> None:
+    # issue 8: inf raised OverflowError; -1 and 2.5 were reviewed as planned posts
+    plan = copy.deepcopy(PLAN)
+    plan["cells"][0]["posts"] = posts
+    with pytest.raises(InputError) as err:
+        review.review(plan, _daily(), ARTICLES)
+    assert "whole numbers" in err.value.en and _chinese(err.value.zh)
+
+
+@pytest.mark.parametrize("change", [
+    {"kpi_targets": {"reads": "x"}},                     # was ValueError
+    {"kpi_targets": {"reads": {"low": 3}}},              # was KeyError: 'expected'
+    {"kpi_targets": {"reads": float("inf")}},            # was an infinite plan
+    {"constraints": "x"},                                # was AttributeError
+    {"calendar_items": "abc"},                           # was ValueError (dict update)
+    {"cells": PLAN["cells"][:1] + [dict(PLAN["cells"][1], reads=float("inf"))],
+     "kpi_targets": {}},                                 # was an infinite reads target
+])
+def test_odd_plan_payloads_are_read_leniently(change) -> None:
+    rv = review.review({**copy.deepcopy(PLAN), **change}, _daily(), ARTICLES, ACTIVITIES)
+    _finite_kpis(rv)
+
+
+def test_a_platforms_string_is_one_platform() -> None:
+    # issue 8: "wechat" was read as the platforms w, e, c, h, a, t: no post on them
+    rv = review.review({**PLAN, "constraints": {"platforms": "wechat"}}, _daily(), ARTICLES)
+    assert rv.platforms == ("wechat",)

@@ -471,3 +471,66 @@ def test_result_payload_is_plain_json(activities: pd.DataFrame) -> None:
     assert back["break_even"].keys() == set(roi.INPUT_KEYS)
     frame = res.frame()
     assert len(frame) == 10_000 and {"roi", "cost", "reach"} <= set(frame.columns)
+
+# --------------------------------------------------------------------------------------------
+# Regressions (issue 8, trustworthy under bad input): inputs that broke the ROI model
+# --------------------------------------------------------------------------------------------
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_an_input_beyond_float32_is_refused_not_an_index_error() -> None:
+    # issue 8: reach high 3.4e38 overflowed the float32 draws; every sample was inf/NaN and
+    # the summary's quantiles raised IndexError
+    with pytest.raises(InputError) as err:
+        roi.simulate(roi.template("lottery").replace(reach=3.4028235677973366e38), n=2_000)
+    assert "reach" in err.value.en and _chinese(err.value.zh)
+    with pytest.raises(InputError):
+        roi.ActivityEstimate("qa", reach=(0, 1e300, 1e308), cost_prizes=10)
+    roi.ActivityEstimate("qa", reach=roi.MAX_AMOUNT, cost_prizes=10)       # the limit itself
+
+
+def test_a_cost_that_rounds_to_nothing_costs_nothing() -> None:
+    # issue 8: a cost of 1e-300 passed the "costs something" check in float64, but every
+    # float32 draw cost 0, so the summary had no ROI at all (every statistic None)
+    est = roi.ActivityEstimate("qa", reach=100, cost_prizes=(0, 0, 1e-300))
+    with pytest.raises(InputError) as err:
+        roi.simulate(est, n=2_000)
+    assert "costs nothing" in err.value.en
+
+
+def test_a_tiny_cost_gives_a_huge_roi_not_infinity() -> None:
+    # issue 8: value / a cost of 1e-40 overflowed float32 to an infinite ROI
+    est = roi.ActivityEstimate("qa", reach=1e6, participation_rate=1, conversion_rate=1,
+                               value_per_conversion=1e6, cost_prizes=(1e-40, 1e-40, 1e-39))
+    res = roi.simulate(est, n=2_000)
+    assert np.isfinite(res.samples["roi"]).all()
+    s = res.summary
+    assert all(math.isfinite(s[k]) for k in ("roi_mean", "roi_p5", "roi_p95"))
+    assert s["p_roi_positive"] == 1.0
+
+
+def test_priors_skip_history_values_that_are_not_counts() -> None:
+    # issue 8: a negative, infinite or astronomically large past value became the prior's
+    # low or high and broke the estimate (InputError "cannot be negative") or its simulation
+    acts = io.sample("activities")
+    for col, value in (("reach", -5.0), ("revenue", 1e300), ("cost_prizes", np.inf)):
+        bad = acts.copy()
+        bad[col] = bad[col].astype("float64")
+        bad.loc[bad["activity_type"] == "lottery", col] = value
+        est = roi.priors(bad, "lottery")
+        assert all(math.isfinite(v) and v <= roi.MAX_AMOUNT for r in est.inputs().values()
+                   for v in r.to_list())
+        roi.simulate(est, n=2_000)
+
+
+def test_draws_and_seed_are_checked() -> None:
+    # issue 8: n=10**12 tried to allocate terabytes; seed=-1 raised numpy's ValueError
+    for n in (10 ** 12, roi.MAX_DRAWS + 1):
+        with pytest.raises(InputError):
+            roi.simulate(roi.template("qa"), n=n)
+    with pytest.raises(InputError) as err:
+        roi.simulate(roi.template("qa"), n=100, seed=-1)
+    assert _chinese(err.value.zh)

@@ -74,6 +74,16 @@ alone is reported with that amount (:class:`Conflict`), e.g. "The minimum posts 
 need at least 26 h of work a week; the team has 20 h". If no single group suffices, all groups
 are relaxed together and those with slack are reported.
 
+Bad input
+---------
+A post whose reads are not a count (text, negative, infinite, above :data:`MAX_COUNT`) or whose
+publish time is not a date is left out, and the notes say how many; other counts that are not
+counts are missing values. A rate per read needs at least one read. Rules are checked before
+anything is solved: posts a week are whole numbers up to :data:`MAX_POSTS_PER_WEEK`, hours and
+costs per post lie in ranges the solver computes exactly in. Share limits so narrow that no
+whole number of posts meets them at any weekly total are found by counting when the solver runs
+out of time without a plan.
+
 Examples
 --------
 >>> from workbench import io, mix
@@ -93,6 +103,7 @@ import datetime as dt
 import io as _io
 import math
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
@@ -110,7 +121,9 @@ __all__ = [
     "Calendar", "CalendarItem", "Conflict", "Constraints", "DEFAULT_COST", "DEFAULT_HOURS",
     "DayMark", "Estimates", "GROUPS", "METRICS", "MIN_HISTORY", "MixPlan", "PLATFORM_COST",
     "PLATFORM_EFFORT",
-    "INTEREST_TYPES", "PUSHES_PER_WEEK", "PersonaTarget", "STATUSES", "day_marks", "estimate",
+    "INTEREST_TYPES", "MAX_COST_PER_POST", "MAX_COUNT", "MAX_HOURS_PER_POST",
+    "MAX_POSTS_PER_WEEK", "MAX_SE_LOG", "MIN_HOURS_PER_POST", "PUSHES_PER_WEEK", "PersonaTarget",
+    "STATUSES", "day_marks", "estimate",
     "frontier", "persona_targets",
     "plan", "qixi",
 ]
@@ -127,6 +140,19 @@ ACCOUNT_TYPES: tuple[str, ...] = ("subscription", "service")
 STATUSES: tuple[str, ...] = ("draft", "in_review", "approved", "published")
 #: Fewer posts than this and :func:`estimate` refuses: the per-cell numbers would be noise.
 MIN_HISTORY = 30
+#: Largest count a post's reads, likes, shares ... may have; larger (or negative, infinite, text)
+#: is not a count, and the value is left out.
+MAX_COUNT = 1e12
+#: Most posts a week on one platform a plan may ask for (min or max); Weibo's busiest cadence
+#: is a few posts a day.
+MAX_POSTS_PER_WEEK = 200
+#: Hours one post may take (6 minutes to 1,000 hours); the effort factors multiply them.
+MIN_HOURS_PER_POST, MAX_HOURS_PER_POST = 0.1, 1_000.0
+#: Most a post may cost (CNY); 0 (free) is allowed, else at least 0.01.
+MAX_COST_PER_POST = 1e7
+#: Cap on a cell's standard error on the log scale (a factor e⁵ ≈ 150 either way: "we know
+#: nothing"), so that a rate estimated from almost nothing cannot overflow the intervals.
+MAX_SE_LOG = 5.0
 _STATUS_LABELS = {"draft": ("Draft", "草稿"), "in_review": ("In review", "审核中"),
                   "approved": ("Approved", "已通过"), "published": ("Published", "已发布")}
 
@@ -413,38 +439,62 @@ class Estimates:
         return out
 
 
+def _counts(s: pd.Series) -> np.ndarray:
+    """A count column as float: NaN where it is not a count (text, negative, infinite, above
+    :data:`MAX_COUNT`)."""
+    x = pd.to_numeric(s, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+    return np.where((x >= 0) & (x <= MAX_COUNT), x, np.nan)
+
+
 def _metric_frame(df: pd.DataFrame, conversions: bool) -> np.ndarray:
-    """``(n, 5)`` float per-post metrics (NaN where not recorded); conversions NaN if absent."""
+    """``(n, 5)`` float per-post metrics (NaN where not recorded or not a count); conversions
+    NaN if absent."""
     n = len(df)
     out = np.full((n, len(METRICS)), np.nan)
-    out[:, 0] = df["reads"].astype("float64").to_numpy(na_value=np.nan)
-    parts = [df[c].astype("float64").to_numpy(na_value=np.nan)
-             for c in ENGAGEMENT_PARTS if c in df.columns]
+    out[:, 0] = _counts(df["reads"])
+    parts = [_counts(df[c]) for c in ENGAGEMENT_PARTS if c in df.columns]
     if parts:
         stack = np.column_stack(parts)
         out[:, 1] = np.where(np.isnan(stack).all(axis=1), np.nan, np.nansum(stack, axis=1))
     if "shares" in df.columns:
-        out[:, 2] = df["shares"].astype("float64").to_numpy(na_value=np.nan)
+        out[:, 2] = _counts(df["shares"])
     if "follows_after_read" in df.columns:
-        out[:, 3] = df["follows_after_read"].astype("float64").to_numpy(na_value=np.nan)
+        out[:, 3] = _counts(df["follows_after_read"])
     if conversions:
-        out[:, 4] = df["conversions"].astype("float64").to_numpy(na_value=np.nan)
+        out[:, 4] = _counts(df["conversions"])
     return out
 
 
-def _check_articles(articles: Any) -> pd.DataFrame:
+def _check_articles(articles: Any) -> tuple[pd.DataFrame, int]:
+    """The usable posts (publish time a date, platform and content type known, reads a count),
+    publish time as datetimes and position as numbers; and how many posts were left out
+    because their reads or publish time could not be read."""
     require_columns(articles, "articles", ("publish_time", "platform", "content_type", "reads"))
     df = articles[articles["platform"].notna() & articles["content_type"].notna()
                   & articles["reads"].notna() & articles["publish_time"].notna()]
     df = df[df["content_type"].astype(str).isin(schemas.CONTENT_TYPES)
-            & df["platform"].astype(str).isin(schemas.PLATFORMS)]
+            & df["platform"].astype(str).isin(schemas.PLATFORMS)].copy()
+    times = df["publish_time"]
+    if not pd.api.types.is_datetime64_any_dtype(times):
+        with warnings.catch_warnings():           # text: parsed one by one, unreadable → NaT
+            warnings.simplefilter("ignore", UserWarning)
+            times = pd.to_datetime(times, errors="coerce")
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = times.dt.tz_convert(TIMEZONE).dt.tz_localize(None)
+    df["publish_time"] = times
+    if "position" in df.columns:
+        df["position"] = pd.to_numeric(df["position"], errors="coerce")
+    ok = df["publish_time"].notna().to_numpy() & ~np.isnan(_counts(df["reads"]))
+    dropped = int((~ok).sum())
+    df = df[ok]
     if df.empty:
         raise InputError("The articles table has no usable posts (platform, content type, "
-                         "publish time and reads all filled in).",
-                         "文章数据中没有可用的发文记录（平台、内容类型、发表时间和阅读数都需要填写）。",
+                         "publish time and reads all filled in, reads a count of 0 or more).",
+                         "文章数据中没有可用的发文记录（平台、内容类型、发表时间和阅读数都需要填写，"
+                         "阅读数须为不小于 0 的数）。",
                          fix="Check the file, or use the sample data.",
                          fix_zh="请检查文件，或使用示例数据。")
-    return df
+    return df, dropped
 
 
 def _fit_platform(y: np.ndarray, cell: np.ndarray, pos: np.ndarray, wd: np.ndarray,
@@ -523,9 +573,12 @@ def _fit_platform(y: np.ndarray, cell: np.ndarray, pos: np.ndarray, wd: np.ndarr
 
 def _rate_eb(metric: np.ndarray, reads: np.ndarray, cell: np.ndarray, n_types: int
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shrunk per-read rates of one metric per cell: (rate, posterior sd, own weight)."""
+    """Shrunk per-read rates of one metric per cell: (rate, posterior sd, own weight).
+
+    A cell needs at least one read in all for a rate (fractions of a read, which no export
+    has, would make it astronomically large)."""
     ok = ~np.isnan(metric) & ~np.isnan(reads)
-    if not ok.any() or reads[ok].sum() <= 0:
+    if not ok.any() or reads[ok].sum() < 1:
         z = np.zeros(n_types)
         return z, z, z
     m, r, c = metric[ok], reads[ok], cell[ok]
@@ -534,13 +587,13 @@ def _rate_eb(metric: np.ndarray, reads: np.ndarray, cell: np.ndarray, n_types: i
     sum_r2 = np.bincount(c, weights=r * r, minlength=n_types)
     n = np.bincount(c, minlength=n_types)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(sum_r > 0, sum_m / sum_r, np.nan)
+        rate = np.where(sum_r >= 1, sum_m / np.maximum(sum_r, 1), np.nan)
     resid = m - np.nan_to_num(rate)[c] * r
-    j = int((sum_r > 0).sum())
+    j = int((sum_r >= 1).sum())
     dof = max(len(m) - j, 1)
     phi = float((resid ** 2).sum() / max((r * r).sum(), 1e-12)) * len(m) / dof
     with np.errstate(invalid="ignore", divide="ignore"):
-        var = np.where((sum_r > 0) & (n > 0), phi * sum_r2 / np.maximum(sum_r, 1e-12) ** 2, np.inf)
+        var = np.where((sum_r >= 1) & (n > 0), phi * sum_r2 / np.maximum(sum_r, 1) ** 2, np.inf)
     shrunk, post, own, _, _ = _dl(rate, var)
     return np.maximum(shrunk, 0.0), np.sqrt(post), own
 
@@ -576,7 +629,7 @@ def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_
     >>> round(est.decay_for("wechat"), 2), est.slot_multipliers("wechat")[0] > 1 # doctest: +SKIP
     (0.85, True)
     """
-    df = _check_articles(articles)
+    df, dropped = _check_articles(articles)
     if not (isinstance(conversion_rate, (int, float)) and 0 <= conversion_rate <= 1):
         raise InputError(f"The conversion rate must be between 0 and 1, not {conversion_rate!r}.",
                          f"转化率必须在 0 到 1 之间，而不是 {conversion_rate!r}。")
@@ -600,7 +653,12 @@ def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_
             fix="Export a longer period of the published-content list (已通知内容).",
             fix_zh="请导出更长时间段的“已通知内容”列表。")
     notes: list[tuple[str, str]] = []
-    has_conv = "conversions" in df.columns and df["conversions"].notna().any()
+    if dropped:
+        notes.append((f"{dropped} posts left out: their reads are not a count (negative, "
+                      "infinite or text) or their publish time is not a date.",
+                      f"{dropped} 篇内容未计入：阅读数不是有效数字（负数、无穷大或文字），"
+                      "或发表时间不是日期。"))
+    has_conv = "conversions" in df.columns and not np.isnan(_counts(df["conversions"])).all()
     df = df.sort_values(["publish_time", "position"] if "position" in df.columns
                         else ["publish_time"], kind="stable", na_position="last")
     plat = df["platform"].astype(str).to_numpy()
@@ -709,6 +767,7 @@ def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_
         if not has_conv:
             mean[pi, :, 4] = mean[pi, :, 3] * conversion_rate
             se_log[pi, :, 4] = se_log[pi, :, 3]
+        se_log[pi] = np.fmin(se_log[pi], MAX_SE_LOG)       # NaN (no information) → the cap
         for ci, c in enumerate(types):
             in_cell = rows & (cell == ci)
             for mi, m in enumerate(METRICS):
@@ -984,13 +1043,17 @@ class Constraints:
         _check_number(self.team_hours, "team hours a week", "每周团队工时", minimum=0)
         if self.budget is not None:
             _check_number(self.budget, "budget a week (CNY)", "每周预算（元）", minimum=0)
-        for name, zh, table, strict in (("hours per post", "每篇工时", self.hours, True),
-                                        ("effort factor", "工时系数", self.platform_effort, True),
-                                        ("cost per post", "每篇成本", self.cost, False),
-                                        ("cost factor", "成本系数", self.platform_cost, False)):
+        # bounded so that the solver's coefficients stay in the range it computes exactly in
+        # (1e300 hours a post, or 5e-324, left HiGHS unable to say which rules conflict)
+        for name, zh, table, low, high in (
+                ("hours per post", "每篇工时", self.hours, MIN_HOURS_PER_POST, MAX_HOURS_PER_POST),
+                ("effort factor", "工时系数", self.platform_effort, 0.01, 100),
+                ("cost per post", "每篇成本", self.cost, 0, MAX_COST_PER_POST),
+                ("cost factor", "成本系数", self.platform_cost, 0, 100)):
             for key, value in table.items():
-                _check_number(value, f"{name} of {key}", f"{key} 的{zh}", minimum=0,
-                              strict=strict)
+                _check_number(value, f"{name} of {key}", f"{key} 的{zh}", low, high)
+                if 0 < value < 0.01:                    # a cost below a fen is no cost
+                    _check_number(value, f"{name} of {key}", f"{key} 的{zh}", 0.01, high)
         for key in list(self.hours) + list(self.cost) + list(self.min_share) \
                 + list(self.max_share):
             if key not in schemas.CONTENT_TYPES:
@@ -1003,12 +1066,14 @@ class Constraints:
                 raise bad(f"Unknown platform {key!r}.", f"未知平台 {key!r}。",
                           f"Choose from {', '.join(schemas.PLATFORMS)}.",
                           f"可选：{', '.join(schemas.PLATFORMS)}。")
+        for label, label_zh, table in (("minimum", "最少", self.min_posts),
+                                       ("maximum", "最多", self.max_posts)):
+            for p, value in table.items():      # checked as given: posts_range rounds them
+                _check_number(value, f"{label} posts a week on {p}",
+                              f"{_plat(p, 'zh')} 每周{label_zh}发文", 0, MAX_POSTS_PER_WEEK,
+                              integer=True)
         for p in self.platforms:
             lo, hi = self.posts_range(p)
-            _check_number(lo, f"minimum posts on {p}", f"{_plat(p, 'zh')} 最少发文", minimum=0,
-                          integer=True)
-            _check_number(hi, f"maximum posts on {p}", f"{_plat(p, 'zh')} 最多发文", minimum=0,
-                          integer=True)
             if lo > hi:
                 raise bad(f"{_plat(p, 'en')}: the minimum of {lo} posts a week is above the "
                           f"maximum of {hi}.",
@@ -1226,8 +1291,11 @@ def _weights(objective: Any, constraints: Constraints, reference: Mapping[str, f
                              fix=f"Choose from {', '.join(METRICS)}.",
                              fix_zh=f"可选：{', '.join(METRICS)}。")
         _check_number(w, f"weight of {m}", f"{_METRIC_ZH[m]} 的权重", minimum=0)
+    if not math.isfinite(sum(float(w) for w in raw.values())):   # weights near the float limit
+        top = max(float(w) for w in raw.values())
+        raw = {m: float(w) / top for m, w in raw.items()}
     for m in list(raw):
-        if raw[m] > 0 and reference.get(m, 0) <= 0:
+        if raw[m] > 0 and not reference.get(m, 0) > 0:
             notes.append((f"{m}: no history to estimate it, left out of the objective.",
                           f"{_METRIC_ZH[m]}：没有历史数据可估计，未计入目标。"))
             raw[m] = 0.0
@@ -1247,6 +1315,13 @@ def _problem(est: Estimates, cons: Constraints, wvec: np.ndarray) -> _Problem:
     plats = tuple(cons.platforms)
     for p in plats:
         est._platform_index(p)
+    if not (np.isfinite(est._mean).all() and np.isfinite(est._se_log).all()
+            and np.isfinite(wvec).all()):
+        raise InputError("The estimates hold values that are not finite numbers, so no plan "
+                         "can be compared.",
+                         "估计值中有非有限数值，无法比较方案。",
+                         fix="Estimate again from the articles with mix.estimate.",
+                         fix_zh="请用 mix.estimate 从文章数据重新估计。")
     k_p, k_c = np.meshgrid(np.arange(len(plats)), np.arange(len(types)), indexing="ij")
     cell_p, cell_c = k_p.ravel(), k_c.ravel()
     pidx = np.array([est._platforms.index(plats[i]) for i in cell_p])
@@ -1325,10 +1400,11 @@ def _caps(pr: _Problem, cons: Constraints, elastic: bool) -> np.ndarray:
     for k in range(K):
         p = pr.platforms[pr.cell_p[k]]
         hi = cons.posts_range(p)[1]
-        if pr.hours[k] > 0:
-            hi = min(hi, int(math.floor(cons.team_hours / pr.hours[k] + 1e-9)))
-        if cons.budget is not None and pr.cost[k] > 0:
-            hi = min(hi, int(math.floor(cons.budget / pr.cost[k] + 1e-9)))
+        # (a tiny cost per post makes the quotient huge, even infinite: compare before flooring)
+        if pr.hours[k] > 0 and cons.team_hours / pr.hours[k] < hi:
+            hi = int(math.floor(cons.team_hours / pr.hours[k] + 1e-9))
+        if cons.budget is not None and pr.cost[k] > 0 and cons.budget / pr.cost[k] < hi:
+            hi = int(math.floor(cons.budget / pr.cost[k] + 1e-9))
         if pr.positioned[k]:
             hi = min(hi, pr.push_cap * cons.articles_per_push)
         if cons.variety:
@@ -1404,8 +1480,11 @@ def _totals(pr: _Problem, x: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.
     est_var = (pr.means ** 2 * (np.exp(pr.se_log ** 2) - 1) * (eff ** 2)[:, None]).sum(axis=0)
     post_var = (pr.means ** 2 * (np.exp(pr.log_sd ** 2) - 1)[:, None] * eff[:, None]).sum(axis=0)
     var = est_var + post_var
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         s2 = np.where(total > 0, np.log1p(var / np.maximum(total, 1e-300) ** 2), 0.0)
+    # a log-normal's upper 80 % bound falls below its mean once s > 2·z: at that spread the
+    # interval says "anything from almost nothing to the expected value and more" anyway
+    s2 = np.fmin(s2, (2 * _Z80 - 1e-6) ** 2)
     s = np.sqrt(s2)
     median = total * np.exp(-s2 / 2)
     return per_cell, total, median * np.exp(-_Z80 * s), median * np.exp(_Z80 * s)
@@ -1554,6 +1633,52 @@ def _share_sum_conflict(cons: Constraints) -> Conflict | None:
         f"{_num(100 * over)} 个百分点。")
 
 
+def _share_window_conflict(cons: Constraints) -> Conflict | None:
+    """Share limits that no whole number of posts meets at any weekly total the platform
+    limits allow (e.g. a type held to exactly 45.3 % of at most 35 posts): a conflict found by
+    counting, which the solver can take longer than its time limit to prove (:func:`plan`
+    asks when the solver runs out of time without a plan)."""
+    limited = [c for c in cons.content_types if c in cons.min_share or c in cons.max_share]
+    if not limited:
+        return None
+    lo_t = hi_t = 0
+    for p in cons.platforms:
+        lo, hi = cons.posts_range(p)
+        if p in POSITIONED:
+            hi = min(hi, cons.push_limit() * int(cons.articles_per_push))
+        lo_t, hi_t = lo_t + lo, hi_t + max(hi, 0)
+    if lo_t > hi_t or lo_t == 0:
+        return None                      # other rules conflict, or an empty week fits
+    lo_s = {c: float(cons.min_share.get(c, 0.0)) for c in cons.content_types}
+    hi_s = {c: float(cons.max_share.get(c, 1.0)) for c in cons.content_types}
+    raise_max: list[float] = []          # per total: share points the maximums must give
+    cut_min: list[float] = []            # per total: share points the minimums must give
+    for t in range(lo_t, hi_t + 1):
+        need = {c: math.ceil(lo_s[c] * t - 1e-9) for c in cons.content_types}
+        room = {c: math.floor(hi_s[c] * t + 1e-9) for c in cons.content_types}
+        if all(need[c] <= room[c] for c in limited) and sum(need.values()) <= t \
+                and sum(room.values()) >= t:
+            return None
+        if sum(need.values()) <= t:
+            raise_max.append(sum(max(0, need[c] - room[c]) for c in limited) / t)
+        cut_min.append(max(sum(need.values()) - t, 0) / t)
+    rules_en = ", ".join(f"{_type(c, 'en')} {_pct(lo_s[c])}–{_pct(hi_s[c])}" for c in limited)
+    rules_zh = "、".join(f"{_type(c, 'zh')} {_pct(lo_s[c])}–{_pct(hi_s[c])}" for c in limited)
+    head_en = (f"With {lo_t}–{hi_t} posts a week, no whole number of posts keeps every content "
+               f"type within its share limits ({rules_en})")
+    head_zh = (f"每周 {lo_t}–{hi_t} 篇时，任何整数篇数都无法让各内容类型满足占比要求"
+               f"（{rules_zh}）")
+    if raise_max and min(raise_max) > 0:
+        amount = min(raise_max)
+        return Conflict("type_share_max", amount, "share",
+                        f"{head_en}: raise the maximum shares by {_num(100 * amount)} points.",
+                        f"{head_zh}：请把最高占比提高 {_num(100 * amount)} 个百分点。")
+    amount = max(min(cut_min), 1.0 / hi_t)
+    return Conflict("type_share_min", amount, "share",
+                    f"{head_en}: lower the minimum shares by {_num(100 * amount)} points.",
+                    f"{head_zh}：请把最低占比降低 {_num(100 * amount)} 个百分点。")
+
+
 def _explain(pr: _Problem, cons: Constraints) -> list[Conflict]:
     """Which rule groups conflict, and by how much (see the module notes)."""
     present = [g for g in GROUPS if any(r.group == g for r in pr.rows)]
@@ -1572,7 +1697,7 @@ def _explain(pr: _Problem, cons: Constraints) -> list[Conflict]:
     if conflicts:
         return conflicts
     res, z_cell, g_cell, _, slack_rows = _solve(pr, cons, elastic=present)
-    if res.x is None:
+    if res.x is None or not (res.x[len(z_cell) + len(g_cell):] > 1e-6).any():
         return [Conflict("unknown", math.nan, "", "No plan meets every rule, and the solver "
                          "could not say which rules conflict.", "没有满足所有规则的方案，"
                          "求解器也未能判断是哪些规则冲突。", False)]
@@ -1821,10 +1946,24 @@ def plan(data: pd.DataFrame | Estimates, constraints: Constraints | None = None,
             conflicts = _explain(pr, cons)
             return _infeasible(pr, cons, conflicts, weights, est, notes, decay, slots,
                                (time.perf_counter() - t0) * 1e3)
+        # out of time without any plan: share windows that no weekly total meets are the
+        # usual cause (the solver branches through every total to prove it); count them
+        window = _share_window_conflict(cons)
+        if window is not None:
+            return _infeasible(pr, cons, [window], weights, est, notes, decay, slots,
+                               (time.perf_counter() - t0) * 1e3)
+        limit = f"{cons.time_limit:g}"
         return _infeasible(pr, cons, [], weights, est, notes, decay, slots, solve_ms,
-                           status="error", text=(f"The solver stopped without a plan: "
-                                                 f"{res.message}",
-                                                 f"求解器未找到方案：{res.message}"))
+                           status="error", text=(
+                               f"No plan was found within the solver's time limit of {limit} s: "
+                               "the rules may contradict each other in a way that takes long "
+                               "to prove (e.g. share limits that few weekly totals meet). "
+                               "Fix: loosen the share or persona rules, or raise the time "
+                               f"limit. (Solver: {res.message})",
+                               f"求解器在 {limit} 秒时限内没有找到方案：各项规则之间可能存在"
+                               "难以快速判定的冲突（例如只有极少数每周总篇数能满足的占比限制）。"
+                               "解决办法：放宽占比或人设规则，或延长求解时限。"
+                               f"（求解器信息：{res.message}）"))
     xs = np.rint(res.x).astype(int)
     nz = len(z_cell)
     x = np.bincount(z_cell, weights=xs[:nz], minlength=K)

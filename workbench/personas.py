@@ -48,8 +48,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -59,9 +60,9 @@ from . import i18n, schemas
 from .errors import InputError
 
 __all__ = [
-    "CATEGORICAL", "FIT_ROWS", "K_RANGE", "MULTI", "NUMERIC", "NumericTrait", "Persona",
-    "SELECT_ROWS", "Segmentation", "Trait", "default_features", "ipf", "reader_profile",
-    "segment",
+    "CATEGORICAL", "FIT_ROWS", "K_RANGE", "MAX_NUMBER", "MAX_WEIGHT", "MULTI", "NUMERIC",
+    "NumericTrait", "Persona", "SELECT_ROWS", "Segmentation", "Trait", "default_features",
+    "ipf", "reader_profile", "segment",
 ]
 
 #: Category columns of the followers schema that can define a persona.
@@ -85,6 +86,12 @@ K_RANGE: tuple[int, ...] = tuple(range(2, 11))
 #: k=None: stop adding personas once one more lowers the BIC by less than this share of the
 #: BIC's range over :data:`K_RANGE`.
 ELBOW_SHARE = 0.05
+#: Largest weight an attribute may have (the dashboard offers 0-3); larger weights would
+#: overflow the float32 matrix k-means works on.
+MAX_WEIGHT = 100.0
+#: Largest number a behaviour column may hold (reads, spend in CNY ...); larger is a typo or
+#: an overflow, treated as missing.
+MAX_NUMBER = 1e12
 #: Rows of the silhouette sample.
 SILHOUETTE_ROWS = 5_000
 #: Counts modelled as a rate of another count: column -> denominator.
@@ -296,7 +303,10 @@ def _multi_indicators(s: pd.Series, levels: Sequence[str]) -> tuple[np.ndarray, 
 
 
 def _numbers(s: pd.Series) -> np.ndarray:
-    return pd.to_numeric(s, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+    """A number column as float; text, infinities and values beyond ± :data:`MAX_NUMBER` are
+    missing values (NaN)."""
+    x = pd.to_numeric(s, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+    return np.where(np.abs(x) <= MAX_NUMBER, x, np.nan)
 
 
 def _bin_codes(x: np.ndarray, zero_level: bool) -> tuple[np.ndarray, list[str]]:
@@ -321,6 +331,9 @@ def _bin_codes(x: np.ndarray, zero_level: bool) -> tuple[np.ndarray, list[str]]:
 
 
 def _standardise(block: np.ndarray) -> np.ndarray:
+    top = float(np.abs(block).max()) if block.size else 0.0
+    if top > 1e100:                  # values near the float limit: scale first (the result is
+        block = block / top          # scale-free), or the mean and variance overflow
     block = block - block.mean(axis=0, keepdims=True)
     total = float((block ** 2).sum(axis=1).mean())
     return (block / math.sqrt(total)).astype(np.float32) if total > 0 else block.astype(np.float32)
@@ -337,12 +350,15 @@ def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, flo
     attrs: list[_Attribute] = []
     for name in features:
         s = followers[name]
-        w = float(weights.get(name, 1.0))
-        if w < 0 or not math.isfinite(w):
-            raise InputError(f"The weight of {name!r} must be a number ≥ 0, not {w!r}.",
-                             f"“{_zh(name)}”的权重必须是不小于 0 的数，而不是 {w!r}。",
+        w = weights.get(name, 1.0)
+        if isinstance(w, (bool, np.bool_)) or not isinstance(
+                w, (int, float, np.integer, np.floating)) or not (0 <= w <= MAX_WEIGHT):
+            raise InputError(f"The weight of {name!r} must be a number from 0 to {MAX_WEIGHT:g}, "
+                             f"not {w!r}.",
+                             f"“{_zh(name)}”的权重必须是 0 到 {MAX_WEIGHT:g} 之间的数，而不是 {w!r}。",
                              fix="Set the weight between 0 (not used) and 3.",
                              fix_zh="请把权重设在 0（不使用）到 3 之间。")
+        w = float(w)
         if w == 0:
             notes.append((f"{name}: weight 0, not used for clustering", f"{_zh(name)}：权重为 0，不参与分群"))
             continue
@@ -363,7 +379,7 @@ def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, flo
                 notes.append((f"{name}: only one value, ignored", f"{_zh(name)}：只有一个取值，已忽略"))
                 continue
             codes = np.where(ok, np.mod(np.rint(np.nan_to_num(x)), 24), -1).astype(np.int32)
-            hour = np.where(ok, x, np.nanmedian(x))
+            hour = np.mod(np.where(ok, x, np.nanmedian(x)), 24)
             ang = 2 * np.pi * hour / 24
             block = _standardise(np.column_stack([np.sin(ang), np.cos(ang)]))
             attrs.append(_Attribute(name, "hour", [f"{h}" for h in range(24)], codes, None,
@@ -550,6 +566,7 @@ def _fit(X: np.ndarray, design: _Design, k: int, seed: int, starts: int = _START
     called after each start and after the final run (``starts + 1`` calls).
     """
     from sklearn.cluster import KMeans  # imported when first needed: 2 s off a page's start
+    from sklearn.exceptions import ConvergenceWarning
 
     n = X.shape[0]
     rng = np.random.default_rng(seed)
@@ -557,8 +574,12 @@ def _fit(X: np.ndarray, design: _Design, k: int, seed: int, starts: int = _START
     Xs, Ds = X[rows], design.rows(rows) if n > screen_rows else design
     best: tuple[_Model, float] | None = None
     for s in range(starts):
-        km = KMeans(n_clusters=k, n_init=1, max_iter=50, random_state=seed * 1000 + s)
-        model, ll = _em(Ds, km.fit_predict(Xs), k, max_iter=_SCREEN_ITER)
+        km = KMeans(n_clusters=k, n_init=1, max_iter=50,
+                    random_state=(seed * 1000 + s) % 2 ** 32)
+        with warnings.catch_warnings():     # fewer distinct people than k: some personas stay
+            warnings.simplefilter("ignore", ConvergenceWarning)      # empty, said by their size
+            start = km.fit_predict(Xs)
+        model, ll = _em(Ds, start, k, max_iter=_SCREEN_ITER)
         if best is None or ll > best[1]:
             best = (model, ll)
         step()
@@ -946,7 +967,8 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     InputError
         (a ``ValueError`` with English and Chinese text) fewer rows than ``k``, an unknown or excluded feature, no usable feature left (constant,
         single-category and all-missing columns are ignored and listed in ``notes``), or a bad
-        ``k`` / weight.
+        ``k`` / weight (a number from 0 to :data:`MAX_WEIGHT`) / seed (0 to 2³² − 1). Numbers
+        that are not numbers (text, infinite, beyond ± :data:`MAX_NUMBER`) are missing values.
 
     Examples
     --------
@@ -972,6 +994,15 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
                              f"{n} 位粉丝分不出 {k} 个人设。",
                              fix=f"Choose at most {n} personas or load more followers.",
                              fix_zh=f"请选择不超过 {n} 个人设，或导入更多粉丝。")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) \
+            or not 0 <= seed < 2 ** 32:
+        raise InputError(f"The random seed must be a whole number from 0 to 2³² − 1, not "
+                         f"{seed!r}.",
+                         f"随机种子必须是 0 到 2³² − 1 之间的整数，而不是 {seed!r}。",
+                         fix="Use e.g. seed=0.", fix_zh="例如 seed=0。")
+    if weights is not None and not isinstance(weights, Mapping):
+        raise InputError("The weights must map attributes to numbers, e.g. {'gender': 2}.",
+                         "权重应为“属性 → 数值”的字典，例如 {'gender': 2}。")
     weights = dict(weights or {})
     unknown = [w for w in weights if features is not None and w not in features
                and w not in followers.columns]
@@ -984,8 +1015,10 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     notes: list[tuple[str, str]] = []
     attrs = _encode(followers, features, weights, notes)
     if not attrs:
-        why = "; ".join(en for en, _ in notes) if notes else "no attribute chosen"
-        why_zh = "；".join(zh for _, zh in notes) if notes else "没有选择属性"
+        why = "; ".join(en for en, _ in notes) if notes else (
+            "no attribute chosen" if features else "no persona column of the table has data")
+        why_zh = "；".join(zh for _, zh in notes) if notes else (
+            "没有选择属性" if features else "表中没有任何含数据的画像列")
         raise InputError(f"No attribute is usable to segment on ({why}).",
                          f"没有可用于分群的属性（{why_zh}）。",
                          fix="Choose attributes whose values differ between followers, with a "

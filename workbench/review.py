@@ -26,6 +26,11 @@ plan`` for "lower is better" ones (unfollows, activity cost); in general ``1 ± 
 :data:`AT_RISK` (80 %), else ``off_track``; ``n/a`` when plan or actual is unknown. A plan of 0
 counts as met (1) when the actual is not worse, else 0.
 
+*Bad values.* A count or amount that is text, negative, infinite or above :data:`MAX_VALUE`
+is a missing value (a post without readable reads is left out); the net follower growth may be
+negative. A plan's posts a week must be whole numbers; a planned value or target that is not a
+number is no target.
+
 *Scope.* Actuals are the posts on the plan's platforms published in the period (posts elsewhere
 are left out and counted in :attr:`CampaignReview.notes`), the follower flow of ``daily_users``
 in the period (rows of several platforms are added up per day), and the activities that
@@ -101,7 +106,8 @@ __all__ = [
     "ACCOUNT_KPIS", "ACTIVITY_KPIS", "ANOMALY_K", "ANOMALY_WINDOW", "AT_RISK",
     "BACKTEST_CADENCE_WEEKS", "CALIBRATION_PRIOR_ACTIVITIES", "CALIBRATION_PRIOR_POSTS",
     "Calibration", "CampaignReview", "IMPACT_BLOCK", "IMPACT_DRAWS", "IMPACT_LEVEL",
-    "IMPACT_TRAIN_DAYS", "Impact", "KPIS", "MAX_RECOMMENDATIONS", "MIN_RECOMMENDATIONS",
+    "IMPACT_TRAIN_DAYS", "Impact", "KPIS", "MAX_RECOMMENDATIONS", "MAX_VALUE",
+    "MIN_RECOMMENDATIONS",
     "ON_TRACK", "Recommendation", "SCORECARD_WEIGHTS", "STATUSES", "Scorecard", "TREND_SERIES",
     "Trends", "VARIANCE_METRICS", "WCI_VERSION", "apply_to_estimates", "apply_to_roi",
     "backtest_plan", "counterfactual", "flag_anomalies", "review", "roi_overrides", "scorecard",
@@ -195,6 +201,9 @@ ACCOUNT_KPIS: tuple[str, ...] = ("new_follows", "reads", "share_rate", "engageme
 ACTIVITY_KPIS: tuple[str, ...] = ("participants", "conversions", "roi")
 MANUAL_PARTS: tuple[str, ...] = ("collaboration", "ability", "attitude", "conduct")
 PAYLOAD_VERSION = 1
+#: Largest count or amount (CNY) a cell of the data may hold (a trillion); a larger, infinite,
+#: negative or text value is missing.
+MAX_VALUE = 1e12
 
 _ENGAGEMENT_PARTS = ("likes", "wows", "comments", "shares", "favourites")
 _FOLLOW_SOURCES = {
@@ -248,10 +257,22 @@ def _ratio(num: float, den: float) -> float:
         and math.isfinite(num) else math.nan
 
 
-def _col(df: pd.DataFrame, name: str) -> np.ndarray:
+def _col(df: pd.DataFrame, name: str, count: bool = True) -> np.ndarray:
+    """A number column as float. Text, infinities and values beyond ± :data:`MAX_VALUE` are
+    missing (NaN), and so are negatives of a ``count`` (reads, follows, costs: all but the net
+    follower growth)."""
     if name not in df.columns:
         return np.full(len(df), np.nan)
-    return pd.to_numeric(df[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    x = pd.to_numeric(df[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    ok = np.abs(x) <= MAX_VALUE
+    if count:
+        ok &= x >= 0
+    return np.where(ok, x, np.nan)
+
+
+def _count(value: Any) -> float:
+    """One value read like a cell of a count column (:func:`_col`): NaN when it is none."""
+    return float(_col(pd.DataFrame({"v": [value]}, dtype=object), "v")[0])
 
 
 def _sum(x: np.ndarray) -> float:
@@ -365,7 +386,9 @@ def _plan_view(plan: Any, start: Any = None, weeks: Any = None) -> _PlanView:
                          "该场景不是内容配比方案。",
                          fix="Choose a plan saved from the content-mix page.",
                          fix_zh="请选择从内容配比页面保存的方案。")
-    cells = pd.DataFrame(list(payload["cells"]))
+    raw_cells = payload["cells"]
+    cells = pd.DataFrame([c for c in raw_cells if isinstance(c, Mapping)]
+                         if isinstance(raw_cells, (list, tuple)) else [])
     need = ("platform", "content_type", "posts")
     missing = [c for c in need if c not in cells.columns]
     if cells.empty or missing:
@@ -377,14 +400,26 @@ def _plan_view(plan: Any, start: Any = None, weeks: Any = None) -> _PlanView:
     cells["platform"] = cells["platform"].astype(str)
     cells["content_type"] = cells["content_type"].astype(str)
     cells["posts"] = pd.to_numeric(cells["posts"], errors="coerce").fillna(0).astype(float)
-    for m in mix.METRICS:
-        cells[m] = pd.to_numeric(cells[m], errors="coerce").astype(float) \
-            if m in cells.columns else np.nan
+    posts = cells["posts"].to_numpy()
+    whole = np.isfinite(posts) & (posts >= 0) & (posts <= mix.MAX_POSTS_PER_WEEK)
+    whole[whole] = posts[whole] == np.round(posts[whole])
+    if not whole.all():
+        shown = f"{float(posts[~whole][0]):g}"
+        raise InputError(f"The plan's posts a week must be whole numbers from 0 to "
+                         f"{mix.MAX_POSTS_PER_WEEK}; one cell has {shown}.",
+                         f"方案中每周发文数必须是 0 到 {mix.MAX_POSTS_PER_WEEK} 之间的整数；"
+                         f"有一个单元为 {shown}。",
+                         fix="Solve the plan on the content-mix page and save it again.",
+                         fix_zh="请在内容配比页面重新求解并保存方案。")
+    for m in (*mix.METRICS, "reads_per_post"):      # a planned value that is not a number
+        if m in cells.columns:                       # (text, inf, negative) is no target
+            cells[m] = _col(cells, m)
+        elif m != "reads_per_post":
+            cells[m] = np.nan
     if "reads_per_post" not in cells.columns:
         cells["reads_per_post"] = np.where(cells["posts"] > 0,
                                            cells["reads"] / cells["posts"].where(
                                                cells["posts"] > 0), np.nan)
-    cells["reads_per_post"] = pd.to_numeric(cells["reads_per_post"], errors="coerce").astype(float)
     status = payload.get("status", "optimal")
     if status not in ("optimal", "time_limit") or cells["posts"].sum() <= 0:
         raise InputError("The plan has no posts to review (it was not solved or is infeasible).",
@@ -394,15 +429,20 @@ def _plan_view(plan: Any, start: Any = None, weeks: Any = None) -> _PlanView:
     targets: dict[str, float] = {}
     raw = payload.get("kpi_targets")
     if isinstance(raw, Mapping):
-        for m, v in raw.items():
-            targets[str(m)] = float(v["expected"] if isinstance(v, Mapping) else v)
+        pairs = [(m, v.get("expected") if isinstance(v, Mapping) else v) for m, v in raw.items()]
     else:
-        for rec in payload.get("expected", []) or []:
-            targets[str(rec["metric"])] = float(rec["expected"])
+        expected = payload.get("expected")
+        pairs = [(rec.get("metric"), rec.get("expected")) for rec in expected
+                 if isinstance(rec, Mapping)] if isinstance(expected, (list, tuple)) else []
+    for m, v in pairs:                               # a target that is not a number is none
+        x = _count(v)
+        if m is not None and math.isfinite(x):
+            targets[str(m)] = x
     for m in mix.METRICS:
         if m not in targets and cells[m].notna().any():
             targets[m] = float(cells[m].sum())
-    cal = payload.get("calendar") or {}
+    cal = payload.get("calendar")
+    cal = cal if isinstance(cal, Mapping) else {}
     start_value = start if start is not None else cal.get("start")
     weeks_value = weeks if weeks is not None else cal.get("weeks")
     if start_value is None or weeks_value is None:
@@ -417,9 +457,14 @@ def _plan_view(plan: Any, start: Any = None, weeks: Any = None) -> _PlanView:
             or not float(weeks_value).is_integer() or not 1 <= int(weeks_value) <= 52:
         raise InputError(f"The review period must be 1 to 52 weeks, not {weeks_value!r}.",
                          f"复盘周期应为 1 到 52 周，而不是 {weeks_value!r}。")
-    cons = payload.get("constraints") or {}
-    platforms = tuple(cons.get("platforms") or dict.fromkeys(cells["platform"]))
-    items = [dict(it) for it in payload.get("calendar_items") or []]
+    cons = payload.get("constraints")
+    plats = cons.get("platforms") if isinstance(cons, Mapping) else None
+    plats = (plats,) if isinstance(plats, str) else plats
+    platforms = tuple(str(p) for p in plats) if isinstance(plats, (list, tuple)) and plats \
+        else tuple(dict.fromkeys(cells["platform"]))
+    raw_items = payload.get("calendar_items")
+    items = [dict(it) for it in raw_items if isinstance(it, Mapping)] \
+        if isinstance(raw_items, (list, tuple)) else []
     return _PlanView(first, int(weeks_value), platforms, cells, targets, items,
                      str(payload.get("name", "")))
 
@@ -462,7 +507,7 @@ def _prep_daily(daily_users: Any) -> pd.DataFrame:
     d = pd.to_datetime(daily_users["date"], errors="coerce").dt.normalize()
     cols = ["new_follows", "unfollows", "net_follows", "cumulative_follows",
             *[c for c in _FOLLOW_SOURCES if c in daily_users.columns]]
-    frame = pd.DataFrame({c: _col(daily_users, c) for c in cols})
+    frame = pd.DataFrame({c: _col(daily_users, c, count=c != "net_follows") for c in cols})
     frame["date"] = d.to_numpy()
     frame = frame[frame["date"].notna()]
     if frame.empty:
@@ -956,6 +1001,7 @@ def counterfactual(series: pd.Series, start: Any, end: Any, *,
     """
     first, last = _parse_date(start), _parse_date(end, "end date", "结束日期")
     s = pd.to_numeric(series, errors="coerce").astype(float)
+    s = s.where(np.isfinite(s))                      # an infinite day is a missing day
     s.index = pd.DatetimeIndex(s.index).normalize()
     s = s.groupby(level=0).sum(min_count=1).sort_index()
     train = s[(s.index >= first - pd.Timedelta(days=int(train_days))) & (s.index < first)]
@@ -2058,6 +2104,8 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
         raise InputError(f"Unknown value assumption {bad[0]!r}.", f"未知的价值假设 {bad[0]!r}。",
                          fix=f"Use {', '.join(_VALUE_KEYS)}.",
                          fix_zh=f"可用：{'、'.join(_VALUE_KEYS)}。")
+    # checked as the ROI inputs they are (margin and retention shares, a follower's value ≥ 0)
+    assumptions = {k: roi.Range.of(v, k).likely for k, v in assumptions.items()}
     estimates = {str(k): _estimate_of(v, str(k)) for k, v in (roi_estimates or {}).items()}
     notes: list[tuple[str, str]] = []
 

@@ -45,6 +45,10 @@ Design decisions
 * **Break-even in closed form.** With the others fixed, profit is a straight line in any one
   input (the model is a sum of products), so the break-even value is ``x₀ − p(x₀)/slope``;
   ``scipy.optimize.brentq`` is the fallback should the model ever become non-linear.
+* **Bounded inputs.** Counts and amounts are at most :data:`MAX_AMOUNT` (a trillion), so no
+  product of inputs leaves float32's range; a cost that rounds to nothing at float32 precision
+  is no cost (``simulate`` refuses), and a ratio over an almost-zero cost is clipped to the
+  largest float32 rather than infinite.
 * **Lazy analysis.** ``RoiResult.summary`` is computed by :func:`simulate`;
   ``RoiResult.break_even`` and ``RoiResult.sensitivity`` on first use, so a dashboard can
   redraw the histogram without paying for the tornado.
@@ -77,8 +81,8 @@ from .errors import InputError
 
 __all__ = [
     "ACTIVITY_TYPES", "ActivityEstimate", "INPUTS", "INPUT_KEYS", "INPUT_LABELS", "InputSpec",
-    "DEFAULT_CPM", "DTYPE", "MIN_HISTORY", "NORMAL_SPAN", "OUTPUT_LABELS", "PRIOR_QUANTILES",
-    "Range", "RoiResult", "SPEARMAN_DRAWS", "TABLE_NODES",
+    "DEFAULT_CPM", "DTYPE", "MAX_AMOUNT", "MAX_DRAWS", "MIN_HISTORY", "NORMAL_SPAN",
+    "OUTPUT_LABELS", "PRIOR_QUANTILES", "Range", "RoiResult", "SPEARMAN_DRAWS", "TABLE_NODES",
     "break_even", "evaluate", "input_label", "priors", "sensitivity", "simulate", "template",
 ]
 
@@ -98,6 +102,14 @@ DEFAULT_CPM = 90.0
 DTYPE = np.float32
 #: Normal scores beyond ±this are clipped in the copula's tables (probability 2e-9).
 NORMAL_SPAN = 6.0
+#: Most draws :func:`simulate` makes (a dozen inputs of ten million draws is about 1 GB).
+MAX_DRAWS = 10_000_000
+#: Largest count or amount (CNY) an input may take: a trillion. Products of inputs then stay far
+#: inside :data:`DTYPE`'s range (about 3.4e38), so no draw overflows.
+MAX_AMOUNT = 1e12
+#: Ratios (ROI, cost per conversion, per follow) are clipped to ± the largest :data:`DTYPE`
+#: (a cost that rounds to almost nothing would otherwise make them infinite).
+_RATIO_MAX = float(np.finfo(DTYPE).max)
 PAYLOAD_VERSION = 1
 
 
@@ -239,13 +251,20 @@ def _triple(key: str | None, low: Any, likely: Any, high: Any) -> tuple[float, f
             f"{zh} 是 0 到 1 之间的比例；现在是 {lo:g} – {hi:g}。",
             fix="Enter shares as fractions: 5 % is 0.05, 100 % is 1.",
             fix_zh="比例请输入小数：5% 输入 0.05，100% 输入 1。")
+    noun, noun_zh = (("a cost", "成本") if spec.kind == "money" and spec.group != "funnel"
+                     else ("an amount", "数值") if spec.kind == "money"
+                     else ("a count", "数量"))
     if lo < 0:
-        noun, noun_zh = (("a cost", "成本") if spec.kind == "money" and spec.group != "funnel"
-                         else ("an amount", "数值") if spec.kind == "money"
-                         else ("a count", "数量"))
         raise InputError(f"{en} is {noun} and cannot be negative; got low {lo:g}.",
                          f"{zh} 是{noun_zh}，不能为负数；现在最低为 {lo:g}。",
                          fix="Enter 0 or more.", fix_zh="请输入 0 或更大的数。")
+    if hi > MAX_AMOUNT:
+        raise InputError(f"{en} is {noun} of at most {MAX_AMOUNT:,.0f} (a trillion); got high "
+                         f"{hi:g}.",
+                         f"{zh} 是{noun_zh}，最多为 {MAX_AMOUNT:,.0f}（一万亿）；现在最高为 {hi:g}。",
+                         fix="Check the units: amounts are in CNY, counts in people, "
+                             "impressions or clicks.",
+                         fix_zh="请检查单位：金额以元计，数量以人数、曝光量或点击量计。")
     return lo, mid, hi
 
 
@@ -635,14 +654,19 @@ def _pairs(correlation: Any) -> dict[tuple[str, str], float]:
 # The model
 # --------------------------------------------------------------------------------------------
 def _ratio(num: Any, den: Any) -> Any:
-    """``num / den`` where ``den > 0``, NaN elsewhere (scalars stay scalars)."""
+    """``num / den`` where ``den > 0``, NaN elsewhere (scalars stay scalars), clipped to ±
+    :data:`_RATIO_MAX` (a denominator that is almost zero gives a huge ratio, not infinity)."""
     if np.ndim(num) == 0 and np.ndim(den) == 0:
-        return float(num) / float(den) if den > 0 else math.nan
-    with np.errstate(invalid="ignore", divide="ignore"):
+        if not den > 0:
+            return math.nan
+        x = float(num) / float(den)
+        return x if math.isnan(x) else min(max(x, -_RATIO_MAX), _RATIO_MAX)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         out = np.divide(num, den)
     bad = den <= 0
     if np.any(bad):                                     # rare: one test, no extra array
         out = np.where(bad, np.nan, out)
+    np.clip(out, -_RATIO_MAX, _RATIO_MAX, out=out)      # NaN stays NaN
     return out
 
 
@@ -694,13 +718,16 @@ def _profit_at(base: Mapping[str, float], key: str) -> Callable[[float], float]:
 # Simulation
 # --------------------------------------------------------------------------------------------
 def _check_draws(n: Any, seed: Any, target: Any) -> tuple[int, int | None, float | None]:
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputError(f"The number of draws must be a whole number ≥ 1; got {n!r}.",
-                         f"模拟次数必须是 ≥ 1 的整数；现在是 {n!r}。",
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) \
+            or not 1 <= n <= MAX_DRAWS:
+        raise InputError(f"The number of draws must be a whole number from 1 to "
+                         f"{MAX_DRAWS:,}; got {n!r}.",
+                         f"模拟次数必须是 1 到 {MAX_DRAWS:,} 之间的整数；现在是 {n!r}。",
                          fix="Use e.g. 100000.", fix_zh="例如 100000。")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-        raise InputError(f"The random seed must be a whole number or None; got {seed!r}.",
-                         f"随机种子必须是整数或 None；现在是 {seed!r}。")
+    if seed is not None and (isinstance(seed, (bool, np.bool_))
+                             or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise InputError(f"The random seed must be a whole number ≥ 0 or None; got {seed!r}.",
+                         f"随机种子必须是 ≥ 0 的整数或 None；现在是 {seed!r}。")
     t = None if target is None else _number(None, "target ROI", "目标ROI", target)
     return int(n), None if seed is None else int(seed), t
 
@@ -901,7 +928,8 @@ def simulate(estimate: ActivityEstimate, n: int = 100_000, seed: int | None = 0,
     n, seed, target = _check_draws(n, seed, target)
     pairs = _pairs(correlation) if correlation is not None else dict(estimate.correlation)
     inputs = estimate.inputs()
-    highs = {k: r.high for k, r in inputs.items()}
+    # at the draws' precision: a cost that rounds to 0 in DTYPE costs nothing in every draw
+    highs = {k: DTYPE(r.high) for k, r in inputs.items()}
     if not evaluate(highs)["cost"] > 0:
         raise InputError(
             "This activity costs nothing at all, so its ROI ((value − cost) ÷ cost) is "
@@ -1190,9 +1218,12 @@ def template(activity_type: str) -> ActivityEstimate:
 # Priors from history
 # --------------------------------------------------------------------------------------------
 def _column(frame: pd.DataFrame, col: str) -> np.ndarray:
+    """A count or amount column as float; text, infinities, negatives and values above
+    :data:`MAX_AMOUNT` are NaN (not a usable past value)."""
     if col not in frame.columns:
         return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[col], errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+    x = pd.to_numeric(frame[col], errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+    return np.where((x >= 0) & (x <= MAX_AMOUNT), x, np.nan)
 
 
 def _rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -1284,7 +1315,10 @@ def priors(activities: pd.DataFrame, activity_type: str,
     from_history, too_few = [], []
     if len(past) >= MIN_HISTORY:
         for key, column in _history_values(past, tpl).items():
-            x = column[np.isfinite(column)]
+            usable = np.isfinite(column) & (column >= 0)
+            if _SPEC[key].kind != "rate":
+                usable &= column <= MAX_AMOUNT
+            x = column[usable]
             if x.size < MIN_HISTORY:
                 too_few.append(key)
                 continue
