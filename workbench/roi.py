@@ -74,7 +74,7 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
 from . import i18n, schemas
 from .errors import InputError
@@ -986,6 +986,8 @@ def _root(f: Callable[[float], float], a: float, b: float) -> float | None:
     if abs(f(mid) - 0.5 * (fa + fb)) <= 1e-9 * scale:
         x = a + (b - a) * fa / (fa - fb)
         return min(max(x, a), b)
+    from scipy import optimize  # only here: importing it costs every ROI page ~1 s at start
+
     return float(optimize.brentq(f, a, b, xtol=1e-12 * max(1.0, abs(a), abs(b)), rtol=1e-12))
 
 
