@@ -1070,8 +1070,10 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
     df = None
     for _attempt in range(4):
         usecols = sorted(set(mapped.positions.values()) | set(range(len(header), width))) or [0]
+        # reading every column is faster than selecting them all (1.8 → 1.4 × read_csv)
+        selected = None if usecols == list(range(width)) else usecols
         kwargs = dict(sep=sep, header=None, skiprows=header_idx + 1, names=list(range(width)),
-                      usecols=usecols, dtype={p: t for p, t in dtype.items() if p < width},
+                      usecols=selected, dtype={p: t for p, t in dtype.items() if p < width},
                       na_values=_READ_CSV_NA, keep_default_na=True, skip_blank_lines=False,
                       index_col=False)
         try:
