@@ -369,3 +369,23 @@ def test_activity_roi_page_restart(store, clock):
     assert [s["name"] for s in reopened.model.scenarios] == ["Lottery, wider reach"]
     assert reopened.model.result.summary["roi_mean"] == roi_mean  # the same simulation
     assert reopened.save() == 1 and store.draft("roi") is None
+
+
+def test_campaign_review_page_restart(store, clock):
+    from workbench.ui import ReviewDashboard
+
+    page = ReviewDashboard(lang="en", store=store)
+    key = next(iter(page.manual))
+    page.manual[key].value = 35                                # a hand-entered rating
+    page.freq.value = "weekly"
+    page.save_name.value = "Q4 review"
+    clock.advance(5)
+    card = page.scorecard.value
+
+    reopened = ReviewDashboard(lang="en", store=store)         # the kernel restarted
+    assert reopened.manual[key].value == 80
+    assert '(scenario "Q4 review") were found' in reopened.drafts.message()
+    reopened.drafts.restore_button.click()
+    assert reopened.manual[key].value == 35 and reopened.freq.value == "weekly"
+    assert reopened.scorecard.value == card                    # the same scorecard
+    assert reopened.save() == 1 and store.draft("review") is None

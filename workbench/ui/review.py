@@ -204,6 +204,15 @@ class ReviewDashboard(Page):
         self.model.observe(self._show_status, names=["error", "review"])
         self.header.model.observe(self._relabel, names="lang")
         self._relabel()
+        # unsaved work survives a kernel restart (workbench.ui.drafts)
+        self.start_drafts(STORE_KIND, self._draft_fields(), name=self.save_name)
+
+    def _draft_fields(self) -> dict:
+        """What a draft keeps of this page: the plan reviewed, the views chosen, the
+        scorecard's hand-entered ratings and the name to save under."""
+        return {"plan": self.plan_pick, "by": self.by, "metric": self.metric,
+                "trend_metric": self.trend_metric, "freq": self.freq,
+                **{f"manual.{k}": s for k, s in self.manual.items()}, "name": self.save_name}
 
     # -- language ----------------------------------------------------------------------------
     def _relabel(self, change=None) -> None:
