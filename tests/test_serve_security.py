@@ -10,6 +10,7 @@ command line builds, from the same configuration (``voila.json``).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import json
 import re
@@ -192,8 +193,16 @@ def test_team_server_requires_the_token_it_printed_once(team_server):
     assert status == 200 and kernel_id(body)
     assert fetch(url + HOME, cookies)[0] == 200
     # ... but the kernel websocket still wants it: without cookies it is refused
-    refused = asyncio.run(_ws_status(url, kernel_id(body), cookie=""))
+    refused = run_async(_ws_status(url, kernel_id(body), cookie=""))
     assert refused == 403
+
+
+def run_async(coro):
+    """Run ``coro`` to its end in a thread of its own: the browser tests' Playwright keeps an
+    event loop running in this thread for the whole session, and ``asyncio.run`` refuses to
+    start a second one there."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _ws_status(url: str, kernel: str, cookie: str) -> int | None:
@@ -273,7 +282,7 @@ def test_the_kernel_websocket_refuses_execute_request(server, tmp_path):
                        content={"code": code, "cursor_pos": 4, "detail_level": 0})
     info = _message("kernel_info_request", session)
     try:
-        replies = asyncio.run(_talk(url, kernel, cookies,
+        replies = run_async(_talk(url, kernel, cookies,
                                     [execute, execute_control, inspect, info], wait=6))
     finally:
         fetch_delete_kernel(url, kernel, cookies)

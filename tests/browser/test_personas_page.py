@@ -10,9 +10,11 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
+#: the z rows as plotly.js draws them (``_fullData``: a typed array sent as base64 decoded)
 HEATMAP_Z = """() => {
     const heat = [...document.querySelectorAll('.js-plotly-plot')].find(p => p.querySelector('.hm'));
-    return heat && heat.data ? JSON.stringify(heat.data[0].z) : '';
+    const z = heat && heat._fullData && heat._fullData[0] && heat._fullData[0].z;
+    return z ? JSON.stringify(Array.from(z, row => Array.from(row))) : '';
 }"""
 
 
