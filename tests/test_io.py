@@ -16,6 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bad_inputs import check_canonical as assert_canonical  # one home for the check
+
 from workbench import io, schemas
 
 import make_fixtures as mf  # tests/fixtures, put on sys.path by tests/conftest.py
@@ -29,30 +31,6 @@ TS = pd.Timestamp
 
 def fx(name: str) -> Path:
     return FIXTURES / name
-
-
-def assert_canonical(frame: pd.DataFrame, kind: str) -> None:
-    """All schema columns, in schema order, each with its canonical dtype."""
-    sch = schemas.schema(kind)
-    assert list(frame.columns) == sch.names
-    for col in sch.columns:
-        dtype = frame[col.name].dtype
-        if col.dtype == "int":
-            assert dtype == "Int64", col.name
-        elif col.dtype == "float":
-            assert dtype == "float64", col.name
-        elif col.dtype in ("date", "datetime"):
-            assert dtype == "datetime64[ns]", col.name
-        elif col.dtype == "category":
-            assert isinstance(dtype, pd.CategoricalDtype), col.name
-            assert list(dtype.categories) == list(col.levels), col.name
-        else:  # string, multi
-            assert dtype == "string", col.name
-    for col in sch.columns:
-        if col.dtype == "date":
-            s = frame[col.name].dropna()
-            assert (s == s.dt.normalize()).all(), col.name
-    assert isinstance(frame.attrs["load_report"], io.LoadReport)
 
 
 def assert_error(err: io.DataError, *needles: str, fix_en: str = "", fix_zh: str = "") -> None:
