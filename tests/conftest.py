@@ -8,6 +8,7 @@ sys.path.insert(0, str(FIXTURES))
 
 
 import pytest  # noqa: E402
+from serving import server  # noqa: E402,F401 (a fixture: a real server, for the HTTP tests)
 
 
 @pytest.fixture(scope="session", autouse=True)

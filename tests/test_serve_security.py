@@ -24,11 +24,9 @@ from pathlib import Path
 
 import pytest
 
+from serving import HOME, fetch
 from workbench import io
 from workbench.serve import TOKEN_ENV, WorkbenchServer, running
-
-RENDER_TIMEOUT = 120  # s: the first page starts a kernel and runs the notebook
-HOME = "voila/render/00_home.ipynb"
 
 
 # -- start-up rules (in-process: the application the command line builds) -------------------
@@ -94,24 +92,6 @@ def test_team_mode_makes_a_random_token_when_none_is_set(monkeypatch):
 
 
 # -- a real server ------------------------------------------------------------------------
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def fetch(url: str, cookies: CookieJar | None = None, timeout: float = RENDER_TIMEOUT):
-    """``(status, headers, body)`` of a GET, without following redirects."""
-    handlers = [NoRedirect()]
-    if cookies is not None:
-        handlers.append(urllib.request.HTTPCookieProcessor(cookies))
-    opener = urllib.request.build_opener(*handlers)
-    try:
-        with opener.open(url, timeout=timeout) as r:
-            return r.status, r.headers, r.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as err:
-        return err.code, err.headers, err.read().decode("utf-8", "replace")
-
-
 def kernel_id(page_html: str) -> str:
     """The id of the kernel Voilà started for a page (in the page's config)."""
     found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page_html)
@@ -121,16 +101,6 @@ def kernel_id(page_html: str) -> str:
 
 def cookie_header(cookies: CookieJar) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in cookies)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    log = tmp_path_factory.mktemp("voila") / "server.log"
-    try:
-        with running(log=log, timeout=90) as url:
-            yield url, log
-    except (RuntimeError, TimeoutError) as exc:
-        pytest.fail(f"{exc}:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="module")

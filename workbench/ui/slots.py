@@ -28,19 +28,22 @@ import plotly.graph_objects as go
 import traitlets as tl
 from plotly.utils import PlotlyJSONEncoder
 
-from workbench import STATIC_ENV
+from workbench import STATIC_ENV, plotly_bundle
 
 _ESM = r"""
 const KEY = "__workbenchPlotly";
+// The workbench's pages start loading plotly.js in their <head> (script#wb-plotly, while the
+// kernel still runs the notebook); elsewhere, or if that failed, it is loaded here.
 function loadPlotly(url) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!window[KEY]) {
     window[KEY] = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = url;
-      script.onload = () => resolve(window.Plotly);
-      script.onerror = () => { window[KEY] = null; reject(new Error("plotly.js did not load: " + url)); };
-      document.head.appendChild(script);
+      const early = document.getElementById("wb-plotly");
+      const waiting = early && !early.dataset.failed;
+      const script = waiting ? early : document.createElement("script");
+      script.addEventListener("load", () => resolve(window.Plotly));
+      script.addEventListener("error", () => { window[KEY] = null; reject(new Error("plotly.js did not load: " + url)); });
+      if (!waiting) { script.src = url; document.head.appendChild(script); }
     });
   }
   return window[KEY];
@@ -118,11 +121,9 @@ def plotly_url() -> str | None:
     path, host = os.environ.get(STATIC_ENV), os.environ.get("SERVER_NAME")
     if not path or not host:
         return None
-    import plotly
-
     port = os.environ.get("SERVER_PORT")
     origin = f"http://{host}:{port}" if port else f"http://{host}"
-    return f"{origin}{path}plotly.min.js?v={plotly.__version__}"
+    return plotly_bundle(origin + path)
 
 
 class ChartSlot:

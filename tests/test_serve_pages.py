@@ -1,0 +1,68 @@
+"""What a page costs the browser (issue 7): responses compressed, plotly.js loaded once and
+early on the pages with charts, and no JupyterLab extension that no page uses.
+
+Against the real server (``server``: ``make run``'s configuration on a free port).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import urllib.request
+from importlib.metadata import version
+
+from serving import HOME, RENDER_TIMEOUT, fetch
+from workbench.serve import UNUSED_EXTENSIONS, plotly_bundle_dir
+
+ROI = "voila/render/03_activity_roi.ipynb"
+BUNDLE = f"/workbench/static/plotly.min.js?v={version('plotly')}"
+
+
+def fetch_gzip(url: str) -> tuple[dict, bytes]:
+    """Headers and raw body of a GET that accepts gzip, as browsers do."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=RENDER_TIMEOUT) as r:
+        return dict(r.headers), r.read()
+
+
+def head(page: str) -> str:
+    return page[:page.index("</head>")]
+
+
+def extensions(page: str) -> set[str]:
+    """The JupyterLab extensions the page's front end loads (its page config)."""
+    config = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                       page, re.S)
+    assert config, "no page config in the page"
+    return {ext["name"] for ext in json.loads(config.group(1))["federated_extensions"]}
+
+
+def test_plotly_js_and_pages_travel_compressed(server):
+    url, _ = server
+    headers, body = fetch_gzip(url + BUNDLE.lstrip("/"))
+    assert headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == (plotly_bundle_dir() / "plotly.min.js").read_bytes()
+    assert len(body) < 1_600_000  # 4.8 MB as sent before
+    assert "immutable" in headers["Cache-Control"]  # and fetched once a year at most
+    headers, body = fetch_gzip(url + HOME)
+    assert headers["Content-Encoding"] == "gzip"
+    assert b"</html>" in gzip.decompress(body)
+
+
+def test_a_dashboard_starts_loading_plotly_in_its_head_and_the_home_page_does_not(server):
+    url, _ = server
+    status, _, page = fetch(url + ROI + "?lang=en")
+    assert status == 200
+    tags = re.findall(r'<script id="wb-plotly"[^>]*>', head(page))
+    assert len(tags) == 1 and f'src="{BUNDLE}"' in tags[0] and " async " in tags[0]
+    status, _, home = fetch(url + HOME)
+    assert status == 200 and "wb-plotly" not in home and "plotly.min.js" not in home
+
+
+def test_pages_leave_out_the_extensions_nobody_uses(server):
+    url, _ = server
+    for path in (HOME, ROI):
+        loaded = extensions(fetch(url + path)[2])
+        assert "anywidget" in loaded and "@voila-dashboards/widgets-manager8" in loaded
+        assert not loaded & set(UNUSED_EXTENSIONS), loaded
