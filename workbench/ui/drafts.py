@@ -56,6 +56,7 @@ from typing import Any
 import ipywidgets as w
 
 from workbench.i18n import t
+from workbench.ui.soon import soon
 
 log = logging.getLogger(__name__)
 
@@ -266,11 +267,10 @@ class DraftKeeper:
         self.session = uuid.uuid4().hex
         self.found = None
         self.writes = 0  # drafts written by this session (for tests and the curious)
-        opened = self.state()
         #: each field as the page opened: a draft restores only what the planner changed (a
-        #: default such as "next Monday" is not carried to another day)
-        self._opened = {key: _fingerprint(value) for key, value in opened.items()}
-        self._baseline = _fingerprint(opened)  # what was last saved, or opened with
+        #: default such as "next Monday" is not carried to another day); set by _open
+        self._opened: dict[str, str] = {}
+        self._baseline: str | None = None  # what was last saved, or opened with
         self._written: str | None = None  # the draft this session has in the store
         self._last_write = -float("inf")
         self._dirty = self._scheduled = self._applying = False
@@ -293,6 +293,15 @@ class DraftKeeper:
                 field.observe(self._on_change, names="value")
         for obj, names in watch:
             obj.observe(self._on_change, names=names)
+        self.relabel()
+        # the look opens the store: in Voilà, once the page is on its way (workbench.ui.soon)
+        soon(self, self._open)
+
+    def _open(self) -> None:
+        """Note the page as it opened and look for an earlier session's draft."""
+        opened = self.state()
+        self._opened = {key: _fingerprint(value) for key, value in opened.items()}
+        self._baseline = _fingerprint(opened)
         self._look()
         self.relabel()
 
@@ -339,7 +348,7 @@ class DraftKeeper:
 
     # -- writing ---------------------------------------------------------------------------
     def _on_change(self, change=None) -> None:
-        if self._applying:
+        if self._applying or self._baseline is None:  # not open yet: nothing to compare with
             return
         self.poke()
 

@@ -562,8 +562,15 @@ class Page:
         relabelling before display would show charts in the other. (With Voilà's pre-heated
         kernels, :func:`workbench.i18n.language` waits for the request; ``voila.json`` leaves
         pre-heating off, which measured faster.)
+
+        Its charts and the look for a draft are drawn once the cell has ended, while the browser
+        loads Voilà's scripts (:func:`workbench.ui.soon.deferred`).
         """
-        return cls(*args, lang=language(), **kwargs)
+        from workbench.ui.soon import deferred
+
+        lang = language()
+        with deferred():
+            return cls(*args, lang=lang, **kwargs)
 
     _store = None
 

@@ -29,6 +29,7 @@ import traitlets as tl
 from plotly.utils import PlotlyJSONEncoder
 
 from workbench import STATIC_ENV, plotly_bundle
+from workbench.ui.soon import soon
 
 _ESM = r"""
 const KEY = "__workbenchPlotly";
@@ -143,8 +144,15 @@ class ChartSlot:
         #: the widget showing it (made at the first draw, then kept)
         self.view: PlotView | go.FigureWidget | None = None
 
-    def draw(self, build: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
-        """Show ``build(*args, **kwargs)`` in place of the chart on screen."""
+    def draw(self, build: Callable[..., go.Figure], *args, **kwargs) -> go.Figure | None:
+        """Show ``build(*args, **kwargs)`` in place of the chart on screen and return it; while
+        the page is being built in Voilà, once its cell has ended instead, and return ``None``
+        (:mod:`workbench.ui.soon`)."""
+        drawn = []
+        soon(self, lambda: drawn.append(self._draw(build, *args, **kwargs)))
+        return drawn[0] if drawn else None
+
+    def _draw(self, build: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
         figure = build(*args, **kwargs)
         if self.width is not None:
             figure.layout.width = self.width
