@@ -1,73 +1,209 @@
-"""Pages in a real browser: the home page's time to first paint.
+"""Pages in a real browser: first chart, bytes on the wire and kernel memory, per dashboard.
 
-Starts the server with the project's ``voila.json`` (``workbench.serve.running``), opens the
-home page in headless Chromium and times navigation → the four dashboard cards visible:
+Starts the server with the project's ``voila.json`` (``workbench.serve.running``) twice: as
+shipped (a kernel started for each visit) and with Voilà's pre-heated pool (one kernel per
+notebook, run ahead of the visit; ``preheat_kernel=True, default_pool_size=1``). For each page
+it makes three visits in headless Chromium, the first with an empty browser cache, the other two
+with the cache it left (as a planner opening the workbench again), and measures
 
-* the first visit right after the server starts (what someone running ``make run`` meets);
-* later visits, each in a new tab (a new kernel), with a pause between visits as between real
-  users, as shipped (kernels started on request) and with Voilà's pre-heated pool of one kernel
-  per notebook, the alternative ``voila.json`` could choose.
+* navigation → the first chart drawn (a ``.js-plotly-plot`` with data; the home page: its four
+  cards visible);
+* the bytes to that moment: HTTP as received (``encodedDataLength``: compressed, with headers)
+  plus websocket frames both ways, from the Chrome DevTools protocol;
+* the page's kernel's memory (RSS, ``psutil``) two seconds after its first chart.
+
+Between visits it waits until the kernels are idle (a pre-heated pool refills after each visit),
+so a visit is not timed against the previous page's start-up. The first visit right after the
+server starts is reported on its own: with a pool, every notebook pre-heats at once.
 
 Skipped when ``/usr/bin/chromium`` is missing.
 """
 
 from __future__ import annotations
 
+import re
+import statistics
 import time
+from dataclasses import dataclass, field
+
 from benchmarks import Row, row
-from workbench.serve import CHROMIUM, CHROMIUM_ARGS, running
+from workbench.serve import CHROMIUM, CHROMIUM_ARGS, free_port, running
 
 PREHEATED = ["--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1"]
-VISITS = 7
-STARTS = 3
+MODES = {"as shipped": [], "pre-heated pool": PREHEATED}
+HOME = "00_home.ipynb"
+PAGES = (HOME, "01_personas.ipynb", "02_content_mix.ipynb", "03_activity_roi.ipynb",
+         "04_campaign_review.ipynb")
+VISITS = 3
+#: goals of issue 7 (seconds to the first chart; bytes)
+GOAL_COLD, GOAL_PREHEATED, GOAL_BYTES, GOAL_KERNEL_MB = 2.5, 1.0, 1.5e6, 250
+
+READY = {
+    HOME: "() => [...document.querySelectorAll('.wb-card')].filter(c => c.offsetParent).length >= 4",
+}
+CHART = ("() => [...document.querySelectorAll('.js-plotly-plot')].some("
+         "p => p.data && p.data.length && p.querySelector('.main-svg'))")
 
 
-def _first_paint(browser, url: str) -> float:
-    page = browser.new_page()
+@dataclass
+class Visit:
+    seconds: float
+    http_bytes: int
+    ws_bytes: int
+    kernel_mb: float | None
+    cached: bool
+
+    @property
+    def bytes(self) -> int:
+        return self.http_bytes + self.ws_bytes
+
+
+@dataclass
+class Traffic:
+    """Bytes seen by the Chrome DevTools protocol on one page."""
+
+    http: int = 0
+    ws: int = 0
+    stopped: bool = False
+    _seen: set = field(default_factory=set)
+
+    def attach(self, page) -> None:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+        cdp.on("Network.webSocketFrameSent", self._frame)
+
+    def _finished(self, event) -> None:
+        if not self.stopped and event["requestId"] not in self._seen:
+            self._seen.add(event["requestId"])
+            self.http += int(event["encodedDataLength"])
+
+    def _frame(self, event) -> None:
+        if self.stopped:
+            return
+        frame = event["response"]
+        size = len(frame["payloadData"])
+        # binary frames (opcode 2) arrive base64-encoded
+        self.ws += size * 3 // 4 if frame.get("opcode") == 2 else size
+
+
+def _server(port: int):
+    from benchmarks.bench_load import _server_process
+
+    return _server_process(port)
+
+
+def _kernel_rss_mb(server, kernel_id: str) -> float | None:
+    import psutil
+
+    for proc in server.children():
+        try:
+            if any(kernel_id in part for part in proc.cmdline()):
+                return proc.memory_info().rss / 2**20
+        except psutil.Error:
+            continue
+    return None
+
+
+def _settle(server, timeout: float = 180, quiet: float = 0.15) -> None:
+    """Wait until the server and its kernels use under ``quiet`` of a core for a second."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            procs = [server, *server.children()]
+            before = sum(p.cpu_times().user + p.cpu_times().system for p in procs)
+            time.sleep(1.0)
+            after = sum(p.cpu_times().user + p.cpu_times().system for p in procs)
+        except psutil.Error:
+            continue
+        if after - before < quiet:
+            return
+
+
+def _visit(context, url: str, notebook: str, server, cached: bool) -> Visit:
+    page = context.new_page()
+    traffic = Traffic()
+    traffic.attach(page)
     try:
         t0 = time.perf_counter()
-        page.goto(url + "voila/render/00_home.ipynb")
-        page.locator(".wb-card").nth(3).wait_for(state="visible", timeout=120_000)
-        return time.perf_counter() - t0
+        page.goto(url + f"voila/render/{notebook}?lang=en", wait_until="commit")
+        page.wait_for_function(READY.get(notebook, CHART), timeout=180_000, polling=20)
+        seconds = time.perf_counter() - t0
+        traffic.stopped = True
+        found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page.content())
+        page.wait_for_timeout(2000)
+        rss = _kernel_rss_mb(server, found.group(1)) if found else None
+        return Visit(seconds, traffic.http, traffic.ws, rss, cached)
     finally:
         page.close()
 
 
-def _after_start(browser, args: list[str]) -> list[float]:
-    times = []
-    for _ in range(STARTS):
-        with running(args=args) as url:
-            times.append(_first_paint(browser, url))
-    return times
+def _mode(browser, args: list[str]) -> tuple[float, dict[str, list[Visit]]]:
+    """The first visit right after start (seconds), and every page's visits."""
+    port = free_port()
+    visits: dict[str, list[Visit]] = {}
+    with running(port=port, args=args) as url:
+        server = _server(port)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        first = _visit(context, url, HOME, server, cached=False).seconds
+        context.close()
+        for notebook in PAGES:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            for n in range(VISITS):
+                _settle(server)
+                visits.setdefault(notebook, []).append(
+                    _visit(context, url, notebook, server, cached=n > 0))
+            context.close()
+    return first, visits
 
 
-def _later_visits(browser, args: list[str], pause: float) -> list[float]:
-    with running(args=args) as url:
-        _first_paint(browser, url)
-        times = []
-        for _ in range(VISITS):
-            time.sleep(pause)
-            times.append(_first_paint(browser, url))
-    return times
+def _mb(n: float) -> str:
+    return f"{n / 1e6:.2f} MB"
 
 
 def run() -> list[Row]:
     if not CHROMIUM.exists():
-        return [Row("home page first paint", float("nan"), float("nan"), "s",
+        return [Row("pages in the browser", float("nan"), float("nan"), "s",
                     note="skipped: no /usr/bin/chromium")]
     from playwright.sync_api import sync_playwright
 
+    rows: list[Row] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
-        rows = [
-            row("home first paint, first visit after start (as shipped)",
-                _after_start(browser, []), unit="s", goal=2.5),
-            row("home first paint, first visit after start (pre-heated pool)",
-                _after_start(browser, PREHEATED), unit="s", goal=2.5),
-            row("home first paint, later visits (as shipped)",
-                _later_visits(browser, [], 2), unit="s", goal=2.5),
-            row("home first paint, later visits (pre-heated pool)",
-                _later_visits(browser, PREHEATED, 6), unit="s", goal=1.0),
-        ]
+        results = {mode: _mode(browser, args) for mode, args in MODES.items()}
         browser.close()
+
+    for mode, (first, _) in results.items():
+        rows.append(row(f"home page, first visit after the server starts ({mode})", [first],
+                        unit="s", note="one visit; a pool pre-heats every notebook at once"
+                        if mode != "as shipped" else "one visit"))
+    for mode, (_, visits) in results.items():
+        goal = GOAL_COLD if mode == "as shipped" else GOAL_PREHEATED
+        for notebook, seen in visits.items():
+            what = "home cards visible" if notebook == HOME else "first chart visible"
+            rows.append(row(f"{what}, {notebook} ({mode})", [v.seconds for v in seen],
+                            unit="s", goal=goal,
+                            note=f"{VISITS} visits, the first with an empty browser cache "
+                                 f"({seen[0].seconds:.1f} s)"))
+    _, shipped = results["as shipped"]
+    for notebook, seen in shipped.items():
+        empty, cached = seen[0], [v.bytes for v in seen[1:]]
+        r = Row(f"bytes to the first chart, {notebook}", empty.bytes / 1e6,
+                statistics.median(cached) / 1e6, "MB", f"≤ {GOAL_BYTES / 1e6:g} MB",
+                empty.bytes <= GOAL_BYTES,
+                note=f"median: empty browser cache (HTTP {_mb(empty.http_bytes)}, websocket "
+                     f"{_mb(empty.ws_bytes)}); p95 column: cached (HTTP "
+                     f"{_mb(statistics.median(v.http_bytes for v in seen[1:]))})")
+        rows.append(r)
+    for notebook, seen in shipped.items():
+        mbs = [v.kernel_mb for v in seen if v.kernel_mb is not None]
+        if mbs:
+            rows.append(Row(f"kernel memory after opening {notebook}", statistics.median(mbs),
+                            max(mbs), "MB", f"≤ {GOAL_KERNEL_MB} MB",
+                            statistics.median(mbs) <= GOAL_KERNEL_MB,
+                            note=f"RSS 2 s after the first chart; p95 column: the largest of "
+                                 f"{len(mbs)}"))
     return rows

@@ -139,6 +139,7 @@ class ReviewDashboard(Page):
         self.metric = w.ToggleButtons(style={"button_width": "110px"})
         self.trend_metric = w.Dropdown(layout=w.Layout(width="260px"))
         self.freq = w.ToggleButtons(style={"button_width": "90px"})
+        self.freq.add_class("wb-trend-freq")
         for box in (self.by, self.metric):
             box.observe(self._draw_comparison, names="value")
         for box in (self.trend_metric, self.freq):
