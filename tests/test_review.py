@@ -353,6 +353,18 @@ def sample_review() -> tuple[dict, review.CampaignReview]:
     return plan, review.review(plan, io.sample("daily_users"), arts, io.sample("activities"))
 
 
+def test_a_vanishing_cost_gives_no_roi_not_an_infinite_one(sample_review) -> None:
+    """Found by the review property test: every activity costing 5e-324 yuan (the smallest
+    float) made the ROI row infinite. A ratio with no finite value is missing."""
+    plan, _ = sample_review
+    acts = io.sample("activities").assign(cost_total=5e-324)
+    rv = review.review(plan, io.sample("daily_users"), io.sample("articles"), acts, impact=False)
+    k = rv.kpis.set_index("kpi")
+    assert not np.isinf(k[["plan", "actual", "diff", "pct", "attainment"]].to_numpy(float)).any()
+    assert math.isnan(k.at["roi", "actual"]) and math.isnan(k.at["roi", "plan"])
+    assert rv.activities["roi"].isna().all()
+
+
 def test_backtest_plan_on_the_sample_gives_every_kpi(sample_review) -> None:
     plan, rv = sample_review
     assert plan["calendar"] == {"start": "2026-10-05", "weeks": 6}

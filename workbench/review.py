@@ -253,8 +253,11 @@ def _atype(a: str, lang: str) -> str:
 
 
 def _ratio(num: float, den: float) -> float:
-    return float(num) / float(den) if den is not None and math.isfinite(den) and den > 0 \
-        and math.isfinite(num) else math.nan
+    """``num / den``, or NaN where it has no finite value (a cost of 5e-324 yuan is no cost)."""
+    if den is None or not math.isfinite(den) or den <= 0 or not math.isfinite(num):
+        return math.nan
+    out = float(num) / float(den)
+    return out if math.isfinite(out) else math.nan
 
 
 def _col(df: pd.DataFrame, name: str, count: bool = True) -> np.ndarray:
@@ -1233,8 +1236,9 @@ def _activity_value(acts: pd.DataFrame, params: list[dict[str, float]]) -> pd.Da
     out["value"] = rev * out["margin"] + fol * out["retention"] * out["follower_value"]
     out["profit"] = out["value"] - out["cost"]
     cost = out["cost"].to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["roi"] = np.where(cost > 0, out["profit"] / np.where(cost > 0, cost, 1), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        ratio = out["profit"].to_numpy() / np.where(cost > 0, cost, 1)
+    out["roi"] = np.where((cost > 0) & np.isfinite(ratio), ratio, np.nan)
     return out
 
 
