@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_COMPILE_BYTECODE := 1
 COMPILE = $(PY) -m compileall -q workbench >/dev/null
 
-.PHONY: run serve-team test bench env test-env uv sample screenshots clean help
+.PHONY: run serve-team test bench env test-env uv sample screenshots plotly-bundle clean help
 
 help:
 	@echo "make run    serve the dashboards on http://127.0.0.1:$(PORT) (sets up .venv if needed)"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench  run the benchmarks and print a table"
 	@echo "make sample regenerate the bundled sample data in data/"
 	@echo "make screenshots  retake the README screenshots in a real browser"
+	@echo "make plotly-bundle  rebuild the pages' plotly.js after upgrading plotly (needs npm)"
 
 # uv installs this stack in about 2 s; pip brings uv itself when the machine lacks it.
 uv:
@@ -59,6 +60,10 @@ sample: env
 
 screenshots: test-env
 	$(PY) tools/screenshots.py
+
+# The pages' plotly.js: only the trace kinds the charts draw (tools/plotly_bundle/build.sh).
+plotly-bundle:
+	tools/plotly_bundle/build.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache

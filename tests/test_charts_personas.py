@@ -300,7 +300,7 @@ def _sample(people, m=3000, seed=1):
 def test_map_one_trace_per_persona_with_its_points(people):
     coords, labels = _sample(people)
     fig = charts.persona_map(coords, labels, people, lang="en")
-    assert [tr.type for tr in fig.data] == ["scattergl"] * len(people)
+    assert [tr.type for tr in fig.data] == ["scatter"] * len(people)
     assert _plain_all(tr.name for tr in fig.data) == [p.name["en"] for p in people]
     for trace, p in zip(fig.data, people):
         assert len(trace.x) == int((labels == p.id).sum())

@@ -10,13 +10,12 @@ import gzip
 import json
 import re
 import urllib.request
-from importlib.metadata import version
-
 from serving import HOME, RENDER_TIMEOUT, fetch
-from workbench.serve import UNUSED_EXTENSIONS, plotly_bundle_dir
+from workbench import PARTIAL_PLOTLY, plotly_bundle, plotly_js
+from workbench.serve import UNUSED_EXTENSIONS
 
 ROI = "voila/render/03_activity_roi.ipynb"
-BUNDLE = f"/workbench/static/plotly.min.js?v={version('plotly')}"
+BUNDLE = plotly_bundle("/workbench/static/")
 
 
 def fetch_gzip(url: str) -> tuple[dict, bytes]:
@@ -42,8 +41,9 @@ def test_plotly_js_and_pages_travel_compressed(server):
     url, _ = server
     headers, body = fetch_gzip(url + BUNDLE.lstrip("/"))
     assert headers["Content-Encoding"] == "gzip"
-    assert gzip.decompress(body) == (plotly_bundle_dir() / "plotly.min.js").read_bytes()
-    assert len(body) < 1_600_000  # 4.8 MB as sent before
+    assert plotly_js() == PARTIAL_PLOTLY  # the partial bundle (tests/test_plotly_bundle.py)
+    assert gzip.decompress(body) == PARTIAL_PLOTLY.read_bytes()
+    assert len(body) < 500_000  # the full bundle: 4.8 MB as sent before, 1.47 MB gzipped
     assert "immutable" in headers["Cache-Control"]  # and fetched once a year at most
     headers, body = fetch_gzip(url + HOME)
     assert headers["Content-Encoding"] == "gzip"
@@ -66,3 +66,22 @@ def test_pages_leave_out_the_extensions_nobody_uses(server):
         loaded = extensions(fetch(url + path)[2])
         assert "anywidget" in loaded and "@voila-dashboards/widgets-manager8" in loaded
         assert not loaded & set(UNUSED_EXTENSIONS), loaded
+
+
+def test_a_test_server_keeps_scenarios_in_a_store_of_its_own(server):
+    """``running()`` (tests, benchmarks, screenshots) gives the server a temporary store: a run
+    leaves no drafts in the user's store and meets none from an earlier run."""
+    import urllib.parse
+
+    import psutil
+
+    from workbench.store import default_url
+
+    url, _ = server
+    port = urllib.parse.urlsplit(url).port
+    served = [p for p in psutil.Process().children(recursive=True)
+              if f"--port={port}" in p.cmdline()]
+    assert len(served) == 1
+    store = served[0].environ()["WORKBENCH_DB"]
+    assert "workbench-store-" in store and store.endswith("scenarios.sqlite")
+    assert store not in default_url()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-import plotly
 import plotly.graph_objects as go
 import pytest
 
+from workbench import plotly_bundle
 from workbench.charts import theme
 from workbench.ui.slots import ChartSlot, PlotView, plotly_url
 
@@ -32,7 +32,7 @@ def test_served_chart_is_one_view_redrawn_with_new_json():
     first = slot.draw(bars, [1, 2, 3])
     view = slot.view
     assert isinstance(view, PlotView) and slot.box.children == (view,)
-    assert view.plotly_url == f"http://127.0.0.1:8866/workbench/static/plotly.min.js?v={plotly.__version__}"
+    assert view.plotly_url == "http://127.0.0.1:8866" + plotly_bundle("/workbench/static/")
     sent = json.loads(view.figure)
     assert sent["data"][0]["y"] == [1, 2, 3] and sent["layout"]["width"] == 520
     assert "template" not in sent["layout"]  # the template travels once, on its own

@@ -1,16 +1,52 @@
 """Planning Workbench."""
 
 import functools
+import hashlib
+import re
+from pathlib import Path
 
 #: Environment variable through which :mod:`workbench.serve` tells its kernels where it serves
-#: plotly's widget bundle (read by :mod:`workbench.ui.slots`).
+#: plotly.js (read by :mod:`workbench.ui.slots`).
 STATIC_ENV = "WORKBENCH_STATIC_PATH"
+#: The workbench's own browser files.
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+#: plotly.js with only the trace kinds the charts draw (``tools/plotly_bundle/build.sh``).
+PARTIAL_PLOTLY = STATIC_DIR / "plotly-workbench.min.js"
+
+
+def _plotly_js_version(path: Path) -> str | None:
+    """The plotly.js version in a bundle's banner (``plotly.js v4.1.1``)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(400).decode("utf-8", "replace")
+    except OSError:
+        return None
+    found = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", head)
+    return found.group(1) if found else None
+
+
+def full_plotly_js() -> Path:
+    """The full plotly.min.js that plotly's Python package ships."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@functools.cache
+def plotly_js() -> Path:
+    """The plotly.js the pages load: the partial bundle (:data:`PARTIAL_PLOTLY`: Chromium runs it
+    in ~0.3 s instead of ~1.4 s, 0.44 instead of 1.47 MB gzipped) when it is built from the
+    plotly.js version plotly's Python package expects, else that package's full bundle."""
+    full = full_plotly_js()
+    if PARTIAL_PLOTLY.exists() and _plotly_js_version(PARTIAL_PLOTLY) == _plotly_js_version(full):
+        return PARTIAL_PLOTLY
+    return full
 
 
 @functools.cache
 def plotly_bundle(path: str) -> str:
-    """The URL of plotly.js under the static ``path`` (``/workbench/static/``): it carries
-    plotly's version, so the browser keeps the file until plotly is upgraded."""
-    from importlib.metadata import version
-
-    return f"{path}plotly.min.js?v={version('plotly')}"
+    """The URL of plotly.js (:func:`plotly_js`) under the static ``path``
+    (``/workbench/static/``): it names the file's content, so the browser keeps the file for a
+    year and fetches it again only when it changes."""
+    digest = hashlib.sha256(plotly_js().read_bytes()).hexdigest()[:12]
+    return f"{path}plotly.min.js?v={digest}"

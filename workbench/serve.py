@@ -12,7 +12,8 @@ A thin subclass of Voilà that
 * sends ``/`` to the home page instead of Voilà's file tree (the tree stays at ``/voila/tree``);
 * serves plotly.js once at ``/workbench/static/plotly.min.js`` (cached by the
   browser), so a chart does not carry its own 5 MB copy over the websocket
-  (:mod:`workbench.ui.slots`);
+  (:mod:`workbench.ui.slots`): the workbench's partial bundle of the trace kinds it draws
+  (:func:`workbench.plotly_js`);
 * starts loading plotly.js in the ``<head>`` of every page with charts, so the browser fetches
   and compiles it while the kernel still runs the notebook (about 1.3 s of the main thread
   that used to come after the page arrived);
@@ -47,6 +48,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -60,14 +62,12 @@ from traitlets import Bool, Unicode, default
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from workbench import STATIC_ENV, plotly_bundle
+from workbench import STATIC_DIR, STATIC_ENV, plotly_bundle, plotly_js
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 HOME = "voila/render/00_home.ipynb"
 STATIC = "workbench/static/"
-#: The workbench's own browser scripts (``upload-guard.js``).
-OWN_STATIC = Path(__file__).resolve().parent / "static"
 #: Environment variable holding the team token (``--team``); a random one when unset.
 TOKEN_ENV = "WORKBENCH_TOKEN"
 #: Lab extensions the pages never use, left out of every page: the pages draw their charts with
@@ -77,13 +77,6 @@ UNUSED_EXTENSIONS = ("jupyterlab-plotly",)
 #: binary message, plus the widget's JSON around it).
 WEBSOCKET_HEADROOM = 2
 
-
-def plotly_bundle_dir() -> Path:
-    """The folder of the ``plotly.min.js`` that plotly's Python package ships (charts load it
-    from here: :mod:`workbench.ui.slots`)."""
-    import plotly
-
-    return Path(plotly.__file__).parent / "package_data"
 
 #: Debian's Chromium, for browser tests, benchmarks and screenshots (``playwright install``
 #: cannot download browsers here), with the flags that keep it off the closed network.
@@ -106,7 +99,11 @@ class _HomeRedirect(tornado.web.RequestHandler):
 
 
 class _BundleHandler(tornado.web.StaticFileHandler):
-    """plotly.js; the URL carries plotly's version, so it is cached for a year."""
+    """plotly.js (:func:`workbench.plotly_js`) at ``plotly.min.js``; the URL names the file's
+    content, so it is cached for a year."""
+
+    def parse_url_path(self, url_path: str) -> str:
+        return plotly_js().name
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "public, max-age=31536000, immutable")
@@ -303,9 +300,9 @@ class WorkbenchServer(Voila):
         # kernels (started later, on request) inherit the environment: say where the bundle is
         os.environ[STATIC_ENV] = url_path_join(self.server_url, STATIC)
         static = (url_path_join(self.server_url, STATIC, "(plotly\\.min\\.js)"),
-                  _BundleHandler, {"path": str(plotly_bundle_dir())})
+                  _BundleHandler, {"path": str(plotly_js().parent)})
         own = (url_path_join(self.server_url, STATIC, "(upload-guard\\.js)"),
-               tornado.web.StaticFileHandler, {"path": str(OWN_STATIC)})
+               tornado.web.StaticFileHandler, {"path": str(STATIC_DIR)})
         return [redirect, static, own, *handlers]
 
 
@@ -325,7 +322,10 @@ def running(port: int | None = None, *, args: Sequence[str] = (), timeout: float
     """Serve the dashboards in a subprocess for tests and benchmarks; yield the base URL.
 
     The server uses the project's ``voila.json``; ``args`` adds Voilà options (for example
-    ``["--VoilaConfiguration.preheat_kernel=False"]``). It is stopped on exit.
+    ``["--VoilaConfiguration.preheat_kernel=False"]``); ``env`` is its whole environment (this
+    process's when omitted). Scenarios and drafts go to a temporary store of its own unless
+    ``env`` names one (``WORKBENCH_DB``): a run leaves nothing in the user's store, and meets
+    no draft from an earlier run. It is stopped on exit.
 
     Examples
     --------
@@ -335,7 +335,11 @@ def running(port: int | None = None, *, args: Sequence[str] = (), timeout: float
     port = port or free_port()
     url = f"http://127.0.0.1:{port}/"
     out = open(log, "w") if log else subprocess.DEVNULL
-    child_env = {**os.environ, **(env or {})}
+    child_env = dict(os.environ if env is None else env)
+    scratch = None
+    if not child_env.get("WORKBENCH_DB"):
+        scratch = tempfile.TemporaryDirectory(prefix="workbench-store-")
+        child_env["WORKBENCH_DB"] = str(Path(scratch.name) / "scenarios.sqlite")
     proc = subprocess.Popen(
         [sys.executable, "-m", "workbench.serve", f"--port={port}", "--no-browser", *args],
         cwd=ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT,
@@ -364,6 +368,8 @@ def running(port: int | None = None, *, args: Sequence[str] = (), timeout: float
             proc.wait()
         if log:
             out.close()
+        if scratch is not None:
+            scratch.cleanup()
 
 if __name__ == "__main__":
     os.chdir(ROOT)

@@ -18,6 +18,14 @@ HEATMAP_Z = """() => {
 }"""
 
 
+#: trace kinds on the page that the page's plotly.js does not know (it would leave them blank)
+UNKNOWN_KINDS = """() => {
+    const known = new Set(Object.keys(Plotly.PlotSchema.get().traces));
+    return [...document.querySelectorAll('.js-plotly-plot')].flatMap(
+        p => p.data.map(d => d.type || 'scatter')).filter(t => !known.has(t));
+}"""
+
+
 def heatmap_signature(page) -> str:
     """The z data plotly.js is drawing in the heatmap on the page."""
     return page.evaluate(HEATMAP_Z)
@@ -30,6 +38,13 @@ def test_move_k_and_a_filter(page, server_url, shoot):
     expect(page.locator(".js-plotly-plot")).to_have_count(5, timeout=60_000)
     shoot(page, "personas_en")
     assert len(json.loads(heatmap_signature(page))) == 6  # a row per persona
+    # the partial plotly.js (workbench.plotly_js) draws every chart, the map's 5,000 points too
+    assert page.evaluate(UNKNOWN_KINDS) == []
+    assert page.evaluate("() => Plotly.PlotSchema.get().traces.scattergl") is None
+    points = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+        .filter(p => p.data.length && p.data.every(d => d.mode === 'markers'))
+        .map(p => p.querySelectorAll('.scatterlayer .point').length)""")
+    assert points and max(points) > 1000, points
 
     handle = page.locator(".widget-slider .noUi-handle").first
     handle.focus()

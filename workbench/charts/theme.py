@@ -87,8 +87,9 @@ def lift_colorbar(title: str) -> dict:
 
 
 #: The trace types the workbench draws: the template keeps plotly_white's defaults for these
-#: only (a figure copies its template when it is made; all 24 types cost 3.5 ms a figure).
-TRACE_TYPES = ("bar", "box", "heatmap", "scatter", "scattergl", "scatterpolar", "waterfall")
+#: only (a figure copies its template when it is made; all 24 types cost 3.5 ms a figure), and
+#: the pages' plotly.js has these only (``tools/plotly_bundle/entry.js``; scatter is in core).
+TRACE_TYPES = ("bar", "box", "heatmap", "scatter", "scatterpolar", "waterfall")
 #: plotly_white's settings for kinds of plot the workbench never draws (3-D, maps, ternary).
 UNUSED_LAYOUT = ("scene", "geo", "mapbox", "ternary")
 
