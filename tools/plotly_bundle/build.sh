@@ -21,4 +21,7 @@ npx --no-install esbuild entry.js --bundle --minify --format=iife --global-name=
     --platform=browser --target=es2018 --legal-comments=none --define:global=globalThis \
     --banner:js="/* plotly.js v$version (MIT, Plotly, Inc.): the workbench's partial bundle, scatter + $traces. Built by tools/plotly_bundle/build.sh */" \
     --log-level=warning --outfile="$out"
+# plotly's registry requires maplibre's stylesheet for map traces, which this bundle leaves out:
+# esbuild writes it beside the script; nothing loads it
+rm -f "${out%.js}.css"
 echo "wrote $out ($(wc -c <"$out") bytes, plotly.js $version)"
