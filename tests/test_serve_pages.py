@@ -68,20 +68,32 @@ def test_pages_leave_out_the_extensions_nobody_uses(server):
         assert not loaded & set(UNUSED_EXTENSIONS), loaded
 
 
-def test_a_test_server_keeps_scenarios_in_a_store_of_its_own(server):
-    """``running()`` (tests, benchmarks, screenshots) gives the server a temporary store: a run
-    leaves no drafts in the user's store and meets none from an earlier run."""
-    import urllib.parse
-
+def served_store(env: dict) -> str:
+    """The ``WORKBENCH_DB`` of a server ``running(env=env)`` starts."""
     import psutil
+
+    from workbench.serve import free_port, running
+
+    port = free_port()
+    with running(port=port, env=env):
+        served = [p for p in psutil.Process().children(recursive=True)
+                  if f"--port={port}" in p.cmdline()]
+        assert len(served) == 1
+        return served[0].environ()["WORKBENCH_DB"]
+
+
+def test_a_test_server_keeps_scenarios_in_a_store_of_its_own(tmp_path):
+    """``running()`` (tests, benchmarks, screenshots) gives the server a temporary store: a run
+    leaves no drafts in the user's store and meets none from an earlier run; a store named in
+    its environment is kept."""
+    import os
 
     from workbench.store import default_url
 
-    url, _ = server
-    port = urllib.parse.urlsplit(url).port
-    served = [p for p in psutil.Process().children(recursive=True)
-              if f"--port={port}" in p.cmdline()]
-    assert len(served) == 1
-    store = served[0].environ()["WORKBENCH_DB"]
+    env = {k: v for k, v in os.environ.items() if k != "WORKBENCH_DB"}
+    store = served_store(env)
     assert "workbench-store-" in store and store.endswith("scenarios.sqlite")
     assert store not in default_url()
+    assert not os.path.exists(os.path.dirname(store))  # removed with the server
+    named = str(tmp_path / "team.sqlite")
+    assert served_store({**env, "WORKBENCH_DB": named}) == named
