@@ -370,6 +370,20 @@ def test_priors_match_hand_quantiles(activities: pd.DataFrame) -> None:
     assert 0 < roi.simulate(est, n=20_000).summary["p_roi_positive"] <= 1
 
 
+def test_priors_ignore_a_vanishing_denominator(activities: pd.DataFrame) -> None:
+    """A reach of 5e-324 people (the smallest float) made participants / reach overflow to
+    infinity (a warning in the property tests): such a rate has no value and is left out."""
+    coupon = activities[activities["activity_type"] == "coupon"]
+    odd = activities.astype({"reach": "float64"})
+    odd.loc[coupon.index[0], "reach"] = 5e-324
+    rest = coupon.drop(coupon.index[0])
+    with np.errstate(over="raise"):
+        est = roi.priors(odd, "coupon")
+    expected = _q(rest["participants"].astype(float) / rest["reach"].astype(float))
+    r = est.participation_rate
+    assert (r.low, r.likely, r.high) == pytest.approx(expected, rel=1e-12)
+
+
 def test_priors_split_ad_spend_at_a_fixed_cpm(activities: pd.DataFrame) -> None:
     ads = activities[activities["activity_type"] == "paid_ads"]
     est = roi.priors(activities, "paid_ads")

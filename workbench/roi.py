@@ -1229,8 +1229,10 @@ def _column(frame: pd.DataFrame, col: str) -> np.ndarray:
 
 
 def _rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    """``num / den`` per activity; NaN where it has no finite value (a denominator of 5e-324)."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        out = num / np.where(den > 0, den, 1.0)
+    return np.where((den > 0) & np.isfinite(out), out, np.nan)
 
 
 def _history_values(past: pd.DataFrame, tpl: ActivityEstimate) -> dict[str, np.ndarray]:
