@@ -461,15 +461,18 @@ def behaviour_radar(personas: Sequence[Persona], *, lang: str = "en") -> go.Figu
         ))
     low = min(-1.0, math.floor(min(extremes) * 2) / 2)
     high = max(1.0, math.ceil(max(extremes) * 2) / 2)
-    annotations = [theme.caption(_esc(_label("radar.note", lang)), y=-0.06)]
+    # the note and the legend start at the chart's left edge, not the narrow circle's
+    left = -0.5
+    annotations = [{**theme.caption(_esc(_label("radar.note", lang)), y=-0.06), "x": left}]
     if not personas:
         annotations.append(_empty_note(lang))
     fig = go.Figure(
         traces,
         layout=_layout(
             _label("radar.title", lang),
-            height=520,
-            margin={**theme.MARGIN, "l": 72, "r": 72, "b": 64},
+            height=700,
+            # the spoke labels reach past the circle ("Spend (90 days, CNY)"): room either side
+            margin={**theme.MARGIN, "l": 136, "r": 136, "b": 40},
             polar={
                 "radialaxis": {"range": [low, high], "tickformat": "+.1f",
                                # between the first two spokes, clear of their labels
@@ -480,7 +483,10 @@ def behaviour_radar(personas: Sequence[Persona], *, lang: str = "en") -> go.Figu
                                 "tickfont": {"size": 12}},
                 "bgcolor": "white",
             },
-            legend={"orientation": "v", "x": 1.02, "y": 1},
+            # under the circle: beside it, the names squeezed the circle until its spoke
+            # labels ran off the chart (a half-width chart, two-line names)
+            legend={"orientation": "v", "x": left, "y": -0.12, "yanchor": "top",
+                    "font": {"size": 11}},
             annotations=annotations,
         ),
     )
