@@ -76,6 +76,18 @@ def overwrite(frame: pd.DataFrame, col: str, value, rows: np.ndarray | None = No
     return out
 
 
+def spoil(draw, frame: pd.DataFrame, columns, max_rows: int) -> pd.DataFrame:
+    """Up to two of ``columns`` overwritten with an extreme value or text, whole or in up to
+    ``max_rows`` rows (``draw``: a composite strategy's)."""
+    for _ in range(draw(st.integers(0, 2))):
+        col = draw(st.sampled_from(columns))
+        value = draw(st.sampled_from(EXTREMES + ("x",)))
+        rows = None if draw(st.booleans()) else np.array(draw(st.lists(
+            st.integers(0, max(len(frame) - 1, 0)), min_size=1, max_size=max_rows)))
+        frame = overwrite(frame, col, value, rows)
+    return frame
+
+
 _SAMPLES: dict[str, pd.DataFrame] = {}
 
 
@@ -578,12 +590,7 @@ def review_cases(draw):
     if draw(st.integers(0, 3)) == 0:                                   # zero followers
         for col in DAILY_COLUMNS[1:]:
             daily[col] = 0
-    for _ in range(draw(st.integers(0, 2))):
-        col = draw(st.sampled_from(DAILY_COLUMNS))
-        value = draw(st.sampled_from(EXTREMES + ("x",)))
-        rows = None if draw(st.booleans()) else np.array(
-            draw(st.lists(st.integers(0, max(len(daily) - 1, 0)), min_size=1, max_size=3)))
-        daily = overwrite(daily, col, value, rows)
+    daily = spoil(draw, daily, DAILY_COLUMNS, max_rows=3)
 
     articles = sample("articles")
     if draw(st.booleans()):
@@ -591,12 +598,7 @@ def review_cases(draw):
         lo = start - pd.Timedelta(days=draw(st.sampled_from((0, 7, 120))))
         hi = start + pd.Timedelta(days=draw(st.sampled_from((1, 14, 30))))
         articles = articles[(t >= lo) & (t < hi)].reset_index(drop=True)
-    for _ in range(draw(st.integers(0, 2))):
-        col = draw(st.sampled_from(REVIEW_ART_COLUMNS))
-        value = draw(st.sampled_from(EXTREMES + ("x",)))
-        rows = None if draw(st.booleans()) else np.array(
-            draw(st.lists(st.integers(0, max(len(articles) - 1, 0)), min_size=1, max_size=5)))
-        articles = overwrite(articles, col, value, rows)
+    articles = spoil(draw, articles, REVIEW_ART_COLUMNS, max_rows=5)
 
     activities = None
     if draw(st.booleans()):

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+import store_backends
 from store_backends import BACKENDS, fresh_database
 
 from workbench import store as store_mod
@@ -32,16 +33,9 @@ from workbench.store import NotFound, Record, ScenarioStore, StoreError, Summary
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("WORKBENCH_DB", raising=False)
-    monkeypatch.delenv("WORKBENCH_USER", raising=False)
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with fresh_database(request.param, tmp_path) as url:
-        yield url
+# the shared fixtures (tests/fixtures/store_backends.py), used by this module
+_clean_env = store_backends.clean_env
+db_url = store_backends.db_url
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from store_backends import BACKENDS, fresh_database
+import store_backends
 
 from workbench import store as store_mod
 from workbench.store import ScenarioStore, StoreError
@@ -52,16 +52,9 @@ needs_fork = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("WORKBENCH_DB", raising=False)
-    monkeypatch.delenv("WORKBENCH_USER", raising=False)
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with fresh_database(request.param, tmp_path) as url:
-        yield url
+# the shared fixtures (tests/fixtures/store_backends.py), used by this module
+_clean_env = store_backends.clean_env
+db_url = store_backends.db_url
 
 
 def raw_rows(s: ScenarioStore) -> list[dict]:
