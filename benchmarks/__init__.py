@@ -49,3 +49,17 @@ def row(measure: str, times: list[float], *, unit: str = "ms", goal: float | Non
     return Row(measure, med, p95(times) * scale, unit,
                goal_text or (f"≤ {goal:g} {unit}" if goal is not None else ""),
                None if goal is None else med <= goal, note)
+
+
+def server_process(port: int):
+    """The server started by ``running()``: our descendant serving on ``port``."""
+    import psutil
+
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            cmd = proc.cmdline()
+        except psutil.Error:
+            continue
+        if any("workbench.serve" in c for c in cmd) and f"--port={port}" in cmd:
+            return proc
+    raise RuntimeError(f"no server process with --port={port} among this process's children")

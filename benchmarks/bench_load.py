@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from benchmarks import Row, p95
+from benchmarks import Row, p95, server_process
 from workbench.serve import CHROMIUM, CHROMIUM_ARGS, running
 
 SESSIONS = 10
@@ -84,20 +84,6 @@ class Session:
     error: str = ""
     page_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
-
-
-def _server_process(port: int):
-    """The server started by ``running()``: our descendant serving on ``port``."""
-    import psutil
-
-    for proc in psutil.Process().children(recursive=True):
-        try:
-            cmd = proc.cmdline()
-        except psutil.Error:
-            continue
-        if any("workbench.serve" in c for c in cmd) and f"--port={port}" in cmd:
-            return proc
-    raise RuntimeError(f"no server process with --port={port} among this process's children")
 
 
 class Sampler(threading.Thread):
@@ -260,7 +246,7 @@ def run() -> list[Row]:
 
     log = Path(tempfile.mkdtemp(prefix="workbench-bench-load-")) / "server.log"
     with running(args=CULL, log=log) as url:
-        server = _server_process(urlsplit(url).port)
+        server = server_process(urlsplit(url).port)
         sampler = Sampler(server)
         sampler.start()
         try:

@@ -26,7 +26,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-from benchmarks import Row, row
+from benchmarks import Row, row, server_process
 from workbench.serve import CHROMIUM, CHROMIUM_ARGS, free_port, running
 
 PREHEATED = ["--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1"]
@@ -88,12 +88,6 @@ class Traffic:
         self.ws += size * 3 // 4 if frame.get("opcode") == 2 else size
 
 
-def _server(port: int):
-    from benchmarks.bench_load import _server_process
-
-    return _server_process(port)
-
-
 def _kernel_rss_mb(server, kernel_id: str) -> float | None:
     import psutil
 
@@ -146,7 +140,7 @@ def _mode(browser, args: list[str]) -> tuple[float, dict[str, list[Visit]]]:
     port = free_port()
     visits: dict[str, list[Visit]] = {}
     with running(port=port, args=args) as url:
-        server = _server(port)
+        server = server_process(port)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         first = _visit(context, url, HOME, server, cached=False).seconds
         context.close()
