@@ -7,6 +7,7 @@ Against the real server (``server``: ``make run``'s configuration on a free port
 from __future__ import annotations
 
 import gzip
+import os
 import json
 import re
 import urllib.request
@@ -97,3 +98,26 @@ def test_a_test_server_keeps_scenarios_in_a_store_of_its_own(tmp_path):
     assert not os.path.exists(os.path.dirname(store))  # removed with the server
     named = str(tmp_path / "team.sqlite")
     assert served_store({**env, "WORKBENCH_DB": named}) == named
+
+
+def test_pre_heated_kernels_know_where_plotly_js_is(monkeypatch):
+    """Voilà's pool starts its first kernels while it makes its kernel manager; they inherit
+    the environment then. Without the bundle's address they drew plotly FigureWidgets (5 MB of
+    plotly.js in each chart's widget state)."""
+    import voila.app
+
+    from workbench import STATIC_ENV
+    from workbench.serve import WorkbenchServer
+
+    monkeypatch.delenv(STATIC_ENV, raising=False)
+    factory, seen = voila.app.voila_kernel_manager_factory, {}
+
+    def spying_factory(base, preheat, pool_size, **kwargs):
+        seen["preheat"], seen["static"] = preheat, os.environ.get(STATIC_ENV)
+        return factory(base, False, pool_size, **kwargs)  # start no kernel here
+
+    monkeypatch.setattr(voila.app, "voila_kernel_manager_factory", spying_factory)
+    server = WorkbenchServer()
+    server.initialize(["--no-browser", "--VoilaConfiguration.preheat_kernel=True"])
+    server.init_settings()  # what start() does first
+    assert seen == {"preheat": True, "static": "/workbench/static/"}

@@ -265,6 +265,83 @@ def test_from_url_builds_the_page_in_the_url_language(monkeypatch):
     assert "ROI 可能的结果分布" in page.charts["histogram"].figure.layout.title.text
 
 
+def pre_heated(monkeypatch, query: str, on_visit=lambda: None) -> list[str]:
+    """Make this process a pre-heated Voilà kernel whose visitor asks for ``?query``: the first
+    :func:`workbench.i18n.language` waits for the visit (``on_visit`` runs then). Returns the
+    list the events go to (``"visit"``)."""
+    import voila.utils
+
+    from workbench import i18n
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setattr(i18n, "_voila_request_seen", False)
+    monkeypatch.delenv("WORKBENCH_LANG", raising=False)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    events = []
+
+    def visit():  # what Voilà's wait_for_request does: the request's variables arrive
+        events.append("visit")
+        monkeypatch.setenv("QUERY_STRING", query)
+        on_visit()
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", visit)
+    return events
+
+
+def test_a_preheated_kernel_builds_before_the_visit_and_draws_after_it(monkeypatch):
+    """Voilà's pool runs the notebook before anyone asks: the page is built then (in the default
+    language), waits for the visit, is relabelled into the URL's language, and only then are
+    its charts drawn, once each, in that language."""
+    from workbench.store import ScenarioStore
+    from workbench.ui import RoiDashboard
+    from workbench.ui.slots import ChartSlot
+
+    events = pre_heated(monkeypatch, "lang=zh")
+    original_init, original_draw = RoiDashboard.__init__, ChartSlot._draw
+
+    def recording_init(self, *args, **kwargs):
+        events.append(f"built {kwargs.get('lang')}")
+        original_init(self, *args, **kwargs)
+
+    def recording_draw(self, build, *args, **kwargs):
+        events.append(f"drawn {kwargs.get('lang')}")
+        return original_draw(self, build, *args, **kwargs)
+
+    monkeypatch.setattr(RoiDashboard, "__init__", recording_init)
+    monkeypatch.setattr(ChartSlot, "_draw", recording_draw)
+    page = RoiDashboard.from_url(store=ScenarioStore("sqlite://"))
+    assert events[:2] == ["built en", "visit"]
+    assert events[2:] == ["drawn zh"] * 3  # histogram, curve, tornado (no scenarios kept)
+    assert page.lang == "zh" and page.header.lang_toggle.value == "zh"
+    assert "ROI 可能的结果分布" in page.charts["histogram"].figure.layout.title.text
+    # the language is known now: the next page in this kernel does not wait again
+    events.clear()
+    RoiDashboard.from_url(store=ScenarioStore("sqlite://"))
+    assert events[:2] == ["built zh", "drawn zh"]
+
+
+def test_a_preheated_page_lists_what_was_saved_before_its_visit(monkeypatch):
+    """A page from the pool was built minutes before its visit: a plan or persona set another
+    tab saved meanwhile is offered all the same."""
+    from workbench import review
+    from workbench.store import ScenarioStore
+    from workbench.ui import MixDashboard, ReviewDashboard
+
+    store = ScenarioStore("sqlite://")
+    plan = review.backtest_plan(io.sample("articles"), "2026-10-05", weeks=6)
+
+    def saved_elsewhere():
+        store.save("mix_plan", "Saved in another tab", plan)
+        store.save("personas", "Autumn personas", {"personas": []})
+
+    pre_heated(monkeypatch, "lang=en", saved_elsewhere)
+    page = ReviewDashboard.from_url(store=store)
+    assert "Saved in another tab" in [value for _, value in page.plan_pick.options]
+    pre_heated(monkeypatch, "lang=en")
+    mix = MixDashboard.from_url(store=store)
+    assert "Autumn personas" in [value for _, value in mix.persona_set.options]
+
+
 def test_home_displays():
     bundle = HomeDashboard(lang="en")._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle

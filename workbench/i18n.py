@@ -905,12 +905,18 @@ def _voila_query_string() -> str | None:
     lands in the environment, so later calls in the same kernel do not wait again.
     """
     global _voila_request_seen
-    if os.environ.get("VOILA_PREHEAT", "False") == "True" and not _voila_request_seen:
+    if request_pending():
         from voila.utils import wait_for_request
 
         wait_for_request()
         _voila_request_seen = True
     return os.environ.get("QUERY_STRING")
+
+
+def request_pending() -> bool:
+    """Whether this is a pre-heated Voilà kernel no visitor has asked for yet (its page's URL,
+    and so its ``?lang=``, is not known until :func:`language` has waited for the request)."""
+    return os.environ.get("VOILA_PREHEAT", "False") == "True" and not _voila_request_seen
 
 
 def language(query_string: str | None = None) -> str:

@@ -236,6 +236,14 @@ class WorkbenchServer(Voila):
         self.voila_configuration.extension_denylist = [
             *configured, *(name for name in UNUSED_EXTENSIONS if name not in configured)]
 
+    def init_settings(self):
+        # Kernels inherit the environment: say where plotly.js is before any starts. Voilà's
+        # pre-heated pool starts its first kernels while it makes the kernel manager, inside
+        # this method (a pool kernel without it fell back to FigureWidgets: the 5 MB plotly
+        # bundle in each chart's widget state, 8-13 s to a first chart).
+        os.environ[STATIC_ENV] = url_path_join(self.server_url or self.base_url, STATIC)
+        return super().init_settings()
+
     def _secure(self) -> None:
         """Team mode: the stated host and a token. Otherwise: no other address than loopback
         without a token."""
@@ -297,8 +305,6 @@ class WorkbenchServer(Voila):
             (h[0], _PageHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
             for h in super().init_handlers()
         ]
-        # kernels (started later, on request) inherit the environment: say where the bundle is
-        os.environ[STATIC_ENV] = url_path_join(self.server_url, STATIC)
         static = (url_path_join(self.server_url, STATIC, "(plotly\\.min\\.js)"),
                   _BundleHandler, {"path": str(plotly_js().parent)})
         own = (url_path_join(self.server_url, STATIC, "(upload-guard\\.js)"),

@@ -367,6 +367,9 @@ class MixDashboard(Page):
             self._filling = False
 
     # -- saved scenarios (personas, baselines) -----------------------------------------------
+    def reread_saved(self) -> None:
+        self._fill_saved()
+
     def _saved(self, kind: str) -> list[str]:
         try:
             return [row["name"] if isinstance(row, dict) else getattr(row, "name", str(row))

@@ -249,6 +249,9 @@ class ReviewDashboard(Page):
         box.value = value if value in values else values[0]
 
     # -- plans ---------------------------------------------------------------------------------
+    def reread_saved(self) -> None:
+        self._fill_plans()
+
     def _fill_plans(self) -> None:
         lang = self.lang
         start = demo_start(self.model.daily_users)

@@ -31,7 +31,8 @@ import ipywidgets as w
 import traitlets as tl
 
 from workbench.i18n import (
-    DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, kind_name, language, level, t,
+    DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, default_language, kind_name, language, level,
+    request_pending, t,
 )
 
 log = logging.getLogger(__name__)
@@ -557,20 +558,32 @@ class Page:
     def from_url(cls, *args, **kwargs):
         """The page in the language of its Voilà URL (``?lang=zh``): a notebook's one line.
 
-        The page is built in that language: a ``FigureWidget`` changed between its creation and
-        its display reaches the browser as it was created, so building in one language and
-        relabelling before display would show charts in the other. (With Voilà's pre-heated
-        kernels, :func:`workbench.i18n.language` waits for the request; ``voila.json`` leaves
-        pre-heating off, which measured faster.)
-
         Its charts and the look for a draft are drawn once the cell has ended, while the browser
         loads Voilà's scripts (:func:`workbench.ui.soon.deferred`).
+
+        In a pre-heated kernel (Voilà's pool, ``preheat_kernel``) the page is built before
+        anyone asks for it, in the default language (:func:`workbench.i18n.default_language`),
+        and then waits for the visit; a URL asking for the other language relabels it, and the
+        saved scenarios it lists are read again (:meth:`reread_saved`). Only the charts wait
+        for the visit: they are drawn when the cell ends, so they are built once, in the
+        visitor's language, and know the server's address (where plotly.js is).
         """
         from workbench.ui.soon import deferred
 
-        lang = language()
         with deferred():
-            return cls(*args, lang=lang, **kwargs)
+            pooled = request_pending()
+            page = cls(*args, lang=default_language() if pooled else language(), **kwargs)
+            lang = language()  # a pre-heated kernel waits here for its visitor
+            if lang != page.lang:
+                page.header.model.lang = lang
+            if pooled:
+                page.reread_saved()
+        return page
+
+    def reread_saved(self) -> None:
+        """Read again the saved scenarios the page offers (a page from Voilà's pool was built
+        before its visit, maybe minutes before another tab saved one). Pages that list saved
+        scenarios override this."""
 
     _store = None
 
