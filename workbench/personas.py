@@ -18,8 +18,9 @@ value is an all-zero row), one indicator per interest for the multi-label ``inte
 Each block is scaled so that its total variance equals the attribute's weight (default 1), so an
 attribute with eight levels counts as much as one with three.
 
-That matrix seeds the clustering (scikit-learn ``KMeans``, k-means++), and gives the 2-D map and
-the silhouette. The segments themselves come from a *latent class model* (a mixture of
+That matrix seeds the clustering (k-means++ and Lloyd's k-means, :func:`_kmeans`), and gives the
+2-D map (PCA) and the silhouette; the three are written here in numpy and checked against
+scikit-learn in the tests, because importing scikit-learn cost every personas kernel 88 MB. The segments themselves come from a *latent class model* (a mixture of
 independent categorical distributions, fitted by EM and started from k-means): categories and
 interests as they are, counts in bins (none, then quintiles of the non-zero values) and the hour
 as one of 24 levels. Counts that follow from another count are modelled as the rate behind
@@ -48,7 +49,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
@@ -101,6 +101,8 @@ _EM_ITER = 200
 _EM_TOL = 1e-7
 _STARTS = 8
 _SCREEN_ITER = 25
+#: rows a k-means start is fitted on (then every screening row goes to its nearest centre)
+_KMEANS_ROWS = 5_000
 _SMOOTH = 0.5
 
 
@@ -555,30 +557,142 @@ def _em(design: _Design, labels: np.ndarray, k: int, max_iter: int = _EM_ITER,
     return model, ll
 
 
+# --------------------------------------------------------------------------------------------
+# k-means starts, the map's PCA and the silhouette, in numpy
+# --------------------------------------------------------------------------------------------
+# scikit-learn did these three; importing it (which imports scipy.stats) cost every personas
+# kernel 88 MB of its 290 (issue 7's goal: 250 MB). Each one here is checked against it in
+# tests/test_personas_numeric.py.
+def _kmeans(X: np.ndarray, k: int, rng: np.random.Generator, max_iter: int = 50,
+            tol: float = 1e-4, rows: int | None = None) -> np.ndarray:
+    """Labels of ``X`` rows by Lloyd's k-means from a greedy k-means++ start (as scikit-learn's
+    ``KMeans(n_init=1)``: ``2 + log k`` candidates per new centre, the one that lowers the
+    inertia most is kept; stops when no label changes or the centres move less than ``tol``
+    times the mean variance of the columns). A cluster left empty takes the point farthest
+    from its centre."""
+    X = everything = np.asarray(X)
+    if rows is not None and rows < X.shape[0]:
+        X = X[np.sort(rng.choice(X.shape[0], rows, replace=False))]
+    n = X.shape[0]
+    k = max(1, min(k, n))
+    sq = np.einsum("ij,ij->i", X, X, dtype=np.float64)
+    centres = X[_kmeanspp(X, sq, k, rng)].astype(np.float64)
+    limit = tol * float(np.mean(np.var(X, axis=0, dtype=np.float64)))
+    labels = np.full(n, -1, np.int64)
+    members = np.zeros((k, n), X.dtype)
+    for _ in range(max_iter):
+        # a row's own squared norm does not change which centre is nearest
+        c = centres.astype(X.dtype)
+        scores = X @ (-2 * c.T)
+        scores += np.einsum("ij,ij->i", c, c)
+        new = scores.argmin(axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+        counts = np.bincount(labels, minlength=k)
+        members[:] = 0
+        members[labels, np.arange(n)] = 1
+        moved = centres.copy()
+        full = counts > 0
+        moved[full] = (members @ X)[full].astype(np.float64) / counts[full, None]
+        if not full.all():   # an empty cluster restarts on the points farthest from theirs
+            own = sq + scores[np.arange(n), labels]
+            moved[~full] = X[np.argsort(-own)[:int((~full).sum())]]
+        shift = float(((moved - centres) ** 2).sum())
+        centres = moved
+        if shift <= limit:
+            break
+    c = centres.astype(X.dtype)
+    return (everything @ (-2 * c.T) + np.einsum("ij,ij->i", c, c)).argmin(axis=1)
+
+
+def _sq_dist(X: np.ndarray, sq: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Squared distances of ``X`` rows (``sq``: their squared norms) to ``centres``."""
+    d = sq[:, None] - 2.0 * (X @ centres.T.astype(X.dtype)) + (centres ** 2).sum(axis=1)
+    return np.maximum(d, 0.0)
+
+
+def _kmeanspp(X: np.ndarray, sq: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """Row positions of k-means++ centres (greedy: the best of ``2 + log k`` draws each)."""
+    n = X.shape[0]
+    trials = 2 + int(math.log(k)) if k > 1 else 1
+    chosen = [int(rng.integers(n))]
+    closest = _sq_dist(X, sq, X[chosen].astype(np.float64))[:, 0]
+    for _ in range(1, k):
+        total = closest.sum()
+        if total <= 0:   # every point sits on a centre already: any other point will do
+            chosen.append(int(rng.integers(n)))
+            continue
+        picks = np.searchsorted(np.cumsum(closest), rng.random(trials) * total)
+        picks = np.minimum(picks, n - 1)
+        d = np.minimum(closest[:, None], _sq_dist(X, sq, X[picks].astype(np.float64)))
+        best = int(d.sum(axis=0).argmin())
+        chosen.append(int(picks[best]))
+        closest = d[:, best]
+    return np.asarray(chosen)
+
+
+def _pca2(X: np.ndarray) -> np.ndarray:
+    """The first two principal-component scores of ``X`` rows (``(n, 2)``; a column of zeros
+    when ``X`` has one column). Signs as scikit-learn's: each axis's largest loading is
+    positive."""
+    centred = np.asarray(X, np.float64) - np.mean(X, axis=0, dtype=np.float64)
+    u, s, vt = np.linalg.svd(centred, full_matrices=False)
+    comps = min(2, vt.shape[0])
+    flip = np.sign(vt[np.arange(comps), np.abs(vt[:comps]).argmax(axis=1)])
+    flip[flip == 0] = 1.0
+    xy = u[:, :comps] * s[:comps] * flip
+    return xy if comps == 2 else np.column_stack([xy, np.zeros(len(xy))])
+
+
+def _silhouette(X: np.ndarray, labels: np.ndarray, block: int = 512) -> float:
+    """Mean silhouette of ``X`` rows under ``labels`` (euclidean; 0 for a point alone in its
+    cluster), in blocks of rows so memory stays ``block × n``; distances in single precision
+    (to about 1e-5: it is a summary, and double took 0.2 s of a 100,000-row segmentation)."""
+    X = np.asarray(X, np.float32)
+    n = len(X)
+    labels = np.unique(labels, return_inverse=True)[1].ravel()
+    k = int(labels.max()) + 1
+    counts = np.bincount(labels, minlength=k).astype(np.float64)
+    onehot = np.zeros((n, k), np.float32)
+    onehot[np.arange(n), labels] = 1
+    sq = np.einsum("ij,ij->i", X, X)
+    scores = np.empty(n)
+    for start in range(0, n, block):
+        rows = np.arange(start, min(start + block, n))
+        d = np.sqrt(np.maximum(sq[rows, None] + sq[None, :] - 2.0 * (X[rows] @ X.T), 0.0))
+        d[np.arange(len(rows)), rows] = 0.0
+        sums = (d @ onehot).astype(np.float64)
+        own = labels[rows]
+        a = sums[np.arange(len(rows)), own] / np.maximum(counts[own] - 1, 1)
+        others = sums / counts
+        others[np.arange(len(rows)), own] = np.inf
+        b = others.min(axis=1)
+        scores[rows] = np.where(counts[own] > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-300),
+                                0.0)
+    return float(scores.mean())
+
+
 def _fit(X: np.ndarray, design: _Design, k: int, seed: int, starts: int = _STARTS,
          screen_rows: int = SELECT_ROWS, step: Callable[[], None] = lambda: None
          ) -> tuple[_Model, float]:
     """EM started from the best of ``starts`` k-means partitions.
 
-    Each start is k-means++ / k-means on the category and interest blocks of ``X`` followed by
+    Each start is k-means++ / k-means on the category and interest blocks of ``X`` (fitted on
+    :data:`_KMEANS_ROWS` of them, every row then sent to its nearest centre) followed by
     :data:`_SCREEN_ITER` EM iterations on at most ``screen_rows`` rows; the start with the
     highest log-likelihood is then run to convergence on every row of ``design``. ``step`` is
     called after each start and after the final run (``starts + 1`` calls).
     """
-    from sklearn.cluster import KMeans  # imported when first needed: 2 s off a page's start
-    from sklearn.exceptions import ConvergenceWarning
-
     n = X.shape[0]
     rng = np.random.default_rng(seed)
     rows = np.arange(n) if n <= screen_rows else np.sort(rng.choice(n, screen_rows, replace=False))
     Xs, Ds = X[rows], design.rows(rows) if n > screen_rows else design
     best: tuple[_Model, float] | None = None
     for s in range(starts):
-        km = KMeans(n_clusters=k, n_init=1, max_iter=50,
-                    random_state=(seed * 1000 + s) % 2 ** 32)
-        with warnings.catch_warnings():     # fewer distinct people than k: some personas stay
-            warnings.simplefilter("ignore", ConvergenceWarning)      # empty, said by their size
-            start = km.fit_predict(Xs)
+        # fewer distinct people than k: some personas stay empty, said by their size
+        start = _kmeans(Xs, k, np.random.default_rng((seed * 1000 + s) % 2 ** 32),
+                        rows=_KMEANS_ROWS)
         model, ll = _em(Ds, start, k, max_iter=_SCREEN_ITER)
         if best is None or ll > best[1]:
             best = (model, ll)
@@ -903,8 +1017,6 @@ class Segmentation:
         rows : ``(m,)`` row positions, sorted; ``labels[rows]`` colours the map.
         xy : ``(m, 2)`` float coordinates.
         """
-        from sklearn.decomposition import PCA
-
         X = self._matrix
         if X is None:
             raise ValueError("this segmentation has no encoded features; build it with segment()")
@@ -914,11 +1026,7 @@ class Segmentation:
         sample = X[rows]
         if sample.shape[0] < 2:
             return rows, np.zeros((len(rows), 2))
-        comps = min(2, sample.shape[1], sample.shape[0])
-        xy = PCA(n_components=comps, random_state=seed).fit_transform(sample)
-        if comps < 2:
-            xy = np.column_stack([xy, np.zeros(len(xy))])
-        return rows, xy.astype(float)
+        return rows, _pca2(sample)
 
 
 def _check_features(followers: pd.DataFrame, features: list[str] | None) -> list[str]:
@@ -1079,9 +1187,7 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     if k >= 2 and n > k:
         srows = np.sort(rng.choice(n, size=min(SILHOUETTE_ROWS, n), replace=False))
         if len(np.unique(labels[srows])) >= 2:
-            from sklearn.metrics import silhouette_score
-
-            quality["silhouette"] = float(silhouette_score(X[srows], labels[srows]))
+            quality["silhouette"] = _silhouette(X[srows], labels[srows])
     prof = _profiler(followers, used)
     personas = _profile(prof, labels, k, None, None)
     _unique_names(personas)
