@@ -10,10 +10,11 @@ import gzip
 import os
 import json
 import re
+import time
 import urllib.request
 from serving import HOME, RENDER_TIMEOUT, fetch
 from workbench import PARTIAL_PLOTLY, plotly_bundle, plotly_js
-from workbench.serve import UNUSED_EXTENSIONS
+from workbench.serve import NOTEBOOKS, UNUSED_EXTENSIONS
 
 ROI = "voila/render/03_activity_roi.ipynb"
 BUNDLE = plotly_bundle("/workbench/static/")
@@ -114,10 +115,27 @@ def test_pre_heated_kernels_know_where_plotly_js_is(monkeypatch):
 
     def spying_factory(base, preheat, pool_size, **kwargs):
         seen["preheat"], seen["static"] = preheat, os.environ.get(STATIC_ENV)
-        return factory(base, False, pool_size, **kwargs)  # start no kernel here
+        return factory(base, preheat, pool_size, **kwargs)
 
     monkeypatch.setattr(voila.app, "voila_kernel_manager_factory", spying_factory)
     server = WorkbenchServer()
     server.initialize(["--no-browser", "--VoilaConfiguration.preheat_kernel=True"])
     server.init_settings()  # what start() does first
     assert seen == {"preheat": True, "static": "/workbench/static/"}
+    # the kernel manager starts no pool itself: they start one by one once the server runs
+    assert server.kernel_manager.get_pool_size("00_home.ipynb") == 0
+
+
+def test_the_pools_start_one_page_after_another_home_first(server):
+    """Started all at once on 2 cores, five pools kept the home page 17 s from its first visit
+    (``WorkbenchServer.pool_stagger``)."""
+    _, log = server
+    notebooks = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+    deadline = time.monotonic() + RENDER_TIMEOUT
+    while True:
+        filled = re.findall(r"Kernel pool of (\S+) is filled", log.read_text())
+        if set(filled) >= set(notebooks) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert set(filled) == set(notebooks)
+    assert filled[0] == "00_home.ipynb"

@@ -26,6 +26,11 @@ A thin subclass of Voilà that
   the setting alone did nothing);
 * leaves JupyterLab's plotly extension out of the pages (another 4.8 MB of JavaScript that
   every page loaded and none uses: charts are drawn by :class:`workbench.ui.slots.PlotView`);
+* keeps a pre-heated kernel per page (Voilà's pool, ``preheat_kernel`` in ``voila.json``): the
+  page is built before anyone asks for it (:meth:`workbench.ui.shell.Page.from_url`). The pools
+  start one page after another, the home page first (:attr:`WorkbenchServer.pool_stagger`; all
+  at once, the home page took 17 s after start on 2 cores), and refill 5 s after a visit
+  (``fill_delay``), not while the visitor's page is still being drawn;
 * binds 127.0.0.1 without a token, and refuses any other address without one; ``--team``
   serves on a stated ``--host`` and requires a token (``WORKBENCH_TOKEN``, else a random one
   printed once with the URL).
@@ -56,9 +61,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import tornado.ioloop
 import tornado.web
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Unicode, default
+from traitlets import Bool, Float, Unicode, default
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -206,6 +212,10 @@ class WorkbenchServer(Voila):
                    help="The address to serve on with --team, e.g. 10.0.0.5 (or 0.0.0.0 for "
                         "every interface).")
 
+    pool_stagger = Float(6.0, config=True,
+                         help="Seconds between the start of one page's pre-heated kernel pool "
+                              "and the next (home page first); 0 starts them all at once.")
+
     flags = {**Voila.flags,
              "team": ({"WorkbenchServer": {"team": True}}, team.help)}
     aliases = {**Voila.aliases, "host": "WorkbenchServer.host"}
@@ -242,7 +252,28 @@ class WorkbenchServer(Voila):
         # this method (a pool kernel without it fell back to FigureWidgets: the 5 MB plotly
         # bundle in each chart's widget state, 8-13 s to a first chart).
         os.environ[STATIC_ENV] = url_path_join(self.server_url or self.base_url, STATIC)
-        return super().init_settings()
+        config = self.voila_configuration
+        size = config.default_pool_size if config.preheat_kernel else 0
+        if size > 0 and self.pool_stagger > 0:
+            # the kernel manager starts no pool of its own; _heat starts them one by one
+            self.config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0}}
+        settings = super().init_settings()
+        if size > 0 and self.pool_stagger > 0:
+            manager = self.kernel_manager
+            names = ([manager.notebook_path] if manager.notebook_path else
+                     sorted(p.name for p in Path(self.root_dir).glob("*.ipynb")))
+            loop = tornado.ioloop.IOLoop.current()
+            for n, name in enumerate(names):
+                loop.call_later(n * self.pool_stagger, self._heat, name, size)
+        return settings
+
+    def _heat(self, notebook: str, size: int) -> None:
+        """Give ``notebook`` its pool of ``size`` pre-heated kernels and start filling it
+        (until then a visit starts a kernel of its own, as without a pool)."""
+        manager = self.kernel_manager
+        manager.kernel_pools_config = {**manager.kernel_pools_config,
+                                       notebook: {"pool_size": size}}
+        manager.fill_if_needed(delay=0, notebook_name=notebook)
 
     def _secure(self) -> None:
         """Team mode: the stated host and a token. Otherwise: no other address than loopback
