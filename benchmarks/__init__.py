@@ -63,3 +63,43 @@ def server_process(port: int):
         if any("workbench.serve" in c for c in cmd) and f"--port={port}" in cmd:
             return proc
     raise RuntimeError(f"no server process with --port={port} among this process's children")
+
+
+def fill_delay() -> float:
+    """Seconds a pre-heated pool waits before it starts a kernel to replace the one a visit
+    took (``VoilaKernelManager.fill_delay`` in ``voila.json``; Voilà's default is 1 s)."""
+    import json
+
+    from workbench.serve import ROOT
+
+    config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
+    return float(config.get("VoilaKernelManager", {}).get("fill_delay", 1))
+
+
+def pools_started() -> float:
+    """Seconds after start until the last page's pool has started (the pools start one page
+    after another: ``WorkbenchServer.pool_stagger``)."""
+    from workbench.serve import NOTEBOOKS, WorkbenchServer
+
+    stagger = WorkbenchServer.class_traits()["pool_stagger"].default_value
+    return stagger * (len(list(NOTEBOOKS.glob("*.ipynb"))) - 1)
+
+
+def settle(server, timeout: float = 180, quiet: float = 0.15, after: float = 0) -> None:
+    """Wait ``after`` seconds, then until ``server`` (a ``psutil.Process``) and its kernels use
+    under ``quiet`` of a core for a second, so a measurement is not timed against another
+    page's start-up or a pool's refill."""
+    import psutil
+
+    time.sleep(after)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            procs = [server, *server.children()]
+            before = sum(p.cpu_times().user + p.cpu_times().system for p in procs)
+            time.sleep(1.0)
+            used = sum(p.cpu_times().user + p.cpu_times().system for p in procs)
+        except psutil.Error:
+            continue
+        if used - before < quiet:
+            return

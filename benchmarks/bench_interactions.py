@@ -12,8 +12,8 @@ Skipped when ``/usr/bin/chromium`` is missing.
 
 from __future__ import annotations
 
-from benchmarks import Row, row
-from workbench.serve import CHROMIUM, CHROMIUM_ARGS, running
+from benchmarks import Row, fill_delay, pools_started, row, server_process, settle
+from workbench.serve import CHROMIUM, CHROMIUM_ARGS, free_port, running
 
 CHANGES = 12
 
@@ -109,9 +109,13 @@ def run() -> list[Row]:
     from playwright.sync_api import sync_playwright
 
     rows = []
-    with sync_playwright() as pw, running() as url:
+    port = free_port()
+    with sync_playwright() as pw, running(port=port) as url:
+        server = server_process(port)
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+        settle(server, after=pools_started())  # every page's pre-heated kernel is ready
         for name, (notebook, plots, test, act) in PAGES.items():
+            settle(server, after=fill_delay())  # the previous page's pool has refilled
             latencies = _page(browser, url, notebook, plots, test, act)
             goal = 300 if any(word in name for word in SLOW) else 100
             rows.append(row(f"control → chart updated in Chromium, {name}", latencies,

@@ -1,8 +1,9 @@
 """Load: ten simultaneous browser sessions on one server, then idle kernels culled.
 
-Starts one server (``workbench.serve.running``) with the project's ``voila.json`` and a shorter
-idle-kernel cull for the measurement (``CULL_IDLE`` seconds idle, checked every 5 s; connected
-kernels are still never culled), then
+Starts one server (``workbench.serve.running``) with the project's ``voila.json``, a kernel
+started per session (no pre-heated pool: ten kernels start at once, the worst case) and a
+shorter idle-kernel cull for the measurement (``CULL_IDLE`` seconds idle, checked every 5 s;
+connected kernels are still never culled), then
 
 * opens ten browser sessions at the same moment: one headless Chromium on loopback, ten browser
   contexts (separate cookies, so ten separate users), two on each dashboard and two on the home
@@ -51,7 +52,10 @@ DASHBOARDS = ("01_personas.ipynb", "02_content_mix.ipynb", "03_activity_roi.ipyn
 #: seconds: an idle kernel without connections is culled after this (checked every 5 s)
 CULL_IDLE = 120
 CULL = [f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
-        "--MappingKernelManager.cull_interval=5", "--MappingKernelManager.cull_connected=False"]
+        "--MappingKernelManager.cull_interval=5", "--MappingKernelManager.cull_connected=False",
+        # a kernel per session: a pool's idle kernels are never culled, and this measures
+        # ten kernels started at once (the worst case; with the pool five of them are ready)
+        "--VoilaConfiguration.preheat_kernel=False"]
 #: seconds: one session's wait for its first chart; the whole run of the sessions; the wait
 #: for the kernels to go after the sessions are closed
 WAIT = 300

@@ -23,15 +23,14 @@ Skipped when ``/usr/bin/chromium`` is missing.
 from __future__ import annotations
 
 import base64
-import json
 import re
 import statistics
 import time
 import zlib
 from dataclasses import dataclass, field
 
-from benchmarks import Row, row, server_process
-from workbench.serve import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, running
+from benchmarks import Row, fill_delay, pools_started, row, server_process, settle
+from workbench.serve import CHROMIUM, CHROMIUM_ARGS, free_port, running
 
 POOL, COLD = "pre-heated pool, as shipped", "cold, a kernel per visit"
 MODES = {POOL: [], COLD: ["--VoilaConfiguration.preheat_kernel=False"]}
@@ -129,32 +128,6 @@ def _kernel_rss_mb(server, kernel_id: str) -> float | None:
     return None
 
 
-def _fill_delay() -> float:
-    """Seconds a pre-heated pool waits before it starts a kernel to replace the one a visit
-    took (``VoilaKernelManager.fill_delay`` in ``voila.json``; Voilà's default is 1 s)."""
-    config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
-    return float(config.get("VoilaKernelManager", {}).get("fill_delay", 1))
-
-
-def _settle(server, timeout: float = 180, quiet: float = 0.15, after: float = 0) -> None:
-    """Wait ``after`` seconds, then until the server and its kernels use under ``quiet`` of a
-    core for a second."""
-    import psutil
-
-    time.sleep(after)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            procs = [server, *server.children()]
-            before = sum(p.cpu_times().user + p.cpu_times().system for p in procs)
-            time.sleep(1.0)
-            after = sum(p.cpu_times().user + p.cpu_times().system for p in procs)
-        except psutil.Error:
-            continue
-        if after - before < quiet:
-            return
-
-
 def _visit(context, url: str, notebook: str, server, cached: bool) -> Visit:
     page = context.new_page()
     traffic = Traffic()
@@ -180,13 +153,16 @@ def _mode(browser, args: list[str]) -> tuple[float, dict[str, list[Visit]]]:
     with running(port=port, args=args) as url:
         server = server_process(port)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
+        started = time.monotonic()
         first = _visit(context, url, HOME, server, cached=False).seconds
         context.close()
+        if not args:  # every page's pool has started and filled before the visits are timed
+            settle(server, after=max(0.0, started + pools_started() - time.monotonic()))
         for notebook in PAGES:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             for n in range(VISITS):
                 # a pool refills after its fill delay: wait for it, as a visitor would have
-                _settle(server, after=0 if args else _fill_delay())
+                settle(server, after=0 if args else fill_delay())
                 visits.setdefault(notebook, []).append(
                     _visit(context, url, notebook, server, cached=n > 0))
             context.close()
@@ -211,7 +187,8 @@ def run() -> list[Row]:
 
     for mode, (first, _) in results.items():
         rows.append(row(f"home page, first visit after the server starts ({mode})", [first],
-                        unit="s", note="one visit; the pools start then, home first, a page every 6 s"
+                        unit="s", note="one visit; the pools start then, home first, one "
+                                        f"page every {pools_started() / (len(PAGES) - 1):g} s"
                         if mode == POOL else "one visit"))
     for mode, (_, visits) in results.items():
         goal = GOAL_COLD if mode == COLD else GOAL_PREHEATED
