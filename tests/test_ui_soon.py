@@ -99,3 +99,66 @@ def test_a_page_built_deferred_draws_and_finds_its_draft_once_the_cell_ends(tmp_
         assert "were found" in page.drafts.message()
         page.drafts.restore_button.click()
         assert page.fields["reach"][1].value == 150_000
+
+
+class TimerLoop(Loop):
+    """A kernel loop with timers: ``call_later`` keeps them until ``fire``."""
+
+    def __init__(self):
+        super().__init__()
+        self.timers = {}
+
+    def call_later(self, delay, fn):
+        handle = object()
+        self.timers[handle] = (delay, fn)
+        return handle
+
+    def remove_timeout(self, handle):
+        del self.timers[handle]
+
+    def fire(self):
+        timers, self.timers = self.timers, {}
+        for _, fn in timers.values():
+            fn()
+
+
+def test_after_waits_a_moment_and_a_later_call_replaces_the_waiting_one(monkeypatch):
+    loop, done = TimerLoop(), []
+    monkeypatch.setattr(drafts, "kernel_loop", lambda: loop)
+    soon.after("rest", lambda: done.append("v1"))
+    soon.after("rest", lambda: done.append("v2"))
+    soon.after("other", lambda: done.append("other"), delay=0.2)
+    assert done == [] and sorted(d for d, _ in loop.timers.values()) == [soon.AFTER, 0.2]
+    loop.fire()
+    assert sorted(done) == ["other", "v2"]
+    assert soon._waiting == {}
+
+
+def test_after_runs_at_once_outside_a_kernel_and_queues_while_a_page_is_built(monkeypatch):
+    done = []
+    monkeypatch.setattr(drafts, "kernel_loop", lambda: None)
+    soon.after("x", lambda: done.append("x"))
+    assert done == ["x"]
+    loop = Loop()
+    with soon.deferred(loop=loop):
+        soon.after("y", lambda: done.append("y"))
+    assert done == ["x"]
+    loop.run_all()
+    assert done == ["x", "y"]
+
+
+def test_a_persona_filter_sends_the_heatmap_before_the_other_charts(monkeypatch):
+    """In the browser each chart's message is drawn in the order it arrives: the heatmap a
+    filter is watched on goes alone, the rest a moment later (issue 7)."""
+    from workbench.ui import PersonaDashboard
+
+    page = PersonaDashboard(lang="en", background=False, store=ScenarioStore("sqlite://"))
+    loop = TimerLoop()
+    monkeypatch.setattr(drafts, "kernel_loop", lambda: loop)
+    heat, sizes, cards = page.heatmap, page.sizes, page.cards.value
+    box = page.filter_boxes["city_tier"]
+    box.value = next(v for _, v in box.options if v != box.value)
+    assert page.heatmap is not heat
+    assert page.sizes is sizes and page.cards.value == cards and len(loop.timers) == 1
+    loop.fire()
+    assert page.sizes is not sizes and page.cards.value != cards

@@ -33,6 +33,7 @@ from workbench.ui.drafts import kernel_loop
 from workbench.ui.readers import ReaderPanel
 from workbench.ui.shell import Header, Page
 from workbench.ui.slots import ChartSlot
+from workbench.ui.soon import after
 
 log = logging.getLogger(__name__)
 
@@ -535,11 +536,16 @@ class PersonaDashboard(Page):
         return next((p for p in self.model.personas if p.id == persona_id), None)
 
     def _redraw(self, change=None) -> None:
-        lang, people = self.lang, self.model.personas
+        people = self.model.personas
         if people:
-            # the heatmap first: it is what a filter is watched on, and each message is drawn
-            # in the order it is sent (a heatmap takes Chromium 70-100 ms here; issue 7)
+            # the heatmap first, alone: it is what a filter is watched on, and the browser
+            # draws each message in the order it arrives (issue 7)
             self._draw("heatmap", charts.lift_heatmap, people)
+        after((self, "redraw"), self._redraw_rest)
+
+    def _redraw_rest(self) -> None:
+        """Everything but the heatmap: cards, pickers and the other charts."""
+        lang, people = self.lang, self.model.personas
         self.cards.value = _cards_html(people, lang)
         options = [(p.name[lang], p.id) for p in people]
         for box in (self.picker, self.other):

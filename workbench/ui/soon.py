@@ -10,6 +10,10 @@ for twice while queued is built once, with the later request.
 
 Outside a kernel, and outside :func:`deferred` (tests, a notebook in JupyterLab, every change
 after the page is built), :func:`soon` runs the work at once.
+
+:func:`after` lets the chart a control is watched on reach the browser alone: the rest of a
+redraw runs a moment later, once plotly.js has drawn that chart (each chart's message is
+otherwise queued behind the others' in the browser).
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ log = logging.getLogger(__name__)
 
 #: the queue while a page is built inside :func:`deferred` (key → work, in order)
 _queue: dict[Hashable, Callable[[], None]] | None = None
+#: work waiting for :func:`after` (key → the event loop's handle)
+_waiting: dict[Hashable, object] = {}
+#: seconds :func:`after` waits: longer than plotly.js takes to draw a page's busiest chart here
+AFTER = 0.06
 
 
 def soon(key: Hashable, work: Callable[[], None]) -> None:
@@ -33,6 +41,28 @@ def soon(key: Hashable, work: Callable[[], None]) -> None:
         return
     _queue.pop(key, None)
     _queue[key] = work
+
+
+def after(key: Hashable, work: Callable[[], None], delay: float = AFTER) -> None:
+    """Run ``work`` ``delay`` seconds from now on the kernel's event loop; a later call with the
+    same ``key`` replaces it. Outside a kernel, or while a page is built inside
+    :func:`deferred`, it is :func:`soon`. Call it on the kernel's thread, as every widget
+    change is made."""
+    from workbench.ui.drafts import kernel_loop
+
+    loop = kernel_loop() if _queue is None else None
+    if loop is None:
+        soon(key, work)
+        return
+    handle = _waiting.pop(key, None)
+    if handle is not None:
+        loop.remove_timeout(handle)
+
+    def due() -> None:
+        _waiting.pop(key, None)
+        run({key: work})
+
+    _waiting[key] = loop.call_later(delay, due)
 
 
 def run(queued: dict[Hashable, Callable[[], None]]) -> None:
