@@ -487,3 +487,16 @@ def test_a_table_without_data_says_so(few) -> None:
     with pytest.raises(InputError) as err:
         personas.segment(empty, k=3)
     assert "no persona column" in err.value.en and "没有任何含数据" in err.value.zh
+
+
+def test_where_selects_the_same_rows_as_comparing_the_text():
+    followers = io.sample("followers")
+    seg = personas.segment(followers, k=4, seed=0)
+    chosen = {"city_tier": "tier1", "platform": "wechat"}
+    expected = ((followers["city_tier"] == "tier1") & (followers["platform"] == "wechat"))
+    assert np.array_equal(seg.where(chosen), expected.to_numpy())
+    assert seg.where({}).all()
+    assert not seg.where({"city_tier": "tier9"}).any()   # a level the data lack: nobody
+    assert seg.where({"follower_id": "x"}) is None        # not a category: the caller compares
+    sub = seg.profile(seg.where(chosen))
+    assert sum(p.size for p in sub) == int(expected.sum())

@@ -170,11 +170,15 @@ class PersonaModel(tl.HasTraits):
 
     def mask(self) -> np.ndarray:
         """Rows of the segmented followers inside the filters."""
+        chosen = {column: code for column, code in self.filters.items()
+                  if code and code != ALL and column in self._segmented.columns}
+        found = self.segmentation.where(chosen) if self.segmentation is not None else None
+        if found is not None:
+            return found
         frame = self._segmented
         keep = np.ones(len(frame), dtype=bool)
-        for column, code in self.filters.items():
-            if code and code != ALL and column in frame.columns:
-                keep &= (frame[column].astype("string") == code).fillna(False).to_numpy()
+        for column, code in chosen.items():
+            keep &= (frame[column].astype("string") == code).fillna(False).to_numpy()
         return keep
 
     def _reprofile(self) -> None:
