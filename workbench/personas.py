@@ -740,21 +740,27 @@ class _Profiler:
     trait_attrs: list[str]                                # attributes whose levels are traits
 
 
-def _profiler(followers: pd.DataFrame, features: list[str]) -> _Profiler:
+def _profiler(followers: pd.DataFrame, features: list[str],
+              encoded: Sequence[_Attribute] = ()) -> _Profiler:
+    """What profiling needs; the codes of ``encoded`` attributes (made by :func:`_encode` from
+    the same frame and levels) are taken as they are, not computed again."""
+    done = {(a.name, a.kind): (a.codes if a.kind == "category" else a.indicators, a.levels)
+            for a in encoded if a.kind in ("category", "multi")}
     cats: dict[str, tuple[np.ndarray, list[str]]] = {}
     multis: dict[str, tuple[np.ndarray, list[str]]] = {}
     for col in CATEGORICAL:
         if col in followers.columns and followers[col].notna().any():
             levels = schemas.FOLLOWERS[col].levels
-            cats[col] = _category_codes(followers[col], levels)
+            cats[col] = done.get((col, "category")) or _category_codes(followers[col], levels)
     for col in MULTI:
         if col in followers.columns and followers[col].notna().any():
-            multis[col] = _multi_indicators(followers[col], schemas.FOLLOWERS[col].levels)
+            multis[col] = done.get((col, "multi")) or _multi_indicators(
+                followers[col], schemas.FOLLOWERS[col].levels)
     for col in features:   # extra (non-canonical) categorical features
         if col not in cats and col not in multis and col not in NUMERIC and col != HOUR and (
                 not pd.api.types.is_numeric_dtype(followers[col].dtype)
                 or isinstance(followers[col].dtype, pd.CategoricalDtype)):
-            cats[col] = _category_codes(followers[col])
+            cats[col] = done.get((col, "category")) or _category_codes(followers[col])
     numbers = {c: _numbers(followers[c]) for c in NUMERIC
                if c in followers.columns and followers[c].notna().any()}
     hours = None
@@ -1211,7 +1217,7 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
         srows = np.sort(rng.choice(n, size=min(SILHOUETTE_ROWS, n), replace=False))
         if len(np.unique(labels[srows])) >= 2:
             quality["silhouette"] = _silhouette(X[srows], labels[srows])
-    prof = _profiler(followers, used)
+    prof = _profiler(followers, used, attrs)
     personas = _profile(prof, labels, k, None, None)
     _unique_names(personas)
     done[0] = total - 1
