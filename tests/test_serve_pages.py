@@ -101,29 +101,39 @@ def test_a_test_server_keeps_scenarios_in_a_store_of_its_own(tmp_path):
     assert served_store({**env, "WORKBENCH_DB": named}) == named
 
 
-def test_pre_heated_kernels_know_where_plotly_js_is(monkeypatch):
+def test_pre_heated_kernels_know_where_plotly_js_is_and_start_a_page_at_a_time(monkeypatch):
     """Voilà's pool starts its first kernels while it makes its kernel manager; they inherit
     the environment then. Without the bundle's address they drew plotly FigureWidgets (5 MB of
-    plotly.js in each chart's widget state)."""
+    plotly.js in each chart's widget state). The manager itself starts none: the server
+    starts one page's pool every ``pool_stagger`` seconds, the home page first."""
+    import tornado.ioloop
     import voila.app
 
     from workbench import STATIC_ENV
     from workbench.serve import WorkbenchServer
 
     monkeypatch.delenv(STATIC_ENV, raising=False)
-    factory, seen = voila.app.voila_kernel_manager_factory, {}
+    factory, seen, timers = voila.app.voila_kernel_manager_factory, {}, []
 
     def spying_factory(base, preheat, pool_size, **kwargs):
         seen["preheat"], seen["static"] = preheat, os.environ.get(STATIC_ENV)
         return factory(base, preheat, pool_size, **kwargs)
 
+    class Timers:  # the server's event loop, which does not run here
+        def call_later(self, delay, callback, *args):
+            timers.append((delay, callback.__name__, args))
+
     monkeypatch.setattr(voila.app, "voila_kernel_manager_factory", spying_factory)
+    monkeypatch.setattr(tornado.ioloop.IOLoop, "current", staticmethod(lambda *a, **k: Timers()))
     server = WorkbenchServer()
     server.initialize(["--no-browser", "--VoilaConfiguration.preheat_kernel=True"])
     server.init_settings()  # what start() does first
     assert seen == {"preheat": True, "static": "/workbench/static/"}
-    # the kernel manager starts no pool itself: they start one by one once the server runs
-    assert server.kernel_manager.get_pool_size("00_home.ipynb") == 0
+    notebooks = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+    assert all(server.kernel_manager.get_pool_size(name) == 0 for name in notebooks)
+    assert timers == [(n * server.pool_stagger, "_heat", (name, 1))
+                      for n, name in enumerate(notebooks)]
+    assert notebooks[0] == "00_home.ipynb" and server.pool_stagger > 0
 
 
 def test_the_pools_start_one_page_after_another_home_first(server):
