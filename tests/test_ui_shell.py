@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import datetime as dt
 import html
+import os
 
 import pytest
 
@@ -269,8 +270,6 @@ def pre_heated(monkeypatch, query: str, on_visit=lambda: None) -> list[str]:
     """Make this process a pre-heated Voilà kernel whose visitor asks for ``?query``: the first
     :func:`workbench.i18n.language` waits for the visit (``on_visit`` runs then). Returns the
     list the events go to (``"visit"``)."""
-    import voila.utils
-
     from workbench import i18n
 
     monkeypatch.setenv("VOILA_PREHEAT", "True")
@@ -284,7 +283,7 @@ def pre_heated(monkeypatch, query: str, on_visit=lambda: None) -> list[str]:
         monkeypatch.setenv("QUERY_STRING", query)
         on_visit()
 
-    monkeypatch.setattr(voila.utils, "wait_for_request", visit)
+    monkeypatch.setattr(i18n, "_wait_for_request", visit)
     return events
 
 
@@ -384,3 +383,44 @@ def test_a_page_reading_several_kinds_names_each_picker():
     assert header.pickers["articles"].source.description == "数据：文章数据"
     single = Header("page.content_mix.title", lang="en", data_kinds=("articles",))
     assert single.pickers["articles"].source.description == "Data"
+
+def test_a_preheated_kernel_gets_its_request_from_voilas_own_handler(monkeypatch):
+    """The wait speaks Voilà's protocol (its RequestInfoSocketHandler, as the server mounts it)
+    without importing ``voila.utils`` (67 MB in every pooled kernel)."""
+    import asyncio
+    import threading
+    import uuid
+
+    import tornado.web
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    from workbench import i18n
+    from workbench.serve import free_port
+
+    kernel_id, port, ready = str(uuid.uuid4()), free_port(), threading.Event()
+    loop = asyncio.new_event_loop()
+
+    def serve():
+        asyncio.set_event_loop(loop)
+        app = tornado.web.Application([(r"/voila/query/(?P<kernel_id>[\w-]+)",
+                                        RequestInfoSocketHandler)])
+        app.listen(port, "127.0.0.1")
+        ready.set()
+        loop.run_forever()
+
+    threading.Thread(target=serve, daemon=True).start()
+    assert ready.wait(10)
+    # the visit came before the kernel asked: Voilà keeps it for the kernel
+    RequestInfoSocketHandler.send_updates(
+        {"kernel_id": kernel_id, "payload": {"QUERY_STRING": "lang=zh", "SERVER_PORT": "9"}})
+    for key, value in {"VOILA_PREHEAT": "True", "VOILA_KERNEL_ID": kernel_id,
+                       "VOILA_APP_PORT": str(port), "VOILA_SERVER_URL": "/"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.setenv("SERVER_PORT", "")
+    monkeypatch.setattr(i18n, "_voila_request_seen", False)
+    try:
+        assert i18n.language() == "zh"
+        assert os.environ["SERVER_PORT"] == "9" and not i18n.request_pending()
+    finally:
+        loop.call_soon_threadsafe(loop.stop)

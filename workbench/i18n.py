@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import os
 from urllib.parse import parse_qs
 
@@ -901,16 +902,57 @@ def _voila_query_string() -> str | None:
 
     Voilà puts the query string into the kernel's ``QUERY_STRING`` variable. A pre-heated
     kernel (``preheat_kernel`` in voila.json) starts before anyone asks for the page, so there
-    the first call waits until the request arrives (Voilà's ``wait_for_request``); the answer
+    the first call waits until the request arrives (:func:`_wait_for_request`); the answer
     lands in the environment, so later calls in the same kernel do not wait again.
     """
     global _voila_request_seen
     if request_pending():
-        from voila.utils import wait_for_request
-
-        wait_for_request()
+        _wait_for_request()
         _voila_request_seen = True
     return os.environ.get("QUERY_STRING")
+
+
+def _wait_for_request() -> None:
+    """Wait until Voilà gives this pre-heated kernel its visitor, and put the request's
+    variables (``QUERY_STRING``, ``SERVER_NAME`` …) into the environment.
+
+    What ``voila.utils.wait_for_request`` does (Voilà's server sends them as JSON over a
+    websocket at ``voila/query/<kernel id>``), without importing ``voila.utils``: that imports
+    jupyter_server and jupyterlab_server, 67 MB in every pooled kernel. tornado is already
+    loaded by the kernel. The kernel's own event loop is busy running this cell, so the wait
+    runs in a thread, as Voilà's does.
+    """
+    import asyncio
+    import json
+    import threading
+
+    from tornado.websocket import websocket_connect
+
+    env = os.environ
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/"
+           f"{env.get('VOILA_KERNEL_ID', '')}")
+    received: list[str | None] = []
+
+    async def receive() -> None:
+        connection = await websocket_connect(url, connect_timeout=5)
+        received.append(await connection.read_message())
+        connection.close()
+
+    def wait() -> None:
+        try:
+            asyncio.run(receive())
+        except Exception:  # the page still builds, in the default language
+            logging.getLogger(__name__).warning("no request from Voilà at %s", url,
+                                                exc_info=True)
+
+    thread = threading.Thread(target=wait, name="workbench-wait-for-request")
+    thread.start()
+    thread.join()
+    if received and received[0]:
+        for key, value in json.loads(received[0]).items():
+            os.environ[key] = str(value)
 
 
 def request_pending() -> bool:
