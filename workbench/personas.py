@@ -569,7 +569,8 @@ def _kmeans(X: np.ndarray, k: int, rng: np.random.Generator, max_iter: int = 50,
     ``KMeans(n_init=1)``: ``2 + log k`` candidates per new centre, the one that lowers the
     inertia most is kept; stops when no label changes or the centres move less than ``tol``
     times the mean variance of the columns). A cluster left empty takes the point farthest
-    from its centre."""
+    from its centre. With ``rows``, the centres are fitted on that many rows drawn at random
+    and every row is then labelled by its nearest centre."""
     X = everything = np.asarray(X)
     if rows is not None and rows < X.shape[0]:
         X = X[np.sort(rng.choice(X.shape[0], rows, replace=False))]
