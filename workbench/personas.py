@@ -20,8 +20,9 @@ attribute with eight levels counts as much as one with three.
 
 That matrix seeds the clustering (k-means++ and Lloyd's k-means, :func:`_kmeans`), and gives the
 2-D map (PCA) and the silhouette; the three are written here in numpy and checked against
-scikit-learn in the tests, because importing scikit-learn cost every personas kernel 88 MB. The segments themselves come from a *latent class model* (a mixture of
-independent categorical distributions, fitted by EM and started from k-means): categories and
+scikit-learn in the tests, because importing scikit-learn cost every personas kernel 88 MB.
+The segments themselves come from a *latent class model* (a mixture of independent
+categorical distributions, fitted by EM and started from k-means): categories and
 interests as they are, counts in bins (none, then quintiles of the non-zero values) and the hour
 as one of 24 levels. Counts that follow from another count are modelled as the rate behind
 them — shares and comments *per read*, spend *per order* — so one very active person is not
@@ -582,10 +583,7 @@ def _kmeans(X: np.ndarray, k: int, rng: np.random.Generator, max_iter: int = 50,
     labels = np.full(n, -1, np.int64)
     members = np.zeros((k, n), X.dtype)
     for _ in range(max_iter):
-        # a row's own squared norm does not change which centre is nearest
-        c = centres.astype(X.dtype)
-        scores = X @ (-2 * c.T)
-        scores += np.einsum("ij,ij->i", c, c)
+        scores = _centre_scores(X, centres)
         new = scores.argmin(axis=1)
         if np.array_equal(new, labels):
             break
@@ -603,8 +601,14 @@ def _kmeans(X: np.ndarray, k: int, rng: np.random.Generator, max_iter: int = 50,
         centres = moved
         if shift <= limit:
             break
+    return _centre_scores(everything, centres).argmin(axis=1)
+
+
+def _centre_scores(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Squared distances of ``X`` rows to ``centres`` less each row's own squared norm (which
+    does not change the nearest centre), in ``X``'s precision."""
     c = centres.astype(X.dtype)
-    return (everything @ (-2 * c.T) + np.einsum("ij,ij->i", c, c)).argmin(axis=1)
+    return X @ (-2 * c.T) + np.einsum("ij,ij->i", c, c)
 
 
 def _sq_dist(X: np.ndarray, sq: np.ndarray, centres: np.ndarray) -> np.ndarray:
