@@ -223,6 +223,54 @@ def test_missing_values_kept(followers: pd.DataFrame) -> None:
     assert len(seg.labels) == 2000 and sum(p.size for p in seg.personas) == 2000
 
 
+def test_profile_subset_with_missing_values_by_hand(followers: pd.DataFrame) -> None:
+    """Missing categories, hours and numbers are left out of a filtered profile's counts,
+    shares and means (they are counted apart, not by dropping rows from a boolean index)."""
+    frame = followers.iloc[:3000].copy()
+    frame.loc[frame.index[:200], "gender"] = pd.NA
+    frame.loc[frame.index[100:400], "active_hour"] = pd.NA
+    frame.loc[frame.index[300:500], "reads_30d"] = pd.NA
+    seg = personas.segment(frame, k=4, seed=0)
+    mask = (frame["city_tier"] == "tier1").to_numpy(dtype=bool, na_value=False)
+    sub, lab, part = seg.profile(mask), seg.labels[mask], frame[mask]
+    assert part["gender"].isna().any() and part["active_hour"].isna().any()
+    for p in sub:
+        members = part[lab == p.id]
+        for level in ("female", "male"):
+            trait = next(t for t in p.traits if (t.attribute, t.level) == ("gender", level))
+            assert trait.count == int((members["gender"] == level).sum())
+            assert trait.share_overall == pytest.approx((part["gender"] == level).sum() / len(part))
+        hours = members["active_hour"].dropna().astype(int)
+        expected = np.bincount(hours, minlength=24) / len(hours)
+        np.testing.assert_allclose(p.active_hours, expected)
+        reads = next(n for n in p.numeric if n.attribute == "reads_30d")
+        assert reads.mean_in_segment == pytest.approx(members["reads_30d"].astype(float).mean())
+        assert reads.mean_overall == pytest.approx(part["reads_30d"].astype(float).mean())
+
+
+def test_a_large_segmentation_keeps_a_sample_of_its_encoded_rows(
+        followers: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above ``MAP_ROWS`` followers only a random sample of the encoded matrix is kept (it was
+    217 MB at a million followers); the map and the silhouette draw from it."""
+    small = personas.segment(followers.iloc[:3000], k=4, seed=0)
+    assert small._matrix.shape[0] == 3000 and small._matrix_rows is None
+    monkeypatch.setattr(personas, "MAP_ROWS", 500)
+    seg = personas.segment(followers.iloc[:3000], k=4, seed=0)
+    kept = seg._matrix_rows
+    assert seg._matrix.shape == (500, small._matrix.shape[1])
+    assert len(np.unique(kept)) == 500 and np.all(np.diff(kept) > 0) and kept.max() < 3000
+    # the kept rows are the same followers' features, in the same encoding
+    np.testing.assert_allclose(seg._matrix, small._matrix[kept], rtol=1e-6)
+    np.testing.assert_array_equal(seg.labels, small.labels)
+    assert 0 < seg.quality["silhouette"] <= 1
+    rows, xy = seg.embedding(sample_size=200, seed=3)
+    assert rows.shape == (200,) and xy.shape == (200, 2) and np.isin(rows, kept).all()
+    assert np.all(np.diff(rows) > 0)
+    rows_all, xy_all = seg.embedding(sample_size=5000)
+    np.testing.assert_array_equal(rows_all, kept)
+    assert xy_all.shape == (500, 2) and np.isfinite(xy_all).all()
+
+
 # ------------------------------------------------------------------ degenerate inputs
 def test_fewer_rows_than_k(tiny: pd.DataFrame) -> None:
     with pytest.raises(InputError, match="Cannot make 11 personas from 10 followers") as err:

@@ -2536,6 +2536,9 @@ def _data_dir() -> Path:
 
 
 _SAMPLE_CACHE: dict[tuple[str, str, float], pd.DataFrame] = {}
+#: pandas copies on write (always from pandas 3): a shallow copy of a cached sample cannot
+#: change it, where a deep one cost 90 MB at 1,000,000 followers
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3 or pd.options.mode.copy_on_write is True
 
 
 def sample(kind: str) -> pd.DataFrame:
@@ -2565,6 +2568,6 @@ def sample(kind: str) -> pd.DataFrame:
     if key not in _SAMPLE_CACHE:
         _SAMPLE_CACHE[key] = load(path, kind)
     frame = _SAMPLE_CACHE[key]
-    out = frame.copy()
+    out = frame.copy(deep=not _COPY_ON_WRITE)
     out.attrs["load_report"] = frame.attrs.get("load_report")
     return out

@@ -24,6 +24,7 @@ import pandas as pd
 import traitlets as tl
 
 from workbench import personas as model_lib
+from workbench import release_memory
 from workbench.charts import personas as charts
 from workbench.errors import InputError
 from workbench.export import csv_text, download_link
@@ -155,6 +156,8 @@ class PersonaModel(tl.HasTraits):
             self._segmented = job.followers
             self.segmentation = result
         self._reprofile()
+        # the segmentation's temporaries and the one it replaced are freed by now
+        release_memory()
 
     def wait(self, timeout: float = 120.0) -> None:
         """Block until the running segmentation (if any) is done and shown (for tests and

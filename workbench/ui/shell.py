@@ -30,6 +30,7 @@ from typing import Any
 import ipywidgets as w
 import traitlets as tl
 
+from workbench import release_memory
 from workbench.i18n import (
     DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, default_language, kind_name, language, level,
     request_pending, t,
@@ -190,6 +191,7 @@ class DataSourceModel(tl.HasTraits):
             self._fail(lambda lang: [t("error.unreadable", lang, name=kind_name(kind, lang),
                                        error=detail)])
             return False
+        release_memory()  # the reader's temporaries, the first time a kernel reads the sample
         rows = len(frame)
         self._set_status("info", lambda lang: [
             t("status.sample", lang, rows=f"{rows:,}", kind=kind_name(kind, lang))])
@@ -226,6 +228,7 @@ class DataSourceModel(tl.HasTraits):
             self._fail(lambda lang: [t("error.unreadable", lang, name=name, error=detail)])
             return False
 
+        release_memory()  # the reader's temporaries (64 MB for 1,000,000 followers)
         report = frame.attrs.get("load_report")
         rows = len(frame)
         loaded_kind = getattr(report, "kind", None) or kind
