@@ -1,0 +1,93 @@
+"""Dashboards at scale in a real browser: the personas page with 1,000,000 followers and the
+campaign review with 5,000 articles (issue 7: they "stay within the goals").
+
+Writes the bundled samples to a temporary folder with ``followers.csv`` replaced by a million
+followers (``bench_personas.resampled``: 114 MB) and ``articles.csv`` by 5,000 articles
+(``bench_review.articles_5000``), and serves the dashboards from it (``WORKBENCH_DATA_DIR``)
+with the project's ``voila.json``: the pre-heated pool reads and segments the million
+followers before the visit. For each of the two pages, in headless Chromium:
+
+* three visits (the first with an empty browser cache): navigation → the first chart drawn,
+  and the page's kernel's memory two seconds after it (``bench_pages``);
+* then the page's control → chart updated, as in ``bench_interactions`` (30 changes).
+
+Skipped when ``/usr/bin/chromium`` is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import tempfile
+from pathlib import Path
+
+from benchmarks import Row, fill_delay, pools_started, row, server_process, settle
+from benchmarks.bench_interactions import CHANGES, PAGES as CONTROLS, SLOW, _page
+from benchmarks.bench_pages import GOAL_KERNEL_MB, GOAL_PREHEATED, VISITS, _visit
+from workbench.serve import CHROMIUM, CHROMIUM_ARGS, free_port, running
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLLOWERS = 1_000_000
+#: page → (what it holds, the control measured: a key of ``bench_interactions.PAGES``)
+SCALED = {
+    "01_personas.ipynb": ("1 M followers", "personas (filter → heatmap)"),
+    "04_campaign_review.ipynb": ("5,000 articles",
+                                 "campaign review (trend period: day / week → trends)"),
+}
+
+
+def _write_data(folder: Path) -> None:
+    from benchmarks.bench_personas import resampled
+    from benchmarks.bench_review import articles_5000
+
+    for sample in (ROOT / "data").glob("*.csv"):
+        shutil.copy(sample, folder / sample.name)
+    followers, _ = resampled(FOLLOWERS, seed=2)
+    followers.to_csv(folder / "followers.csv", index=False)
+    articles_5000().to_csv(folder / "articles.csv", index=False)
+
+
+def run() -> list[Row]:
+    if not CHROMIUM.exists():
+        return [Row("dashboards at scale in the browser", float("nan"), float("nan"), "s",
+                    note="skipped: no /usr/bin/chromium")]
+    from playwright.sync_api import sync_playwright
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="workbench-scale-") as folder:
+        _write_data(Path(folder))
+        env = dict(os.environ, WORKBENCH_DATA_DIR=folder)
+        port = free_port()
+        with sync_playwright() as pw, running(port=port, env=env, timeout=180) as url:
+            server = server_process(port)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM),
+                                         args=list(CHROMIUM_ARGS))
+            settle(server, after=pools_started())
+            for notebook, (holds, control) in SCALED.items():
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                visits = []
+                for n in range(VISITS):
+                    settle(server, after=fill_delay())
+                    visits.append(_visit(context, url, notebook, server, cached=n > 0))
+                context.close()
+                rows.append(row(f"first chart visible, {notebook}, {holds} (pre-heated pool)",
+                                [v.seconds for v in visits], unit="s", goal=GOAL_PREHEATED,
+                                note=f"{VISITS} visits, the first with an empty browser cache "
+                                     f"({visits[0].seconds:.1f} s)"))
+                mbs = [v.kernel_mb for v in visits if v.kernel_mb is not None]
+                rows.append(Row(f"kernel memory after opening {notebook}, {holds}",
+                                statistics.median(mbs), max(mbs), "MB",
+                                f"≤ {GOAL_KERNEL_MB} MB",
+                                statistics.median(mbs) <= GOAL_KERNEL_MB,
+                                note=f"RSS 2 s after the first chart; p95 column: the largest "
+                                     f"of {len(mbs)}"))
+                settle(server, after=fill_delay())
+                latencies = _page(browser, url, *CONTROLS[control])
+                goal = 300 if any(word in control for word in SLOW) else 100
+                rows.append(row(f"control → chart updated in Chromium, {control}, {holds}",
+                                latencies, unit="ms", goal=goal,
+                                note=f"{CHANGES} changes; p95 is the goal"))
+                rows[-1].ok = rows[-1].p95 <= goal
+            browser.close()
+    return rows
