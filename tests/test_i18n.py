@@ -36,7 +36,8 @@ def test_chinese_labels_are_chinese():
 
 
 def test_t_formats_and_falls_back_to_english():
-    assert t("upload.hint", "en", limit=50) == "CSV, Excel (.xlsx) or TXT, up to 50 MB."
+    assert t("upload.hint", "en", limit=50) == (
+        "CSV, Excel (.xlsx) or TXT, up to 50 MB; bigger files zipped (.zip, .gz).")
     assert "50 MB" in t("upload.hint", "zh", limit=50)
     assert t("home.title", "xx") == CATALOGUES["en"]["home.title"]
     with pytest.raises(KeyError):

@@ -503,6 +503,7 @@ def test_unknown_level_in_required_category():
 def test_file_over_upload_limit():
     err = raises(b"x" * (io.MAX_UPLOAD_BYTES + 1), name="big.csv")
     assert_error(err, "big.csv", "50 MB", fix_en="shorter date range", fix_zh="缩短")
+    assert "zip it" in err.fix and ".gz" in err.fix_zh
     assert io.MAX_UPLOAD_BYTES == 50 * 1024 * 1024
 
 
@@ -528,6 +529,58 @@ def test_zip_that_is_not_xlsx(tmp_path):
         zf.writestr("word/document.xml", "<w/>")
     err = raises(buf.getvalue(), name="notes.docx")
     assert_error(err, "notes.docx", fix_en=".xlsx")
+
+
+def _zipped(members: dict[str, bytes]) -> bytes:
+    import zipfile
+    buf = stdio.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_a_zipped_or_gzipped_export_reads_as_the_file_inside():
+    import gzip
+    plain = fx("followers_canonical.csv").read_bytes()
+    expected = io.load(plain, name="followers.csv")
+    for packed, name in ((_zipped({"followers.csv": plain}), "crm.zip"),
+                         (gzip.compress(plain), "followers.csv.gz")):
+        got = io.read(packed, name=name)
+        pd.testing.assert_frame_equal(got.frame, expected)
+        assert got.report.kind == "followers"
+        assert got.report.notes[0][0] == f"'followers.csv' was unpacked from '{name}' and read."
+    # an .xlsx inside a zip too
+    from openpyxl import Workbook
+    wb = Workbook()
+    wb.active.append(["时间", "新关注人数", "取消关注人数"])
+    wb.active.append(["2024-03-01", 10, 2])
+    book = stdio.BytesIO()
+    wb.save(book)
+    frame = io.load(_zipped({"用户增长.xlsx": book.getvalue()}), name="导出.zip")
+    assert frame["net_follows"].tolist() == [8]
+
+
+def test_a_compressed_file_that_unpacks_too_large_is_refused(monkeypatch):
+    import gzip
+    monkeypatch.setattr(io, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
+    body = b"date,new_follows,unfollows\n" + b"2024-03-01,10,2\n" * 200_000  # 3.2 MB
+    for packed, name in ((_zipped({"u.csv": body}), "u.zip"), (gzip.compress(body), "u.csv.gz")):
+        assert len(packed) < 50_000
+        err = raises(packed, name=name)
+        assert_error(err, name, "2 MB", fix_en="shorter date range", fix_zh="缩短")
+        assert "unpacks to more than 2 MB" in err.en and "解压后超过 2 MB" in err.zh
+
+
+def test_a_password_protected_zip_is_refused():
+    packed = bytearray(_zipped({"u.csv": b"date,new_follows\n2024-03-01,1\n"}))
+    # set the "encrypted" flag in the local header and in the central directory entry
+    packed[6] |= 0x01
+    central = packed.index(b"PK\x01\x02")
+    packed[central + 8] |= 0x01
+    err = raises(bytes(packed), name="u.zip")
+    assert_error(err, "u.zip", fix_en="without a password", fix_zh="不加密码")
+    assert "protected with a password" in err.en and "设置了密码" in err.zh
 
 
 def test_damaged_xlsx():

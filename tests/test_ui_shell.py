@@ -75,6 +75,25 @@ def test_upload_replaces_the_data_and_shows_the_report(header):
     assert picker.upload.value == ()  # cleared, so the same file can be picked again
 
 
+def test_a_zipped_upload_is_offered_and_read_as_the_file_inside(header):
+    """A follower export too big for the upload limit goes in as a .zip or .gz."""
+    import gzip
+    import io as stdio
+    import zipfile
+
+    picker, source = header.pickers["followers"], header.source()
+    assert ".zip" in picker.upload.accept.split(",") and ".gz" in picker.upload.accept.split(",")
+    buf = stdio.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("survey.csv", GOOD_CSV)
+    for content, name in ((buf.getvalue(), "survey.zip"), (gzip.compress(GOOD_CSV), "s.csv.gz")):
+        picker.upload.value = file_value(content, name)
+        assert source.source == "upload" and len(source.data) == 3
+        assert source.status[0] == t("status.loaded", "en", name=name, rows="3",
+                                     kind="follower data")
+        assert any("was unpacked from" in line for line in source.status[1:])
+
+
 @pytest.mark.parametrize("content", [b"", WRONG_COLUMNS_CSV], ids=["empty", "wrong-columns"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_bad_upload_keeps_the_data_and_shows_the_escaped_error(header, content, lang):

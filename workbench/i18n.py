@@ -49,14 +49,15 @@ _EN: dict[str, str] = {
     "source.sample": "Bundled sample",
     "source.upload": "Uploaded file",
     "upload.button": "Upload file",
-    "upload.hint": "CSV, Excel (.xlsx) or TXT, up to {limit} MB.",
+    "upload.hint": "CSV, Excel (.xlsx) or TXT, up to {limit} MB; bigger files zipped (.zip, .gz).",
     "status.sample": "Using the bundled sample: {rows} rows of {kind}.",
     "status.loaded": "Loaded {name}: {rows} rows of {kind}.",
     "status.choose_file": "Upload a file to use your own {kind}.",
     "status.reading": "Reading {name}…",
     "error.too_large": (
-        "{name} is {size} MB, over the {limit} MB limit. Export a shorter date range or split "
-        "the file, then upload again."
+        "{name} is {size} MB, over the {limit} MB limit. Zip it (a .zip or .gz of one .csv or "
+        ".xlsx file counts by its compressed size), or export a shorter date range or split the "
+        "file, then upload again."
     ),
     "error.unreadable": (
         "Could not read {name} ({error}). Check that it is a CSV or Excel export and upload "
@@ -384,12 +385,15 @@ _ZH: dict[str, str] = {
     "source.sample": "示例数据",
     "source.upload": "上传的文件",
     "upload.button": "上传文件",
-    "upload.hint": "支持 CSV、Excel（.xlsx）、TXT，文件不超过 {limit} MB。",
+    "upload.hint": "支持 CSV、Excel（.xlsx）、TXT，文件不超过 {limit} MB；更大的文件请压缩（.zip、.gz）后上传。",
     "status.sample": "正在使用示例数据：{kind}，共 {rows} 行。",
     "status.loaded": "已读取 {name}：{kind}，共 {rows} 行。",
     "status.choose_file": "上传文件即可改用你自己的{kind}。",
     "status.reading": "正在读取 {name}…",
-    "error.too_large": "{name} 有 {size} MB，超过 {limit} MB 的上限。请缩短导出的时间范围或拆分文件后重新上传。",
+    "error.too_large": (
+        "{name} 有 {size} MB，超过 {limit} MB 的上限。请把文件压缩后上传（内含一个 .csv 或 .xlsx "
+        "文件的 .zip 或 .gz 按压缩后的大小计算），或缩短导出的时间范围、拆分文件后重新上传。"
+    ),
     "error.unreadable": "无法读取 {name}（{error}）。请确认是 CSV 或 Excel 导出文件后重新上传。",
     "error.kept_previous": "当前仍使用之前的数据。",
     # drafts
@@ -850,7 +854,7 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **fmt: object) -> str:
     Examples
     --------
     >>> t("upload.hint", "en", limit=50)
-    'CSV, Excel (.xlsx) or TXT, up to 50 MB.'
+    'CSV, Excel (.xlsx) or TXT, up to 50 MB; bigger files zipped (.zip, .gz).'
     """
     text = CATALOGUES[_lang(lang)][key]
     return text.format(**fmt) if fmt else text

@@ -47,12 +47,14 @@ import codecs
 import csv
 import datetime as _dt
 import difflib
+import gzip
 import io as _io
 import os
 import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -74,6 +76,14 @@ __all__ = [
 #: The stated upload limit. ``load()`` of bytes or a file object larger than this raises
 #: :class:`DataError`. Paths on the local disk are not limited (they are the team's own files).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: Largest table a ``.zip`` or ``.gz`` upload may unpack to (a CSV of 1,000,000 followers is
+#: about 115 MB, 25 MB zipped).
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+#: What a ``.zip`` may hold besides its one table: folders and the files macOS and Windows add.
+_ZIP_LITTER = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$|desktop\.ini$)|/$")
+#: Tables a ``.zip`` may hold (an ``.xls`` is taken out to be refused with its own message);
+#: a ``.txt`` counts when there is no other.
+_PACKED_TABLES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls")
 
 #: Largest share of non-blank values of an optional column that may be unreadable and become NA.
 BAD_VALUE_SHARE = 0.10
@@ -339,10 +349,94 @@ def _too_large(name: str, size: int | None) -> DataError:
     return DataError(
         f"{en} over the upload limit of {limit} MB.",
         f"{zh}超过了 {limit} MB 的上传上限。",
-        fix="export a shorter date range or split the file, and remove sheets and columns "
-            "you do not need.",
-        fix_zh="请缩短导出的日期范围或拆分文件，并删除不需要的工作表和列。",
+        fix="zip it (a .zip or .gz holding one .csv or .xlsx file is read as that file, and "
+            "only its compressed size counts), or export a shorter date range or split the "
+            "file, and remove sheets and columns you do not need.",
+        fix_zh="请把文件压缩（内含一个 .csv 或 .xlsx 文件的 .zip 或 .gz 会按该文件读取，只计压缩后的"
+               "大小），或缩短导出的日期范围、拆分文件，并删除不需要的工作表和列。",
         file=name)
+
+
+def _too_large_unpacked(name: str) -> DataError:
+    limit = MAX_UNPACKED_BYTES // (1024 * 1024)
+    return DataError(
+        f"the compressed file unpacks to more than {limit} MB.",
+        f"压缩文件解压后超过 {limit} MB。",
+        fix="export a shorter date range or split the file, and remove columns you do not need.",
+        fix_zh="请缩短导出的日期范围或拆分文件，并删除不需要的列。", file=name)
+
+
+def _read_limited(stream: Any, name: str) -> bytes:
+    """All of ``stream`` (a file object that decompresses), refused past
+    :data:`MAX_UNPACKED_BYTES` without reading further (a small archive can unpack to far more
+    than its stated size)."""
+    chunks, total = [], 0
+    while chunk := stream.read(1 << 20):
+        total += len(chunk)
+        if total > MAX_UNPACKED_BYTES:
+            raise _too_large_unpacked(name)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _unpack(src: _Source) -> _Source:
+    """The table inside a ``.gz``, or inside a ``.zip`` that holds one table file; any other
+    source as it is (an .xlsx is a zip too, and stays one)."""
+    head = src.head(4)
+    if head.startswith(b"\x1f\x8b"):
+        inner = src.name[:-3] if src.name.lower().endswith(".gz") else src.name
+        try:
+            with gzip.GzipFile(fileobj=_io.BytesIO(src.all_bytes())) as gz:
+                data = _read_limited(gz, src.name)
+        except (OSError, EOFError, zlib.error):
+            raise DataError("the .gz file is damaged or incomplete, so it cannot be unpacked.",
+                            ".gz 压缩文件已损坏或不完整，无法解压。",
+                            fix="compress the file again (or upload the .csv itself).",
+                            fix_zh="请重新压缩文件（或直接上传 .csv 文件）。", file=src.name) from None
+        return _Source(inner, data=data)
+    if not head.startswith(b"PK\x03\x04"):
+        return src
+    try:
+        zf = zipfile.ZipFile(src.handle())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return src  # _sniff_zip says what is wrong with it
+    with zf:
+        members = [m for m in zf.infolist() if not _ZIP_LITTER.search(m.filename)]
+        names = {m.filename for m in zf.infolist()}
+        if "xl/workbook.xml" in names or any(n.startswith(_XLSX_MEMBERS) for n in names):
+            return src  # a workbook
+        tables = ([m for m in members if Path(m.filename).suffix.lower() in _PACKED_TABLES]
+                  or [m for m in members if Path(m.filename).suffix.lower() == ".txt"])
+        if len(tables) > 1:
+            shown = ", ".join(Path(m.filename).name for m in tables[:6])
+            more = "" if len(tables) <= 6 else f" … ({len(tables)})"
+            raise DataError(
+                f"the zip archive holds several tables ({shown}{more}); the workbench reads "
+                "one table at a time.", f"压缩包里有多个表格（{shown}{more}）；工作台一次读取一个表格。",
+                fix="upload a zip that holds only the one .csv or .xlsx file you want to use, "
+                    "or the file itself.",
+                fix_zh="请上传只含一个 .csv 或 .xlsx 文件的压缩包，或直接上传该文件。", file=src.name)
+        if not tables:
+            return src  # _sniff_zip says what it is
+        member = tables[0]
+        if member.flag_bits & 0x1:
+            raise DataError("the zip archive is protected with a password, so it cannot be read.",
+                            "压缩包设置了密码，无法读取。",
+                            fix="zip the file again without a password, or upload the file itself.",
+                            fix_zh="请不加密码重新压缩，或直接上传该文件。", file=src.name)
+        if member.file_size > MAX_UNPACKED_BYTES:
+            raise _too_large_unpacked(src.name)
+        try:
+            with zf.open(member) as fh:
+                data = _read_limited(fh, src.name)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError):
+            raise DataError("the zip archive is damaged or uses a compression the workbench "
+                            "cannot unpack.", "压缩包已损坏，或使用了工作台无法解压的压缩方式。",
+                            fix="zip the file again with your system's own zip (Deflate), or "
+                                "upload the file itself.",
+                            fix_zh="请用系统自带的压缩功能（Deflate）重新压缩，或直接上传该文件。",
+                            file=src.name) from None
+    return _Source(Path(member.filename).name, data=data)
 
 
 def _open_source(src: Any, name: str | None) -> _Source:
@@ -2490,7 +2584,8 @@ def read(path_or_file: Any, kind: str | None = None, *, name: str | None = None)
         raise DataError(f"unknown kind of data '{kind}'; expected one of {', '.join(schemas.KINDS)}.",
                         f"未知的数据类型“{kind}”；应为 {'、'.join(schemas.KINDS)} 之一。",
                         fix="choose one of the listed kinds.", fix_zh="请选择列出的类型之一。")
-    src = _open_source(path_or_file, name)
+    outer = _open_source(path_or_file, name)
+    src = _unpack(outer)
     fmt = _sniff_format(src)
     if fmt == "xlsx":
         grid, raw = _read_xlsx(src, kind)
@@ -2509,6 +2604,9 @@ def read(path_or_file: Any, kind: str | None = None, *, name: str | None = None)
     if grid is not None:
         raw = _sections_to_raw(grid, src, kind)
     assert raw is not None
+    if src is not outer:
+        raw.notes.insert(0, (f"'{src.name}' was unpacked from '{outer.name}' and read.",
+                             f"已从“{outer.name}”中解压出“{src.name}”并读取。"))
     report = LoadReport(kind=raw.kind, detected=raw.detected, source=src.name,
                         notes=list(raw.notes))
     frame = _Builder(raw, src, report).build()

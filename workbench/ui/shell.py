@@ -39,7 +39,7 @@ from workbench.i18n import (
 log = logging.getLogger(__name__)
 
 SOURCES = ("sample", "upload")
-ACCEPTED_FILES = ".csv,.xlsx,.txt"
+ACCEPTED_FILES = ".csv,.xlsx,.txt,.zip,.gz"
 
 # Styles shared by every page. Class names start with ``wb-`` so they touch nothing else;
 # system fonts only (no web fonts: the server runs offline).
