@@ -248,6 +248,20 @@ def test_profile_subset_with_missing_values_by_hand(followers: pd.DataFrame) -> 
         assert reads.mean_overall == pytest.approx(part["reads_30d"].astype(float).mean())
 
 
+def test_what_profiling_keeps_is_small(seg: Segmentation, followers: pd.DataFrame) -> None:
+    """A segmentation keeps its profiling data for as long as the page shows it: codes,
+    indicators, numbers and hours in small types (45 bytes a follower; it was 84)."""
+    prof = seg._profiler
+    kept = [codes for codes, _ in prof.categories.values()]
+    kept += [ind for ind, _ in prof.multis.values()] + list(prof.numbers.values()) + [prof.hours]
+    assert {a.dtype.name for a in kept} == {"int16", "uint8", "float32", "int8"}
+    assert sum(a.nbytes for a in kept) / len(followers) <= 48
+    # the numbers are summed in float64: means agree with pandas' to float32's precision
+    spend = next(n for n in seg.personas[0].numeric if n.attribute == "spend_90d")
+    members = followers[seg.labels == 0]["spend_90d"].astype(float)
+    assert spend.mean_in_segment == pytest.approx(members.mean(), rel=1e-6)
+
+
 def test_a_large_segmentation_keeps_a_sample_of_its_encoded_rows(
         followers: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
     """Above ``MAP_ROWS`` followers only a random sample of the encoded matrix is kept (it was

