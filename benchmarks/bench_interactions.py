@@ -84,7 +84,10 @@ PAGES = {
 SLOW = ("mix", "review")
 
 
-def _page(browser, url: str, notebook: str, plots: int, test: str, act: str):
+def _page(browser, url: str, notebook: str, plots: int, test: str, act: str,
+          before=None):
+    """Open ``notebook`` and time :data:`CHANGES` changes; ``before()`` runs once the page
+    is drawn, before the first change."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(url + f"voila/render/{notebook}?lang=en")
@@ -92,6 +95,8 @@ def _page(browser, url: str, notebook: str, plots: int, test: str, act: str):
                                f"{plots}", timeout=180_000)
         page.wait_for_function(f"() => ({SIGNATURE})({test!r}) !== ''", timeout=60_000)
         page.wait_for_timeout(1500)  # let the page settle (fonts, late widgets)
+        if before is not None:
+            before()
         latencies = []
         for i in range(CHANGES):
             ms = page.evaluate(MEASURE, [test, act, i])
