@@ -489,7 +489,6 @@ _MAGIC = (
     (b"GIF8", ("a GIF image", "GIF 图片")),
     (b"Rar!\x1a\x07", ("a RAR archive", "RAR 压缩包")),
     (b"7z\xbc\xaf\x27\x1c", ("a 7-Zip archive", "7-Zip 压缩包")),
-    (b"\x1f\x8b", ("a gzip archive", "gzip 压缩包")),
     (b"RIFF", ("a media file (RIFF: WebP, WAV or AVI)", "媒体文件（RIFF：WebP、WAV 或 AVI）")),
 )
 #: Stream names inside an OLE2 compound file (Office 97-2003 container) → what the file is.
