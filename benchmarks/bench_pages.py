@@ -173,6 +173,23 @@ def _mb(n: float) -> str:
     return f"{n / 1e6:.2f} MB"
 
 
+def first_chart_row(measure: str, visits: list[Visit], goal: float) -> Row:
+    """The row of navigation → first chart over ``visits`` (seconds)."""
+    return row(measure, [v.seconds for v in visits], unit="s", goal=goal,
+               note=f"{len(visits)} visits, the first with an empty browser cache "
+                    f"({visits[0].seconds:.1f} s)")
+
+
+def memory_row(measure: str, visits: list[Visit]) -> Row | None:
+    """The row of the kernels' memory after ``visits`` (median; the largest as p95)."""
+    mbs = [v.kernel_mb for v in visits if v.kernel_mb is not None]
+    if not mbs:
+        return None
+    return Row(measure, statistics.median(mbs), max(mbs), "MB", f"≤ {GOAL_KERNEL_MB} MB",
+               statistics.median(mbs) <= GOAL_KERNEL_MB,
+               note=f"RSS 2 s after the first chart; p95 column: the largest of {len(mbs)}")
+
+
 def run() -> list[Row]:
     if not CHROMIUM.exists():
         return [Row("pages in the browser", float("nan"), float("nan"), "s",
@@ -194,10 +211,7 @@ def run() -> list[Row]:
         goal = GOAL_COLD if mode == COLD else GOAL_PREHEATED
         for notebook, seen in visits.items():
             what = "home cards visible" if notebook == HOME else "first chart visible"
-            rows.append(row(f"{what}, {notebook} ({mode})", [v.seconds for v in seen],
-                            unit="s", goal=goal,
-                            note=f"{VISITS} visits, the first with an empty browser cache "
-                                 f"({seen[0].seconds:.1f} s)"))
+            rows.append(first_chart_row(f"{what}, {notebook} ({mode})", seen, goal))
     _, shipped = results[POOL]
     for notebook, seen in shipped.items():
         empty, cached = seen[0], [v.bytes for v in seen[1:]]
@@ -210,11 +224,6 @@ def run() -> list[Row]:
                      f"{_mb(statistics.median(v.http_bytes for v in seen[1:]))})")
         rows.append(r)
     for notebook, seen in shipped.items():
-        mbs = [v.kernel_mb for v in seen if v.kernel_mb is not None]
-        if mbs:
-            rows.append(Row(f"kernel memory after opening {notebook}", statistics.median(mbs),
-                            max(mbs), "MB", f"≤ {GOAL_KERNEL_MB} MB",
-                            statistics.median(mbs) <= GOAL_KERNEL_MB,
-                            note=f"RSS 2 s after the first chart; p95 column: the largest of "
-                                 f"{len(mbs)}"))
+        if (r := memory_row(f"kernel memory after opening {notebook}", seen)) is not None:
+            rows.append(r)
     return rows

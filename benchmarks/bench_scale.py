@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import tempfile
 from pathlib import Path
 
-from benchmarks import Row, fill_delay, pools_started, row, server_process, settle
-from benchmarks.bench_interactions import CHANGES, PAGES as CONTROLS, SLOW, _page
-from benchmarks.bench_pages import GOAL_KERNEL_MB, GOAL_PREHEATED, VISITS, _visit
+from benchmarks import Row, fill_delay, pools_started, server_process, settle
+from benchmarks.bench_interactions import PAGES as CONTROLS, _page, latency_row
+from benchmarks.bench_pages import GOAL_PREHEATED, VISITS, _visit, first_chart_row, memory_row
 from workbench.serve import CHROMIUM, CHROMIUM_ARGS, free_port, running
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,18 +73,11 @@ def run() -> list[Row]:
                     settle(server, after=fill_delay())
                     visits.append(_visit(context, url, notebook, server, cached=n > 0))
                 context.close()
-                rows.append(row(f"first chart visible, {notebook}, {holds} (pre-heated pool)",
-                                [v.seconds for v in visits], unit="s", goal=GOAL_PREHEATED,
-                                note=f"{VISITS} visits, the first with an empty browser cache "
-                                     f"({visits[0].seconds:.1f} s)"))
-                mbs = [v.kernel_mb for v in visits if v.kernel_mb is not None]
-                rows.append(Row(f"kernel memory after opening {notebook}, {holds}",
-                                statistics.median(mbs), max(mbs), "MB",
-                                f"≤ {GOAL_KERNEL_MB} MB",
-                                statistics.median(mbs) <= GOAL_KERNEL_MB,
-                                note=f"RSS 2 s after the first chart; p95 column: the largest "
-                                     f"of {len(mbs)}"))
-                goal = 300 if any(word in control for word in SLOW) else 100
+                rows.append(first_chart_row(
+                    f"first chart visible, {notebook}, {holds} (pre-heated pool)", visits,
+                    GOAL_PREHEATED))
+                memory = memory_row(f"kernel memory after opening {notebook}, {holds}", visits)
+                rows += [memory] if memory is not None else []
                 # right after opening, the pool's replacement kernel reads and segments the
                 # data on the same two cores; then once it is done
                 for when, before in (("right after opening", None),
@@ -93,9 +85,6 @@ def run() -> list[Row]:
                                       lambda: settle(server, after=fill_delay()))):
                     settle(server, after=fill_delay())
                     latencies = _page(browser, url, *CONTROLS[control], before=before)
-                    rows.append(row(f"control → chart updated in Chromium, {control}, {holds}, "
-                                    f"{when}", latencies, unit="ms", goal=goal,
-                                    note=f"{CHANGES} changes; p95 is the goal"))
-                    rows[-1].ok = rows[-1].p95 <= goal
+                    rows.append(latency_row(f"{control}, {holds}, {when}", latencies))
             browser.close()
     return rows
