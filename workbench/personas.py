@@ -617,8 +617,7 @@ def _centre_scores(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
 
 def _sq_dist(X: np.ndarray, sq: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """Squared distances of ``X`` rows (``sq``: their squared norms) to ``centres``."""
-    d = sq[:, None] - 2.0 * (X @ centres.T.astype(X.dtype)) + (centres ** 2).sum(axis=1)
-    return np.maximum(d, 0.0)
+    return np.maximum(sq[:, None] + _centre_scores(X, centres), 0.0)
 
 
 def _kmeanspp(X: np.ndarray, sq: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
