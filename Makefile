@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_COMPILE_BYTECODE := 1
 COMPILE = $(PY) -m compileall -q workbench >/dev/null
 
-.PHONY: run serve-team test bench env test-env uv sample screenshots plotly-bundle clean help
+.PHONY: run serve-team test bench env test-env uv sample screenshots plotly-bundle frontend clean help
 
 help:
 	@echo "make run    serve the dashboards on http://127.0.0.1:$(PORT) (sets up .venv if needed)"
@@ -23,6 +23,7 @@ help:
 	@echo "make sample regenerate the bundled sample data in data/"
 	@echo "make screenshots  retake the README screenshots in a real browser"
 	@echo "make plotly-bundle  rebuild the pages' plotly.js after upgrading plotly (needs npm)"
+	@echo "make frontend  rebuild the pages' front end after upgrading ipywidgets (needs npm)"
 
 # uv installs this stack in about 2 s; pip brings uv itself when the machine lacks it.
 uv:
@@ -64,6 +65,9 @@ screenshots: test-env
 # The pages' plotly.js: only the trace kinds the charts draw (tools/plotly_bundle/build.sh).
 plotly-bundle:
 	tools/plotly_bundle/build.sh
+
+frontend:
+	tools/frontend/build.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,5 +1,5 @@
 """What a page costs the browser (issue 7): responses compressed, plotly.js loaded once and
-early on the pages with charts, and no JupyterLab extension that no page uses.
+early on the pages with charts, and the workbench's own front end instead of Voilà's.
 
 Against the real server (``server``: ``make run``'s configuration on a free port).
 """
@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import gzip
 import os
-import json
 import re
 import time
 import urllib.request
 from serving import HOME, RENDER_TIMEOUT, fetch
-from workbench import PARTIAL_PLOTLY, plotly_bundle, plotly_js
-from workbench.serve import NOTEBOOKS, UNUSED_EXTENSIONS
+from workbench import PARTIAL_PLOTLY, STATIC_DIR, plotly_bundle, plotly_js
+from workbench.serve import FRONT_END, NOTEBOOKS
 
 ROI = "voila/render/03_activity_roi.ipynb"
 BUNDLE = plotly_bundle("/workbench/static/")
@@ -31,14 +30,6 @@ def head(page: str) -> str:
     return page[:page.index("</head>")]
 
 
-def extensions(page: str) -> set[str]:
-    """The JupyterLab extensions the page's front end loads (its page config)."""
-    config = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
-                       page, re.S)
-    assert config, "no page config in the page"
-    return {ext["name"] for ext in json.loads(config.group(1))["federated_extensions"]}
-
-
 def test_plotly_js_and_pages_travel_compressed(server):
     url, _ = server
     headers, body = fetch_gzip(url + BUNDLE.lstrip("/"))
@@ -52,22 +43,42 @@ def test_plotly_js_and_pages_travel_compressed(server):
     assert b"</html>" in gzip.decompress(body)
 
 
-def test_a_dashboard_starts_loading_plotly_in_its_head_and_the_home_page_does_not(server):
+def test_a_dashboard_starts_fetching_plotly_in_its_head_and_the_home_page_does_not(server):
+    """Fetched early, run by page.js once the kernel's websocket is opening (a browser test
+    checks the charts draw: tests/browser/test_front_end.py)."""
     url, _ = server
     status, _, page = fetch(url + ROI + "?lang=en")
     assert status == 200
-    tags = re.findall(r'<script id="wb-plotly"[^>]*>', head(page))
-    assert len(tags) == 1 and f'src="{BUNDLE}"' in tags[0] and " async " in tags[0]
+    tags = re.findall(r'<link id="wb-plotly-preload"[^>]*>', head(page))
+    assert len(tags) == 1 and f'href="{BUNDLE}"' in tags[0]
+    assert 'rel="preload"' in tags[0] and 'as="script"' in tags[0]
+    assert not re.search(r"<script[^>]*plotly\.min\.js", page)  # page.js runs it
     status, _, home = fetch(url + HOME)
     assert status == 200 and "wb-plotly" not in home and "plotly.min.js" not in home
 
 
-def test_pages_leave_out_the_extensions_nobody_uses(server):
+def test_pages_load_the_workbench_front_end_and_not_voilas(server):
+    """Each page links page.css and defers page.js in its <head> (fetched while the kernel runs
+    the notebook), under URLs that name their content, and loads none of Voilà's JupyterLab
+    front end (voila.js with its extensions, voila-style.js, Font Awesome from a CDN)."""
     url, _ = server
     for path in (HOME, ROI):
-        loaded = extensions(fetch(url + path)[2])
-        assert "anywidget" in loaded and "@voila-dashboards/widgets-manager8" in loaded
-        assert not loaded & set(UNUSED_EXTENSIONS), loaded
+        status, _, page = fetch(url + path + "?lang=en")
+        assert status == 200
+        css = re.findall(r'<link rel="stylesheet" href="(/workbench/static/page\.css\?v=\w+)">',
+                         head(page))
+        js = re.findall(r'<script defer src="(/workbench/static/page\.js\?v=\w+)"></script>',
+                        head(page))
+        assert len(css) == 1 and len(js) == 1, (css, js)
+        for name in ("/voila/static/voila.js", "voila-style.js", "cdn.jsdelivr.net"):
+            assert name not in page, name
+        for link, name in zip((css[0], js[0]), FRONT_END):
+            headers, body = fetch_gzip(url + link.lstrip("/"))
+            assert gzip.decompress(body) == (STATIC_DIR / name).read_bytes()
+            assert headers["Content-Encoding"] == "gzip"
+            assert "max-age" in headers["Cache-Control"] and \
+                int(headers["Cache-Control"].split("max-age=")[1].split(",")[0]) > 86400 * 300
+    assert len(fetch_gzip(url + js[0].lstrip("/"))[1]) < 250_000  # Voilà's: about 1.2 MB
 
 
 def served_store(env: dict) -> str:

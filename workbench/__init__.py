@@ -43,13 +43,27 @@ def plotly_js() -> Path:
     return full
 
 
+def _digest(file: Path) -> str:
+    stat = file.stat()
+    return _content_digest(file, stat.st_mtime_ns, stat.st_size)
+
+
 @functools.cache
+def _content_digest(file: Path, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(file.read_bytes()).hexdigest()[:12]
+
+
+def static_url(path: str, file: Path, name: str | None = None) -> str:
+    """The URL of ``file`` under the static ``path`` (``/workbench/static/``), as ``name``
+    (its own name when omitted): it names the file's content (``?v=``), so the browser keeps the
+    file for a year and fetches it again only when it changes."""
+    return f"{path}{name or file.name}?v={_digest(file)}"
+
+
 def plotly_bundle(path: str) -> str:
     """The URL of plotly.js (:func:`plotly_js`) under the static ``path``
-    (``/workbench/static/``): it names the file's content, so the browser keeps the file for a
-    year and fetches it again only when it changes."""
-    digest = hashlib.sha256(plotly_js().read_bytes()).hexdigest()[:12]
-    return f"{path}plotly.min.js?v={digest}"
+    (:func:`static_url`)."""
+    return static_url(path, plotly_js(), "plotly.min.js")
 
 
 def release_memory() -> None:

@@ -14,9 +14,9 @@ A thin subclass of Voilà that
   browser), so a chart does not carry its own 5 MB copy over the websocket
   (:mod:`workbench.ui.slots`): the workbench's partial bundle of the trace kinds it draws
   (:func:`workbench.plotly_js`);
-* starts loading plotly.js in the ``<head>`` of every page with charts, so the browser fetches
-  and compiles it while the kernel still runs the notebook (about 1.3 s of the main thread
-  that used to come after the page arrived);
+* starts fetching plotly.js in the ``<head>`` of every page with charts, while the kernel still
+  runs the notebook; the front end runs it once the kernel's websocket is opening
+  (:func:`plotly_tag`);
 * adds ``/workbench/static/upload-guard.js`` to every dashboard page: a file over
   :data:`workbench.io.MAX_UPLOAD_BYTES` is refused in the browser, with a message beside the
   upload button, before it is sent (over the websocket limit it would be dropped silently);
@@ -24,8 +24,11 @@ A thin subclass of Voilà that
 * compresses its responses when ``voila.json`` asks (``compress_response``: Voilà sets tornado's
   settings after building its application, too late for tornado to add the gzip transform, so
   the setting alone did nothing);
-* leaves JupyterLab's plotly extension out of the pages (another 4.8 MB of JavaScript that
-  every page loaded and none uses: charts are drawn by :class:`workbench.ui.slots.PlotView`);
+* gives the pages the workbench's own front end instead of Voilà's JupyterLab one: the page
+  template (``workbench/templates``) is Voilà's "lab" page without ``voila.js`` and
+  ``voila-style.js``, and ``static/page.js`` (``tools/frontend``) connects to the kernel and draws
+  the widgets. Voilà's front end was 1.5 MB gzipped and kept Chromium's main thread busy for the
+  whole load; the pages use only the standard controls and :class:`workbench.ui.slots.PlotView`;
 * keeps a pre-heated kernel per page (Voilà's pool, ``preheat_kernel`` in ``voila.json``): the
   page is built before anyone asks for it (:meth:`workbench.ui.shell.Page.from_url`). The pools
   start one page after another, the home page first (:attr:`WorkbenchServer.pool_stagger`; all
@@ -68,7 +71,7 @@ from traitlets import Bool, Float, Unicode, default
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from workbench import STATIC_DIR, STATIC_ENV, plotly_bundle, plotly_js
+from workbench import STATIC_DIR, STATIC_ENV, plotly_bundle, plotly_js, static_url
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -76,9 +79,10 @@ HOME = "voila/render/00_home.ipynb"
 STATIC = "workbench/static/"
 #: Environment variable holding the team token (``--team``); a random one when unset.
 TOKEN_ENV = "WORKBENCH_TOKEN"
-#: Lab extensions the pages never use, left out of every page: the pages draw their charts with
-#: the one shared plotly.js (``PlotView``), not JupyterLab's plotly renderer.
-UNUSED_EXTENSIONS = ("jupyterlab-plotly",)
+#: The page template: Voilà's "lab" page with the workbench's front end (see the module's notes).
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The front end's files in :data:`workbench.STATIC_DIR` (``tools/frontend/build.sh``).
+FRONT_END = ("page.css", "page.js")
 #: Head-room of the websocket message limit over the upload limit (a file travels as one
 #: binary message, plus the widget's JSON around it).
 WEBSOCKET_HEADROOM = 2
@@ -136,28 +140,31 @@ def upload_guard_tag(src: str, lang: str) -> str:
     return f"<script {body}></script>"
 
 
-#: Voilà's page template links Font Awesome from a CDN: offline (an office network, this
-#: machine) that is a console error on every page, and Voilà's own script bundles the same
-#: Font Awesome 5, so the links are dropped.
-FONT_AWESOME_CDN = re.compile(
-    r'<link[^>]*href="https://cdn\.jsdelivr\.net/npm/@fortawesome/[^"]*"[^>]*>\s*')
-
-
 #: Pages without a chart: they do not load plotly.js.
 CHARTLESS = {"00_home.ipynb"}
 
 
 def plotly_tag(src: str) -> str:
-    """The ``<script>`` that starts loading plotly.js early (``PlotView`` waits for it, and
-    loads it again itself if it failed: ``data-failed``)."""
-    return (f'<script id="wb-plotly" async src="{html.escape(src, quote=True)}" '
-            "onerror=\"this.dataset.failed='1'\"></script>")
+    """The ``<link>`` that starts fetching plotly.js early, while the kernel still runs the
+    notebook. The front end (``page.js``) runs it once it has opened the kernel's websocket
+    (as ``script#wb-plotly``, which ``PlotView`` waits for): its 0.2 s of compiling then
+    overlaps the kernel's round trips instead of delaying them."""
+    return (f'<link id="wb-plotly-preload" rel="preload" as="script" '
+            f'href="{html.escape(src, quote=True)}">')
+
+
+def front_end_tags(path: str) -> str:
+    """The ``<link>`` and deferred ``<script>`` of the front end (:data:`FRONT_END`) under the
+    static ``path``: fetched and compiled while the kernel still runs the notebook, run once the
+    page is parsed."""
+    css, js = (static_url(path, STATIC_DIR / name) for name in FRONT_END)
+    return (f'<link rel="stylesheet" href="{html.escape(css, quote=True)}">'
+            f'<script defer src="{html.escape(js, quote=True)}"></script>')
 
 
 class _PageHandler(TornadoVoilaHandler):
-    """Voilà's page handler, also setting the ``_xsrf`` cookie, adding the upload guard and
-    the early plotly.js (:func:`plotly_tag`), and dropping the Font Awesome CDN links
-    (:data:`FONT_AWESOME_CDN`).
+    """Voilà's page handler, also setting the ``_xsrf`` cookie and adding the front end
+    (:func:`front_end_tags`), the early plotly.js (:func:`plotly_tag`) and the upload guard.
 
     Leaving a page sends Voilà's kernel-shutdown request, which the server refuses (403) without
     that cookie, so every closed tab would leave its kernel running until the idle cull.
@@ -169,14 +176,14 @@ class _PageHandler(TornadoVoilaHandler):
         self.xsrf_token  # noqa: B018 (reading it sets the cookie)
         from workbench.i18n import language
 
-        tag = upload_guard_tag(url_path_join(self.base_url, STATIC, "upload-guard.js"),
-                               language(self.request.query))
+        static = url_path_join(self.base_url, STATIC)
+        tag = front_end_tags(static) + upload_guard_tag(static + "upload-guard.js",
+                                                         language(self.request.query))
         if Path(path or "").name not in CHARTLESS:
-            tag = plotly_tag(plotly_bundle(url_path_join(self.base_url, STATIC))) + tag
+            tag = plotly_tag(plotly_bundle(static)) + tag
         added = False
         async for chunk in self.get_generator(path=path):
             if not added:
-                chunk = FONT_AWESOME_CDN.sub("", chunk)
                 if "</head>" in chunk:
                     chunk = chunk.replace("</head>", tag + "</head>", 1)
                     added = True
@@ -242,9 +249,10 @@ class WorkbenchServer(Voila):
             self.root_dir = str(NOTEBOOKS)
         self._secure()
         self._fit_websocket_limit()
-        configured = self.voila_configuration.extension_denylist or []
-        self.voila_configuration.extension_denylist = [
-            *configured, *(name for name in UNUSED_EXTENSIONS if name not in configured)]
+
+    def setup_template_dirs(self):
+        super().setup_template_dirs()
+        self.template_paths = [str(TEMPLATES), *self.template_paths]
 
     def init_settings(self):
         # Kernels inherit the environment: say where plotly.js is before any starts. Voilà's
@@ -338,7 +346,8 @@ class WorkbenchServer(Voila):
         ]
         static = (url_path_join(self.server_url, STATIC, "(plotly\\.min\\.js)"),
                   _BundleHandler, {"path": str(plotly_js().parent)})
-        own = (url_path_join(self.server_url, STATIC, "(upload-guard\\.js)"),
+        names = "|".join(re.escape(name) for name in ("upload-guard.js", *FRONT_END))
+        own = (url_path_join(self.server_url, STATIC, f"({names})"),
                tornado.web.StaticFileHandler, {"path": str(STATIC_DIR)})
         return [redirect, static, own, *handlers]
 

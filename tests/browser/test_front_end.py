@@ -1,0 +1,120 @@
+"""The workbench's own front end (``workbench/static/page.js``, ``tools/frontend``) in a real
+browser: what it does in place of Voilà's, beyond drawing the pages (which every other browser
+test checks): the kernel shut down when the page is left, comms kept off kernel subshells, and
+descriptions that allow HTML sanitised as ipywidgets does."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+ROI = "/voila/render/03_activity_roi.ipynb?lang=en"
+HOME = "/voila/render/00_home.ipynb?lang=en"
+
+
+def header(frame: str | bytes) -> dict:
+    """The header of a kernel message as the page sends it: JSON text, or the binary
+    ``v1.kernel.websocket.jupyter.org`` form (the count of offsets, the offsets, then channel,
+    header, parent header, metadata, content and buffers)."""
+    if isinstance(frame, str):
+        return json.loads(frame)["header"]
+    count = int.from_bytes(frame[:8], "little")
+    offsets = [int.from_bytes(frame[8 + 8 * i:16 + 8 * i], "little") for i in range(count)]
+    return json.loads(frame[offsets[1]:offsets[2]])
+
+
+def open_roi(page, server_url: str) -> list:
+    """Open the ROI page until its first chart; returns the websocket frames the page sent."""
+    sent: list = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
+    page.goto(server_url + ROI)
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+    return sent
+
+
+def test_the_page_talks_to_its_kernel_over_the_main_shell_only(page, server_url):
+    """Comms on the kernel's main shell, as with Voilà's page: @jupyterlab/services 7.6 would
+    otherwise give each comm target a subshell of its own (a thread in the kernel), running the
+    dashboards' handlers concurrently."""
+    sent = open_roi(page, server_url)
+    before = page.locator('[data-kpi="expected_roi"] .wb-kpi-value').inner_text()
+    likely = page.locator(".wb-input-participation_rate-likely input")
+    likely.fill("12")
+    likely.press("Enter")
+    expect(page.locator('[data-kpi="expected_roi"] .wb-kpi-value')).not_to_have_text(before)
+    headers = [header(frame) for frame in sent]
+    kinds = [h["msg_type"] for h in headers]
+    assert "comm_open" in kinds and "comm_msg" in kinds, kinds
+    assert "create_subshell_request" not in kinds
+    assert all(h.get("subshell_id") is None for h in headers), headers
+    page.assert_no_errors()
+
+
+def test_leaving_a_page_shuts_its_kernel_down(page, server_url):
+    open_roi(page, server_url)
+    kernel = page.evaluate("window.workbenchWidgets.kernel.id")
+    with page.expect_request(lambda r: f"/voila/api/shutdown/{kernel}" in r.url) as beacon:
+        page.goto(server_url + HOME)
+    assert beacon.value.method == "POST"
+    expect(page.locator("a.wb-card")).to_have_count(4)
+    response = beacon.value.response()
+    assert response is None or response.ok  # a beacon's answer may arrive after the page left
+    page.assert_no_errors()
+
+
+def test_descriptions_that_allow_html_are_sanitised_as_ipywidgets_does(page, server_url):
+    """page.js stands in its own sanitiser for the sanitize-html package (tools/frontend): the
+    same allow-list as @jupyter-widgets/base-manager's, applied by the browser's parser."""
+    page.goto(server_url + HOME)
+    expect(page.locator("a.wb-card")).to_have_count(4)
+    page.wait_for_function("window.workbenchWidgets !== undefined")
+    cases = {
+        '<b onclick="steal()">bold</b>': "<b>bold</b>",
+        "<script>steal()</script>kept": "kept",
+        '<a href="javascript:steal()" title="t">link</a>': '<a title="t">link</a>',
+        '<a href=" JaVaScRiPt:steal()">link</a>': "<a>link</a>",
+        '<a href="https://example.com/a?b=1">link</a>':
+            '<a href="https://example.com/a?b=1">link</a>',
+        '<div class="c">in <em>it</em></div>': "in <em>it</em>",
+        '<span aria-label="l" data-x="1" style="color: red">s</span>':
+            '<span aria-label="l" style="color: red">s</span>',
+        '<img src="chart.png" onerror="steal()">': '<img src="chart.png">',
+        "<style>body { display: none }</style>plain &amp; simple":
+            "plain &amp; simple",
+        "<iframe src='https://example.com'></iframe>x": "x",
+    }
+    got = page.evaluate("cases => cases.map(h => window.workbenchWidgets.inline_sanitize(h))",
+                        list(cases))
+    assert dict(zip(cases, got)) == cases
+    page.assert_no_errors()
+
+
+def test_a_team_server_page_works_once_the_token_was_given(browser, tmp_path):
+    """In team mode every request needs the token: the page's login cookie must carry the front
+    end's kernel websocket and its comm messages too."""
+    import os
+
+    from workbench.serve import TOKEN_ENV, running
+
+    token = "front-end-test-token-0123456789"
+    env = {**os.environ, TOKEN_ENV: token}
+    args = ["--team", "--host=127.0.0.1", "--VoilaConfiguration.preheat_kernel=False"]
+    with running(args=args, env=env, log=tmp_path / "server.log", timeout=90) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{url}{ROI.lstrip('/')}&token={token}")
+        expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=90_000)
+        likely = page.locator(".wb-input-participation_rate-likely input")
+        before = page.locator('[data-kpi="expected_roi"] .wb-kpi-value').inner_text()
+        likely.fill("12")
+        likely.press("Enter")
+        expect(page.locator('[data-kpi="expected_roi"] .wb-kpi-value')).not_to_have_text(before)
+        context.close()
+    assert errors == []

@@ -1,0 +1,220 @@
+// The dashboards' front end: built by build.sh into workbench/static/page.js (and page.css).
+//
+// It replaces Voilà's JupyterLab front end (about 1.5 MB gzipped, and a main thread busy for the
+// whole load) with only what the pages use: a kernel connection, the Jupyter widget manager with
+// the standard controls, and anywidget's render protocol for the charts (workbench.ui.slots).
+// The page's HTML, the kernel and its widgets are Voilà's; see workbench/serve.py.
+import { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
+import { ServerConnection } from '@jupyterlab/services/lib/serverconnection';
+import { PageConfig } from '@jupyterlab/coreutils/lib/pageconfig';
+import { ManagerBase } from '@jupyter-widgets/base-manager';
+import * as base from '@jupyter-widgets/base';
+import * as controls from '@jupyter-widgets/controls';
+import { Widget } from '@lumino/widgets';
+
+import '@jupyter-widgets/controls/css/widgets-base.css';
+import '@jupyter-widgets/controls/css/lumino.css';
+import './page.css';
+
+const WIDGET_MIME = 'application/vnd.jupyter.widget-view+json';
+const OUTPUT_SELECTOR = 'script[type="application/vnd.voila.cell-output+json"]';
+
+// anywidget's front-end protocol (https://anywidget.dev): the model's `_esm` is an ES module
+// whose default export has render({ model, el }), returning an optional clean-up function.
+const modules = new Map();
+
+function importEsm(code) {
+  if (!modules.has(code)) {
+    const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+    const loading = import(/* webpackIgnore: true */ url).finally(() => URL.revokeObjectURL(url));
+    modules.set(code, loading);
+  }
+  return modules.get(code);
+}
+
+class AnyModel extends base.DOMWidgetModel {
+  defaults() {
+    return {
+      ...super.defaults(),
+      _model_name: 'AnyModel', _model_module: 'anywidget',
+      _view_name: 'AnyView', _view_module: 'anywidget',
+    };
+  }
+}
+
+// Views draw one at a time, with a frame painted between them: the browser shows the first chart
+// while the next is still to be drawn (drawn together, a page's five charts were one 0.5 s task,
+// and nothing showed until its end; in tasks of their own, two were drawn before a frame). A
+// hidden tab paints no frames: there the next view waits 0.1 s at most.
+let turn = Promise.resolve();
+function afterPaint() {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 100);
+  });
+}
+function nextTurn() {
+  const mine = turn.then(afterPaint);
+  turn = mine;
+  return mine;
+}
+
+class AnyView extends base.DOMWidgetView {
+  async render() {
+    const module = await importEsm(this.model.get('_esm'));
+    await nextTurn();
+    let widget = module.default ?? module;
+    if (typeof widget === 'function') widget = await widget();
+    if (widget.initialize && !this.model._anyInitialized) {
+      this.model._anyInitialized = true;
+      await widget.initialize({ model: this.model, experimental: {} });
+    }
+    const cleanup = widget.render ? await widget.render({ model: this.model, el: this.el, experimental: {} }) : null;
+    this._cleanup = typeof cleanup === 'function' ? cleanup : null;
+  }
+
+  remove() {
+    if (this._cleanup) this._cleanup();
+    this._cleanup = null;
+    return super.remove();
+  }
+}
+
+const MODULES = {
+  '@jupyter-widgets/base': base,
+  '@jupyter-widgets/controls': controls,
+  anywidget: { AnyModel, AnyView },
+};
+
+class WidgetManager extends ManagerBase {
+  constructor(kernel) {
+    super();
+    this.kernel = kernel;
+    kernel.registerCommTarget(this.comm_target_name, async (comm, msg) => {
+      await this.handle_comm_open(new base.shims.services.Comm(comm), msg);
+    });
+  }
+
+  async loadClass(className, moduleName, moduleVersion) {
+    const module = MODULES[moduleName];
+    if (!module || !module[className]) {
+      throw new Error(`Widget class ${className} of ${moduleName} ${moduleVersion} is not part of the workbench's front end`);
+    }
+    return module[className];
+  }
+
+  async _create_comm(targetName, modelId, data, metadata, buffers) {
+    const comm = this.kernel.createComm(targetName, modelId);
+    if (data || metadata) comm.open(data, metadata, buffers);
+    return new base.shims.services.Comm(comm);
+  }
+
+  async _get_comm_info() {
+    const reply = await this.kernel.requestCommInfo({ target_name: this.comm_target_name });
+    return reply.content.status === 'ok' ? reply.content.comms : {};
+  }
+
+  async display(modelId, host) {
+    const model = await this.get_model(modelId);
+    const view = await this.create_view(model);
+    Widget.attach(view.luminoWidget, host);
+    return view;
+  }
+}
+
+// plotly.js, fetched early by the page's <link id="wb-plotly-preload">, runs once the kernel's
+// websocket is opening: its compiling then overlaps the kernel's round trips. PlotView's module
+// (workbench/ui/slots.py) waits for script#wb-plotly.
+function runPlotly() {
+  const preload = document.getElementById('wb-plotly-preload');
+  if (!preload || document.getElementById('wb-plotly')) return;
+  const script = document.createElement('script');
+  script.id = 'wb-plotly';
+  script.src = preload.href;
+  script.addEventListener('error', () => { script.dataset.failed = '1'; });
+  document.head.appendChild(script);
+}
+
+function showCells() {
+  // Voilà's page shows its cells once the theme is in; here the theme is page.css, already in.
+  window.themeLoaded = true;
+  if (window.display_cells) window.display_cells();
+}
+
+function outputElement(output) {
+  const el = document.createElement('div');
+  el.className = 'jp-OutputArea-output';
+  const data = output.data || {};
+  if (output.output_type === 'stream') {
+    const pre = document.createElement('pre');
+    pre.textContent = output.text;
+    el.classList.add('jp-RenderedText');
+    el.dataset.mimeType = output.name === 'stderr' ? 'application/vnd.jupyter.stderr' : 'application/vnd.jupyter.stdout';
+    el.appendChild(pre);
+  } else if (output.output_type === 'error') {
+    const pre = document.createElement('pre');
+    pre.textContent = `${output.ename}: ${output.evalue}`;
+    el.classList.add('jp-RenderedText');
+    el.dataset.mimeType = 'application/vnd.jupyter.stderr';
+    el.appendChild(pre);
+  } else if (data['text/html'] !== undefined) {
+    el.classList.add('jp-RenderedHTMLCommon');
+    el.innerHTML = [].concat(data['text/html']).join('');
+  } else if (data['text/plain'] !== undefined && !data[WIDGET_MIME]) {
+    const pre = document.createElement('pre');
+    pre.textContent = [].concat(data['text/plain']).join('');
+    el.classList.add('jp-RenderedText');
+    el.appendChild(pre);
+  }
+  return el;
+}
+
+// Marks on the page's performance timeline (read by the benchmarks): wb-start, wb-states (every
+// widget's state arrived from the kernel), wb-views (every output's view attached).
+const mark = (name) => performance.mark(name);
+
+async function main() {
+  mark('wb-start');
+  const scripts = [...document.querySelectorAll(OUTPUT_SELECTOR)];
+  const widgets = [];
+  for (const script of scripts) {
+    const output = JSON.parse(script.textContent);
+    const el = outputElement(output);
+    script.replaceWith(el);
+    const view = (output.data || {})[WIDGET_MIME];
+    if (view) widgets.push([view.model_id, el]);
+  }
+  showCells();
+  const kernelId = PageConfig.getOption('kernelId');
+  if (!kernelId) {
+    runPlotly();
+    return;
+  }
+  const serverSettings = ServerConnection.makeSettings({ baseUrl: PageConfig.getBaseUrl() });
+  // Comms stay on the kernel's main shell, as in Voilà's page: services 7.6 would give each comm
+  // target a subshell (a thread of its own), and the dashboards' handlers are not thread-safe.
+  const kernel = new KernelConnection({
+    model: { id: kernelId, name: 'python3' }, serverSettings, commsOverSubshells: 'disabled',
+  });
+  runPlotly();
+  window.addEventListener('beforeunload', () => {
+    // Voilà's shutdown endpoint (the server refuses it without the page's _xsrf cookie)
+    const form = new FormData();
+    const xsrf = document.cookie.match('\\b_xsrf=([^;]*)\\b');
+    form.append('_xsrf', (xsrf && xsrf[1]) || '');
+    navigator.sendBeacon(`${PageConfig.getBaseUrl()}voila/api/shutdown/${kernel.id}`, form);
+    kernel.dispose();
+  });
+  const manager = new WidgetManager(kernel);
+  window.workbenchWidgets = manager;
+  await manager._loadFromKernel();
+  mark('wb-states');
+  await Promise.all(widgets.map(([modelId, el]) => manager.display(modelId, el).catch((error) => {
+    console.error(error);
+    el.textContent = `This part of the page could not be shown: ${error.message || error}`;
+  })));
+  mark('wb-views');
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
+else main();
