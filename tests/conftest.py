@@ -14,9 +14,7 @@ from serving import server  # noqa: E402,F401 (a fixture: a real server, for the
 @pytest.fixture(scope="session", autouse=True)
 def _served_like_voila():
     """Dashboards built in tests draw their charts as they do under ``workbench.serve``: the
-    kernel knows the server's host and static path (:func:`workbench.ui.slots.plotly_url`)."""
+    kernel knows the server's static path (:func:`workbench.ui.slots.plotly_url`)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WORKBENCH_STATIC_PATH", "/workbench/static/")
-        patch.setenv("SERVER_NAME", "127.0.0.1")
-        patch.setenv("SERVER_PORT", "8866")
         yield

@@ -306,16 +306,21 @@ def pre_heated(monkeypatch, query: str, on_visit=lambda: None) -> list[str]:
     return events
 
 
-def test_a_preheated_kernel_builds_before_the_visit_and_draws_after_it(monkeypatch):
-    """Voilà's pool runs the notebook before anyone asks: the page is built then (in the default
-    language), waits for the visit, is relabelled into the URL's language, and only then are
-    its charts drawn, once each, in that language."""
+@pytest.mark.parametrize("query, drawn_after", [("lang=zh", ["drawn zh"] * 3),
+                                                 ("lang=en", [])])
+def test_a_preheated_kernel_builds_and_draws_before_the_visit(monkeypatch, query, drawn_after):
+    """Voilà's pool runs the notebook before anyone asks: the page is built then, in the default
+    language, and its charts drawn (histogram, curve, tornado), so a visit in that language
+    finds them ready; a visit in the other language relabels the page and draws them again,
+    once each, after the wait. The look for a draft waits for the visit."""
     from workbench.store import ScenarioStore
     from workbench.ui import RoiDashboard
+    from workbench.ui.drafts import DraftKeeper
     from workbench.ui.slots import ChartSlot
 
-    events = pre_heated(monkeypatch, "lang=zh")
+    events = pre_heated(monkeypatch, query)
     original_init, original_draw = RoiDashboard.__init__, ChartSlot._draw
+    original_open = DraftKeeper._open
 
     def recording_init(self, *args, **kwargs):
         events.append(f"built {kwargs.get('lang')}")
@@ -325,17 +330,24 @@ def test_a_preheated_kernel_builds_before_the_visit_and_draws_after_it(monkeypat
         events.append(f"drawn {kwargs.get('lang')}")
         return original_draw(self, build, *args, **kwargs)
 
+    def recording_open(self):
+        events.append("draft looked for")
+        return original_open(self)
+
     monkeypatch.setattr(RoiDashboard, "__init__", recording_init)
     monkeypatch.setattr(ChartSlot, "_draw", recording_draw)
+    monkeypatch.setattr(DraftKeeper, "_open", recording_open)
     page = RoiDashboard.from_url(store=ScenarioStore("sqlite://"))
-    assert events[:2] == ["built en", "visit"]
-    assert events[2:] == ["drawn zh"] * 3  # histogram, curve, tornado (no scenarios kept)
-    assert page.lang == "zh" and page.header.lang_toggle.value == "zh"
-    assert "ROI 可能的结果分布" in page.charts["histogram"].figure.layout.title.text
+    assert events[:5] == ["built en", "drawn en", "drawn en", "drawn en", "visit"]
+    assert sorted(events[5:]) == sorted([*drawn_after, "draft looked for"])
+    lang = query.split("=")[1]
+    assert page.lang == lang and page.header.lang_toggle.value == lang
+    title = {"zh": "ROI 可能的结果分布", "en": "How the ROI could turn out"}[lang]
+    assert title in page.charts["histogram"].figure.layout.title.text
     # the language is known now: the next page in this kernel does not wait again
     events.clear()
     RoiDashboard.from_url(store=ScenarioStore("sqlite://"))
-    assert events[:2] == ["built zh", "drawn zh"]
+    assert events[:2] == [f"built {lang}", f"drawn {lang}"]
 
 
 def test_a_preheated_page_lists_what_was_saved_before_its_visit(monkeypatch):

@@ -29,7 +29,7 @@ from workbench.charts import personas as charts
 from workbench.errors import InputError
 from workbench.export import csv_text, download_link
 from workbench.i18n import attribute as attribute_name
-from workbench.i18n import level, t
+from workbench.i18n import level, request_pending, t
 from workbench.ui.drafts import kernel_loop
 from workbench.ui.readers import ReaderPanel
 from workbench.ui.shell import Header, Page
@@ -308,7 +308,11 @@ class PersonaDashboard(Page):
         self.header = Header("page.personas.title", lang=lang,
                              subtitle_key="page.personas.purpose", data_kinds=("followers",))
         source = self.header.source()
-        self.model = PersonaModel(followers=source.data, background=background)
+        # a pre-heated kernel segments before its visit, at once: its event loop, which would
+        # apply a worker's result, is held by the cell until the visit (shell.Page.from_url)
+        self.model = PersonaModel(followers=source.data,
+                                  background=background and not request_pending())
+        self.model.background = background
         source.observe(lambda change: setattr(self.model, "followers", change.new), names="data")
 
         # controls

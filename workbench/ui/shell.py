@@ -562,20 +562,24 @@ class Page:
         """The page in the language of its Voilà URL (``?lang=zh``): a notebook's one line.
 
         Its charts and the look for a draft are drawn once the cell has ended, while the browser
-        loads Voilà's scripts (:func:`workbench.ui.soon.deferred`).
+        starts the page's scripts (:func:`workbench.ui.soon.deferred`).
 
         In a pre-heated kernel (Voilà's pool, ``preheat_kernel``) the page is built before
         anyone asks for it, in the default language (:func:`workbench.i18n.default_language`),
-        and then waits for the visit; a URL asking for the other language relabels it, and the
-        saved scenarios it lists are read again (:meth:`reread_saved`). Only the charts wait
-        for the visit: they are drawn when the cell ends, so they are built once, in the
-        visitor's language, and know the server's address (where plotly.js is).
+        its charts included, and then waits for the visit; a URL asking for the other language
+        relabels it (its charts are drawn again once the cell has ended), and the saved
+        scenarios it lists are read again (:meth:`reread_saved`). The look for a draft waits
+        for the visit: another session may have left one since the page was built.
         """
-        from workbench.ui.soon import deferred
+        from workbench.ui.drafts import DraftKeeper
+        from workbench.ui.soon import deferred, run_now
 
         with deferred():
             pooled = request_pending()
             page = cls(*args, lang=default_language() if pooled else language(), **kwargs)
+            if pooled:  # nobody waits yet: a visit in this language finds its charts drawn
+                run_now(lambda key: not isinstance(key, DraftKeeper))
+                import workbench.store  # noqa: F401 (the draft look's SQLAlchemy, ~0.5 s)
             lang = language()  # a pre-heated kernel waits here for its visitor
             if lang != page.lang:
                 page.header.model.lang = lang

@@ -33,7 +33,7 @@ from workbench.ui.soon import soon
 
 _ESM = r"""
 const KEY = "__workbenchPlotly";
-// The workbench's pages start loading plotly.js in their <head> (script#wb-plotly, while the
+// The workbench's pages load plotly.js themselves (script#wb-plotly, fetched while the
 // kernel still runs the notebook); elsewhere, or if that failed, it is loaded here.
 function loadPlotly(url) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -118,13 +118,13 @@ class PlotView(anywidget.AnyWidget):
 
 def plotly_url() -> str | None:
     """Where this kernel's browser loads plotly.js: the workbench server's copy (its URL carries
-    plotly's version, so the browser caches it), or ``None`` outside :mod:`workbench.serve`."""
-    path, host = os.environ.get(STATIC_ENV), os.environ.get("SERVER_NAME")
-    if not path or not host:
-        return None
-    port = os.environ.get("SERVER_PORT")
-    origin = f"http://{host}:{port}" if port else f"http://{host}"
-    return plotly_bundle(origin + path)
+    plotly's version, so the browser caches it), or ``None`` outside :mod:`workbench.serve`.
+
+    The URL is the server's path, without its host: the page adds the ``<script>`` (relative to
+    itself), so a chart drawn in a pre-heated kernel before its visit (which brings the host)
+    finds plotly.js through whatever address the visitor used."""
+    path = os.environ.get(STATIC_ENV)
+    return plotly_bundle(path) if path else None
 
 
 class ChartSlot:

@@ -1,7 +1,7 @@
 """Work that can wait until the page is on its way to the browser.
 
 Inside Voilà the dashboard's cell must end before the page is sent, and the browser then spends
-about a second and a half loading Voilà's scripts before it asks the kernel for the widgets.
+a few hundred milliseconds starting the page's scripts before it asks the kernel for the widgets.
 :meth:`workbench.ui.shell.Page.from_url` builds its page inside :func:`deferred`: the charts
 (:class:`workbench.ui.slots.ChartSlot`) and the look for an earlier session's draft (which opens
 the store) are queued while the page is built and run on the kernel's event loop as soon as the
@@ -63,6 +63,17 @@ def after(key: Hashable, work: Callable[[], None], delay: float = AFTER) -> None
         run({key: work})
 
     _waiting[key] = loop.call_later(delay, due)
+
+
+def run_now(which: Callable[[Hashable], bool]) -> None:
+    """Run the queued work whose key ``which`` accepts now, in order; the rest stays queued.
+    Outside :func:`deferred` there is nothing queued."""
+    if not _queue:
+        return
+    due = {key: work for key, work in _queue.items() if which(key)}
+    for key in due:
+        del _queue[key]
+    run(due)
 
 
 def run(queued: dict[Hashable, Callable[[], None]]) -> None:
