@@ -166,8 +166,9 @@ class _PageHandler(TornadoVoilaHandler):
     """Voilà's page handler, also setting the ``_xsrf`` cookie and adding the front end
     (:func:`front_end_tags`), the early plotly.js (:func:`plotly_tag`) and the upload guard.
 
-    Leaving a page sends Voilà's kernel-shutdown request, which the server refuses (403) without
-    that cookie, so every closed tab would leave its kernel running until the idle cull.
+    Leaving a page sends Voilà's kernel-shutdown request (``page.js`` does as Voilà's front end
+    did), which the server refuses (403) without that cookie, so every closed tab would leave its
+    kernel running until the idle cull.
     The guard's ``<script>`` goes at the end of the page's ``<head>``.
     """
 
