@@ -54,3 +54,28 @@ def test_every_icon_the_pages_draw_is_in_the_stylesheet():
     for name in drawn:
         rule = re.search(r"\.fa-" + re.escape(name) + r"\s*\{[^}]*--wb-icon:\s*url\(", css)
         assert rule, f"page.css draws no .fa-{name}: run tools/frontend/build.sh"
+
+
+#: The widget modules page.js carries (its MODULES): a widget of any other module would show as
+#: "could not be shown".
+FRONT_END_MODULES = {"@jupyter-widgets/base", "@jupyter-widgets/controls", "anywidget"}
+
+
+def test_the_front_end_knows_every_widget_the_dashboards_build():
+    from ipywidgets.widgets.widget import _instances
+
+    from workbench.store import ScenarioStore
+    from workbench.ui import (HomeDashboard, MixDashboard, PersonaDashboard, ReviewDashboard,
+                              RoiDashboard)
+
+    entry = (TOOL / "entry.js").read_text()
+    modules = re.search(r"const MODULES = \{(.*?)\};", entry, re.S).group(1)
+    for name in FRONT_END_MODULES:
+        assert f"'{name}'" in modules or f"{name}:" in modules, name
+    store = ScenarioStore("sqlite://")
+    pages = [HomeDashboard(lang="en"), RoiDashboard(lang="en", store=store),
+             MixDashboard(lang="en", store=store), ReviewDashboard(lang="en", store=store),
+             PersonaDashboard(lang="en", store=store, background=False)]
+    used = {(widget._model_module, widget._view_module) for widget in _instances.values()}
+    assert pages and {"anywidget", "@jupyter-widgets/controls"} <= {m for m, _ in used}
+    assert {module for pair in used for module in pair if module} <= FRONT_END_MODULES, used
