@@ -350,6 +350,36 @@ def test_a_preheated_kernel_builds_and_draws_before_the_visit(monkeypatch, query
     assert events[:2] == [f"built {lang}", f"drawn {lang}"]
 
 
+def test_a_preheated_personas_page_segments_and_draws_before_the_visit(monkeypatch):
+    """The personas page segments in a worker thread whose result the kernel's event loop
+    applies; a pre-heated kernel's loop is held by the cell until the visit, so there it
+    segments at once, and the visit finds the personas and their charts ready. Afterwards
+    re-segmenting goes back to the worker (the page stays responsive)."""
+    from workbench.store import ScenarioStore
+    from workbench.ui import PersonaDashboard
+    from workbench.ui.slots import ChartSlot
+
+    drawn_before = []
+    events = pre_heated(monkeypatch, "lang=en",
+                        on_visit=lambda: drawn_before.extend(sorted(page_charts())))
+    original_draw = ChartSlot._draw
+    drawn = []
+
+    def recording_draw(self, build, *args, **kwargs):
+        drawn.append(build.__name__)
+        return original_draw(self, build, *args, **kwargs)
+
+    def page_charts():
+        return set(drawn)
+
+    monkeypatch.setattr(ChartSlot, "_draw", recording_draw)
+    page = PersonaDashboard.from_url(store=ScenarioStore("sqlite://"))
+    assert events == ["visit"]
+    assert {"lift_heatmap", "segment_sizes", "persona_map"} <= set(drawn_before)
+    assert page.model.segmentation is not None and len(page.model.personas) >= 2
+    assert page.model.background is True and not page.model.busy
+
+
 def test_a_preheated_page_lists_what_was_saved_before_its_visit(monkeypatch):
     """A page from the pool was built minutes before its visit: a plan or persona set another
     tab saved meanwhile is offered all the same."""

@@ -50,6 +50,23 @@ def test_queued_work_waits_for_the_cell_to_end_and_a_later_request_replaces_an_e
     assert done[-1] == "after"
 
 
+def test_run_now_runs_the_chosen_queued_work_in_order_and_leaves_the_rest_queued():
+    """What a pre-heated kernel does before its visit: the charts now, the draft look later."""
+    loop, done = Loop(), []
+    soon.run_now(lambda key: True)  # outside deferred: nothing queued, nothing run
+    with soon.deferred(loop=loop):
+        soon.soon("map", lambda: done.append("map"))
+        soon.soon("draft", lambda: done.append("draft"))
+        soon.soon("bars", lambda: (done.append("bars"),
+                                   soon.soon("legend", lambda: done.append("legend"))))
+        soon.run_now(lambda key: key != "draft")  # and what the work queued in turn
+        assert done == ["map", "bars", "legend"]
+        soon.soon("map", lambda: done.append("map again"))  # queued again, after the cell
+    assert done == ["map", "bars", "legend"]
+    loop.run_all()
+    assert done == ["map", "bars", "legend", "draft", "map again"]
+
+
 def test_without_a_kernel_loop_the_work_runs_when_the_block_ends():
     done = []
     with soon.deferred(loop=None):

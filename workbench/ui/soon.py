@@ -65,15 +65,17 @@ def after(key: Hashable, work: Callable[[], None], delay: float = AFTER) -> None
     _waiting[key] = loop.call_later(delay, due)
 
 
-def run_now(which: Callable[[Hashable], bool]) -> None:
-    """Run the queued work whose key ``which`` accepts now, in order; the rest stays queued.
-    Outside :func:`deferred` there is nothing queued."""
-    if not _queue:
-        return
-    due = {key: work for key, work in _queue.items() if which(key)}
-    for key in due:
-        del _queue[key]
-    run(due)
+def run_now(which: Callable[[Hashable], bool], rounds: int = 10) -> None:
+    """Run the queued work whose key ``which`` accepts now, in order, and then what that work
+    queued in turn (a redraw queues its charts), for at most ``rounds`` rounds; the rest stays
+    queued. Outside :func:`deferred` there is nothing queued."""
+    for _ in range(rounds):
+        due = {key: work for key, work in (_queue or {}).items() if which(key)}
+        if not due:
+            return
+        for key in due:
+            del _queue[key]
+        run(due)
 
 
 def run(queued: dict[Hashable, Callable[[], None]]) -> None:
