@@ -69,7 +69,9 @@ class AnyView extends base.DOMWidgetView {
       this.model._anyInitialized = true;
       await widget.initialize({ model: this.model, experimental: {} });
     }
-    const cleanup = widget.render ? await widget.render({ model: this.model, el: this.el, experimental: {} }) : null;
+    const cleanup = widget.render
+      ? await widget.render({ model: this.model, el: this.el, experimental: {} })
+      : null;
     this._cleanup = typeof cleanup === 'function' ? cleanup : null;
   }
 
@@ -98,7 +100,8 @@ class WidgetManager extends ManagerBase {
   async loadClass(className, moduleName, moduleVersion) {
     const module = MODULES[moduleName];
     if (!module || !module[className]) {
-      throw new Error(`Widget class ${className} of ${moduleName} ${moduleVersion} is not part of the workbench's front end`);
+      throw new Error(`Widget class ${className} of ${moduleName} ${moduleVersion} `
+        + "is not part of the workbench's front end");
     }
     return module[className];
   }
@@ -149,7 +152,8 @@ function outputElement(output) {
     const pre = document.createElement('pre');
     pre.textContent = output.text;
     el.classList.add('jp-RenderedText');
-    el.dataset.mimeType = output.name === 'stderr' ? 'application/vnd.jupyter.stderr' : 'application/vnd.jupyter.stdout';
+    const stream = output.name === 'stderr' ? 'stderr' : 'stdout';
+    el.dataset.mimeType = `application/vnd.jupyter.${stream}`;
     el.appendChild(pre);
   } else if (output.output_type === 'error') {
     const pre = document.createElement('pre');

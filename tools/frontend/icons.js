@@ -10,13 +10,16 @@ const rules = [
   '.fa.fa-fw { width: 1.25em; }',
   '.fa::before { content: ""; display: block; width: 100%; height: 100%;',
   '  background-color: var(--wb-icon-color, transparent);',
-  '  -webkit-mask: var(--wb-icon) center / contain no-repeat; mask: var(--wb-icon) center / contain no-repeat; }',
+  '  -webkit-mask: var(--wb-icon) center / contain no-repeat;',
+  '  mask: var(--wb-icon) center / contain no-repeat; }',
 ];
 // the SVG as a data URL: single quotes inside, and only the characters URLs reserve escaped
 const encode = (svg) => svg.replace(/"/g, "'").replace(/[<>#%]/g, encodeURIComponent);
 for (const [name, file] of Object.entries(names)) {
   if (name.startsWith('_')) continue;
-  const svg = fs.readFileSync(path.join(svgs, `${file}.svg`), 'utf8').replace(/<!--.*?-->/gs, '').trim();
-  rules.push(`.fa-${name} { --wb-icon-color: currentColor; --wb-icon: url("data:image/svg+xml,${encode(svg)}"); }`);
+  const svg = fs.readFileSync(path.join(svgs, `${file}.svg`), 'utf8')
+    .replace(/<!--.*?-->/gs, '').trim();
+  const url = `url("data:image/svg+xml,${encode(svg)}")`;
+  rules.push(`.fa-${name} { --wb-icon-color: currentColor; --wb-icon: ${url}; }`);
 }
 fs.writeFileSync(path.join(__dirname, 'icons.css'), rules.join('\n') + '\n');
