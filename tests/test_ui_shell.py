@@ -359,18 +359,13 @@ def test_a_preheated_personas_page_segments_and_draws_before_the_visit(monkeypat
     from workbench.ui import PersonaDashboard
     from workbench.ui.slots import ChartSlot
 
-    drawn_before = []
-    events = pre_heated(monkeypatch, "lang=en",
-                        on_visit=lambda: drawn_before.extend(sorted(page_charts())))
+    drawn, drawn_before = [], []
+    events = pre_heated(monkeypatch, "lang=en", on_visit=lambda: drawn_before.extend(drawn))
     original_draw = ChartSlot._draw
-    drawn = []
 
     def recording_draw(self, build, *args, **kwargs):
         drawn.append(build.__name__)
         return original_draw(self, build, *args, **kwargs)
-
-    def page_charts():
-        return set(drawn)
 
     monkeypatch.setattr(ChartSlot, "_draw", recording_draw)
     page = PersonaDashboard.from_url(store=ScenarioStore("sqlite://"))

@@ -173,8 +173,9 @@ function outputElement(output) {
   return el;
 }
 
-// Marks on the page's performance timeline (read by the benchmarks): wb-start, wb-states (every
-// widget's state arrived from the kernel), wb-views (every output's view attached).
+// Marks on the page's performance timeline, for profiling a load (Chromium's performance panel, or
+// performance.getEntriesByType('mark')): wb-start, wb-states (every widget's state arrived from
+// the kernel), wb-views (every output's view attached).
 const mark = (name) => performance.mark(name);
 
 async function main() {
@@ -210,7 +211,7 @@ async function main() {
     kernel.dispose();
   });
   const manager = new WidgetManager(kernel);
-  window.workbenchWidgets = manager;
+  window.workbenchWidgets = manager;  // for the browser tests (tests/browser/test_front_end.py)
   await manager._loadFromKernel();
   mark('wb-states');
   await Promise.all(widgets.map(([modelId, el]) => manager.display(modelId, el).catch((error) => {
