@@ -249,13 +249,18 @@ def test_profile_subset_with_missing_values_by_hand(followers: pd.DataFrame) -> 
 
 
 def test_what_profiling_keeps_is_small(seg: Segmentation, followers: pd.DataFrame) -> None:
-    """A segmentation keeps its profiling data for as long as the page shows it: codes,
-    indicators, numbers and hours in small types (45 bytes a follower; it was 84)."""
+    """A segmentation keeps its labels and profiling data for as long as the page shows it:
+    labels, codes, combinations of interests, numbers and hours in small types (31 bytes a
+    follower; it was 84, then 53)."""
     prof = seg._profiler
-    kept = [codes for codes, _ in prof.categories.values()]
-    kept += [ind for ind, _ in prof.multis.values()] + list(prof.numbers.values()) + [prof.hours]
+    kept = [seg.labels] + [codes for codes, _ in prof.categories.values()]
+    for combo, combos, levels in prof.multis.values():
+        kept += [combo, combos]
+        assert combos.shape[1] == len(levels) and combo.max() < len(combos)
+    kept += list(prof.numbers.values()) + [prof.hours]
     assert {a.dtype.name for a in kept} == {"int16", "uint8", "float32", "int8"}
-    assert sum(a.nbytes for a in kept) / len(followers) <= 48
+    assert seg.labels.dtype == np.int8 and prof.categories["gender"][0].dtype == np.int8
+    assert sum(a.nbytes for a in kept) / len(followers) <= 32
     # the numbers are summed in float64: means agree with pandas' to float32's precision
     spend = next(n for n in seg.personas[0].numeric if n.attribute == "spend_90d")
     members = followers[seg.labels == 0]["spend_90d"].astype(float)

@@ -252,10 +252,12 @@ class _Attribute:
     name: str
     kind: str                       # "category", "multi", "number", "hour"
     levels: list[str]               # model levels (category/multi codes, or bin labels)
-    codes: np.ndarray | None        # (n,) int32 level per row, -1 when missing (not multi)
+    codes: np.ndarray | None        # (n,) int32 level per row, -1 when missing; multi: the
+                                    # row of ``combos`` (its combination of levels)
     indicators: np.ndarray | None   # (n, L) uint8 for multi
     block: np.ndarray               # (n, d) float32, centred, total variance 1
     weight: float = 1.0
+    combos: np.ndarray | None = None  # multi: (C, L) uint8 levels of each combination
 
 
 def default_features(followers: pd.DataFrame) -> list[str]:
@@ -291,8 +293,12 @@ def _category_codes(s: pd.Series, levels: Sequence[str] | None = None
     return codes.astype(np.int32), names
 
 
-def _multi_indicators(s: pd.Series, levels: Sequence[str]) -> tuple[np.ndarray, list[str]]:
-    """``(n, L)`` uint8 indicators of ``;``-joined codes (computed once per distinct string)."""
+def _multi_combos(s: pd.Series, levels: Sequence[str]
+                  ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The ``;``-joined codes of a multi-label column as combinations: each row's combination
+    (``(n,)``, int16 when there are fewer than 32,767), the ``(C, L)`` uint8 levels of each
+    combination (the last: missing, no level) and the level list. A million followers hold a
+    few hundred distinct combinations: 2 MB where ``(n, L)`` indicators took 11 MB."""
     codes, uniques = pd.factorize(s.astype("string"))
     found: list[str] = []
     parts = [[p.strip() for p in str(u).split(";") if p.strip()] for u in uniques]
@@ -306,7 +312,8 @@ def _multi_indicators(s: pd.Series, levels: Sequence[str]) -> tuple[np.ndarray, 
     for u, ps in enumerate(parts):
         for p in ps:
             table[u, index[p]] = 1
-    return table[np.where(codes >= 0, codes, len(uniques))], names
+    rows = np.where(codes >= 0, codes, len(uniques))
+    return rows.astype(np.int16 if len(table) < 2**15 else np.int32), table, names
 
 
 def _numbers(s: pd.Series) -> np.ndarray:
@@ -373,12 +380,13 @@ def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, flo
             notes.append((f"{name}: every value is missing, ignored", f"{_zh(name)}：全部缺失，已忽略"))
             continue
         if name in MULTI:
-            ind, levels = _multi_indicators(s, schemas.FOLLOWERS[name].levels)
+            combo, combos, levels = _multi_combos(s, schemas.FOLLOWERS[name].levels)
+            ind = combos[combo]
             if not levels or (ind.min(axis=0) == ind.max(axis=0)).all():
                 notes.append((f"{name}: the same for everyone, ignored", f"{_zh(name)}：所有人都一样，已忽略"))
                 continue
-            attrs.append(_Attribute(name, "multi", levels, None, ind,
-                                    _standardise(ind.astype(np.float32)), w))
+            attrs.append(_Attribute(name, "multi", levels, combo, ind,
+                                    _standardise(ind.astype(np.float32)), w, combos))
         elif name == HOUR:
             x = _numbers(s)
             ok = ~np.isnan(x)
@@ -742,7 +750,8 @@ class _Profiler:
     """What profiling needs, precomputed once per segmentation (codes, not strings)."""
 
     categories: dict[str, tuple[np.ndarray, list[str]]]   # codes (-1 missing), levels
-    multis: dict[str, tuple[np.ndarray, list[str]]]       # (n, L) uint8 indicators, levels
+    multis: dict[str, tuple[np.ndarray, np.ndarray, list[str]]]  # combination of each row,
+                                                          # (C, L) levels of each, levels
     numbers: dict[str, np.ndarray]                        # float with NaN
     hours: np.ndarray | None                              # int hour 0..23, -1 missing
     trait_attrs: list[str]                                # attributes whose levels are traits
@@ -752,26 +761,26 @@ def _profiler(followers: pd.DataFrame, features: list[str],
               encoded: Sequence[_Attribute] = ()) -> _Profiler:
     """What profiling needs; the codes of ``encoded`` attributes (made by :func:`_encode` from
     the same frame and levels) are taken as they are, not computed again."""
-    done = {(a.name, a.kind): (a.codes if a.kind == "category" else a.indicators, a.levels)
-            for a in encoded if a.kind in ("category", "multi")}
+    done = {(a.name, a.kind): (a.codes, a.levels) if a.kind == "category"
+            else (a.codes, a.combos, a.levels) for a in encoded if a.kind in ("category", "multi")}
     cats: dict[str, tuple[np.ndarray, list[str]]] = {}
-    multis: dict[str, tuple[np.ndarray, list[str]]] = {}
+    multis: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
     for col in CATEGORICAL:
         if col in followers.columns and followers[col].notna().any():
             levels = schemas.FOLLOWERS[col].levels
             cats[col] = done.get((col, "category")) or _category_codes(followers[col], levels)
     for col in MULTI:
         if col in followers.columns and followers[col].notna().any():
-            multis[col] = done.get((col, "multi")) or _multi_indicators(
+            multis[col] = done.get((col, "multi")) or _multi_combos(
                 followers[col], schemas.FOLLOWERS[col].levels)
     for col in features:   # extra (non-canonical) categorical features
         if col not in cats and col not in multis and col not in NUMERIC and col != HOUR and (
                 not pd.api.types.is_numeric_dtype(followers[col].dtype)
                 or isinstance(followers[col].dtype, pd.CategoricalDtype)):
             cats[col] = done.get((col, "category")) or _category_codes(followers[col])
-    # kept as long as the segmentation, so in small types (int16 codes, float32 numbers summed
-    # in float64, int8 hours): 84 → 45 MB at 1,000,000 followers
-    cats = {col: (codes.astype(np.int16 if len(levels) < 2**15 else np.int32), levels)
+    # kept as long as the segmentation, so in small types (int8 codes, combinations of levels,
+    # float32 numbers summed in float64, int8 hours): 84 → 30 MB at 1,000,000 followers
+    cats = {col: (codes.astype(_small_int(len(levels))), levels)
             for col, (codes, levels) in cats.items()}
     numbers = {c: _numbers(followers[c]).astype(np.float32) for c in NUMERIC
                if c in followers.columns and followers[c].notna().any()}
@@ -781,6 +790,11 @@ def _profiler(followers: pd.DataFrame, features: list[str],
         hours = np.where(np.isnan(x), -1, np.mod(np.rint(np.nan_to_num(x)), 24)).astype(np.int8)
     trait_attrs = [c for c in features if c in cats or c in multis]
     return _Profiler(cats, multis, numbers, hours, trait_attrs)
+
+
+def _small_int(count: int) -> type:
+    """The smallest signed integer type holding -1 to ``count``."""
+    return next(t for t in (np.int8, np.int16, np.int32) if count < np.iinfo(t).max)
 
 
 def _ratio(a: float, b: float) -> float:
@@ -797,9 +811,9 @@ def _profile(prof: _Profiler, labels: np.ndarray, k: int, mask: np.ndarray | Non
         # positions, then take: a boolean index scans its mask again for each of the ~15
         # columns (4 ms each at 1,000,000 followers), a take of positions costs 0.2-0.5 ms
         rows = np.flatnonzero(mask)
-        lab = labels.take(rows)
+        lab = labels.take(rows).astype(np.intp)
     else:
-        lab = labels
+        lab = labels.astype(np.intp)  # labels are int8: the table indices below are larger
     n = len(lab)
     sizes = np.bincount(lab, minlength=k)
 
@@ -832,11 +846,11 @@ def _profile(prof: _Profiler, labels: np.ndarray, k: int, mask: np.ndarray | Non
         width = len(levels) + 1
         table = np.bincount(lab * width + (sub(codes) + 1), minlength=k * width)
         add(attr, levels, table.reshape(k, width)[:, 1:], attr in prof.trait_attrs)
-    for attr, (ind, levels) in prof.multis.items():
-        m = sub(ind)
-        onehot = sparse.csr_matrix((np.ones(n, np.float32), (lab, np.arange(n))), shape=(k, n))
-        table = np.asarray(onehot @ m.astype(np.float32))
-        add(attr, levels, np.rint(table).astype(np.int64), attr in prof.trait_attrs)
+    for attr, (combo, combos, levels) in prof.multis.items():
+        # followers per persona and combination of levels, then levels per persona
+        width = len(combos)
+        per_combo = np.bincount(lab * width + sub(combo), minlength=k * width).reshape(k, width)
+        add(attr, levels, per_combo @ combos.astype(np.int64), attr in prof.trait_attrs)
     for j in range(k):
         traits[j].sort(key=lambda t: (-t.lift, -t.count))
 
@@ -985,7 +999,7 @@ class Segmentation:
 
     Attributes
     ----------
-    labels : ``(n,)`` persona id of each row, in input order.
+    labels : ``(n,)`` persona id of each row, in input order (int8 up to 126 personas).
     personas : one :class:`Persona` per id, largest first.
     k : number of personas.
     quality : ``{"criterion": ..., "score": float, "curve": {k: score}}`` plus
@@ -1219,7 +1233,7 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     step()
     # ids by size, descending (ties: lower raw id first)
     order = np.argsort(-np.bincount(raw, minlength=k), kind="stable")
-    relabel = np.empty(k, np.int64)
+    relabel = np.empty(k, _small_int(k))  # int8 for up to 126 personas: 1 MB a million rows
     relabel[order] = np.arange(k)
     labels = relabel[raw]
 
