@@ -44,14 +44,16 @@ def test_plotly_js_and_pages_travel_compressed(server):
 
 
 def test_a_dashboard_starts_fetching_plotly_in_its_head_and_the_home_page_does_not(server):
-    """Fetched early, run by page.js once the kernel's websocket is opening (a browser test
-    checks the charts draw: tests/browser/test_front_end.py)."""
+    """Fetched early, after the page's own front end, and run by page.js once it has asked the
+    kernel for the widgets' states (a browser test checks that, and that the charts draw:
+    tests/browser/test_front_end.py)."""
     url, _ = server
     status, _, page = fetch(url + ROI + "?lang=en")
     assert status == 200
     tags = re.findall(r'<link id="wb-plotly-preload"[^>]*>', head(page))
     assert len(tags) == 1 and f'href="{BUNDLE}"' in tags[0]
     assert 'rel="preload"' in tags[0] and 'as="script"' in tags[0]
+    assert 'fetchpriority="low"' in tags[0]  # else it comes before the deferred page.js
     assert not re.search(r"<script[^>]*plotly\.min\.js", page)  # page.js runs it
     status, _, home = fetch(url + HOME)
     assert status == 200 and "wb-plotly" not in home and "plotly.min.js" not in home
@@ -70,6 +72,8 @@ def test_pages_load_the_workbench_front_end_and_not_voilas(server):
         js = re.findall(r'<script defer src="(/workbench/static/page\.js\?v=\w+)"></script>',
                         head(page))
         assert len(css) == 1 and len(js) == 1, (css, js)
+        # the upload guard does not hold up the parser either
+        assert re.search(r'<script defer src="/workbench/static/upload-guard\.js"', head(page))
         for name in ("/voila/static/voila.js", "voila-style.js", "cdn.jsdelivr.net"):
             assert name not in page, name
         for link, name in zip((css[0], js[0]), FRONT_END):

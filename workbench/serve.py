@@ -128,7 +128,8 @@ def max_upload_bytes() -> int:
 
 def upload_guard_tag(src: str, lang: str) -> str:
     """The ``<script>`` of ``upload-guard.js`` with the limit and the messages (from the i18n
-    catalogue) it needs, for a page that starts in ``lang``."""
+    catalogue) it needs, for a page that starts in ``lang``. Deferred: it runs after the page
+    is parsed and before the front end shows a widget, and the parser does not wait for it."""
     from workbench.i18n import CATALOGUES, LANGS
 
     messages = {code: [CATALOGUES[code]["error.too_large"], CATALOGUES[code]["error.kept_previous"]]
@@ -137,7 +138,7 @@ def upload_guard_tag(src: str, lang: str) -> str:
              "data-langs": ",".join(LANGS),
              "data-messages": json.dumps(messages, ensure_ascii=False)}
     body = " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
-    return f"<script {body}></script>"
+    return f"<script defer {body}></script>"
 
 
 #: Pages without a chart: they do not load plotly.js.
@@ -146,10 +147,12 @@ CHARTLESS = {"00_home.ipynb"}
 
 def plotly_tag(src: str) -> str:
     """The ``<link>`` that starts fetching plotly.js early, while the kernel still runs the
-    notebook. The front end (``page.js``) runs it once it has opened the kernel's websocket
-    (as ``script#wb-plotly``, which ``PlotView`` waits for): its 0.2 s of compiling then
-    overlaps the kernel's round trips instead of delaying them."""
-    return (f'<link id="wb-plotly-preload" rel="preload" as="script" '
+    notebook, after the page's own front end (``fetchpriority="low"``: a preloaded script
+    otherwise comes before a deferred one). The front end (``page.js``) runs it once it has
+    asked the kernel for the widgets' states (as ``script#wb-plotly``, which ``PlotView``
+    waits for): its 0.1-0.2 s of compiling then overlaps the kernel's answer instead of
+    delaying the requests."""
+    return (f'<link id="wb-plotly-preload" rel="preload" as="script" fetchpriority="low" '
             f'href="{html.escape(src, quote=True)}">')
 
 

@@ -54,6 +54,30 @@ def test_the_page_talks_to_its_kernel_over_the_main_shell_only(page, server_url)
     page.assert_no_errors()
 
 
+def test_plotly_runs_once_the_widgets_states_are_asked_for(page, server_url):
+    """plotly.js (0.1-0.2 s of compiling) runs after the page has sent the kernel its request
+    for the widgets' states, so it overlaps the kernel's answer instead of holding up the
+    requests; and the charts then draw with it."""
+    page.add_init_script("""
+        window.__order = [];
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (data) {
+          const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
+          if (text.includes('request_states')) window.__order.push('request_states');
+          return send.call(this, data);
+        };
+        new MutationObserver(() => {
+          if (document.getElementById('wb-plotly') && !window.__order.includes('plotly')) {
+            window.__order.push('plotly');
+          }
+        }).observe(document, { childList: true, subtree: true });
+    """)
+    open_roi(page, server_url)
+    assert page.evaluate("window.__order") == ["request_states", "plotly"]
+    assert page.evaluate("typeof window.Plotly.react") == "function"
+    page.assert_no_errors()
+
+
 def test_leaving_a_page_shuts_its_kernel_down(page, server_url):
     open_roi(page, server_url)
     kernel = page.evaluate("window.workbenchWidgets.kernel.id")

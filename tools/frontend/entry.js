@@ -125,9 +125,10 @@ class WidgetManager extends ManagerBase {
   }
 }
 
-// plotly.js, fetched early by the page's <link id="wb-plotly-preload">, runs once the kernel's
-// websocket is opening: its compiling then overlaps the kernel's round trips. PlotView's module
-// (workbench/ui/slots.py) waits for script#wb-plotly.
+// plotly.js, fetched early by the page's <link id="wb-plotly-preload">, runs once the request for
+// the widgets' states is on its way (the kernel's info has come back, and with it the queued
+// messages went out): its ~0.1 s of compiling then overlaps the kernel's answer instead of
+// holding up the requests. PlotView's module (workbench/ui/slots.py) waits for script#wb-plotly.
 function runPlotly() {
   const preload = document.getElementById('wb-plotly-preload');
   if (!preload || document.getElementById('wb-plotly')) return;
@@ -201,7 +202,8 @@ async function main() {
   const kernel = new KernelConnection({
     model: { id: kernelId, name: 'python3' }, serverSettings, commsOverSubshells: 'disabled',
   });
-  runPlotly();
+  kernel.info.then(() => setTimeout(runPlotly, 0), runPlotly);
+  setTimeout(runPlotly, 2000);  // whatever the kernel does, the charts get plotly.js
   window.addEventListener('beforeunload', () => {
     // Voilà's shutdown endpoint (the server refuses it without the page's _xsrf cookie)
     const form = new FormData();
