@@ -15,8 +15,8 @@ A thin subclass of Voilà that
   (:mod:`workbench.ui.slots`): the workbench's partial bundle of the trace kinds it draws
   (:func:`workbench.plotly_js`);
 * starts fetching plotly.js in the ``<head>`` of every page with charts, while the kernel still
-  runs the notebook; the front end runs it once the kernel's websocket is opening
-  (:func:`plotly_tag`);
+  runs the notebook; the front end runs it once it has asked the kernel for the widgets'
+  states (:func:`plotly_tag`);
 * adds ``/workbench/static/upload-guard.js`` to every dashboard page: a file over
   :data:`workbench.io.MAX_UPLOAD_BYTES` is refused in the browser, with a message beside the
   upload button, before it is sent (over the websocket limit it would be dropped silently);
