@@ -254,7 +254,6 @@ class _Attribute:
     levels: list[str]               # model levels (category/multi codes, or bin labels)
     codes: np.ndarray | None        # (n,) int32 level per row, -1 when missing; multi: the
                                     # row of ``combos`` (its combination of levels)
-    indicators: np.ndarray | None   # (n, L) uint8 for multi
     block: np.ndarray               # (n, d) float32, centred, total variance 1
     weight: float = 1.0
     combos: np.ndarray | None = None  # multi: (C, L) uint8 levels of each combination
@@ -385,7 +384,7 @@ def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, flo
             if not levels or (ind.min(axis=0) == ind.max(axis=0)).all():
                 notes.append((f"{name}: the same for everyone, ignored", f"{_zh(name)}：所有人都一样，已忽略"))
                 continue
-            attrs.append(_Attribute(name, "multi", levels, combo, ind,
+            attrs.append(_Attribute(name, "multi", levels, combo,
                                     _standardise(ind.astype(np.float32)), w, combos))
         elif name == HOUR:
             x = _numbers(s)
@@ -397,7 +396,7 @@ def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, flo
             hour = np.mod(np.where(ok, x, np.nanmedian(x)), 24)
             ang = 2 * np.pi * hour / 24
             block = _standardise(np.column_stack([np.sin(ang), np.cos(ang)]))
-            attrs.append(_Attribute(name, "hour", [f"{h}" for h in range(24)], codes, None,
+            attrs.append(_Attribute(name, "hour", [f"{h}" for h in range(24)], codes,
                                     block, w))
         elif name in NUMERIC or pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(
                 s.dtype, pd.CategoricalDtype):
@@ -416,7 +415,7 @@ def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, flo
                 codes, labels = _bin_codes(rate, zero_level=False)
             else:
                 codes, labels = _bin_codes(x, zero_level=bool(np.nanmin(x) <= 0))
-            attrs.append(_Attribute(name, "number", labels, codes, None, block, w))
+            attrs.append(_Attribute(name, "number", labels, codes, block, w))
         else:
             canonical = name in schemas.FOLLOWERS.names
             levels_hint = schemas.FOLLOWERS[name].levels if canonical else None
@@ -429,7 +428,7 @@ def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, flo
             onehot = np.zeros((n, len(levels)), np.float32)
             rows = np.flatnonzero(codes >= 0)
             onehot[rows, codes[rows]] = 1.0
-            attrs.append(_Attribute(name, "category", levels, codes, None,
+            attrs.append(_Attribute(name, "category", levels, codes,
                                     _standardise(onehot), w))
     return attrs
 
@@ -476,7 +475,7 @@ def _design(attrs: list[_Attribute]) -> _Design:
     for g, a in enumerate(attrs):
         L = len(a.levels)
         if a.kind == "multi":
-            r, c = np.nonzero(a.indicators)
+            r, c = np.nonzero(a.combos[a.codes])
         else:
             r = np.flatnonzero(a.codes >= 0)
             c = a.codes[r]
