@@ -7,10 +7,13 @@ Against the real server (``server``: ``make run``'s configuration on a free port
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import time
 import urllib.request
+from html.parser import HTMLParser
+
 from serving import HOME, RENDER_TIMEOUT, fetch
 from workbench import PARTIAL_PLOTLY, STATIC_DIR, plotly_bundle, plotly_js
 from workbench.serve import FRONT_END, NOTEBOOKS
@@ -69,8 +72,8 @@ def test_pages_load_the_workbench_front_end_and_not_voilas(server):
         assert status == 200
         css = re.findall(r'<link rel="stylesheet" href="(/workbench/static/page\.css\?v=\w+)">',
                          head(page))
-        js = re.findall(r'<script defer src="(/workbench/static/page\.js\?v=\w+)"></script>',
-                        head(page))
+        js = re.findall(
+            r'<script defer src="(/workbench/static/page\.js\?v=\w+)"[^>]*></script>', head(page))
         assert len(css) == 1 and len(js) == 1, (css, js)
         # the upload guard does not hold up the parser either
         assert re.search(r'<script defer src="/workbench/static/upload-guard\.js"', head(page))
@@ -83,6 +86,44 @@ def test_pages_load_the_workbench_front_end_and_not_voilas(server):
             assert "max-age" in headers["Cache-Control"] and \
                 int(headers["Cache-Control"].split("max-age=")[1].split(",")[0]) > 86400 * 300
     assert len(fetch_gzip(url + js[0].lstrip("/"))[1]) < 250_000  # Voilà's: about 1.2 MB
+
+
+class _Scripts(HTMLParser):
+    """The attributes of each ``<script>`` of a page, by its ``src`` without the query."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: dict[str, dict] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.found[attrs["src"].split("?")[0].rsplit("/", 1)[-1]] = attrs
+
+
+def test_page_js_gets_the_pages_language_and_its_texts_in_every_language(server):
+    """page.js (its connection banner) and upload-guard.js (through page.js) speak the language
+    the page shows: the page's starting language and every language's texts come in page.js's
+    tag, from the i18n catalogue."""
+    from workbench.i18n import CATALOGUES, LANGS
+    from workbench.serve import FRONT_END_TEXTS
+
+    url, _ = server
+    for lang in LANGS:
+        status, _, page = fetch(url + ROI + f"?lang={lang}")
+        assert status == 200
+        scripts = _Scripts()
+        scripts.feed(head(page))
+        front = scripts.found["page.js"]
+        assert front["data-lang"] == lang
+        assert front["data-langs"].split(",") == list(LANGS)  # the header toggle's order
+        messages = json.loads(front["data-messages"])
+        assert messages == {code: {key: CATALOGUES[code][key] for key in FRONT_END_TEXTS}
+                            for code in LANGS}
+        assert "断开" in messages["zh"]["connection.lost"]
+        guard = scripts.found["upload-guard.js"]
+        assert "data-lang" not in guard  # it asks page.js (window.workbenchLang)
+        assert json.loads(guard["data-messages"])["zh"][0] == CATALOGUES["zh"]["error.too_large"]
 
 
 def served_store(env: dict) -> str:

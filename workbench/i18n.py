@@ -64,6 +64,16 @@ _EN: dict[str, str] = {
         "it again."
     ),
     "error.kept_previous": "The data shown before is still in use.",
+    # the page's connection to its kernel (page.js: workbench.serve.FRONT_END_TEXTS)
+    "connection.waiting": (
+        "Waiting for the workbench to answer… What you change meanwhile is not computed yet."
+    ),
+    "connection.lost": (
+        "This page is no longer connected to the workbench, so what you change now is not "
+        "computed or saved. Reload the page to carry on: your saved scenarios are kept, and the "
+        "page will offer back the changes you had not saved."
+    ),
+    "connection.reload": "Reload page",
     # drafts: unsaved work kept across a restart (workbench.ui.drafts)
     "drafts.found": (
         "Unsaved changes from {time} (scenario \"{name}\") were found: {changes}. The page was "
@@ -396,6 +406,13 @@ _ZH: dict[str, str] = {
     ),
     "error.unreadable": "无法读取 {name}（{error}）。请确认是 CSV 或 Excel 导出文件后重新上传。",
     "error.kept_previous": "当前仍使用之前的数据。",
+    # 页面与内核的连接
+    "connection.waiting": "正在等待工作台响应…在此期间的改动暂不会被计算。",
+    "connection.lost": (
+        "本页面已与工作台断开，此后的改动不会被计算或保存。请刷新页面继续：已保存的方案都会保留，"
+        "刷新后页面会提示恢复尚未保存的改动。"
+    ),
+    "connection.reload": "刷新页面",
     # drafts
     "drafts.found": (
         "发现 {time} 未保存的修改（方案“{name}”）：{changes}。页面在保存前被关闭或重启了。"

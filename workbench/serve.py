@@ -126,19 +126,27 @@ def max_upload_bytes() -> int:
     return int(io.MAX_UPLOAD_BYTES)
 
 
-def upload_guard_tag(src: str, lang: str) -> str:
+def _attributes(attrs: dict[str, str]) -> str:
+    return " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
+
+
+def upload_guard_tag(src: str) -> str:
     """The ``<script>`` of ``upload-guard.js`` with the limit and the messages (from the i18n
-    catalogue) it needs, for a page that starts in ``lang``. Deferred: it runs after the page
-    is parsed and before the front end shows a widget, and the parser does not wait for it."""
+    catalogue, in every language) it needs; the language shown is page.js's
+    (``window.workbenchLang``). Deferred: it runs after the page is parsed and before the front
+    end shows a widget, and the parser does not wait for it."""
     from workbench.i18n import CATALOGUES, LANGS
 
     messages = {code: [CATALOGUES[code]["error.too_large"], CATALOGUES[code]["error.kept_previous"]]
                 for code in LANGS}
-    attrs = {"src": src, "data-limit": str(max_upload_bytes()), "data-lang": lang,
-             "data-langs": ",".join(LANGS),
+    attrs = {"src": src, "data-limit": str(max_upload_bytes()),
              "data-messages": json.dumps(messages, ensure_ascii=False)}
-    body = " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
-    return f"<script defer {body}></script>"
+    return f"<script defer {_attributes(attrs)}></script>"
+
+
+#: Texts of page.js (the ``connection.*`` keys of the i18n catalogue): the banner shown when the
+#: page's kernel is gone or being reconnected.
+FRONT_END_TEXTS = ("connection.waiting", "connection.lost", "connection.reload")
 
 
 #: Pages without a chart: they do not load plotly.js.
@@ -156,13 +164,20 @@ def plotly_tag(src: str) -> str:
             f'href="{html.escape(src, quote=True)}">')
 
 
-def front_end_tags(path: str) -> str:
+def front_end_tags(path: str, lang: str) -> str:
     """The ``<link>`` and deferred ``<script>`` of the front end (:data:`FRONT_END`) under the
     static ``path``: fetched and compiled while the kernel still runs the notebook, run once the
-    page is parsed."""
+    page is parsed. The script's data attributes give page.js the page's starting language
+    (``data-lang``), the header toggle's languages in order (``data-langs``) and its texts
+    (``data-messages``, :data:`FRONT_END_TEXTS` in every language)."""
+    from workbench.i18n import CATALOGUES, LANGS
+
     css, js = (static_url(path, STATIC_DIR / name) for name in FRONT_END)
+    messages = {code: {key: CATALOGUES[code][key] for key in FRONT_END_TEXTS} for code in LANGS}
+    script = _attributes({"src": js, "data-lang": lang, "data-langs": ",".join(LANGS),
+                          "data-messages": json.dumps(messages, ensure_ascii=False)})
     return (f'<link rel="stylesheet" href="{html.escape(css, quote=True)}">'
-            f'<script defer src="{html.escape(js, quote=True)}"></script>')
+            f"<script defer {script}></script>")
 
 
 class _PageHandler(TornadoVoilaHandler):
@@ -181,8 +196,8 @@ class _PageHandler(TornadoVoilaHandler):
         from workbench.i18n import language
 
         static = url_path_join(self.base_url, STATIC)
-        tag = front_end_tags(static) + upload_guard_tag(static + "upload-guard.js",
-                                                         language(self.request.query))
+        tag = (front_end_tags(static, language(self.request.query))
+               + upload_guard_tag(static + "upload-guard.js"))
         if Path(path or "").name not in CHARTLESS:
             tag = plotly_tag(plotly_bundle(static)) + tag
         added = False

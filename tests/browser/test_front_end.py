@@ -142,3 +142,79 @@ def test_a_team_server_page_works_once_the_token_was_given(browser, tmp_path):
         expect(page.locator('[data-kpi="expected_roi"] .wb-kpi-value')).not_to_have_text(before)
         context.close()
     assert errors == []
+
+
+def kernel_processes(kernel_id: str) -> list:
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        if any(kernel_id in part for part in proc.info["cmdline"] or ()):
+            found.append(proc)
+    return found
+
+
+def change_likely_participation(page, value: str) -> None:
+    """Type a new likely participation rate and wait for the expected ROI to change."""
+    kpi = page.locator('[data-kpi="expected_roi"] .wb-kpi-value')
+    before = kpi.inner_text()
+    likely = page.locator(".wb-input-participation_rate-likely input")
+    likely.fill(value)
+    likely.press("Enter")
+    expect(kpi).not_to_have_text(before)
+
+
+def test_a_page_whose_kernel_died_says_so_in_its_language_and_reloads(page, server_url):
+    """A kernel that dies (here: killed) is restarted blank by the server, and the page's
+    controls then do nothing: the page says so at the top, in the language it shows (switched to
+    Chinese after it opened), and its button reloads the page with a working kernel."""
+    open_roi(page, server_url)
+    page.locator(".wb-lang button", has_text="中文").click()
+    expect(page.locator(".wb-lang button.mod-active")).to_have_text("中文")
+    kernel = page.evaluate("window.workbenchWidgets.kernel.id")
+    processes = kernel_processes(kernel)
+    assert len(processes) == 1, processes
+    expect(page.locator(".wb-connection")).to_have_count(0)
+    processes[0].kill()
+    banner = page.locator(".wb-connection[data-state=lost]")
+    expect(banner).to_be_visible(timeout=30_000)
+    assert banner.get_attribute("role") == "alert"
+    assert "本页面已与工作台断开" in banner.inner_text()
+    assert "不会被计算或保存" in banner.inner_text()
+    # the restarted kernel answers, but the page stays marked lost: its widgets are gone
+    page.wait_for_timeout(1500)
+    expect(banner).to_be_visible()
+    banner.locator("button", has_text="刷新页面").click()
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+    expect(page.locator(".wb-connection")).to_have_count(0)
+    assert page.evaluate("window.workbenchWidgets.kernel.id") != kernel
+    change_likely_participation(page, "12")
+    page.assert_no_errors()
+
+
+def test_a_dropped_connection_is_said_while_it_lasts_and_the_page_carries_on(page, server_url):
+    """While the kernel's websocket is being re-made the page says it waits (after a second:
+    a short drop heals unseen), and once reconnected the banner goes and the controls work.
+    The drop: the open socket is closed, and new ones are refused (sent to a closed port) until
+    the test lets them through."""
+    page.add_init_script("""
+        const Real = window.WebSocket;
+        window.WebSocket = class extends Real {
+          constructor(url, protocols) {
+            super(window.__refuse ? 'ws://127.0.0.1:9/' : url, protocols);
+          }
+        };
+    """)
+    open_roi(page, server_url)
+    page.evaluate("window.__refuse = true; window.workbenchWidgets.kernel._ws.close(4000)")
+    banner = page.locator(".wb-connection[data-state=waiting]")
+    expect(banner).to_be_visible(timeout=10_000)
+    assert "Waiting for the workbench to answer" in banner.inner_text()
+    assert banner.locator("button").count() == 0
+    page.evaluate("window.__refuse = false")
+    expect(page.locator(".wb-connection")).to_have_count(0, timeout=30_000)
+    change_likely_participation(page, "12")
+    refused = [e for e in page.errors if "ws://127.0.0.1:9/" in e]
+    assert refused, page.errors  # the drop did happen
+    page.errors[:] = [e for e in page.errors if e not in refused]
+    page.assert_no_errors()

@@ -174,6 +174,104 @@ function outputElement(output) {
   return el;
 }
 
+// The page's language and texts, from page.js's own <script> tag (workbench.serve.front_end_tags):
+// data-lang (the starting language), data-langs (the header toggle's languages, in order) and
+// data-messages ({lang: {key: text}}, from the i18n catalogue: this file has no text of its own).
+const tag = document.currentScript;
+const startLang = (tag && tag.dataset.lang) || 'en';
+const langs = ((tag && tag.dataset.langs) || 'en,zh').split(',');
+let messages = {};
+try {
+  messages = JSON.parse((tag && tag.dataset.messages) || '{}');
+} catch (error) {
+  messages = {};
+}
+
+// The language the header's toggle shows now, else the page's starting language (also used by
+// upload-guard.js).
+function currentLang() {
+  const buttons = document.querySelectorAll('.wb-lang .widget-toggle-button');
+  for (let i = 0; i < buttons.length; i += 1) {
+    if (buttons[i].classList.contains('mod-active') && langs[i]) return langs[i];
+  }
+  return startLang;
+}
+window.workbenchLang = currentLang;
+
+function text(key) {
+  const lang = currentLang();
+  return (messages[lang] || {})[key] || (messages[startLang] || {})[key] || (messages.en || {})[key]
+    || key;
+}
+
+// Without its kernel a page still shows its last numbers, but its controls do nothing: no result
+// is computed and no draft is written. So the page says so at the top, at once when the kernel is
+// gone (it died and was restarted blank, or the server closed the connection, or seven attempts
+// to reconnect failed over about two minutes), and after a second while the connection is being
+// re-made (a short drop of the network heals by itself, and the banner goes). A lost page stays
+// lost: a reload opens it again with a kernel of its own, and the drafts offer back what was
+// unsaved. Leaving the page ends the watch first (its kernel is then shut down on purpose).
+const WAIT_MS = 1000;
+const FIRST_CONNECT_MS = 10000;
+
+function watchConnection(kernel) {
+  let banner = null;
+  let lost = false;
+  let waiting = null;
+  let watching = true;
+  const show = (state) => {
+    if (!banner) {
+      banner = document.createElement('div');
+      banner.className = 'wb-connection';
+      banner.setAttribute('role', 'alert');
+      document.body.prepend(banner);
+    }
+    banner.dataset.state = state;
+    banner.textContent = '';
+    const message = document.createElement('span');
+    message.textContent = text(`connection.${state}`);
+    banner.appendChild(message);
+    if (state === 'lost') {
+      const reload = document.createElement('button');
+      reload.type = 'button';
+      reload.textContent = text('connection.reload');
+      reload.addEventListener('click', () => window.location.reload());
+      banner.appendChild(reload);
+    }
+  };
+  const hide = () => {
+    clearTimeout(waiting);
+    waiting = null;
+    if (banner) banner.remove();
+    banner = null;
+  };
+  const lose = () => {
+    if (lost || !watching) return;
+    lost = true;
+    clearTimeout(waiting);
+    show('lost');
+  };
+  const wait = (ms) => {
+    if (!waiting && !lost) waiting = setTimeout(() => { if (!lost) show('waiting'); }, ms);
+  };
+  kernel.connectionStatusChanged.connect((_, status) => {
+    if (lost || !watching) return;
+    if (status === 'connected') hide();
+    else if (status === 'connecting') wait(WAIT_MS);
+    else lose();  // 'disconnected': closed by the server, or no reconnection worked
+  });
+  kernel.statusChanged.connect((_, status) => {
+    // 'autorestarting': the kernel died and the server started a blank one in its place
+    if (['dead', 'autorestarting', 'restarting'].includes(status)) lose();
+  });
+  if (kernel.connectionStatus !== 'connected') wait(FIRST_CONNECT_MS);
+  const stop = () => {
+    watching = false;
+    hide();
+  };
+  return { lose, stop };
+}
+
 // Marks on the page's performance timeline, for profiling a load (Chromium's performance panel, or
 // performance.getEntriesByType('mark')): wb-start, wb-states (every widget's state arrived from
 // the kernel), wb-views (every output's view attached).
@@ -202,9 +300,11 @@ async function main() {
   const kernel = new KernelConnection({
     model: { id: kernelId, name: 'python3' }, serverSettings, commsOverSubshells: 'disabled',
   });
+  const connection = watchConnection(kernel);
   kernel.info.then(() => setTimeout(runPlotly, 0), runPlotly);
   setTimeout(runPlotly, 2000);  // whatever the kernel does, the charts get plotly.js
   window.addEventListener('beforeunload', () => {
+    connection.stop();
     // Voilà's shutdown endpoint (the server refuses it without the page's _xsrf cookie)
     const form = new FormData();
     const xsrf = document.cookie.match('\\b_xsrf=([^;]*)\\b');
@@ -214,7 +314,13 @@ async function main() {
   });
   const manager = new WidgetManager(kernel);
   window.workbenchWidgets = manager;  // for the browser tests (tests/browser/test_front_end.py)
-  await manager._loadFromKernel();
+  try {
+    await manager._loadFromKernel();
+  } catch (error) {
+    console.error(error);
+    connection.lose();
+    return;
+  }
   mark('wb-states');
   await Promise.all(widgets.map(([modelId, el]) => manager.display(modelId, el).catch((error) => {
     console.error(error);

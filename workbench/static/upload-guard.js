@@ -12,8 +12,6 @@
  * from workbench.io.MAX_UPLOAD_BYTES and the i18n catalogue: this file has no number or text
  * of its own. They arrive as data attributes of this script's tag:
  *   data-limit      the limit in bytes
- *   data-lang       the page's starting language (?lang= or WORKBENCH_LANG)
- *   data-langs      the languages in the order of the header's toggle ("en,zh")
  *   data-messages   {"en": [too_large, kept_previous], "zh": [...]} with {name} {size} {limit}
  *
  * FileUpload's <input type=file> is never attached to the document, so a listener on the
@@ -30,8 +28,6 @@
   window.__workbenchUploadGuard = true;
 
   var limit = Number(script.getAttribute("data-limit"));
-  var startLang = script.getAttribute("data-lang") || "en";
-  var langs = (script.getAttribute("data-langs") || "en,zh").split(",");
   var messages = {};
   try {
     messages = JSON.parse(script.getAttribute("data-messages") || "{}");
@@ -54,15 +50,10 @@
     return (Math.ceil((n * 10) / MIB) / 10).toFixed(1);
   }
 
-  /* The language the header's toggle shows now, else the page's starting language. */
+  /* The language the page shows now: page.js's (the header's toggle, else the page's starting
+   * language), which runs before this script. */
   function currentLang() {
-    var buttons = document.querySelectorAll(".wb-lang .widget-toggle-button");
-    for (var i = 0; i < buttons.length; i++) {
-      if (buttons[i].classList.contains("mod-active") && langs[i]) {
-        return langs[i];
-      }
-    }
-    return startLang;
+    return window.workbenchLang ? window.workbenchLang() : "en";
   }
 
   function fill(template, values) {
@@ -82,7 +73,7 @@
   }
 
   function render(box) {
-    var lines = messages[currentLang()] || messages[startLang] || messages.en || [];
+    var lines = messages[currentLang()] || messages.en || [];
     var values = {
       name: box.getAttribute("data-name"),
       size: box.getAttribute("data-size"),
