@@ -1,7 +1,8 @@
 """The workbench's own front end (``workbench/static/page.js``, ``tools/frontend``) in a real
 browser: what it does in place of Voilà's, beyond drawing the pages (which every other browser
-test checks): the kernel shut down when the page is left, comms kept off kernel subshells, and
-descriptions that allow HTML sanitised as ipywidgets does."""
+test checks): the kernel shut down when the page is left, comms kept off kernel subshells,
+descriptions that allow HTML sanitised as ipywidgets does, and a banner when the page's kernel is
+lost or being reconnected."""
 
 from __future__ import annotations
 
@@ -217,4 +218,34 @@ def test_a_dropped_connection_is_said_while_it_lasts_and_the_page_carries_on(pag
     refused = [e for e in page.errors if "ws://127.0.0.1:9/" in e]
     assert refused, page.errors  # the drop did happen
     page.errors[:] = [e for e in page.errors if e not in refused]
+    page.assert_no_errors()
+
+
+def test_a_page_whose_kernel_is_gone_before_it_connects_says_so(page, server_url):
+    """A page whose kernel the server shut down before the page connected to it (as after an
+    idle cull, or a server restart, for a tab restored later) asks the server while it waits,
+    and shows the lost banner within seconds rather than after two minutes of reconnecting.
+    page.js is held back until the kernel is shut down."""
+    held = []
+    page.route("**/workbench/static/page.js*", lambda route: held.append(route))
+    page.goto(server_url + ROI, wait_until="commit")
+    page.wait_for_function("document.getElementById('jupyter-config-data') !== null"
+                           " && window.voila_finish !== undefined")
+    kernel = page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    xsrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_xsrf")
+    shutdown = page.request.post(f"{server_url}/voila/api/shutdown/{kernel}",
+                                 form={"_xsrf": xsrf})
+    assert shutdown.ok, shutdown.status
+    assert page.request.get(f"{server_url}/api/kernels/{kernel}").status == 404
+    page.wait_for_function("() => true")  # let the route handler run
+    assert len(held) == 1
+    held[0].continue_()
+    banner = page.locator(".wb-connection[data-state=lost]")
+    expect(banner).to_be_visible(timeout=8_000)  # reconnecting alone: about a minute
+    assert "no longer connected" in banner.inner_text()
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)  # no widget came
+    gone = [e for e in page.errors if kernel in e and "404" in e]
+    assert gone, page.errors  # the websocket and the server's answer about the kernel
+    page.errors[:] = [e for e in page.errors if e not in gone]
     page.assert_no_errors()

@@ -205,16 +205,18 @@ function text(key) {
 }
 
 // Without its kernel a page still shows its last numbers, but its controls do nothing: no result
-// is computed and no draft is written. So the page says so at the top, at once when the kernel is
-// gone (it died and was restarted blank, or the server closed the connection, or seven attempts
-// to reconnect failed over about two minutes), and after a second while the connection is being
-// re-made (a short drop of the network heals by itself, and the banner goes). A lost page stays
+// is computed and no draft is written. So the page says so at the top: after a second while the
+// connection is being re-made (a short drop of the network heals by itself, and the banner goes),
+// and at once when the kernel is gone: it died and was restarted blank, the server closed the
+// connection, the server no longer knows it (asked while waiting: it was culled, or the server
+// restarted), or seven attempts to reconnect failed over about two minutes. A lost page stays
 // lost: a reload opens it again with a kernel of its own, and the drafts offer back what was
 // unsaved. Leaving the page ends the watch first (its kernel is then shut down on purpose).
 const WAIT_MS = 1000;
 const FIRST_CONNECT_MS = 10000;
+const ASK_EVERY_MS = 3000;
 
-function watchConnection(kernel) {
+function watchConnection(kernel, serverSettings) {
   let banner = null;
   let lost = false;
   let waiting = null;
@@ -251,8 +253,32 @@ function watchConnection(kernel) {
     clearTimeout(waiting);
     show('lost');
   };
+  // Whether the server still knows the kernel: a 404 means it is gone; anything else (the
+  // server down, a slow answer) keeps the page waiting.
+  const ask = async () => {
+    const url = `${serverSettings.baseUrl}api/kernels/${encodeURIComponent(kernel.id)}`;
+    try {
+      const reply = await ServerConnection.makeRequest(url, {}, serverSettings);
+      if (reply.status === 404) lose();
+    } catch (error) {
+      // no answer: the reconnection attempts go on
+    }
+  };
+  // While not connected: ask the server a second in and then every few seconds, and show the
+  // banner once the wait is longer than `showAfter` ms.
+  let since = 0;
+  let showAfter = 0;
+  const tick = () => {
+    if (lost || !watching) return;
+    if (Date.now() - since >= showAfter) show('waiting');
+    ask();
+    waiting = setTimeout(tick, ASK_EVERY_MS);
+  };
   const wait = (ms) => {
-    if (!waiting && !lost) waiting = setTimeout(() => { if (!lost) show('waiting'); }, ms);
+    if (waiting || lost) return;
+    since = Date.now();
+    showAfter = ms;
+    waiting = setTimeout(tick, WAIT_MS);
   };
   kernel.connectionStatusChanged.connect((_, status) => {
     if (lost || !watching) return;
@@ -300,7 +326,7 @@ async function main() {
   const kernel = new KernelConnection({
     model: { id: kernelId, name: 'python3' }, serverSettings, commsOverSubshells: 'disabled',
   });
-  const connection = watchConnection(kernel);
+  const connection = watchConnection(kernel, serverSettings);
   kernel.info.then(() => setTimeout(runPlotly, 0), runPlotly);
   setTimeout(runPlotly, 2000);  // whatever the kernel does, the charts get plotly.js
   window.addEventListener('beforeunload', () => {
