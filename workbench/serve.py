@@ -144,11 +144,6 @@ def upload_guard_tag(src: str) -> str:
     return f"<script defer {_attributes(attrs)}></script>"
 
 
-#: Texts of page.js (the ``connection.*`` keys of the i18n catalogue): the banner shown when the
-#: page's kernel is gone or being reconnected.
-FRONT_END_TEXTS = ("connection.waiting", "connection.lost", "connection.reload")
-
-
 #: Pages without a chart: they do not load plotly.js.
 CHARTLESS = {"00_home.ipynb"}
 
@@ -162,6 +157,11 @@ def plotly_tag(src: str) -> str:
     delaying the requests."""
     return (f'<link id="wb-plotly-preload" rel="preload" as="script" fetchpriority="low" '
             f'href="{html.escape(src, quote=True)}">')
+
+
+#: Texts of page.js (the ``connection.*`` keys of the i18n catalogue): the banner shown when the
+#: page's kernel is gone or being reconnected.
+FRONT_END_TEXTS = ("connection.waiting", "connection.lost", "connection.reload")
 
 
 def front_end_tags(path: str, lang: str) -> str:
