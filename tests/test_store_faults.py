@@ -9,6 +9,9 @@
 * **A locked SQLite file.** Another process holds ``BEGIN EXCLUSIVE`` for longer than the
   store's busy timeout: saving gives a :class:`StoreError` that says in words what happened and
   what to do, nothing is half-written, reading still works, and saving works once the lock goes.
+* **A lock held on PostgreSQL.** Another connection holds ``LOCK TABLE``, or the scenario's own
+  save lock, past the store's lock timeout: the same clear error after one wait, nothing
+  half-written, other scenarios still saved, and saving works once the lock goes.
 
 The corrupt-file and payload-migration cases are in ``tests/test_store.py``
 (``test_corrupt_file_raises_store_error_and_is_left_alone``,
@@ -363,3 +366,65 @@ def test_locked_database_that_has_no_table_yet(tmp_path: Path,
     with ScenarioStore(path) as s:
         assert s.list("roi") == []
         assert s.save("roi", "first", {"ok": True}) == 1
+
+
+# --------------------------------------------------------------------------------------------
+# A lock held on PostgreSQL
+# --------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _pg_lock_held(url: str, statement: str) -> Iterator[None]:
+    """Another connection runs ``statement`` (a lock) in a transaction held until the block
+    ends, or for 10 s at most: a store that waited for ever would then fail the test (its
+    save goes through) instead of hanging it."""
+    engine = sa.create_engine(sa.make_url(url).set(drivername="postgresql+psycopg"))
+    try:
+        with engine.connect() as conn, conn.begin() as transaction:
+            conn.exec_driver_sql("SET idle_in_transaction_session_timeout = '10s'")
+            conn.exec_driver_sql(statement)
+            yield
+            transaction.rollback()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not store_backends.PG_URL, reason=store_backends.PG_SKIP_REASON)
+@pytest.mark.parametrize("held", ["table", "scenario"])
+def test_a_lock_held_on_postgresql_is_a_clear_error_and_nothing_is_half_saved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: str) -> None:
+    """``table``: another program holds ``LOCK TABLE`` (a maintenance job). ``scenario``:
+    another process holds the scenario's save lock (a stuck workbench). Without a lock timeout
+    the save would wait for ever, and the page with it."""
+    monkeypatch.setattr(store_mod, "PG_LOCK_TIMEOUT_S", LOCK_TIMEOUT_S)
+    statement = {
+        "table": "LOCK TABLE scenarios IN ACCESS EXCLUSIVE MODE",
+        "scenario": f"SELECT pg_advisory_xact_lock({store_mod._advisory_key('roi', 'Double 11')})",
+    }[held]
+    with store_backends.fresh_database("postgresql", tmp_path) as url:
+        with ScenarioStore(url) as s:
+            s.save("roi", "Double 11", {"budget": 20_000})
+            s.save("roi", "Double 11", {"budget": 25_000})
+            before = raw_rows(s)
+        with _pg_lock_held(url, statement):
+            with ScenarioStore(url) as s:  # a fresh store, as a newly opened dashboard has
+                start = time.monotonic()
+                with pytest.raises(StoreError) as info:
+                    s.save("roi", "Double 11", {"budget": 30_000})
+                waited = time.monotonic() - start
+                if held == "scenario":  # another scenario saves meanwhile
+                    assert s.save("roi", "Singles' Day", {"budget": 1}) == 1
+        message = str(info.value)
+        assert "is locked: another program" in message                      # what happened
+        assert f"more than {LOCK_TIMEOUT_S:g} seconds" in message
+        assert "Nothing was written" in message and "still there" in message  # what it means
+        assert "try again" in message and "what holds the lock" in message    # what to do
+        assert "Is the server running" not in message  # not the unreachable-server advice
+        # It waited for the lock timeout, once (not once per retry).
+        assert LOCK_TIMEOUT_S * 0.9 <= waited < LOCK_TIMEOUT_S * 3 + 1.0
+
+        with ScenarioStore(url) as s:
+            after = [r for r in raw_rows(s) if r["name"] == "Double 11"]
+            assert after == before  # nothing half-applied
+            assert s.save("roi", "Double 11", {"budget": 30_000}) == 3

@@ -36,6 +36,9 @@ that each backend serialises saves to the *same* scenario so that retries are ra
   released at commit, after which the next save's ``max(version)`` sees the new row under READ
   COMMITTED); saves to different scenarios do not block each other. An advisory lock was
   preferred over ``SELECT ... FOR UPDATE`` because there is no row to lock before version 1.
+  Every connection has a ``lock_timeout`` of :data:`PG_LOCK_TIMEOUT_S`: when another program
+  (or a stuck workbench) holds a lock past it, the request raises a :class:`StoreError` that
+  says so, and nothing is written.
 
 If a unique violation still happens (another client that does not take the lock, say), the
 save is retried a bounded number of times with a small jittered backoff. Schema creation runs
@@ -128,6 +131,11 @@ SAVE_ATTEMPTS = 10
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
 """How long a SQLite connection waits for another process's write lock."""
+
+PG_LOCK_TIMEOUT_S = 30.0
+"""How long a PostgreSQL statement waits for a lock (another workbench saving the same
+scenario, another program's lock on the table) before the request is given up: without it a
+save would wait for ever, and the page with it."""
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -665,6 +673,7 @@ class ScenarioStore:
             self._engine = self._sqlite_engine(is_default)
         elif backend == "postgresql":
             self._engine = sa.create_engine(self.url, pool_pre_ping=True)
+            _install_pg_hooks(self._engine)
         else:
             raise StoreError(
                 f"unsupported database {self.describe()}: use a SQLite file or a "
@@ -761,7 +770,15 @@ class ScenarioStore:
         if self._sqlite_path is not None and ("not a database" in text or "malformed" in text):
             return StoreError(_corrupt_message(self._sqlite_path))
         if self._sqlite_path is not None and _is_sqlite_lock_error(text):
-            return StoreError(_locked_message(self._sqlite_path))
+            return StoreError(_locked_message(
+                str(self._sqlite_path), SQLITE_BUSY_TIMEOUT_S,
+                "Close the program that has the file open (a database browser, a backup or sync "
+                "tool, a stuck workbench window), or wait for it to finish, then try again."))
+        if getattr(exc.orig, "sqlstate", None) == _PG_LOCK_NOT_AVAILABLE:
+            return StoreError(_locked_message(
+                f"at {self.describe()}", PG_LOCK_TIMEOUT_S,
+                "Wait a moment and try again. If it keeps happening, ask whoever runs the "
+                "database what holds the lock (a long maintenance job, an open LOCK TABLE)."))
         if self._sqlite_path is not None:
             return StoreError(
                 f"the scenario database {self._sqlite_path} could not be used: {text}. Check "
@@ -1205,14 +1222,32 @@ def _is_sqlite_lock_error(text: str) -> bool:
         "database is busy" in text)
 
 
-def _locked_message(path: Path) -> str:
+def _locked_message(where: str, seconds: float, advice: str) -> str:
     return (
-        f"the scenario database {path} is locked: another program (or another workbench "
-        f"process) kept it busy for more than {SQLITE_BUSY_TIMEOUT_S:g} seconds, so this "
-        "request was given up. Nothing was written to the database, and every saved version is "
-        "still there. Close the program that has the file open (a database browser, a backup or "
-        "sync tool, a stuck workbench window), or wait for it to finish, then try again."
+        f"the scenario database {where} is locked: another program (or another workbench "
+        f"process) kept it busy for more than {seconds:g} seconds, so this request was given "
+        f"up. Nothing was written to the database, and every saved version is still there. "
+        f"{advice}"
     )
+
+
+#: PostgreSQL's SQLSTATE for a lock wait that ran past ``lock_timeout``
+_PG_LOCK_NOT_AVAILABLE = "55P03"
+
+
+def _install_pg_hooks(engine: Engine) -> None:
+    """Every connection waits :data:`PG_LOCK_TIMEOUT_S` at most for a lock."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True  # the setting stays for the session
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('lock_timeout', %s, false)",
+                               (f"{max(1, round(PG_LOCK_TIMEOUT_S * 1000))}ms",))
+        finally:
+            dbapi_connection.autocommit = autocommit
 
 
 def _record_from_row(row: Mapping[str, Any], *, with_payload: bool) -> Record:
