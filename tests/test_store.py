@@ -448,13 +448,33 @@ def test_corrupt_file_raises_store_error_and_is_left_alone(tmp_path: Path, garba
     msg = str(info.value)
     assert str(path) in msg
     assert "not a readable SQLite database" in msg and "has not changed it" in msg
+    assert str(path) in info.value.message("zh") and "没有改动它" in info.value.message("zh")
     assert path.read_bytes() == garbage
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scenarios.sqlite"]
 
 
 def test_folder_instead_of_file_is_a_store_error(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="is a folder"):
+    with pytest.raises(StoreError, match="is a folder") as info:
         ScenarioStore(tmp_path)
+    assert info.value.message("zh").startswith(f"方案数据库路径 {tmp_path} 是文件夹")
+
+
+def test_every_store_error_is_written_in_both_languages() -> None:
+    """Each ``StoreError`` the store raises gives its English and its Chinese text (a page in
+    Chinese shows the Chinese one), directly or from a helper that returns both."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(store_mod))
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Name) and node.func.id == "StoreError"]
+    assert len(calls) >= 12
+    for call in calls:
+        starred = any(isinstance(a, ast.Starred) for a in call.args)
+        assert len(call.args) == 2 or starred, ast.unparse(call)[:120]
+        if not starred:  # the second text is the Chinese one
+            zh = ast.unparse(call.args[1])
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in zh), zh[:120]
 
 
 def test_unreachable_postgresql_is_a_store_error() -> None:
@@ -465,6 +485,8 @@ def test_unreachable_postgresql_is_a_store_error() -> None:
         s.save("plan", "x", {})
     assert "cannot reach the scenario database" in str(info.value)
     assert "s3cret" not in str(info.value)
+    assert "无法连接方案数据库" in info.value.message("zh")
+    assert "s3cret" not in info.value.message("zh")
     s.close()
 
 

@@ -339,6 +339,8 @@ def test_locked_sqlite_database_is_a_clear_error_and_nothing_is_half_saved(
     assert "Close the program that has the file open" in message          # what to do
     assert "try again" in message
     assert "disk is not full" not in message  # not the generic advice
+    zh = info.value.message("zh")  # a Chinese page says the same in Chinese
+    assert str(path) in zh and "被锁定" in zh and "没有写入任何内容" in zh and "重试" in zh
     # It waited for the busy timeout, once (not once per retry).
     assert LOCK_TIMEOUT_S * 0.9 <= waited < LOCK_TIMEOUT_S * 3 + 1.0
 
@@ -421,6 +423,8 @@ def test_a_lock_held_on_postgresql_is_a_clear_error_and_nothing_is_half_saved(
         assert "Nothing was written" in message and "still there" in message  # what it means
         assert "try again" in message and "what holds the lock" in message    # what to do
         assert "Is the server running" not in message  # not the unreachable-server advice
+        zh = info.value.message("zh")
+        assert "被锁定" in zh and "没有写入任何内容" in zh and "LOCK TABLE" in zh
         # It waited for the lock timeout, once (not once per retry).
         assert LOCK_TIMEOUT_S * 0.9 <= waited < LOCK_TIMEOUT_S * 3 + 1.0
 

@@ -253,13 +253,18 @@ def test_a_failing_store_is_retried_after_a_minute_not_on_every_change(store, cl
         def put_draft(self, *args, **kwargs):
             self.attempts += 1
             if self.broken:
-                raise StoreError("the scenario database x.sqlite is locked: ...")
+                raise StoreError("the scenario database x.sqlite is locked: ...",
+                                 "方案数据库 x.sqlite 被锁定：……")
             return store.put_draft(*args, **kwargs)
 
     flaky = Flaky()
     page = TinyPage(store=flaky)
     page.hours.value = 30
     assert flaky.attempts == 1 and "is locked" in page.drafts.text.value
+    page.header.model.lang = "zh"  # the store's explanation follows the page's language
+    assert "方案数据库 x.sqlite 被锁定" in page.drafts.text.value
+    assert "is locked" not in page.drafts.text.value
+    page.header.model.lang = "en"
     for value in (31, 32, 33):
         page.hours.value = value              # each try may wait for the lock: not again yet
     clock.advance(59)

@@ -184,6 +184,28 @@ def test_a_failed_save_is_said_beside_the_button_and_nothing_is_lost(page, monke
     assert "保存失败" in page.save_status.value
 
 
+def test_a_store_error_is_said_in_the_pages_language(page, monkeypatch):
+    """The store's own explanation (here: the database locked by another program) is shown in
+    the language of the page, inside the page's sentence (one full stop, not two)."""
+    from workbench import store as store_mod
+
+    def locked(*args, **kwargs):
+        raise store_mod._locked_error("/data/scenarios.sqlite", 30.0, "Close it, then try again.",
+                                      "请关闭它后重试。")
+
+    monkeypatch.setattr(page.store, "save", locked)
+    page.save()
+    english = page.save_status.value
+    assert "is locked: another program" in english and "try again. Nothing was lost" in english
+    assert ".." not in english
+    page.header.model.lang = "zh"
+    page.save()
+    chinese = page.save_status.value
+    assert "保存失败：方案数据库 /data/scenarios.sqlite 被锁定" in chinese
+    assert "请关闭它后重试。没有丢失任何内容" in chinese and "is locked" not in chinese
+    assert "。。" not in chinese
+
+
 @pytest.mark.parametrize("value, shown", [(-0.58, "−58%"), (1.16, "116%"), (-0.001, "0%"),
                                           (float("nan"), "–"), (None, "–")])
 def test_percentages_use_a_true_minus(value, shown):

@@ -15,7 +15,18 @@ file the problem is.
 from __future__ import annotations
 
 
-class InputError(ValueError):
+class Bilingual:
+    """An error whose text exists in English and Chinese (``en``, ``zh``)."""
+
+    en: str
+    zh: str
+
+    def message(self, lang: str = "en") -> str:
+        """The full message in ``lang`` (``"en"`` or ``"zh"``)."""
+        return self.zh if str(lang).lower().startswith("zh") else self.en
+
+
+class InputError(Bilingual, ValueError):
     """An input or choice the workbench cannot use, explained so a planner can fix it.
 
     Attributes
@@ -40,16 +51,18 @@ class InputError(ValueError):
     def _compose_zh(self) -> str:
         return f"{self.problem_zh} 解决办法：{self.fix_zh}" if self.fix_zh else self.problem_zh
 
-    def message(self, lang: str = "en") -> str:
-        """The full message in ``lang`` (``"en"`` or ``"zh"``)."""
-        return self.zh if str(lang).lower().startswith("zh") else self.en
-
 
 def message(err: BaseException, lang: str = "en") -> str:
     """What to show a user for ``err``: its message in ``lang`` when it has one, else its text."""
-    if isinstance(err, InputError):
+    if isinstance(err, Bilingual):
         return err.message(lang)
     return str(err)
+
+
+def inline(err: BaseException, lang: str = "en") -> str:
+    """:func:`message` for a catalogue text that ends the sentence itself (``"Could not save:
+    {error}. Nothing was lost…"``): without its own final full stop."""
+    return message(err, lang).rstrip().rstrip(".。")
 
 
 def not_a_table(kind: str) -> InputError:

@@ -107,6 +107,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from .errors import Bilingual
 from sqlalchemy.pool import StaticPool
 
 __all__ = [
@@ -145,11 +147,16 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 # --------------------------------------------------------------------------------------------
 
 
-class StoreError(RuntimeError):
+class StoreError(Bilingual, RuntimeError):
     """The scenario store cannot be used (unreadable file, unreachable server, ...).
 
-    The message names the database and says what to do about it.
+    The message names the database and says what to do about it; ``str(err)`` is the English
+    text, ``err.message("zh")`` the Chinese one (``err.en``, ``err.zh``).
     """
+
+    def __init__(self, en: str, zh: str) -> None:
+        self.en, self.zh = en, zh
+        super().__init__(en)
 
 
 class NotFound(KeyError):
@@ -523,7 +530,9 @@ def _migrate(payload: Any, from_version: int, kind: str = "") -> Any:
         raise StoreError(
             f"this scenario was saved with payload schema version {from_version}, but this "
             f"workbench only understands versions up to {PAYLOAD_SCHEMA_VERSION}: upgrade the "
-            "workbench package to open it"
+            "workbench package to open it",
+            f"这个方案是用数据格式版本 {from_version} 保存的，而当前工作台最多只能读取版本 "
+            f"{PAYLOAD_SCHEMA_VERSION}：请升级 workbench 软件包后再打开。",
         )
     for version in range(from_version, PAYLOAD_SCHEMA_VERSION):
         step = _MIGRATIONS.get(version)
@@ -677,7 +686,8 @@ class ScenarioStore:
         else:
             raise StoreError(
                 f"unsupported database {self.describe()}: use a SQLite file or a "
-                "postgresql:// URL"
+                "postgresql:// URL",
+                f"不支持的数据库 {self.describe()}：请使用 SQLite 文件或 postgresql:// 地址。",
             )
 
     # -- engine setup ---------------------------------------------------------------------
@@ -698,7 +708,9 @@ class ScenarioStore:
             elif not path.parent.is_dir():
                 raise StoreError(
                     f"cannot open the scenario database {path}: folder {path.parent} does not "
-                    "exist. Create it, or point WORKBENCH_DB at an existing folder."
+                    "exist. Create it, or point WORKBENCH_DB at an existing folder.",
+                    f"无法打开方案数据库 {path}：文件夹 {path.parent} 不存在。请先创建该文件夹，"
+                    "或把 WORKBENCH_DB 指向已有的文件夹。",
                 )
             self._check_sqlite_file(path)
             engine = sa.create_engine(
@@ -713,7 +725,9 @@ class ScenarioStore:
         if path.is_dir():
             raise StoreError(
                 f"the scenario database path {path} is a folder, not a file: point WORKBENCH_DB "
-                "at a file such as scenarios.sqlite inside it"
+                "at a file such as scenarios.sqlite inside it",
+                f"方案数据库路径 {path} 是文件夹而不是文件：请把 WORKBENCH_DB 指向其中的一个文件，"
+                "例如 scenarios.sqlite。",
             )
         if not path.exists():
             return
@@ -723,10 +737,11 @@ class ScenarioStore:
         except OSError as exc:
             raise StoreError(
                 f"cannot read the scenario database {path}: {exc.strerror}. Check the file's "
-                "permissions."
+                "permissions.",
+                f"无法读取方案数据库 {path}：{exc.strerror}。请检查文件的权限。",
             ) from exc
         if header and header != _SQLITE_MAGIC:
-            raise StoreError(_corrupt_message(path))
+            raise StoreError(*_corrupt_message(path))
 
     # -- context management ---------------------------------------------------------------
 
@@ -768,28 +783,37 @@ class ScenarioStore:
     def _store_error(self, exc: DBAPIError) -> StoreError:
         text = str(exc.orig) if exc.orig is not None else str(exc)
         if self._sqlite_path is not None and ("not a database" in text or "malformed" in text):
-            return StoreError(_corrupt_message(self._sqlite_path))
+            return StoreError(*_corrupt_message(self._sqlite_path))
         if self._sqlite_path is not None and _is_sqlite_lock_error(text):
-            return StoreError(_locked_message(
+            return _locked_error(
                 str(self._sqlite_path), SQLITE_BUSY_TIMEOUT_S,
                 "Close the program that has the file open (a database browser, a backup or sync "
-                "tool, a stuck workbench window), or wait for it to finish, then try again."))
+                "tool, a stuck workbench window), or wait for it to finish, then try again.",
+                "请关闭正在打开该文件的程序（数据库浏览器、备份或同步工具、卡住的工作台窗口），"
+                "或等它结束后重试。")
         if getattr(exc.orig, "sqlstate", None) == _PG_LOCK_NOT_AVAILABLE:
-            return StoreError(_locked_message(
-                f"at {self.describe()}", PG_LOCK_TIMEOUT_S,
+            return _locked_error(
+                self.describe(), PG_LOCK_TIMEOUT_S,
                 "Wait a moment and try again. If it keeps happening, ask whoever runs the "
-                "database what holds the lock (a long maintenance job, an open LOCK TABLE)."))
+                "database what holds the lock (a long maintenance job, an open LOCK TABLE).",
+                "请稍候重试。如果反复出现，请联系数据库管理员，查明是什么占用了锁"
+                "（耗时很长的维护任务、未结束的 LOCK TABLE）。")
         if self._sqlite_path is not None:
             return StoreError(
                 f"the scenario database {self._sqlite_path} could not be used: {text}. Check "
-                "that the folder is writable and that the disk is not full."
+                "that the folder is writable and that the disk is not full.",
+                f"无法使用方案数据库 {self._sqlite_path}：{text}。请检查文件夹是否可写、"
+                "磁盘是否已满。",
             )
         if exc.connection_invalidated or isinstance(exc, OperationalError):
             return StoreError(
                 f"cannot reach the scenario database at {self.describe()}: {text.strip()}. Is "
-                "the server running and WORKBENCH_DB correct?"
+                "the server running and WORKBENCH_DB correct?",
+                f"无法连接方案数据库 {self.describe()}：{text.strip()}。请确认数据库服务器正在运行，"
+                "并且 WORKBENCH_DB 设置正确。",
             )
-        return StoreError(f"the scenario database at {self.describe()} failed: {text.strip()}")
+        return StoreError(f"the scenario database at {self.describe()} failed: {text.strip()}",
+                          f"方案数据库 {self.describe()} 出错：{text.strip()}")
 
     def _ensure_schema(self) -> None:
         """Create the table on first use; safe when several processes do it at once."""
@@ -884,7 +908,9 @@ class ScenarioStore:
                 _backoff(attempt)
         raise StoreError(
             f"could not save {kind!r}/{name!r} to {self.describe()} after {SAVE_ATTEMPTS} "
-            "attempts: other saves kept taking the next version number. Try again."
+            "attempts: other saves kept taking the next version number. Try again.",
+            f"无法把 {kind!r}/{name!r} 保存到 {self.describe()}：试了 {SAVE_ATTEMPTS} 次，"
+            "下一个版本号总被同时进行的其他保存占用。请重试。",
         ) from last_error
 
     # -- drafts ---------------------------------------------------------------------------
@@ -949,7 +975,9 @@ class ScenarioStore:
                 _backoff(attempt)
         else:
             raise StoreError(f"could not keep the draft of {kind!r} in {self.describe()}: "
-                             "other writers kept replacing it. Try again.")
+                             "other writers kept replacing it. Try again.",
+                             f"无法在 {self.describe()} 中保存 {kind!r} 的草稿：它总被其他写入者"
+                             "替换。请重试。")
         return Draft(kind=kind, owner=owner, name=name, session=session,
                      saved_at=saved_at.astimezone(dt.timezone.utc),
                      schema_version=PAYLOAD_SCHEMA_VERSION, payload=decode_payload(text))
@@ -1206,12 +1234,15 @@ class ScenarioStore:
 # --------------------------------------------------------------------------------------------
 
 
-def _corrupt_message(path: Path) -> str:
+def _corrupt_message(path: Path) -> tuple[str, str]:
     return (
         f"{path} is not a readable SQLite database (it is damaged, or a different kind of "
         "file). The workbench has not changed it. Move or rename the file (keep it: it may hold "
         "saved scenarios that can be recovered), or set WORKBENCH_DB to another file, then try "
-        "again."
+        "again.",
+        f"{path} 不是可读取的 SQLite 数据库（文件已损坏，或是其他类型的文件）。工作台没有改动它。"
+        "请移走或重命名这个文件（请保留它：其中可能有可以恢复的已保存方案），或把 WORKBENCH_DB "
+        "设为另一个文件，然后重试。",
     )
 
 
@@ -1222,12 +1253,16 @@ def _is_sqlite_lock_error(text: str) -> bool:
         "database is busy" in text)
 
 
-def _locked_message(where: str, seconds: float, advice: str) -> str:
-    return (
+def _locked_error(where: str, seconds: float, advice: str, advice_zh: str) -> StoreError:
+    """Another program held the database's lock (SQLite's busy timeout, PostgreSQL's
+    ``lock_timeout``) for ``seconds``: what happened, what it means, then ``advice``."""
+    return StoreError(
         f"the scenario database {where} is locked: another program (or another workbench "
         f"process) kept it busy for more than {seconds:g} seconds, so this request was given "
         f"up. Nothing was written to the database, and every saved version is still there. "
-        f"{advice}"
+        f"{advice}",
+        f"方案数据库 {where} 被锁定：另一个程序（或另一个工作台进程）占用它超过 {seconds:g} 秒，"
+        f"本次请求已放弃。数据库中没有写入任何内容，所有已保存的版本都还在。{advice_zh}",
     )
 
 

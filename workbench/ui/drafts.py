@@ -55,7 +55,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbench.i18n import t
+from workbench.errors import inline
+from workbench.i18n import LANGS, t
 from workbench.ui.soon import soon
 
 log = logging.getLogger(__name__)
@@ -275,7 +276,7 @@ class DraftKeeper:
         self._last_write = -float("inf")
         self._dirty = self._scheduled = self._applying = False
         self._said: tuple[str, Callable[[str], str]] | None = None  # (level, text) after a choice
-        self._failure: str | None = None
+        self._failure: dict[str, str] | None = None  # the store's last error, by language
 
         self.text = w.HTML()
         self.restore_button = w.Button(icon="undo", button_style="primary",
@@ -316,7 +317,7 @@ class DraftKeeper:
             result = fn()
         except Exception as err:
             log.exception("draft %s of %s failed", what, self.kind)
-            self._failure = str(err)
+            self._failure = {lang: inline(err, lang) for lang in LANGS}
             self.relabel()
             return None
         if self._failure is not None:
@@ -493,7 +494,8 @@ class DraftKeeper:
         elif self._said is not None:
             parts.append(self._said[1](lang))
         if self._failure is not None:
-            parts.append(t("drafts.unavailable", lang, error=self._failure))
+            error = self._failure.get(lang) or self._failure["en"]
+            parts.append(t("drafts.unavailable", lang, error=error))
         return " ".join(parts)
 
     def relabel(self, change=None) -> None:

@@ -31,6 +31,7 @@ import ipywidgets as w
 import traitlets as tl
 
 from workbench import release_memory
+from workbench.errors import inline
 from workbench.i18n import (
     DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, default_language, kind_name, language, level,
     request_pending, t,
@@ -614,7 +615,8 @@ class Page:
             version = self.store.save(kind, name, payload)
         except Exception as err:
             log.exception("saving %s %r failed", kind, name)
-            status.value = status_html([t(f"{labels}.save_failed", lang, error=err)], "error")
+            status.value = status_html([t(f"{labels}.save_failed", lang,
+                                          error=inline(err, lang))], "error")
             return None
         status.value = status_html([t(f"{labels}.saved", lang, name=name, version=version)],
                                    "info")
