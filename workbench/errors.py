@@ -3,7 +3,8 @@
 Models and loaders raise :class:`InputError` (a :class:`ValueError`) when an input or a choice
 cannot be used; dashboards show ``err.message(lang)`` next to the control and keep the last good
 result. :class:`workbench.io.DataError` is the loader's kind of it, which also says where in the
-file the problem is.
+file the problem is. :class:`workbench.store.StoreError` (the scenario store cannot be used) is
+:class:`Bilingual` too, and shown the same way (:func:`message`, :func:`inline`).
 
 >>> err = InputError("k must be at most the number of followers (3).",
 ...                  "人设数 k 不能超过粉丝人数（3）。",
