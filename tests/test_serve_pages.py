@@ -123,7 +123,8 @@ def test_page_js_gets_the_pages_language_and_its_texts_in_every_language(server)
         assert "断开" in messages["zh"]["connection.lost"]
         guard = scripts.found["upload-guard.js"]
         assert "data-lang" not in guard  # it asks page.js (window.workbenchLang)
-        assert json.loads(guard["data-messages"])["zh"][0] == CATALOGUES["zh"]["error.too_large"]
+        assert json.loads(guard["data-messages"])["zh"]["error.too_large"] == \
+            CATALOGUES["zh"]["error.too_large"]
 
 
 def served_store(env: dict) -> str:

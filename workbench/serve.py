@@ -130,17 +130,26 @@ def _attributes(attrs: dict[str, str]) -> str:
     return " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
 
 
+def _texts(keys: tuple[str, ...]) -> str:
+    """The catalogue's texts of ``keys`` in every language, for a script's ``data-messages``:
+    JSON ``{lang: {key: text}}``."""
+    from workbench.i18n import CATALOGUES, LANGS
+
+    return json.dumps({code: {key: CATALOGUES[code][key] for key in keys} for code in LANGS},
+                      ensure_ascii=False)
+
+
+#: Texts of upload-guard.js, in the order it shows them.
+UPLOAD_GUARD_TEXTS = ("error.too_large", "error.kept_previous")
+
+
 def upload_guard_tag(src: str) -> str:
     """The ``<script>`` of ``upload-guard.js`` with the limit and the messages (from the i18n
     catalogue, in every language) it needs; the language shown is page.js's
     (``window.workbenchLang``). Deferred: it runs after the page is parsed and before the front
     end shows a widget, and the parser does not wait for it."""
-    from workbench.i18n import CATALOGUES, LANGS
-
-    messages = {code: [CATALOGUES[code]["error.too_large"], CATALOGUES[code]["error.kept_previous"]]
-                for code in LANGS}
     attrs = {"src": src, "data-limit": str(max_upload_bytes()),
-             "data-messages": json.dumps(messages, ensure_ascii=False)}
+             "data-messages": _texts(UPLOAD_GUARD_TEXTS)}
     return f"<script defer {_attributes(attrs)}></script>"
 
 
@@ -170,12 +179,11 @@ def front_end_tags(path: str, lang: str) -> str:
     page is parsed. The script's data attributes give page.js the page's starting language
     (``data-lang``), the header toggle's languages in order (``data-langs``) and its texts
     (``data-messages``, :data:`FRONT_END_TEXTS` in every language)."""
-    from workbench.i18n import CATALOGUES, LANGS
+    from workbench.i18n import LANGS
 
     css, js = (static_url(path, STATIC_DIR / name) for name in FRONT_END)
-    messages = {code: {key: CATALOGUES[code][key] for key in FRONT_END_TEXTS} for code in LANGS}
     script = _attributes({"src": js, "data-lang": lang, "data-langs": ",".join(LANGS),
-                          "data-messages": json.dumps(messages, ensure_ascii=False)})
+                          "data-messages": _texts(FRONT_END_TEXTS)})
     return (f'<link rel="stylesheet" href="{html.escape(css, quote=True)}">'
             f"<script defer {script}></script>")
 

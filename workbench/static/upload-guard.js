@@ -12,7 +12,8 @@
  * from workbench.io.MAX_UPLOAD_BYTES and the i18n catalogue: this file has no number or text
  * of its own. They arrive as data attributes of this script's tag:
  *   data-limit      the limit in bytes
- *   data-messages   {"en": [too_large, kept_previous], "zh": [...]} with {name} {size} {limit}
+ *   data-messages   {"en": {key: text}, "zh": {...}} (serve.UPLOAD_GUARD_TEXTS, shown in that
+ *                   order) with {name} {size} {limit}
  *
  * FileUpload's <input type=file> is never attached to the document, so a listener on the
  * document cannot see its events; the guard hooks the moment the button opens the picker
@@ -73,7 +74,8 @@
   }
 
   function render(box) {
-    var lines = messages[currentLang()] || messages.en || [];
+    var texts = messages[currentLang()] || messages.en || {};
+    var lines = Object.keys(texts).map(function (key) { return texts[key]; });
     var values = {
       name: box.getAttribute("data-name"),
       size: box.getAttribute("data-size"),
