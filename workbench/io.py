@@ -15,7 +15,9 @@ later sheet; short rows and trailing empty fields. What it refuses, saying why a
 damaged or cut-off workbooks, password-protected (encrypted) ones, Excel 97-2003 ``.xls``,
 images, PDFs and archives whatever their name, a quote that is never closed, a row with more
 values than the header, a file of another kind than the one chosen (the message names the kind
-it looks like).
+it looks like), and a file past the budget a page's kernel can hold (:data:`MAX_ROWS`,
+:data:`MAX_COLUMNS`, :data:`MAX_SHEET_CELLS`, :data:`MAX_UNPACKED_BYTES`,
+:data:`MAX_SHARED_STRINGS_BYTES`), refused before the memory is taken.
 
 Header aliases and level names are data: ``workbench/aliases/<kind>.csv`` (``alias,canonical,
 source``; an empty ``canonical`` marks a known export column that is not kept; ``source`` is
@@ -44,6 +46,7 @@ title and header rows.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as _dt
 import difflib
@@ -59,7 +62,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -69,16 +72,31 @@ from .errors import InputError
 from .schemas import Column, Schema
 
 __all__ = [
-    "BAD_VALUE_SHARE", "DataError", "LoadReport", "Loaded", "MAX_UPLOAD_BYTES", "load", "read",
-    "sample",
+    "BAD_VALUE_SHARE", "DataError", "LoadReport", "Loaded", "MAX_COLUMNS", "MAX_ROWS",
+    "MAX_SHARED_STRINGS_BYTES", "MAX_SHEET_CELLS", "MAX_UNPACKED_BYTES", "MAX_UPLOAD_BYTES",
+    "load", "read", "sample",
 ]
 
 #: The stated upload limit. ``load()`` of bytes or a file object larger than this raises
 #: :class:`DataError`. Paths on the local disk are not limited (they are the team's own files).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-#: Largest table a ``.zip`` or ``.gz`` upload may unpack to (a CSV of 1,000,000 followers is
-#: about 115 MB, 25 MB zipped).
-MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+# What one file may hold once read, so that reading it fits in a page's kernel (README, "Your
+# own data"). A file over any of these is refused at once, before the memory is taken, with a
+# DataError that names the limit. Measured: a zip of 2,000,000 followers (220 MB of CSV) loads
+# with a peak of 0.9 GB resident, 1.05 GB of address space.
+#: Largest table a ``.zip`` or ``.gz`` upload may unpack to, and largest sum of the parts of an
+#: ``.xlsx`` (a CSV of 1,000,000 followers is about 115 MB, 25 MB zipped).
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+#: Most data rows one file may hold.
+MAX_ROWS = 2_000_000
+#: Most columns (fields of a row) a table may have.
+MAX_COLUMNS = 1_000
+#: Most cells (the rows times the width of each row) of a workbook sheet or a web-page table:
+#: their cells are Python objects until the columns are built, about ten times a CSV's cost, and
+#: openpyxl parses some 50,000 cells a second.
+MAX_SHEET_CELLS = 5_000_000
+#: Largest text table (``xl/sharedStrings.xml``) of an ``.xlsx``: openpyxl reads it whole.
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
 #: What a ``.zip`` may hold besides its one table: folders and the files macOS and Windows add.
 _ZIP_LITTER = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$|desktop\.ini$)|/$")
 #: Tables a ``.zip`` may hold (an ``.xls`` is taken out to be refused with its own message);
@@ -357,13 +375,47 @@ def _too_large(name: str, size: int | None) -> DataError:
         file=name)
 
 
-def _too_large_unpacked(name: str) -> DataError:
+def _too_large_unpacked(name: str, what: tuple[str, str] = ("compressed file", "压缩文件")
+                        ) -> DataError:
     limit = MAX_UNPACKED_BYTES // (1024 * 1024)
     return DataError(
-        f"the compressed file unpacks to more than {limit} MB.",
-        f"压缩文件解压后超过 {limit} MB。",
+        f"the {what[0]} unpacks to more than {limit} MB, the most the workbench reads from one "
+        "file.",
+        f"该{what[1]}解压后超过 {limit} MB，这是工作台从一个文件读取的上限。",
         fix="export a shorter date range or split the file, and remove columns you do not need.",
         fix_zh="请缩短导出的日期范围或拆分文件，并删除不需要的列。", file=name)
+
+
+def _too_many_rows(src: _Source) -> DataError:
+    return DataError(
+        f"the table has more than {MAX_ROWS:,} rows, the most the workbench reads from one file.",
+        f"表格超过 {MAX_ROWS:,} 行，这是工作台从一个文件读取的上限。",
+        fix="export a shorter date range, or split the file and load the parts one at a time.",
+        fix_zh="请缩短导出的日期范围，或拆分文件后分别导入。", file=src.name)
+
+
+def _too_wide(src: _Source, row: int | None, fields: int, where: str = "") -> DataError:
+    at_en, at_zh = (f" (its last value is in column {where})", f"（最后一个值在 {where} 列）") \
+        if where else ("", "")
+    return DataError(
+        f"this row has {fields:,} fields{at_en}; the workbench reads at most {MAX_COLUMNS:,} "
+        "columns.",
+        f"这一行有 {fields:,} 个字段{at_zh}；工作台最多读取 {MAX_COLUMNS:,} 列。",
+        fix="delete the columns you do not need (and the empty columns or separators at the end "
+            "of that row) in Excel or WPS, save, and load the file again.",
+        fix_zh="请在 Excel 或 WPS 中删除不需要的列（以及这一行末尾的空列或多余的分隔符），保存后重新导入。",
+        file=src.name, row=row)
+
+
+def _too_many_cells(src: _Source, what: tuple[str, str]) -> DataError:
+    return DataError(
+        f"the {what[0]} holds more than {MAX_SHEET_CELLS:,} cells (rows × columns), the most the "
+        f"workbench reads from one {what[0]}.",
+        f"该{what[1]}超过 {MAX_SHEET_CELLS:,} 个单元格（行数 × 列数），这是工作台从一个{what[1]}读取的上限。",
+        fix=f"save it as 'CSV UTF-8' (a CSV may hold up to {MAX_ROWS:,} rows), or export a "
+            "shorter date range, and delete the columns you do not need.",
+        fix_zh=f"请另存为“CSV UTF-8”格式（CSV 最多可含 {MAX_ROWS:,} 行），或缩短导出的日期范围，并删除不需要的列。",
+        file=src.name)
 
 
 def _read_limited(stream: Any, name: str) -> bytes:
@@ -931,6 +983,8 @@ class _Raw:
     header_row: int
     notes: list[tuple[str, str]] = field(default_factory=list)
     na_done: bool = False  # NA tokens already turned into NA (read_csv na_values)
+    unsaved_formulas: int = 0  # workbook formula cells without a saved result (read as blank)
+    first_unsaved: str | None = None
 
     def __len__(self) -> int:
         return len(self.rownums)
@@ -1086,17 +1140,82 @@ def _decode_sample(sample: bytes, enc: str, complete: bool) -> str:
     return text
 
 
-def _split_rows(text: str, sep: str, limit: int | None = None) -> list[list[str]]:
-    rows = []
+def _split_rows(text: str, sep: str, limit: int | None = None, *,
+                budget: _Source | None = None) -> list[list[str]]:
+    """The first ``limit`` rows of ``text`` (all when ``None``), split into fields.
+
+    Without ``budget`` (header sniffing) a row is cut at :data:`MAX_COLUMNS` + 1 fields; with it
+    (a whole grid) a row wider than that, or a grid over :data:`MAX_SHEET_CELLS`, is refused."""
+    rows, cells = [], 0
     reader = csv.reader(_io.StringIO(text), delimiter=sep)
     try:
         for row in reader:
+            if len(row) > MAX_COLUMNS:
+                if budget is not None:
+                    raise _too_wide(budget, reader.line_num, len(row))
+                row = row[:MAX_COLUMNS + 1]
+            cells += len(row)
+            if budget is not None and cells > MAX_SHEET_CELLS:
+                raise _too_many_cells(budget, ("table", "表格"))
             rows.append(row)
             if limit is not None and len(rows) >= limit:
                 break
     except csv.Error:
         pass
     return rows
+
+
+@contextlib.contextmanager
+def _csv_fields_up_to(n: int) -> Iterator[None]:
+    """Let :mod:`csv` read values of up to ``n`` characters (its default stops at 128 KB)."""
+    before = csv.field_size_limit()
+    csv.field_size_limit(max(before, n))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
+#: The first data row must lie within this many bytes of the file's start (see _sample_width).
+_MAX_FIRST_ROW_BYTES = 8 * 1024 * 1024
+
+
+def _sample_width(src: _Source, enc: str, sep: str, skip: int) -> int:
+    """The widest row of the file's first :data:`_SAMPLE_BYTES` after its first ``skip`` rows;
+    a row over :data:`MAX_COLUMNS` fields is refused (at the line number the user sees).
+
+    The sample's cut last row counts too (its fields so far), and the sample grows until it
+    holds the first data row whole: pandas takes the number of fields from that row and, when
+    it is wider than the names it is given, lays out every field before dropping the extra ones
+    without a word (one data row of a million commas took minutes and gigabytes)."""
+    size = _SAMPLE_BYTES
+    while True:
+        sample = src.head(size)
+        complete = len(sample) >= src.size()
+        text = _decode_sample(sample, enc, True)
+        width, rows = 0, 0
+        reader = csv.reader(_io.StringIO(text), delimiter=sep)
+        try:
+            with _csv_fields_up_to(len(text)):  # a quoted value may fill the sample
+                for i, row in enumerate(reader):
+                    if i >= skip:
+                        if len(row) > MAX_COLUMNS:
+                            raise _too_wide(src, reader.line_num, len(row))
+                        width, rows = max(width, len(row)), rows + 1
+        except csv.Error:
+            pass
+        if complete or rows > 1:  # the last row may be cut, the one before it is whole
+            return width
+        if size >= _MAX_FIRST_ROW_BYTES:
+            limit = _MAX_FIRST_ROW_BYTES // 2**20
+            raise DataError(
+                f"the first data row is longer than {limit} MB, the most the workbench reads "
+                "in one row.", f"第一行数据超过 {limit} MB，这是工作台读取一行的上限。",
+                fix="check that the file is a table with one record a line; save it again "
+                    "from Excel or WPS as 'CSV UTF-8'.",
+                fix_zh="请确认文件是每行一条记录的表格，并用 Excel 或 WPS 重新另存为“CSV UTF-8”。",
+                file=src.name, row=skip + 1)
+        size *= 4
 
 
 def _sniff_sep(text: str, kinds: tuple[str, ...]) -> tuple[str, list[list[str]]]:
@@ -1120,7 +1239,7 @@ def _sniff_sep(text: str, kinds: tuple[str, ...]) -> tuple[str, list[list[str]]]
     return best[1], best[2]
 
 
-def _is_section_grid(rows: list[list[Any]]) -> bool:
+def _is_section_grid(rows: list[list[Any]] | list[tuple]) -> bool:
     table = _levels().get("section", {})
     return any(table.get(_norm_value(c)) for row in rows for c in row
                if isinstance(c, str) and c.strip())
@@ -1144,31 +1263,34 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
         except UnicodeDecodeError:
             src, enc, enc_notes = _relined(src)
             full = src.all_bytes().decode(enc)
-        return _split_rows(full, sep), None
+        return _split_rows(full, sep, budget=src), None
     header_idx, scores, header = _find_header(rows, kinds)
+    if len(header) > MAX_COLUMNS:
+        raise _too_wide(src, header_idx + 1, len(header))
     chosen = kind or _choose_kind(scores, header, src)
     mapped = _map_headers(chosen, header, header_idx + 1, src)
     _missing_required(mapped, header, src, header_idx + 1)
     sch = schemas.schema(chosen)
     # every row is read to the widest one seen, so short rows and trailing empty fields are fine;
-    # fields beyond the header must be empty (else a separator inside a value was not quoted)
-    width = max([len(header)] + [len(r) for r in _split_rows(text, sep)[header_idx + 1:]])
-    dtype: dict[int, str] = {p: "str" for p in range(len(header), width)}
+    # fields beyond the header must be empty (else a separator inside a value was not quoted):
+    # _check_extra_fields reads them apart, a slice of rows at a time
+    width = max(len(header), _sample_width(src, enc, sep, header_idx + 1))
+    dtype: dict[int, str] = {}
     for canon, pos in mapped.positions.items():
         col = _schema_col(sch, canon)
         if col is None or canon.endswith("_id") or col.dtype == "multi":
             dtype[pos] = "str"  # keep ids such as 000123 as written
         elif col.dtype == "category":
             dtype[pos] = "category"  # parsed once per distinct value
+    usecols = sorted(mapped.positions.values()) or [0]
     df = None
     for _attempt in range(4):
-        usecols = sorted(set(mapped.positions.values()) | set(range(len(header), width))) or [0]
         # reading every column is faster than selecting them all (1.8 → 1.4 × read_csv)
         selected = None if usecols == list(range(width)) else usecols
         kwargs = dict(sep=sep, header=None, skiprows=header_idx + 1, names=list(range(width)),
-                      usecols=selected, dtype={p: t for p, t in dtype.items() if p < width},
-                      na_values=_READ_CSV_NA, keep_default_na=True, skip_blank_lines=False,
-                      index_col=False)
+                      usecols=selected, dtype=dtype, na_values=_READ_CSV_NA,
+                      keep_default_na=True, skip_blank_lines=False, index_col=False,
+                      nrows=MAX_ROWS + 1)
         try:
             try:
                 df = _pandas_read_csv(src.handle(), encoding=enc, **kwargs)
@@ -1183,10 +1305,10 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
             df = pd.DataFrame({p: pd.Series([], dtype=object) for p in usecols})
         except pd.errors.ParserError as exc:
             m = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", str(exc))
+            if m and int(m.group(2)) > MAX_COLUMNS:
+                raise _too_wide(src, int(m.group(1)), int(m.group(2))) from None
             if m and int(m.group(2)) > width:  # a wider row further down: read again
                 width = int(m.group(2))
-                for p in range(len(header), width):
-                    dtype.setdefault(p, "str")
                 continue
             raise _parser_error(src, enc, sep, str(exc)) from None
         except ValueError as exc:
@@ -1195,8 +1317,11 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
         break
     if df is None:
         raise _parser_error(src, enc, sep, "")
+    if len(df) > MAX_ROWS:
+        raise _too_many_rows(src)
     first_data_row = header_idx + 2
-    _check_extra_fields(df, len(header), width, src, first_data_row)
+    if width > len(header):
+        _check_extra_fields(src, dict(kwargs, encoding=enc), len(header), width, first_data_row)
     n = len(df)
     cols = {}
     for canon, pos in mapped.positions.items():
@@ -1209,18 +1334,29 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
     return None, raw
 
 
-def _check_extra_fields(df: pd.DataFrame, header_width: int, width: int, src: _Source,
+#: Cells of the fields beyond the header read at a time by :func:`_check_extra_fields`.
+_EXTRA_CELLS_AT_ONCE = 1_000_000
+
+
+def _check_extra_fields(src: _Source, kwargs: dict[str, Any], header_width: int, width: int,
                         first_data_row: int) -> None:
-    """A value beyond the last header column: a separator inside a value was not quoted."""
-    for pos in range(header_width, width):
-        if pos not in df.columns:
-            continue
-        filled = df[pos].notna().to_numpy()
-        if filled.any():
-            i = int(np.flatnonzero(filled)[0])
-            row = df.iloc[i]
-            fields = int(max(p for p in range(width) if p in df.columns and pd.notna(row[p]))) + 1
-            raise _more_fields_error(src, first_data_row + i, fields, header_width)
+    """A value beyond the last header column: a separator inside a value was not quoted.
+
+    Only the fields beyond the header are read, a slice of rows at a time (``kwargs`` are the
+    main read's), so a file with one very wide row costs no more memory than a narrow one."""
+    extras = list(range(header_width, width))
+    chunk = max(1_000, _EXTRA_CELLS_AT_ONCE // len(extras))
+    kwargs = dict(kwargs, usecols=extras, dtype="str", chunksize=chunk, nrows=MAX_ROWS)
+    done = 0
+    with _pandas_read_csv(src.handle(), **kwargs) as reader:
+        for part in reader:
+            filled = part.notna().to_numpy()
+            rows = np.flatnonzero(filled.any(axis=1))
+            if rows.size:
+                i = int(rows[0])
+                fields = header_width + int(np.flatnonzero(filled[i])[-1]) + 1
+                raise _more_fields_error(src, first_data_row + done + i, fields, header_width)
+            done += len(part)
 
 
 def _more_fields_error(src: _Source, row: int | None, fields: int | None,
@@ -1297,7 +1433,92 @@ def _note_columns(raw: _Raw, mapped: _Mapped, scores: dict[str, float] | None, s
         raw.notes.append((f"Separator: {label}.", f"分隔符：{label_zh}。"))
 
 
-def _xlsx_sheets(src: _Source) -> list[tuple[str, list[tuple]]]:
+@dataclass
+class _Sheet:
+    """A workbook sheet's rows (each as wide as its last value) and what reading them found."""
+
+    title: str
+    rows: list[tuple]
+    unsaved_formulas: int = 0  # formula cells without a saved result (read as blank)
+    first_unsaved: str | None = None  # the first such cell, e.g. "C2"
+
+
+def _check_xlsx_parts(src: _Source) -> None:
+    """Refuse a workbook whose parts unpack past the budget before openpyxl reads any of them.
+
+    A zip member's stated size bounds what :mod:`zipfile` returns (more fails its check), so the
+    stated sizes can be trusted."""
+    try:
+        with zipfile.ZipFile(src.handle()) as zf:
+            parts = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return  # openpyxl says what is wrong with it
+    if sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
+        raise _too_large_unpacked(src.name, ("workbook", "工作簿"))
+    for part in parts:
+        if part.filename.lower().endswith("sharedstrings.xml") \
+                and part.file_size > MAX_SHARED_STRINGS_BYTES:
+            mb, limit = part.file_size / 2**20, MAX_SHARED_STRINGS_BYTES // 2**20
+            raise DataError(
+                f"the workbook's table of texts (sharedStrings) unpacks to {mb:,.0f} MB, more "
+                f"than the {limit} MB the workbench reads.",
+                f"工作簿的文本表（sharedStrings）解压后有 {mb:,.0f} MB，超过工作台读取的上限 {limit} MB。",
+                fix="save the sheet as 'CSV UTF-8' in Excel or WPS and load that file, or delete "
+                    "the sheets and columns you do not need.",
+                fix_zh="请在 Excel 或 WPS 中把工作表另存为“CSV UTF-8”后导入，或删除不需要的工作表和列。",
+                file=src.name)
+
+
+def _sheet_rows(wb: Any, ws: Any, src: _Source) -> _Sheet:
+    """One read-only sheet's rows, refused past the budget before they are built.
+
+    openpyxl's read-only rows are padded to each row's last cell, so one value in column XFD
+    makes a row of 16,384 cells; its own parser gives each row's cells sparsely, so the widest
+    row and the grid's cells are counted before any row is laid out. A formula cell without a
+    saved result (a file written by a program that does not compute formulas) reads as blank
+    and is counted."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    sheet = _Sheet(ws.title, [])
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                sheet.unsaved_formulas += 1
+                sheet.first_unsaved = sheet.first_unsaved or element.get("r")
+            return cell
+
+    rows, cells = sheet.rows, 0
+    # the same source and settings as openpyxl's ReadOnlyWorksheet._cells_by_row
+    with wb._archive.open(ws._worksheet_path) as xml:
+        parser = Parser(xml, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                        date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for idx, found in parser.parse():
+            values = [(c["column"], c["value"]) for c in found if c["value"] is not None]
+            if not values:
+                continue
+            if idx > MAX_ROWS + 1:
+                raise _too_many_rows(src)
+            last = max(col for col, _v in values)
+            if last > MAX_COLUMNS:
+                raise _too_wide(src, idx, last, get_column_letter(last))
+            cells += last
+            if cells > MAX_SHEET_CELLS:
+                raise _too_many_cells(src, ("sheet", "工作表"))
+            rows.extend([()] * (idx - 1 - len(rows)))  # blank rows between
+            row: list[Any] = [None] * last
+            for col, value in values:
+                row[col - 1] = value
+            rows.append(tuple(row))
+    while rows and all(_is_blank_cell(v) for v in rows[-1]):
+        rows.pop()
+    return sheet
+
+
+def _xlsx_sheets(src: _Source) -> list[_Sheet]:
+    _check_xlsx_parts(src)
     try:
         from openpyxl import load_workbook
         wb = load_workbook(src.handle(), read_only=True, data_only=True)
@@ -1305,20 +1526,10 @@ def _xlsx_sheets(src: _Source) -> list[tuple[str, list[tuple]]]:
         raise DataError(f"the Excel workbook could not be opened ({type(exc).__name__}: {exc}).",
                         f"无法打开 Excel 工作簿（{type(exc).__name__}：{exc}）。",
                         fix=_SAVE_AS_FIX[0], fix_zh=_SAVE_AS_FIX[1], file=src.name) from None
-    sheets = []
     try:
-        for ws in wb.worksheets:
-            try:
-                ws.reset_dimensions()
-            except AttributeError:
-                pass
-            rows = [tuple(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
-            while rows and all(_is_blank_cell(v) for v in rows[-1]):
-                rows.pop()
-            sheets.append((ws.title, rows))
+        return [_sheet_rows(wb, ws, src) for ws in wb.worksheets]
     finally:
         wb.close()
-    return sheets
 
 
 def _is_blank_cell(v: Any) -> bool:
@@ -1326,30 +1537,48 @@ def _is_blank_cell(v: Any) -> bool:
 
 
 def _read_xlsx(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _Raw | None]:
-    sheets = [(t, r) for t, r in _xlsx_sheets(src) if r]
+    read = _xlsx_sheets(src)
+    sheets = [sheet for sheet in read if sheet.rows]
     if not sheets:
+        unsaved = next((sheet for sheet in read if sheet.unsaved_formulas), None)
+        if unsaved:
+            raise _unsaved_formulas_error(src, unsaved.unsaved_formulas, unsaved.first_unsaved)
         raise DataError("the workbook has no data in any sheet.", "工作簿的所有工作表都没有数据。",
                         fix="export the data again and check that the chosen date range has data.",
                         fix_zh="请重新导出数据，并确认所选日期范围内有数据。", file=src.name)
     return _read_grids(src, kind, sheets, ("sheet", "工作表"))
 
 
-def _read_grids(src: _Source, kind: str | None, sheets: list[tuple[str, list[tuple]]],
+def _unsaved_formulas_error(src: _Source, n: int, first: str | None) -> DataError:
+    at_en, at_zh = (f", the first in cell {first}", f"，第一个在 {first} 单元格") if first else ("", "")
+    return DataError(
+        f"the data are formulas without saved results ({n:,} cells{at_en}): the program that "
+        "wrote the file did not calculate them, so they read as blank.",
+        f"数据是没有保存计算结果的公式（{n:,} 个单元格{at_zh}）：生成该文件的程序没有计算这些公式，"
+        "所以读到的是空值。",
+        fix="open the file in Excel or WPS (it calculates the formulas), save it, and load it "
+            "again.", fix_zh="请用 Excel 或 WPS 打开文件（软件会计算公式），保存后重新导入。",
+        file=src.name)
+
+
+def _read_grids(src: _Source, kind: str | None, sheets: list[_Sheet],
                 what: tuple[str, str]) -> tuple[list[list[Any]] | None, _Raw | None]:
     """Tables already split into cells (workbook sheets, web-page tables): pick the one whose
     header best matches a kind (the first, on a tie) and map it."""
     kinds = (kind,) if kind else schemas.KINDS
     pick, best = None, -1.0
-    for i, (title, rows) in enumerate(sheets):
-        if kind in (None, "distributions") and _is_section_grid([list(r) for r in rows]):
-            pick = (i, title, rows, "sections", {}, [])
+    for i, sheet in enumerate(sheets):
+        if kind in (None, "distributions") and _is_section_grid(sheet.rows):
+            pick = (i, sheet, "sections", {}, [])
             break
-        idx, scores, header = _find_header([list(r) for r in rows[:_HEADER_SCAN_ROWS]], kinds)
+        idx, scores, header = _find_header([list(r) for r in sheet.rows[:_HEADER_SCAN_ROWS]],
+                                           kinds)
         top = max(scores.values()) if scores else 0.0
         if top > best:  # a notes or field-list sheet before the data does not win
-            pick, best = (i, title, rows, idx, scores, header), top
+            pick, best = (i, sheet, idx, scores, header), top
     assert pick is not None
-    i, title, rows, header_idx, scores, header = pick
+    i, sheet, header_idx, scores, header = pick
+    title, rows = sheet.title, sheet.rows
     sheet_note = None
     if len(sheets) > 1:
         sheet_note = (f"Read {what[0]} '{title}' ({i + 1} of {len(sheets)}).",
@@ -1366,10 +1595,19 @@ def _read_grids(src: _Source, kind: str | None, sheets: list[tuple[str, list[tup
         cols[canon] = pd.Series([r[pos] if pos < len(r) else None for r in body], dtype=object)
     raw = _Raw(chosen, kind is None, cols, np.arange(n) + header_idx + 2, mapped.headers,
                {c: _col_letter(p) for c, p in mapped.positions.items()}, mapped.wechat,
-               header_idx + 1, list(mapped.notes))
+               header_idx + 1, list(mapped.notes), unsaved_formulas=sheet.unsaved_formulas,
+               first_unsaved=sheet.first_unsaved)
     _note_columns(raw, mapped, scores if kind is None else None, None)
     if sheet_note:
         raw.notes.append(sheet_note)
+    if sheet.unsaved_formulas:
+        at = f" (the first in cell {sheet.first_unsaved})" if sheet.first_unsaved else ""
+        at_zh = f"（第一个在 {sheet.first_unsaved} 单元格）" if sheet.first_unsaved else ""
+        raw.notes.append((
+            f"{sheet.unsaved_formulas:,} formula cells have no saved result{at} and were read as "
+            "blank; open the file in Excel or WPS and save it to keep their values.",
+            f"{sheet.unsaved_formulas:,} 个公式单元格没有保存计算结果{at_zh}，已按空值读取；"
+            "请用 Excel 或 WPS 打开并保存文件以保留其数值。"))
     return None, raw
 
 
@@ -1378,14 +1616,20 @@ def _read_grids(src: _Source, kind: str | None, sheets: list[tuple[str, list[tup
 # --------------------------------------------------------------------------------------------
 class _TableParser(HTMLParser):
     """Every ``<table>`` of a page as rows of cell texts; a merged cell (colspan/rowspan) keeps
-    its text in its first cell and leaves the others blank, as a workbook does."""
+    its text in its first cell and leaves the others blank, as a workbook does.
 
-    def __init__(self) -> None:
+    The cells the spans lay out count against the budget as each row is built: a row wider than
+    :data:`MAX_COLUMNS`, or a page over :data:`MAX_SHEET_CELLS` cells, is refused there (a few
+    kilobytes of ``colspan=1000 rowspan=1000`` would otherwise lay out billions of cells)."""
+
+    def __init__(self, src: _Source) -> None:
         super().__init__(convert_charrefs=True)
+        self.src = src
         self.tables: list[tuple[int, str, list[tuple]]] = []
         self.stack: list[dict[str, Any]] = []
         self.count = 0
         self.skip = 0
+        self.cells = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
@@ -1466,6 +1710,8 @@ class _TableParser(HTMLParser):
 
         for text, colspan, rowspan in t["cells"]:
             fill_covered()
+            if len(out) + colspan > MAX_COLUMNS:
+                raise _too_wide(self.src, len(t["rows"]) + 1, len(out) + colspan)
             for k in range(colspan):
                 if rowspan > 1:
                     pending[len(out)] = rowspan - 1
@@ -1476,6 +1722,9 @@ class _TableParser(HTMLParser):
                 fill_covered()
             else:
                 out.append(None)
+        self.cells += len(out)
+        if self.cells > MAX_SHEET_CELLS or len(t["rows"]) >= MAX_ROWS + 1:
+            raise _too_many_cells(self.src, ("web page", "网页"))
         t["rows"].append(tuple(out))
         t["cells"] = None
 
@@ -1507,11 +1756,11 @@ def _html_text(src: _Source) -> str:
 
 
 def _read_html(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _Raw | None]:
-    parser = _TableParser()
+    parser = _TableParser(src)
     parser.feed(_html_text(src))
     parser.close()
-    tables = [(title, [r for r in rows]) for _seq, title, rows in sorted(parser.tables)]
-    tables = [(t, r) for t, r in tables if any(not _is_blank_cell(v) for row in r for v in row)]
+    tables = [_Sheet(title, rows) for _seq, title, rows in sorted(parser.tables)
+              if any(not _is_blank_cell(v) for row in rows for v in row)]
     if not tables:
         raise DataError("the web page (HTML) has no table with data.",
                         "网页（HTML）中没有包含数据的表格。",
@@ -2210,6 +2459,9 @@ class _Builder:
         return frame
 
     def _no_rows(self) -> None:
+        if self.raw.unsaved_formulas:
+            raise _unsaved_formulas_error(self.src, self.raw.unsaved_formulas,
+                                          self.raw.first_unsaved)
         raise DataError(
             f"the file has a header row (row {self.raw.header_row}) but no data rows."
             if self.raw.header_row else "the file has no data rows.",
