@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import functools
 import io as _io
 import itertools
 import json
 import math
 import re
+from typing import Any
 
 import icalendar
 import numpy as np
@@ -216,24 +219,24 @@ def test_conversions_column_is_used_when_present():
 # --------------------------------------------------------------------------------------------
 # The plan against brute force
 # --------------------------------------------------------------------------------------------
-def _brute_force(est: mix.Estimates, cons: mix.Constraints, p: mix.MixPlan) -> float:
-    """Best objective over every integer plan (and headline choice) of a small case."""
-    cells = [(pl, c) for pl in cons.platforms for c in cons.content_types]
-    w = np.array([p.weights.get(m, 0.0) / p.reference[m] if p.weights.get(m) else 0.0
-                  for m in mix.METRICS])
-    base = {k: sum(w[i] * est.mean(k[0], k[1], m) for i, m in enumerate(mix.METRICS))
-            for k in cells}
+def _cells(cons: mix.Constraints) -> list[tuple[str, str]]:
+    """The (platform, type) cells in the plan's order."""
+    return [(pl, c) for pl in cons.platforms for c in cons.content_types]
 
-    def s(n: int, d: float) -> float:
-        return sum(d ** i for i in range(n))
 
-    best = -math.inf
-    hi = max(cons.posts_range(pl)[1] for pl in cons.platforms)
+def _feasible_plans(cons: mix.Constraints):
+    """Every plan of a small case that meets every rule, checked here by hand.
+
+    Yields the posts per cell (in :func:`_cells` order), the indices of the WeChat cells and
+    every choice of headlines per WeChat cell that goes with those posts (at most one headline
+    per push and per post, within the push limit, every article in some push).
+    """
+    cells = _cells(cons)
     cap = cons.push_limit()
-    for xs in itertools.product(range(hi + 1), repeat=len(cells)):
+    wk = [i for i, k in enumerate(cells) if k[0] == "wechat"]
+    for xs in itertools.product(*[range(cons.posts_range(pl)[1] + 1) for pl, _ in cells]):
         x = dict(zip(cells, xs))
-        hours = sum(cons.cell_hours(*k) * x[k] for k in cells)
-        if hours > cons.team_hours + 1e-9:
+        if sum(cons.cell_hours(*k) * x[k] for k in cells) > cons.team_hours + 1e-9:
             continue
         if cons.budget is not None and sum(cons.cell_cost(*k) * x[k] for k in cells) \
                 > cons.budget + 1e-9:
@@ -254,28 +257,81 @@ def _brute_force(est: mix.Estimates, cons: mix.Constraints, p: mix.MixPlan) -> f
                 ok = False
         if not ok:
             continue
+        n_w = sum(xs[i] for i in wk)
+        hs = [hs for hs in itertools.product(*[range(min(xs[i], cap) + 1) for i in wk])
+              if sum(hs) <= cap and n_w <= cons.articles_per_push * sum(hs)]
+        if hs:
+            yield xs, wk, hs
+
+
+def _brute_force(est: mix.Estimates, cons: mix.Constraints, p: mix.MixPlan) -> float:
+    """Best objective over every integer plan (and headline choice) of a small case, each
+    valued by the module's formula written out here."""
+    cells = _cells(cons)
+    w = np.array([p.weights.get(m, 0.0) / p.reference[m] if p.weights.get(m) else 0.0
+                  for m in mix.METRICS])
+    base = {k: sum(w[i] * est.mean(k[0], k[1], m) for i, m in enumerate(mix.METRICS))
+            for k in cells}
+
+    def s(n: int, d: float) -> float:
+        return sum(d ** i for i in range(n))
+
+    best = -math.inf
+    for xs, wk, choices in _feasible_plans(cons):
         value = 0.0
-        for k in cells:
-            d = est.decay_for(k[0])
-            sec = est.slot_multipliers(k[0])[1]
-            value += base[k] * sec * s(x[k], d)
-        if "wechat" in cons.platforms:
-            wk = [k for k in cells if k[0] == "wechat"]
-            n_w = sum(x[k] for k in wk)
+        for k, n in zip(cells, xs):
+            value += base[k] * est.slot_multipliers(k[0])[1] * s(n, est.decay_for(k[0]))
+        if wk:
             head, sec = est.slot_multipliers("wechat")
             d = est.decay_for("wechat")
-            best_bonus = -math.inf
-            for hs in itertools.product(*[range(min(x[k], cap) + 1) for k in wk]):
-                pushes = sum(hs)
-                if pushes > cap or n_w > cons.articles_per_push * pushes:
-                    continue
-                bonus = sum(base[k] * (head - sec) * s(h, d) for k, h in zip(wk, hs))
-                best_bonus = max(best_bonus, bonus)
-            if best_bonus == -math.inf:
-                continue
-            value += best_bonus
+            value += max(sum(base[cells[i]] * (head - sec) * s(h, d) for i, h in zip(wk, hs))
+                         for hs in choices)
         best = max(best, value)
     return best
+
+
+def _problem(est: mix.Estimates, cons: mix.Constraints, objective) -> mix._Problem:
+    _, wvec, _ = mix._weights(objective, cons, est.reference)
+    return mix._problem(est, cons, wvec)
+
+
+def _best_as_reported(est: mix.Estimates, cons: mix.Constraints, objective
+                      ) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """The best plan of a small case by enumeration, every plan valued by the function that
+    values a plan for :attr:`MixPlan.objective` (``mix._totals``): (value, posts, headlines),
+    or ``None`` when no plan meets the rules. (A plan's value is linear in its posts' and its
+    headlines' effective counts, so the two parts are valued once each and added.)"""
+    pr = _problem(est, cons, objective)
+    zero = np.zeros(len(pr.cell_p))
+
+    @functools.cache
+    def posts_value(xs: tuple[int, ...]) -> float:
+        return float(mix._totals(pr, np.array(xs, float), zero)[1] @ pr.weights)
+
+    @functools.cache
+    def headlines_value(hs: tuple[int, ...]) -> float:
+        return float(mix._totals(pr, zero, np.array(hs, float))[1] @ pr.weights)
+
+    best: tuple[float, np.ndarray, np.ndarray] | None = None
+    for xs, wk, choices in _feasible_plans(cons):
+        for hs in choices:
+            h = np.zeros(len(xs), int)
+            h[wk] = hs
+            value = posts_value(xs) + headlines_value(tuple(h))
+            if best is None or value > best[0]:
+                best = (value, np.array(xs), h)
+    if best is not None:          # the best, valued whole, as a plan is reported
+        value = float(mix._totals(pr, best[1].astype(float), best[2].astype(float))[1]
+                      @ pr.weights)
+        assert value == pytest.approx(best[0], rel=1e-12)
+        best = (value, best[1], best[2])
+    return best
+
+
+def _solver_value(est: mix.Estimates, cons: mix.Constraints, objective) -> float:
+    """The objective value HiGHS gives the plan it chose."""
+    res = mix._solve(_problem(est, cons, objective), cons)[0]
+    return -float(res.fun)
 
 
 @pytest.mark.parametrize("variant", [
@@ -301,10 +357,108 @@ def test_milp_matches_brute_force(est, variant):
     check_plan_rules(p, cons)
     best = _brute_force(est, cons, p)
     assert p.objective == pytest.approx(best, rel=1e-6)
+    assert _solver_value(est, cons, objective) == pytest.approx(p.objective, rel=1e-9)
     # with the default 1 % tolerance the plan is within 1 % of the best, and says how close
     quick = mix.plan(est, cons.replace(mip_gap=0.01), objective=objective)
     assert quick.gap <= 0.01 + 1e-9
     assert best * (1 - 0.01) - 1e-9 <= quick.objective <= best + 1e-9
+
+
+HEADLINE_COUNTS = ("reads", "read_users", "push_reads", "likes", "wows", "comments", "shares",
+                   "share_users", "favourites", "follows_after_read")
+
+
+@pytest.fixture(scope="module")
+def headline_below() -> mix.Estimates:
+    """The sample history with every headline's counts cut to a sixth: a team whose headline
+    slot reads less than its secondary positions (a fixed daily notice on top, say)."""
+    arts = io.sample("articles").copy()
+    head = (arts["position"] == 1).fillna(False).to_numpy()
+    for col in HEADLINE_COUNTS:
+        values = arts[col].astype("float64").to_numpy(copy=True)
+        values[head] = np.rint(values[head] / 6)
+        arts[col] = pd.array(values, dtype=arts[col].dtype)
+    return mix.estimate(arts)
+
+
+def _check_against_enumeration(est: mix.Estimates, cons: mix.Constraints, objective) -> None:
+    """The plan is the best by enumeration (to 1e-9), both as this file values it and as the
+    module reports it; the solver's own objective is the reported one; "optimal" is true."""
+    p = mix.plan(est, cons, objective=objective)
+    found = _best_as_reported(est, cons, objective)
+    if found is None:
+        assert p.status == "infeasible"
+        return
+    assert p.status == "optimal"
+    assert p.gap <= 1e-6
+    check_plan_rules(p, cons)
+    best, _, _ = found
+    assert p.objective == pytest.approx(best, rel=1e-9)
+    assert p.objective == pytest.approx(_brute_force(est, cons, p), rel=1e-9)
+    assert _solver_value(est, cons, objective) == pytest.approx(p.objective, rel=1e-9)
+    quick = mix.plan(est, cons.replace(mip_gap=0.01), objective=objective)
+    assert quick.status == "optimal" and quick.gap <= 0.01 + 1e-9
+    assert best * (1 - 0.01) - 1e-9 <= quick.objective <= best + 1e-9
+
+
+def test_the_planted_history_reads_less_in_the_headline(headline_below):
+    head, sec = headline_below.slot_multipliers("wechat")
+    assert head < 0.7 * sec
+
+
+@pytest.mark.parametrize("variant", [
+    dict(),
+    dict(variety=False),
+    dict(articles_per_push=2, max_pushes=3, variety=False),
+    dict(articles_per_push=2, max_pushes=4, max_posts={"wechat": 6, "weibo": 3}),
+    dict(articles_per_push=1, max_pushes=5, variety=False, max_posts={"wechat": 5, "weibo": 3}),
+    dict(articles_per_push=3, max_pushes=2, max_posts={"wechat": 6, "weibo": 2},
+         objective="follows"),
+    dict(articles_per_push=2, max_pushes=3, team_hours=20.0,
+         objective={"reads": 1, "engagement": 2}),
+])
+def test_milp_matches_brute_force_when_headlines_read_less(headline_below, variant):
+    variant = dict(variant)
+    objective = variant.pop("objective", "reads")
+    base = dict(platforms=("wechat", "weibo"), content_types=("educational", "news"),
+                team_hours=40.0, budget=None, min_posts={"wechat": 1, "weibo": 1},
+                max_posts={"wechat": 4, "weibo": 4}, max_share={}, max_pushes=3, mip_gap=0.0)
+    base.update(variant)
+    _check_against_enumeration(headline_below, mix.Constraints(**base), objective)
+
+
+def _random_case(est: mix.Estimates, seed: int) -> tuple[mix.Estimates, mix.Constraints, Any]:
+    """A small random case: per-cell values, decay and the headline's worth drawn at random,
+    the headline worth less than a secondary slot on odd seeds and more on even ones."""
+    rng = np.random.default_rng(seed)
+    sec = float(rng.uniform(0.3, 1.5))
+    head = sec * float(rng.uniform(0.1, 0.95) if seed % 2 else rng.uniform(1.05, 4.0))
+    decay = {p: float(rng.choice([1.0, rng.uniform(0.5, 1.0)])) for p in ("wechat", "weibo")}
+    noisy = dataclasses.replace(est, _mean=est._mean * rng.lognormal(0, 0.7, est._mean.shape),
+                                _slots={"wechat": (head, sec)}, _decay=decay)
+    service = rng.random() < 0.2
+    cons = mix.Constraints(
+        account_type="service" if service else "subscription", platforms=("wechat", "weibo"),
+        content_types=tuple(str(c) for c in rng.choice(mix.schemas.CONTENT_TYPES, 2,
+                                                       replace=False)),
+        team_hours=float(rng.uniform(8, 40)),
+        budget=None if rng.random() < 0.6 else float(rng.uniform(500, 4000)),
+        min_posts={"wechat": int(rng.integers(0, 3)), "weibo": int(rng.integers(0, 2))},
+        max_posts={"wechat": int(rng.integers(2, 6)), "weibo": int(rng.integers(1, 4))},
+        max_share={}, max_pushes=None if service else int(rng.integers(1, 5)),
+        articles_per_push=int(rng.integers(1, 4)), variety=bool(rng.random() < 0.5),
+        mip_gap=0.0)
+    objective = [None, "reads", "follows", {"reads": 1.0, "engagement": float(rng.uniform(0, 3))}
+                 ][int(rng.integers(4))]
+    return noisy, cons, objective
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_milp_matches_brute_force_on_random_small_cases(est, seed):
+    noisy, cons, objective = _random_case(est, seed)
+    head, sec = noisy.slot_multipliers("wechat")
+    assert (head < sec) == bool(seed % 2)
+    _check_against_enumeration(noisy, cons, objective)
 
 
 def test_decay_gives_diminishing_returns_in_the_plan():

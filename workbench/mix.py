@@ -46,15 +46,21 @@ interval < 0, at least :data:`MIN_DECAY_PAIRS` within-week pairs). Otherwise the
 How the plan is solved
 ----------------------
 Each cell gets one binary variable per possible post (n = 1..U); the n-th is worth
-``value × decay ** (n - 1)`` and costs the cell's hours and money, so the concave returns stay
-exact in a linear model. On WeChat each push has exactly one headline: binary "headline"
-increments per type (worth the headline's extra over a secondary slot, decayed the same way)
-are linked by ``headlines ≤ posts`` per type, ``headlines ≤ pushes allowed`` and
-``articles ≤ 8 × headlines`` (so pushes = headlines). A subscription account may push once a
-day (≤ 7 a week); a service account has four group pushes a month, planned as **one push a week**
-(a 4-week calendar has exactly 4). The value of a post is the weighted sum of its expected reads,
-engagement, follows and conversions, each divided by what a typical historical week delivered
-(:attr:`Estimates.reference`), so the weights compare like with like.
+``value × decay ** (n - 1)`` and costs the cell's hours and money. On WeChat each push has
+exactly one headline: binary "headline" increments per type (worth the headline's extra over a
+secondary slot, decayed the same way) are linked by ``headlines ≤ posts`` per type,
+``headlines ≤ pushes allowed`` and ``articles ≤ 8 × headlines`` (so pushes = headlines).
+A count of n must be the first n increments, valued as the plan is reported. Increments worth
+less and less (posts, a headline worth more than a secondary slot) are taken first by the
+solver of its own accord; where later ones are worth more (a headline reading less than a
+secondary slot: a negative extra, decayed towards 0, so the last ones cost least) they are
+chained, the n-th only with the (n-1)-th. The model is exact whatever the sign of the slot
+effects.
+A subscription account may push once a day (≤ 7 a week); a service account has four group
+pushes a month, planned as **one push a week** (a 4-week calendar has exactly 4). The value
+of a post is the weighted sum of its expected reads, engagement, follows and conversions, each
+divided by what a typical historical week delivered (:attr:`Estimates.reference`), so the
+weights compare like with like.
 
 HiGHS stops once the plan is *proven* within ``Constraints.mip_gap`` (default 1 %) of the best
 possible value; the gap it reached is reported (:attr:`MixPlan.gap`, usually well below the
@@ -110,6 +116,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from . import i18n, schemas
@@ -1455,11 +1462,39 @@ def _solve(pr: _Problem, cons: Constraints, *, elastic: Iterable[str] = (),
     A = np.hstack([A, np.zeros((len(pr.rows), 1))])
     integrality = np.append(integrality, 0.0)
     upper = np.append(upper, 0.0)
+    rules = [LinearConstraint(A, lb, ub)] if len(pr.rows) else []
+    order = _in_order(np.concatenate([z_cell, g_cell + K]), -c[:nz + ng], n_var + 1)
+    if order.shape[0]:
+        rules.append(LinearConstraint(order, -np.inf, 0.0))
     res = milp(c, integrality=integrality, bounds=Bounds(np.zeros(n_var + 1), upper),
-               constraints=LinearConstraint(A, lb, ub) if len(pr.rows) else (),
+               constraints=rules,
                options={"time_limit": float(cons.time_limit),
                         "mip_rel_gap": 1e-9 if elastic else float(cons.mip_gap)})
     return res, z_cell, g_cell, caps, slack_rows
+
+
+def _in_order(owner: np.ndarray, worth: np.ndarray, n_cols: int) -> sparse.csr_matrix:
+    """Rows ``v[n] - v[n-1] <= 0`` keeping the increments of a cell in order where needed.
+
+    ``owner`` says whose increment each of the first ``len(owner)`` variables is (a cell's
+    posts, or its headlines), in order n = 1, 2, ...; ``worth`` is what each adds to the
+    objective. A count of n must mean *the first* n increments, the ones :func:`_totals`
+    values when the plan is reported. Where an owner's increments are worth less and less
+    (or the same), the solver takes the first ones of its own accord (they have the same
+    coefficients in every rule), so they need no rows (and a plan stopped short of the
+    optimum is reported at least at the solver's value, never below). Where any later increment is worth
+    more, e.g. a headline worth less than a secondary slot (a negative extra, decayed towards
+    0), the solver would switch on the last, cheapest ones: all of that owner's increments
+    are then chained, the n-th only with the (n-1)-th.
+    """
+    later = np.flatnonzero(owner[1:] == owner[:-1]) + 1
+    rising = np.unique(owner[later[worth[later] > worth[later - 1]]])
+    later = later[np.isin(owner[later], rising)]
+    rows = np.arange(len(later))
+    return sparse.csr_matrix(
+        (np.concatenate([np.ones(len(later)), -np.ones(len(later))]),
+         (np.concatenate([rows, rows]), np.concatenate([later, later - 1]))),
+        shape=(len(later), n_cols))
 
 
 def _effective(n: np.ndarray, decay: np.ndarray) -> np.ndarray:
