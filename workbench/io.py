@@ -1999,6 +1999,76 @@ def _parse_numbers(s: pd.Series, blank: np.ndarray) -> _Numbers:
 class _Dates:
     values: pd.Series  # datetime64[ns]
     bad: np.ndarray
+    order: _DateOrder | None = None  # how dates written 03/04/2024 were read
+
+
+@dataclass(frozen=True)
+class _DateOrder:
+    """The one order a column's ``dd/mm/yyyy`` or ``mm/dd/yyyy`` dates were read in.
+
+    day_first : the first number is the day.
+    example : a value that settles it (a number over 12), or ``None`` when every value fits
+        both orders and month/day was taken, the way WeChat writes dates.
+    misfits : values that fit only the other order (read as unreadable).
+    """
+
+    day_first: bool
+    example: str | None
+    misfits: int = 0
+
+    def note(self, header: str) -> tuple[str, str]:
+        how, how_zh = ("day/month/year", "日/月/年") if self.day_first else \
+            ("month/day/year", "月/日/年")
+        if self.example is None:
+            en = (f"Dates in '{header}' fit both day/month and month/day order; read as "
+                  "month/day/year, the way WeChat writes dates. If they are day/month, write them "
+                  "as 2024-04-03.")
+            zh = (f"“{header}”列的日期既可按“日/月”也可按“月/日”理解；已按微信的写法“月/日/年”读取。"
+                  "如实际是“日/月”，请写成 2024-04-03 这样的格式。")
+        else:
+            en = (f"Dates in '{header}' read as {how} (values such as '{self.example}' settle "
+                  "the order).")
+            zh = f"“{header}”列的日期按“{how_zh}”读取（“{self.example}”这样的值确定了顺序）。"
+        if self.misfits:
+            en += " Values that fit only the other order could not be read."
+            zh += "只符合另一种顺序的值无法读取。"
+        return en, zh
+
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?=$|[\sT])(.*)$")
+
+
+def _one_date_order(t: pd.Series) -> tuple[pd.Series, _DateOrder | None]:
+    """Dates written ``a/b/yyyy`` (or with ``.`` or ``-``), put as ``yyyy-mm-dd``, all in one
+    order: a first number over 12 makes the column day-first, a second one month-first; when
+    both occur, the order most values fit wins and the others are left unreadable; when every
+    value fits both, month/day (as WeChat writes dates). Other values are left as they are."""
+    parts = t.str.extract(_NUMERIC_DATE)
+    has = parts[0].notna().to_numpy()
+    if not has.any():
+        return t, None
+    first = parts[0][has].astype(int).to_numpy()
+    second = parts[1][has].astype(int).to_numpy()
+    day_first_fits = (first <= 31) & (second <= 12)
+    month_first_fits = (first <= 12) & (second <= 31)
+    settles_day = day_first_fits & ~month_first_fits
+    settles_month = month_first_fits & ~day_first_fits
+    if settles_day.any() or settles_month.any():
+        day_first = int(day_first_fits.sum()) > int(month_first_fits.sum()) or (
+            int(day_first_fits.sum()) == int(month_first_fits.sum()) and settles_day.any()
+            and not settles_month.any())
+        settles = settles_day if day_first else settles_month
+        example = str(t[has].iloc[int(np.flatnonzero(settles)[0])]).split()[0] \
+            if settles.any() else None
+    else:
+        day_first, example = False, None
+    day, month = (first, second) if day_first else (second, first)
+    fits = day_first_fits if day_first else month_first_fits
+    out = t.copy()
+    written = parts[2][has] + "-" + pd.Series(month, index=parts.index[has]).astype(str) + \
+        "-" + pd.Series(day, index=parts.index[has]).astype(str) + " " + parts[3][has]
+    out.loc[has] = written.where(fits, "not a date").str.strip()
+    return out, _DateOrder(day_first, example, int((~fits).sum()))
 
 
 _MIN_TS, _MAX_TS = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")
@@ -2048,9 +2118,10 @@ def _parse_dates(s: pd.Series, blank: np.ndarray) -> _Dates:
                              np.datetime64("NaT"))[codes]
             bad = np.append(once.bad, False)[codes] & ~blank
             vals[blank] = np.datetime64("NaT")
-            return _Dates(pd.Series(vals, dtype="datetime64[ns]"), bad)
+            return _Dates(pd.Series(vals, dtype="datetime64[ns]"), bad, once.order)
     result = pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
     bad = np.zeros(n, dtype=bool)
+    order = None
     if s.dtype.kind == "M":
         out = s.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None) \
             if isinstance(s.dtype, pd.DatetimeTZDtype) else s
@@ -2102,6 +2173,7 @@ def _parse_dates(s: pd.Series, blank: np.ndarray) -> _Dates:
                               lambda m: f"{m.group(1)}-{m.group(2)}-{m.group(3) or 1} ", regex=True)
             t = t.str.replace(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3 ", regex=True)
             t = t.str.replace(r"\s+", " ", regex=True).str.strip()
+            t, order = _one_date_order(t)
             again = _iso(t)
             still = again.isna().to_numpy()
             if still.any():
@@ -2120,10 +2192,10 @@ def _parse_dates(s: pd.Series, blank: np.ndarray) -> _Dates:
         in_range = got_ns.notna() & (got_ns >= _MIN_TS) & (got_ns < _MAX_TS)
         ok = in_range.to_numpy()
         if len(idx) == n and ok.all():  # every value readable: no scatter needed
-            return _Dates(got_ns.astype("datetime64[ns]"), bad)
+            return _Dates(got_ns.astype("datetime64[ns]"), bad, order)
         result.iloc[idx[ok]] = got_ns[ok].astype("datetime64[ns]").to_numpy()
         bad[idx[~ok & ~na_like]] = True
-    return _Dates(result, bad)
+    return _Dates(result, bad, order)
 
 
 def _parse_category(s: pd.Series, table: dict[str, str], levels: tuple[str, ...],
@@ -2319,10 +2391,16 @@ class _Builder:
         col = self.sch[canon]
         parsed = parsed if parsed is not None else _parse_dates(s, blank)
         header = self.raw.headers.get(canon, canon)
+        what, what_zh = "these values could not be read as dates", "这些值无法识别为日期"
+        if parsed.order is not None:
+            self.report.note(*parsed.order.note(header))
+            if parsed.order.misfits:
+                how, how_zh = ("day/month", "日/月") if parsed.order.day_first else \
+                    ("month/day", "月/日")
+                what += f" (the column reads {how}, as most of its dates do)"
+                what_zh += f"（该列多数日期按“{how_zh}”书写，已按此顺序读取）"
         self._settle(
-            canon, parsed.bad, blank, s,
-            "these values could not be read as dates",
-            "这些值无法识别为日期",
+            canon, parsed.bad, blank, s, what, what_zh,
             "write dates like 2024-03-01, 2024/3/1 or 2024年3月1日 (times like 2024-03-01 20:30)"
             f" in column '{header}', or format the cells as dates in Excel.",
             f"请把“{header}”列的日期写成 2024-03-01、2024/3/1 或 2024年3月1日（时间写成 2024-03-01 20:30），"
