@@ -750,6 +750,21 @@ def test_csv_export_neutralises_formulas(busy_plan):
     assert "头条" in zh and "草稿" in zh
 
 
+def test_csv_export_leaves_no_formula_after_a_line_break(busy_plan):
+    """A festival named with a bare CR before a formula (issue 19, item 3): quoted, and the line
+    after the CR neutralised, so a reader that breaks lines on CR sees no live formula."""
+    cal = busy_plan.calendar("2026-09-28", weeks=1)
+    cal.items[0].marks = (mix.DayMark(cal.items[0].start.date(), "festival",
+                                      "F1\r=cmd|' /C calc'!A0", "节\r+1"),)
+    for lang in ("en", "zh"):
+        text = cal.to_csv(lang)
+        for line in re.split(r"\r\n|\r|\n", text):
+            assert all(c.lstrip('"')[:1] not in "=+-@" for c in line.split(",") if c), line
+        rows = list(csv.reader(_io.StringIO(text, newline="")))
+        assert len(rows) == len(cal) + 1
+    assert "\"F1\r'=cmd|' /C calc'!A0\"" in cal.to_csv("en")
+
+
 def test_calendar_is_fast_enough_to_not_need_a_solver(busy_plan):
     busy_plan.calendar("2026-01-05", weeks=12)     # warm (holidays import)
     cal = busy_plan.calendar("2026-01-05", weeks=12)

@@ -103,10 +103,8 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io as _io
 import math
 import time
 import warnings
@@ -121,7 +119,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from . import i18n, schemas
 from .errors import InputError, require_columns
-from .export import safe_cell
+from .export import csv_rows
 
 __all__ = [
     "ACCOUNT_TYPES", "ARTICLES_PER_PUSH", "ASSUMED_DECAY", "CADENCE", "CONVERSION_PER_FOLLOW",
@@ -2389,18 +2387,7 @@ class Calendar:
     def to_csv(self, lang: str = "en") -> str:
         """The calendar as CSV text (UTF-8), text cells neutralised against spreadsheet formulas."""
         df = self.frame(lang)
-        buf = _io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(df.columns)
-        for rec in df.itertuples(index=False):
-            row = []
-            for v in rec:
-                if v is None or v is pd.NA:
-                    row.append("")
-                else:
-                    row.append(safe_cell(v))
-            writer.writerow(row)
-        return buf.getvalue()
+        return csv_rows(df.columns, df.itertuples(index=False))
 
     def to_ics(self, lang: str = "en", *, include_marks: bool = True,
                uid_prefix: str = "workbench-mix", stamp: dt.datetime | None = None,
