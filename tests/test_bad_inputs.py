@@ -223,6 +223,55 @@ def test_property_random_tables_load_clean_or_explain(table, fmt, encoding, give
             assert (frame[col.name].dropna() >= col.min_value).all(), col.name
 
 
+FOREIGN_HEADERS = sorted({a for kind in schemas.KINDS for c, names in ALIASES[kind].items()
+                          if c != "_unused" for a in names[:2]})
+
+
+@st.composite
+def header_only_table(draw):
+    """A header row and nothing under it: every required header of a kind (under any alias),
+    some of its optional ones, and headers of other kinds it does not use, in any order."""
+    kind = draw(st.sampled_from(schemas.KINDS))
+    sch = schemas.schema(kind)
+    names = list(sch.required) + draw(st.lists(
+        st.sampled_from(sorted(c for c in ALIASES[kind] if c != "_unused")), max_size=6))
+    headers = list(dict.fromkeys(draw(st.sampled_from(ALIASES[kind][n])) for n in names
+                                 if n in ALIASES[kind]))
+    foreign = draw(st.lists(st.sampled_from(FOREIGN_HEADERS), max_size=4))
+    for h in foreign:
+        if h not in headers:
+            headers.insert(draw(st.integers(0, len(headers))), h)
+    return kind, headers
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(header_only_table(), st.sampled_from(["csv", "xlsx", "tsv"]),
+       st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]), st.booleans(), st.booleans())
+def test_property_header_only_files_of_every_kind_are_a_clear_error(table, fmt, encoding,
+                                                                     give_kind, end_newline):
+    """A file with only its header row is a DataError for every kind, whatever else its
+    header holds: before, a followers header with an unused first column (``date,gender,
+    age_band``) raised IndexError (issue 19, item 6)."""
+    kind, headers = table
+    if fmt == "xlsx":
+        data, name = _write(headers, [], None, "xlsx", encoding)
+    else:
+        sep = "\t" if fmt == "tsv" else ","
+        text = sep.join(f'"{h}"' if sep in h or '"' in h else h for h in headers)
+        data, name = (text + ("\n" if end_newline else "")).encode(encoding), f"t.{fmt}"
+    with pytest.raises(io.DataError) as caught:
+        io.read(data, kind if give_kind else None, name=name)
+    err = caught.value
+    assert err.en and err.zh and err.fix and err.fix_zh and bi.has_chinese(err.zh)
+
+
+def test_a_followers_header_with_an_unused_first_column_says_there_are_no_rows():
+    with pytest.raises(io.DataError) as caught:
+        io.load(b"date,gender,age_band\n", name="followers.csv")
+    assert "no data rows" in caught.value.message("en")
+    assert "没有数据行" in caught.value.message("zh")
+
+
 @st.composite
 def clean_user_growth(draw):
     n = draw(st.integers(min_value=1, max_value=12))

@@ -1275,19 +1275,22 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
     # fields beyond the header must be empty (else a separator inside a value was not quoted):
     # _check_extra_fields reads them apart, a slice of rows at a time
     width = max(len(header), _sample_width(src, enc, sep, header_idx + 1))
-    dtype: dict[int, str] = {}
+    # columns are named, not numbered: pandas takes integer keys of ``dtype`` for positions
+    # among the columns it keeps (a header-only file then failed with an IndexError)
+    dtype: dict[str, str] = {}
     for canon, pos in mapped.positions.items():
         col = _schema_col(sch, canon)
         if col is None or canon.endswith("_id") or col.dtype == "multi":
-            dtype[pos] = "str"  # keep ids such as 000123 as written
+            dtype[_field(pos)] = "str"  # keep ids such as 000123 as written
         elif col.dtype == "category":
-            dtype[pos] = "category"  # parsed once per distinct value
-    usecols = sorted(mapped.positions.values()) or [0]
+            dtype[_field(pos)] = "category"  # parsed once per distinct value
+    usecols = [_field(p) for p in sorted(mapped.positions.values()) or [0]]
     df = None
     for _attempt in range(4):
+        names = [_field(p) for p in range(width)]
         # reading every column is faster than selecting them all (1.8 → 1.4 × read_csv)
-        selected = None if usecols == list(range(width)) else usecols
-        kwargs = dict(sep=sep, header=None, skiprows=header_idx + 1, names=list(range(width)),
+        selected = None if usecols == names else usecols
+        kwargs = dict(sep=sep, header=None, skiprows=header_idx + 1, names=names,
                       usecols=selected, dtype=dtype, na_values=_READ_CSV_NA,
                       keep_default_na=True, skip_blank_lines=False, index_col=False,
                       nrows=MAX_ROWS + 1)
@@ -1325,13 +1328,19 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
     n = len(df)
     cols = {}
     for canon, pos in mapped.positions.items():
-        cols[canon] = df[pos] if pos in df.columns else pd.Series([None] * n, dtype=object)
+        name = _field(pos)
+        cols[canon] = df[name] if name in df.columns else pd.Series([None] * n, dtype=object)
     raw = _Raw(chosen, kind is None, cols, np.arange(n) + first_data_row, mapped.headers,
                {c: _col_letter(p) for c, p in mapped.positions.items()}, mapped.wechat,
                header_idx + 1, list(mapped.notes), na_done=True)
     _note_columns(raw, mapped, scores if kind is None else None, sep)
     raw.notes.extend(enc_notes)
     return None, raw
+
+
+def _field(pos: int) -> str:
+    """The name pandas gives the CSV field at 0-based position ``pos``."""
+    return f"f{pos}"
 
 
 #: Cells of the fields beyond the header read at a time by :func:`_check_extra_fields`.
@@ -1344,7 +1353,7 @@ def _check_extra_fields(src: _Source, kwargs: dict[str, Any], header_width: int,
 
     Only the fields beyond the header are read, a slice of rows at a time (``kwargs`` are the
     main read's), so a file with one very wide row costs no more memory than a narrow one."""
-    extras = list(range(header_width, width))
+    extras = [_field(p) for p in range(header_width, width)]
     chunk = max(1_000, _EXTRA_CELLS_AT_ONCE // len(extras))
     kwargs = dict(kwargs, usecols=extras, dtype="str", chunksize=chunk, nrows=MAX_ROWS)
     done = 0
