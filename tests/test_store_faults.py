@@ -29,10 +29,12 @@ import datetime as dt
 import multiprocessing as mp
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -432,3 +434,69 @@ def test_a_lock_held_on_postgresql_is_a_clear_error_and_nothing_is_half_saved(
             after = [r for r in raw_rows(s) if r["name"] == "Double 11"]
             assert after == before  # nothing half-applied
             assert s.save("roi", "Double 11", {"budget": 30_000}) == 3
+
+
+# --------------------------------------------------------------------------------------------
+# A read-only database file, or a read-only folder (issue 19, item 7)
+# --------------------------------------------------------------------------------------------
+_AS_ANOTHER_USER = """
+import os, sys, json, sqlite3
+import sqlalchemy.dialects.sqlite.pysqlite
+from workbench.store import ScenarioStore, StoreError
+if os.geteuid() == 0:  # root writes any file: save as 'nobody', the way a team member would
+    os.setgid(65534)
+    os.setuid(65534)
+out = {}
+try:
+    store = ScenarioStore(sys.argv[1])
+    out["names"] = [s.name for s in store.list("plan")]
+    store.save("plan", "b", {"x": 2})
+    out["saved"] = True
+except StoreError as err:
+    out["en"], out["zh"] = err.message("en"), err.message("zh")
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("read_only", ["file", "folder"])
+def test_a_read_only_database_says_which_is_read_only(read_only: str) -> None:
+    """Before, a read-only *file* was reported as an unwritable *folder*."""
+    top = Path(tempfile.mkdtemp(prefix="workbench-ro-"))  # in /tmp: 'nobody' can reach it
+    request_cleanup = top
+    folder = top / "shared"
+    folder.mkdir()
+    path = folder / "scenarios.sqlite"
+    with ScenarioStore(str(path)) as store:
+        store.save("plan", "a", {"x": 1})
+    for extra in folder.glob("scenarios.sqlite-*"):
+        extra.unlink()
+    top.chmod(0o755)
+    folder.chmod(0o777 if read_only == "file" else 0o755)
+    path.chmod(0o644 if read_only == "file" else 0o666)
+    try:
+        done = subprocess.run([sys.executable, "-c", _AS_ANOTHER_USER, str(path)],
+                              capture_output=True, text=True, timeout=60)
+    finally:
+        folder.chmod(0o755)
+    try:
+        check_read_only_result(done, path, folder, read_only)
+    finally:
+        shutil.rmtree(request_cleanup, ignore_errors=True)
+
+
+def check_read_only_result(done: subprocess.CompletedProcess, path: Path, folder: Path,
+                           read_only: str) -> None:
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = __import__("json").loads(done.stdout.strip().splitlines()[-1])
+    assert "saved" not in got
+    if read_only == "file":
+        assert got["names"] == ["a"]  # read, not written
+        assert f"the scenario database file {path} is read-only" in got["en"]
+        assert "folder" not in got["en"].split("read-only")[0]
+        assert f"方案数据库文件 {path} 是只读的" in got["zh"]
+    else:
+        assert f"the folder {folder} that holds the scenario database is read-only" in got["en"]
+        assert f"文件夹 {folder} 是只读的" in got["zh"]
+    assert "Nothing was written" in got["en"] and "没有写入任何内容" in got["zh"]
+    with ScenarioStore(str(path)) as store:
+        assert [v.version for v in store.history("plan", "a")] == [1]

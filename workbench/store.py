@@ -798,6 +798,8 @@ class ScenarioStore:
                 "database what holds the lock (a long maintenance job, an open LOCK TABLE).",
                 "请稍候重试。如果反复出现，请联系数据库管理员，查明是什么占用了锁"
                 "（耗时很长的维护任务、未结束的 LOCK TABLE）。")
+        if self._sqlite_path is not None and "readonly database" in text:
+            return _read_only_error(self._sqlite_path)
         if self._sqlite_path is not None:
             return StoreError(
                 f"the scenario database {self._sqlite_path} could not be used: {text}. Check "
@@ -1232,6 +1234,33 @@ class ScenarioStore:
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
+
+
+def _read_only_error(path: Path) -> StoreError:
+    """SQLite could not write: say whether the file or its folder is read-only (SQLite writes
+    its journal files beside the database, so a read-only folder stops saves too)."""
+    kept = ("Nothing was written, and every saved version is still there.",
+            "数据库中没有写入任何内容，已保存的版本都还在。")
+    if path.exists() and not os.access(path, os.W_OK):
+        return StoreError(
+            f"the scenario database file {path} is read-only. {kept[0]} (They can still be "
+            "opened.) Make the file writable "
+            "for your user (its permissions, or a share mounted read-only), or point "
+            "WORKBENCH_DB at a copy you can write.",
+            f"方案数据库文件 {path} 是只读的。{kept[1]}（仍可打开。）请让当前用户可以写入该文件（检查文件权限，"
+            "或是否以只读方式挂载的共享目录），或把 WORKBENCH_DB 指向一个可写的副本。")
+    if not os.access(path.parent, os.W_OK):
+        return StoreError(
+            f"the folder {path.parent} that holds the scenario database is read-only: SQLite "
+            f"writes its journal files beside the database. {kept[0]} Make the folder writable "
+            "for your user, or point WORKBENCH_DB at a file in a folder you can write.",
+            f"存放方案数据库的文件夹 {path.parent} 是只读的：SQLite 需要在数据库旁边写入日志文件。"
+            f"{kept[1]}请让当前用户可以写入该文件夹，或把 WORKBENCH_DB 指向可写文件夹中的文件。")
+    return StoreError(
+        f"the scenario database {path} was opened read-only (a read-only disk or mount). "
+        f"{kept[0]} Point WORKBENCH_DB at a file on a disk you can write.",
+        f"方案数据库 {path} 以只读方式打开（只读磁盘或挂载）。{kept[1]}"
+        "请把 WORKBENCH_DB 指向可写磁盘上的文件。")
 
 
 def _corrupt_message(path: Path) -> tuple[str, str]:
