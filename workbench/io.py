@@ -239,9 +239,19 @@ def _norm_header(text: Any) -> str:
     return _norm_header_text(str(text))
 
 
+#: Characters that are invisible in a header cell: byte-order marks (a file saved twice with a
+#: BOM starts with two) and zero-width spaces and joiners.
+_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060]")
+
+
+def _clean_cell(value: Any) -> Any:
+    """A header cell as the user sees it: without invisible characters."""
+    return _INVISIBLE.sub("", value).strip() if isinstance(value, str) else value
+
+
 @lru_cache(maxsize=65536)
 def _norm_header_text(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text).strip().lower()
+    s = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).strip().lower()
     s = s.replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
     s = re.sub(r"[\s_\-·.*:：]+", "", s)
     return s
@@ -623,6 +633,25 @@ def _sniff_ole(src: _Source) -> None:
                        f"这是{names[1]}，工作台无法读取。")
 
 
+def _utf32_guess(head: bytes) -> str | None:
+    """``"utf-32"`` (with a BOM), ``"utf-32-le"``/``"utf-32-be"`` (without: three NULs in every
+    four bytes of ASCII text), else ``None``. Checked before UTF-16: FF FE starts both BOMs."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    sample = head[: len(head) - len(head) % 4][:4096]
+    if len(sample) < 8:
+        return None
+    for enc, zero_at in (("utf-32-le", (2, 3)), ("utf-32-be", (0, 1))):
+        lanes = [sample[i::4] for i in zero_at]
+        if all(lane.count(0) >= 0.95 * len(lane) for lane in lanes):
+            try:
+                sample.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            return enc
+    return None
+
+
 def _utf16_guess(head: bytes) -> str | None:
     """``"utf-16-le"``/``"utf-16-be"`` for UTF-16 text without a BOM (NUL in every other byte)."""
     sample = head[: len(head) - len(head) % 2][:4096]
@@ -663,8 +692,9 @@ def _sniff_format(src: _Source) -> str:
                                "reads tables from .csv and .xlsx files.",
                                f"这个文件{named_zh}是{what[1]}，不是表格；工作台只能读取 .csv 和 .xlsx "
                                "文件中的表格。")
-    is_utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if b"\x00" in head and not is_utf16 and _utf16_guess(head) is None:
+    wide = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
+        or _utf32_guess(head) is not None or _utf16_guess(head) is not None
+    if b"\x00" in head and not wide:
         named = suffix in (".csv", ".txt", ".tsv", ".xls", ".xlsx")
         raise _unsupported(src, "this is not a text (CSV) file or an .xlsx workbook: it holds "
                            "binary data"
@@ -752,7 +782,7 @@ def _find_header(rows: list[list[Any]], kinds: tuple[str, ...]
             if top > best:
                 best_idx, best_scores, best, best_header = idx, scores, top, header
         prev = list(row)
-    return best_idx, best_scores, best_header
+    return best_idx, best_scores, [_clean_cell(c) for c in best_header]
 
 
 def _two_row_header(parent: list[Any], child: list[Any], kinds: tuple[str, ...]) -> list[Any]:
@@ -992,7 +1022,9 @@ class _Raw:
 
 _ENC_LABEL = {"utf-8-sig": "UTF-8 with BOM", "gb18030": "GB18030 (GBK)", "utf-16": "UTF-16",
               "utf-16-le": "UTF-16 (little-endian, no BOM)",
-              "utf-16-be": "UTF-16 (big-endian, no BOM)"}
+              "utf-16-be": "UTF-16 (big-endian, no BOM)", "utf-32": "UTF-32",
+              "utf-32-le": "UTF-32 (little-endian, no BOM)",
+              "utf-32-be": "UTF-32 (big-endian, no BOM)"}
 
 
 def _decoded(src: _Source) -> tuple[_Source, str, list[tuple[str, str]]]:
@@ -1003,6 +1035,13 @@ def _decoded(src: _Source) -> tuple[_Source, str, list[tuple[str, str]]]:
     with lines pasted from a UTF-8 one).
     """
     sample = src.head(_SAMPLE_BYTES)
+    wide = _utf32_guess(sample)
+    if wide:  # pandas reads UTF-32 slowly if at all: hand on UTF-8
+        try:
+            text = src.all_bytes().decode(wide)
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(src, exc.start) from None
+        return _Source(src.name, data=text.encode("utf-8")), "utf-8", [_enc_note(wide)]
     if sample.startswith(codecs.BOM_UTF8):
         return src, "utf-8-sig", [_enc_note("utf-8-sig")]
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -1060,6 +1099,12 @@ def _relined(src: _Source) -> tuple[_Source, str, list[tuple[str, str]]]:
     if len(utf8_lines) > int(wide.sum()) - len(utf8_lines) - len(both):
         utf8_lines += both  # valid both ways: follow the majority
     if not utf8_lines:
+        if _looks_japanese(data):
+            return _Source(src.name, data=data.decode("cp932").encode("utf-8")), "utf-8", [(
+                "Text encoding: Shift-JIS (Japanese), not a Chinese encoding; the texts were read "
+                "as Japanese. If the file should be Chinese, save it again as 'CSV UTF-8'.",
+                "文字编码：Shift-JIS（日文），不是中文编码；文本已按日文读取。如果文件应为中文，"
+                "请重新另存为“CSV UTF-8”。")]
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError as exc:
@@ -1090,6 +1135,23 @@ def _relined(src: _Source) -> tuple[_Source, str, list[tuple[str, str]]]:
         "read in its own encoding. Check these rows, and save the file as 'CSV UTF-8' next time.",
         f"文字编码混合：第 {shown.replace(', ', '、')} 行是 {few_label}，其余是 {rest}；已按各行自己的编码读取。"
         "请核对这些行，以后请另存为“CSV UTF-8”。")]
+
+
+_KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa\u30fc]")
+
+
+def _looks_japanese(data: bytes) -> bool:
+    """Shift-JIS (Windows code page 932) text: the whole file decodes in it, and at least a fifth
+    of its first :data:`_SAMPLE_BYTES`' non-ASCII characters are kana. Chinese GBK text does not
+    decode in it (or, read so, gives half-width katakana, not kana), while Japanese writes its
+    particles and endings in kana; GB18030 would read Japanese without an error, into nonsense."""
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        return False
+    head = text[:_SAMPLE_BYTES]
+    wide = sum(1 for ch in head if ord(ch) > 127)
+    return wide > 0 and len(_KANA.findall(head)) >= 0.2 * wide
 
 
 def _utf8_line_screen(data: bytes, n_lines: int) -> tuple[np.ndarray, np.ndarray]:
