@@ -14,6 +14,7 @@ import concurrent.futures
 import datetime as dt
 import json
 import re
+import signal
 import socket
 import urllib.error
 import urllib.parse
@@ -89,6 +90,23 @@ def test_team_mode_makes_a_random_token_when_none_is_set(monkeypatch):
     first, second = app("--team", "--host=10.0.0.5"), app("--team", "--host=10.0.0.5")
     assert len(first.token) >= 40 and first.token != second.token
     assert first.display_url.endswith(f"?token={first.token}")  # printed once, to share
+
+
+def test_building_the_server_leaves_the_process_signal_handlers_alone():
+    """Voilà took SIGTERM over while only configuring itself: after a test had built the
+    server, pytest's SIGTERM stopped an event loop that was not running. The server takes it
+    while it serves (``listen``; see test_sigterm_stops_a_serving_server_cleanly)."""
+    def own(signum, frame):  # pragma: no cover (never sent)
+        pass
+
+    previous = signal.signal(signal.SIGTERM, own)
+    try:
+        app()
+        app("--team", "--host=10.0.0.5")
+        assert signal.getsignal(signal.SIGTERM) is own
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # -- a real server ------------------------------------------------------------------------
@@ -299,3 +317,13 @@ def test_make_serve_team_passes_only_a_host_stated_on_the_command_line():
     assert '--team --host="10.0.0.5"' in dry_run("HOST=10.0.0.5")
     assert '--team --host=""' in dry_run()  # → the server refuses to start (above)
     assert '--team --host=""' in dry_run(env_host="myhost")
+
+
+def test_sigterm_stops_a_serving_server_cleanly(tmp_path):
+    """While it serves, the server owns SIGTERM: ``running()`` (tests, benchmarks) stops it
+    with one, and it shuts its kernels down on the way out."""
+    log = tmp_path / "server.log"
+    with running(args=["--VoilaConfiguration.preheat_kernel=False"], log=log, timeout=90):
+        pass
+    assert re.search(r"Handle signal (15|Signals\.SIGTERM)", log.read_text()), \
+        log.read_text()[-2000:]

@@ -53,6 +53,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -271,7 +272,14 @@ class WorkbenchServer(Voila):
         # The kernelspec says plain "python": make it this environment's interpreter.
         bindir = str(Path(sys.executable).parent)
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-        super().initialize(argv)
+        # Voilà takes SIGTERM over here, while only configuring; the server takes it while it
+        # serves (listen), and a process that only builds the application keeps its own.
+        previous = signal.getsignal(signal.SIGTERM)
+        try:
+            super().initialize(argv)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
         if not self.notebook_path and not self.extra_args:
             self.root_dir = str(NOTEBOOKS)
         self._secure()
@@ -351,7 +359,12 @@ class WorkbenchServer(Voila):
         if self.tornado_settings.get("compress_response") and \
                 tornado.web.GZipContentEncoding not in self.app.transforms:
             self.app.add_transform(tornado.web.GZipContentEncoding)
-        super().listen()
+        # SIGTERM stops the server (its kernels shut down) while it serves, and only then
+        previous = signal.signal(signal.SIGTERM, self._handle_signal_stop)
+        try:
+            super().listen()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     @property
     def display_url(self) -> str:
