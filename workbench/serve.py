@@ -79,7 +79,8 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from workbench import STATIC_DIR, STATIC_ENV, plotly_bundle, plotly_js, static_url
 from workbench.access import (
-    ALLOWED_HOSTS_ENV, HOSTS_SETTING, LOGIN_FILES, accepted_hosts, guarded, is_loopback,
+    ALLOWED_HOSTS_ENV, EVERY_INTERFACE, HOSTS_SETTING, LOGIN_FILES, accepted_hosts, guarded,
+    is_loopback,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -227,6 +228,25 @@ class _PageHandler(TornadoVoilaHandler):
             self.flush()
 
 
+#: Environment variable telling a pre-heated kernel the server's address (Voilà's name).
+KERNEL_SERVER_ENV = "VOILA_APP_IP"
+
+
+def kernel_address(ip: str) -> str:
+    """The address in the URL a kernel on this machine reaches a server listening on ``ip``
+    at: loopback when it listens on every interface, an IPv6 address in brackets.
+
+    Examples
+    --------
+    >>> kernel_address("10.0.0.5"), kernel_address("0.0.0.0"), kernel_address("fd00::2")
+    ('10.0.0.5', '127.0.0.1', '[fd00::2]')
+    """
+    ip = ip.strip()
+    if ip in EVERY_INTERFACE:
+        return "127.0.0.1"
+    return f"[{ip}]" if ":" in ip and not ip.startswith("[") else ip
+
+
 class WorkbenchServer(Voila):
     """Voilà with the workbench's configuration and a home page at ``/``.
 
@@ -312,9 +332,11 @@ class WorkbenchServer(Voila):
         if size > 0 and self.pool_stagger > 0:
             # the kernel manager starts no pool of its own; _heat starts them one by one
             self.config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0}}
+        # A pre-heated kernel asks for its visitor's request (voila/query/<kernel id>,
+        # workbench.i18n._wait_for_request) on the server's address (Voilà's kernels assume
+        # 127.0.0.1, where a team server on 10.0.0.5 does not listen), with the token.
+        os.environ[KERNEL_SERVER_ENV] = kernel_address(self.ip)
         if self.token:
-            # a pre-heated kernel asks for its visitor's request (voila/query/<kernel id>)
-            # with the token, like everyone (workbench.i18n._wait_for_request)
             os.environ[TOKEN_ENV] = self.token
         settings = super().init_settings()
         # Voilà turns jupyter_server's Host check off; every handler gets the workbench's
