@@ -105,12 +105,12 @@ def test_building_the_server_leaves_the_process_signal_handlers_alone():
     def own(signum, frame):  # pragma: no cover (never sent)
         pass
 
-    previous = signal.signal(signal.SIGTERM, own)
+    previous, interrupt = signal.signal(signal.SIGTERM, own), signal.getsignal(signal.SIGINT)
     try:
         app()
         app("--team", "--host=10.0.0.5")
         assert signal.getsignal(signal.SIGTERM) is own
-        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert signal.getsignal(signal.SIGINT) is interrupt
     finally:
         signal.signal(signal.SIGTERM, previous)
 
