@@ -947,6 +947,7 @@ def _wait_for_request() -> None:
     import json
     import threading
 
+    from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
     env = os.environ
@@ -954,10 +955,14 @@ def _wait_for_request() -> None:
     url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
            f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/"
            f"{env.get('VOILA_KERNEL_ID', '')}")
+    # a team server wants its token here too (workbench.serve gives it to its kernels)
+    token = env.get("WORKBENCH_TOKEN", "")
+    headers = {"Authorization": f"token {token}"} if token else {}
     received: list[str | None] = []
 
     async def receive() -> None:
-        connection = await websocket_connect(url, connect_timeout=5)
+        request = HTTPRequest(url, headers=headers, connect_timeout=5)
+        connection = await websocket_connect(request)
         received.append(await connection.read_message())
         connection.close()
 

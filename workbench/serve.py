@@ -36,7 +36,12 @@ A thin subclass of Voilà that
   (``fill_delay``), not while the visitor's page is still being drawn;
 * binds 127.0.0.1 without a token, and refuses any other address without one; ``--team``
   serves on a stated ``--host`` and requires a token (``WORKBENCH_TOKEN``, else a random one
-  printed once with the URL).
+  printed once with the URL) for everything but the login page (:mod:`workbench.access`);
+* answers only requests that name it in their ``Host`` header: loopback, its address and the
+  names configured with ``--allowed-host`` / ``WORKBENCH_ALLOWED_HOSTS`` (a reverse proxy's),
+  against DNS rebinding (:mod:`workbench.access`);
+* owns SIGTERM (which stops it and its kernels) only while it serves: building the
+  application leaves a process's signal handlers alone.
 
 Voilà's kernel websocket passes only comm, kernel-info and shutdown messages from the browser:
 a page cannot run code in its kernel (``tests/test_serve_security.py`` checks that this server
@@ -48,11 +53,11 @@ Any Voilà option can still be given on the command line, e.g. ``--port 9000``.
 from __future__ import annotations
 
 import html
-import ipaddress
 import json
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -67,11 +72,16 @@ from pathlib import Path
 import tornado.ioloop
 import tornado.web
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Float, Unicode, default
+from traitlets import Bool, Float, List, Unicode, default
 from voila.app import Voila
+from voila.static_file_handler import MultiStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from workbench import STATIC_DIR, STATIC_ENV, plotly_bundle, plotly_js, static_url
+from workbench.access import (
+    ALLOWED_HOSTS_ENV, EVERY_INTERFACE, HOSTS_SETTING, LOGIN_FILES, accepted_hosts, guarded,
+    is_loopback,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -218,14 +228,23 @@ class _PageHandler(TornadoVoilaHandler):
             self.flush()
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` (an address or ``localhost``) only listens on this machine."""
-    if host in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+#: Environment variable telling a pre-heated kernel the server's address (Voilà's name).
+KERNEL_SERVER_ENV = "VOILA_APP_IP"
+
+
+def kernel_address(ip: str) -> str:
+    """The address in the URL a kernel on this machine reaches a server listening on ``ip``
+    at: loopback when it listens on every interface, an IPv6 address in brackets.
+
+    Examples
+    --------
+    >>> kernel_address("10.0.0.5"), kernel_address("0.0.0.0"), kernel_address("fd00::2")
+    ('10.0.0.5', '127.0.0.1', '[fd00::2]')
+    """
+    ip = ip.strip()
+    if ip in EVERY_INTERFACE:
+        return "127.0.0.1"
+    return f"[{ip}]" if ":" in ip and not ip.startswith("[") else ip
 
 
 class WorkbenchServer(Voila):
@@ -234,7 +253,9 @@ class WorkbenchServer(Voila):
     Safe by default: it binds 127.0.0.1 (``voila.json``) without a token, and refuses to start
     on any other address without one. ``--team --host=<address>`` serves the team: the address
     must be stated, and every request needs the token (``WORKBENCH_TOKEN``, else a random one
-    that is printed once, in the URL to share).
+    that is printed once, in the URL to share), except the login page and its files. Either
+    way it answers only requests whose ``Host`` names it (loopback, its address,
+    :attr:`allowed_hosts`): see :mod:`workbench.access`.
     """
 
     name = "workbench-serve"
@@ -246,16 +267,28 @@ class WorkbenchServer(Voila):
                    help="The address to serve on with --team, e.g. 10.0.0.5 (or 0.0.0.0 for "
                         "every interface).")
 
+    allowed_hosts = List(Unicode(), config=True,
+                         help="Host names the server answers to besides its address and "
+                              "loopback, e.g. a reverse proxy's (--allowed-host=proxy.example, "
+                              f"repeatable; default: {ALLOWED_HOSTS_ENV}, comma-separated). A "
+                              "request naming another host is refused (DNS rebinding).")
+
     pool_stagger = Float(6.0, config=True,
                          help="Seconds between the start of one page's pre-heated kernel pool "
                               "and the next (home page first); 0 starts them all at once.")
 
     flags = {**Voila.flags,
              "team": ({"WorkbenchServer": {"team": True}}, team.help)}
-    aliases = {**Voila.aliases, "host": "WorkbenchServer.host"}
+    aliases = {**Voila.aliases, "host": "WorkbenchServer.host",
+               "allowed-host": "WorkbenchServer.allowed_hosts"}
 
     #: the token was made here (so the URL printed at start-up may carry it)
     _token_generated = False
+
+    @default("allowed_hosts")
+    def _allowed_hosts_default(self):
+        return [name.strip() for name in os.environ.get(ALLOWED_HOSTS_ENV, "").split(",")
+                if name.strip()]
 
     @default("config_file_paths")
     def _config_file_paths_default(self):
@@ -271,7 +304,14 @@ class WorkbenchServer(Voila):
         # The kernelspec says plain "python": make it this environment's interpreter.
         bindir = str(Path(sys.executable).parent)
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-        super().initialize(argv)
+        # Voilà takes SIGTERM over here, while only configuring; the server takes it while it
+        # serves (listen), and a process that only builds the application keeps its own.
+        previous = signal.getsignal(signal.SIGTERM)
+        try:
+            super().initialize(argv)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
         if not self.notebook_path and not self.extra_args:
             self.root_dir = str(NOTEBOOKS)
         self._secure()
@@ -292,7 +332,18 @@ class WorkbenchServer(Voila):
         if size > 0 and self.pool_stagger > 0:
             # the kernel manager starts no pool of its own; _heat starts them one by one
             self.config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0}}
+        # A pre-heated kernel asks for its visitor's request (voila/query/<kernel id>,
+        # workbench.i18n._wait_for_request) on the server's address (Voilà's kernels assume
+        # 127.0.0.1, where a team server on 10.0.0.5 does not listen), with the token.
+        os.environ[KERNEL_SERVER_ENV] = kernel_address(self.ip)
+        if self.token:
+            os.environ[TOKEN_ENV] = self.token
         settings = super().init_settings()
+        # Voilà turns jupyter_server's Host check off; every handler gets the workbench's
+        # (workbench.access, init_handlers), and jupyter_server's own refuses any name but
+        # loopback should one be missed.
+        settings.update(allow_remote_access=False, local_hostnames=["localhost"])
+        settings[HOSTS_SETTING] = accepted_hosts(self.ip, self.allowed_hosts)
         if size > 0 and self.pool_stagger > 0:
             manager = self.kernel_manager
             names = ([manager.notebook_path] if manager.notebook_path else
@@ -351,7 +402,12 @@ class WorkbenchServer(Voila):
         if self.tornado_settings.get("compress_response") and \
                 tornado.web.GZipContentEncoding not in self.app.transforms:
             self.app.add_transform(tornado.web.GZipContentEncoding)
-        super().listen()
+        # SIGTERM stops the server (its kernels shut down) while it serves, and only then
+        previous = signal.signal(signal.SIGTERM, self._handle_signal_stop)
+        try:
+            super().listen()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     @property
     def display_url(self) -> str:
@@ -365,6 +421,9 @@ class WorkbenchServer(Voila):
         return f"{base}?token=<the value of {TOKEN_ENV}>"
 
     def init_handlers(self) -> list:
+        """Voilà's handlers, the workbench's own, and the login page's files
+        (:data:`workbench.access.LOGIN_FILES`), each checking the Host and the login
+        (:func:`workbench.access.guarded`): only the login page and its files are public."""
         home = url_path_join(self.server_url, HOME)
         redirect = (self.server_url, _HomeRedirect, {"target": home})
         handlers = [
@@ -376,7 +435,13 @@ class WorkbenchServer(Voila):
         names = "|".join(re.escape(name) for name in ("upload-guard.js", *FRONT_END))
         own = (url_path_join(self.server_url, STATIC, f"({names})"),
                tornado.web.StaticFileHandler, {"path": str(STATIC_DIR)})
-        return [redirect, static, own, *handlers]
+        voila_files = next(h for h in handlers if h[1] is MultiStaticFileHandler)
+        login_files = (url_path_join(self.server_url, "voila/static",
+                                     "({})".format("|".join(map(re.escape, LOGIN_FILES)))),
+                       MultiStaticFileHandler, *voila_files[2:])
+        login = {h[1] for h in self.identity_provider.get_handlers()}
+        return [(h[0], guarded(h[1], public=h is login_files or h[1] in login), *h[2:])
+                for h in (login_files, redirect, static, own, *handlers)]
 
 
 main = WorkbenchServer.launch_instance
