@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from workbench.i18n import t
+
 pytestmark = pytest.mark.browser
 
 MIX_Y = """() => {
@@ -38,6 +40,9 @@ def test_hours_slider_changes_the_mix_and_the_calendar(page, server_url, shoot):
     page.locator(".wb-lang button", has_text="中文").click()
     expect(page.locator(".wb-title")).to_have_text("内容规划")
     expect(page.get_by_text("已找到方案")).to_be_visible()
+    # the calendar is drawn again in Chinese: scroll to the new one, not the one it replaces
+    # (scrolling to the old one failed, now and then, with "Element is not attached")
+    expect(page.locator(".wb-week").first).to_contain_text(t("mix.weekday.0", "zh"))
     page.locator(".wb-week").first.scroll_into_view_if_needed()
     shoot(page, "mix_zh_calendar")
     page.assert_no_errors()
