@@ -67,7 +67,7 @@ HOSTILE = {
     "html_cells_spanning_1000_by_1000": (hostile.html_spans, "用户增长.xls",
                                          "at most 1,000 columns", "最多读取 1,000 列"),
     "xlsx_values_in_column_xfd": (hostile.xlsx_far_column, "用户增长.xlsx",
-                                  "column XFD", "XFD 列"),
+                                  "a value in column XFD (the 16,384th)", "XFD 列（第 16,384 列）"),
     "xlsx_of_3_gb_of_shared_strings": (hostile.xlsx_shared_strings, "用户增长.xlsx",
                                        "unpacks to more than 256 MB", "解压后超过 256 MB"),
     "zip_of_1000_mb_of_valid_rows": (hostile.zip_of_rows, "用户增长.zip",
@@ -144,7 +144,9 @@ def test_a_row_wider_than_the_limit_is_refused_wherever_it_is(monkeypatch):
     wide_header = ",".join(["date", "new_follows", "unfollows"] + [f"c{i}" for i in range(10)])
     assert refusal(f"{wide_header}\n".encode(), "u.csv").row == 1
     err = refusal(hostile.xlsx_wide_rows(3, 13), "u.xlsx")
-    assert "column M" in err.message("en") and "M 列" in err.message("zh")
+    assert "a value in column M (the 13th)" in err.message("en") and "M 列" in err.message("zh")
+    err = refusal(hostile.million_commas(), "u.csv")  # the sample ends inside the row
+    assert err.row == 2 and "at least 262," in err.message("en") and "至少" in err.message("zh")
 
 
 def test_a_first_data_row_longer_than_the_sample_is_measured_whole(monkeypatch):

@@ -404,13 +404,19 @@ def _too_many_rows(src: _Source) -> DataError:
         fix_zh="请缩短导出的日期范围，或拆分文件后分别导入。", file=src.name)
 
 
-def _too_wide(src: _Source, row: int | None, fields: int, where: str = "") -> DataError:
-    at_en, at_zh = (f" (its last value is in column {where})", f"（最后一个值在 {where} 列）") \
-        if where else ("", "")
+def _too_wide(src: _Source, row: int | None, fields: int, *, column: str = "",
+              at_least: bool = False) -> DataError:
+    """A row past :data:`MAX_COLUMNS`: ``fields`` of it (``at_least``: counted in a sample that
+    ends inside the row), or its last value in spreadsheet ``column`` (e.g. ``"XFD"``)."""
+    if column:
+        what = f"this row has a value in column {column} (the {fields:,}th)"
+        what_zh = f"这一行在 {column} 列（第 {fields:,} 列）有值"
+    else:
+        what = f"this row has {'at least ' if at_least else ''}{fields:,} fields"
+        what_zh = f"这一行有{'至少 ' if at_least else ' '}{fields:,} 个字段"
     return DataError(
-        f"this row has {fields:,} fields{at_en}; the workbench reads at most {MAX_COLUMNS:,} "
-        "columns.",
-        f"这一行有 {fields:,} 个字段{at_zh}；工作台最多读取 {MAX_COLUMNS:,} 列。",
+        f"{what}; the workbench reads at most {MAX_COLUMNS:,} columns.",
+        f"{what_zh}；工作台最多读取 {MAX_COLUMNS:,} 列。",
         fix="delete the columns you do not need (and the empty columns or separators at the end "
             "of that row) in Excel or WPS, save, and load the file again.",
         fix_zh="请在 Excel 或 WPS 中删除不需要的列（以及这一行末尾的空列或多余的分隔符），保存后重新导入。",
@@ -1261,8 +1267,9 @@ def _sample_width(src: _Source, enc: str, sep: str, skip: int) -> int:
             with _csv_fields_up_to(len(text)):  # a quoted value may fill the sample
                 for i, row in enumerate(reader):
                     if i >= skip:
-                        if len(row) > MAX_COLUMNS:
-                            raise _too_wide(src, reader.line_num, len(row))
+                        if len(row) > MAX_COLUMNS:  # the sample may end inside this row
+                            raise _too_wide(src, reader.line_num, len(row),
+                                            at_least=not complete)
                         width, rows = max(width, len(row)), rows + 1
         except csv.Error:
             pass
@@ -1574,7 +1581,7 @@ def _sheet_rows(wb: Any, ws: Any, src: _Source) -> _Sheet:
                 raise _too_many_rows(src)
             last = max(col for col, _v in values)
             if last > MAX_COLUMNS:
-                raise _too_wide(src, idx, last, get_column_letter(last))
+                raise _too_wide(src, idx, last, column=get_column_letter(last))
             cells += last
             if cells > MAX_SHEET_CELLS:
                 raise _too_many_cells(src, ("sheet", "工作表"))
