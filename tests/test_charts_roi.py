@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -28,6 +30,32 @@ def test_histogram_bins_are_numpys_and_losses_are_red(result):
     np.testing.assert_allclose(shares * len(x), counts)
     assert max(fig.data[0].x) < 0 <= min(fig.data[1].x)
     assert sorted(round(s.x0, 6) for s in fig.layout.shapes) == [0.0, 0.2]
+
+
+def break_even_result(n: int = 10_000) -> roi.RoiResult:
+    """A lottery simulation whose ROI draws are made up: 20 % at −50 %, 30 % at exactly 0
+    (break-even) and 50 % at +100 %, with the summary the model gives them."""
+    real = roi.simulate(roi.template("lottery"), n=n, seed=5)
+    made = np.repeat(np.float32([-0.5, 0.0, 1.0]), [n // 5, 3 * n // 10, n // 2])
+    samples = {**real.samples, "roi": made}
+    return dataclasses.replace(real, samples=samples,
+                               summary=roi._summary(samples, n, None, {"roi": 0.0}))
+
+
+def test_the_red_bars_are_the_summarys_chance_of_loss():
+    made = break_even_result()
+    fig = charts.roi_histogram(made)
+    assert made.summary["p_loss"] == pytest.approx(0.2)
+    assert sum(fig.data[0].y) == pytest.approx(made.summary["p_loss"])   # red: ROI < 0
+    assert sum(fig.data[1].y) == pytest.approx(0.8)       # break-even is not a loss
+    # break-even is a bin edge: no bar straddles it
+    edges = np.linspace(*fig.layout.xaxis.range, charts.BINS + 1)
+    assert np.min(np.abs(edges)) < 1e-12 * (edges[-1] - edges[0])
+    for result in (made, roi.simulate(roi.template("kol"), n=20_000, seed=2)):
+        fig = charts.roi_histogram(result)
+        x = finite(result)
+        inside = x >= fig.layout.xaxis.range[0]
+        assert sum(fig.data[0].y) == pytest.approx(np.mean(inside & (x < 0)))
 
 
 def test_curve_is_the_quantile_function_and_updates_in_place(result):

@@ -120,6 +120,21 @@ def test_summary_quantiles_match_numpy() -> None:
     assert s["target"] == 0.5
 
 
+def test_chance_of_loss_counts_roi_below_zero_not_break_even() -> None:
+    # 20 % of the draws lose half the money, 30 % break even exactly, 50 % double it; one
+    # draw in ten has no ROI (no cost): it is neither a loss nor a gain.
+    n = 1_000
+    roi_ = np.repeat(np.float32([-0.5, 0.0, 1.0, np.nan]), [200, 300, 400, 100])
+    samples = {k: np.ones(n, np.float32) for k in ("profit", "cost", "value", "participants",
+                                                   "conversions", "follows")}
+    samples["roi"] = roi_
+    s = roi._summary(samples, n, None, {"roi": 0.0})
+    assert s["p_loss"] == 0.2                  # ROI < 0: money lost
+    assert s["p_roi_positive"] == 0.4          # kept: ROI > 0
+    res = roi.simulate(roi.template("lottery"), n=20_000, seed=4)
+    assert res.summary["p_loss"] == float(np.mean(res.samples["roi"] < 0))
+
+
 # ------------------------------------------------------------------ break-even
 def test_break_even_matches_closed_form() -> None:
     # 1,000 participants × rate × 100 CNY = 8,000 CNY of prizes  →  rate = 0.08

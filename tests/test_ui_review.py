@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 
@@ -10,17 +11,19 @@ import numpy as np
 import pytest
 
 from workbench import io, review
+from workbench.i18n import level
 from workbench.store import ScenarioStore
 from workbench.ui import MixDashboard, ReviewDashboard, RoiDashboard
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def store():
     return ScenarioStore("sqlite://")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def page(store):
+    """A fresh page per test (about 0.8 s): tests move its controls and save into its store."""
     return ReviewDashboard(lang="en", store=store)
 
 
@@ -47,12 +50,34 @@ def pd_date(value):
     return np.datetime64(pd.Timestamp(value).date())
 
 
+def bars_of(page, by: str, metric: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """What the plan-vs-actual chart should show: the review's own variance table grouped by
+    ``by`` (names as the page shows them), plan and actual totals."""
+    table = page.model.review.variance_by(by, metric).drop(index="total")
+    names = [html.escape(level(by, str(code), "en"), quote=False) for code in table.index]
+    return names, table["plan"].to_numpy(float), table["actual"].to_numpy(float)
+
+
 def test_controls_redraw_in_place(page):
+    platforms, _, reads = bars_of(page, "platform", "reads")
     fig = page.charts["plan_vs_actual"].figure
-    before = list(fig.data[1].y)
-    page.by.value = "content_type"
-    assert page.charts["plan_vs_actual"].figure.data[1].x != before
+    assert list(fig.data[1].x) == platforms
+    np.testing.assert_allclose(fig.data[1].y, reads)
+    page.by.value = "content_type"                     # the control alone regroups the bars
+    names, plan, actual = bars_of(page, "content_type", "reads")
+    fig = page.charts["plan_vs_actual"].figure
+    assert len(names) > 1 and not set(names) & set(platforms)
+    assert list(fig.data[0].x) == list(fig.data[1].x) == names
+    np.testing.assert_allclose(fig.data[0].y, plan)
+    np.testing.assert_allclose(fig.data[1].y, actual)
+    steps = set(page.charts["waterfall"].figure.layout.xaxis.ticktext[1:-1])
+    assert steps & set(names) and not steps & set(platforms)    # its effects too
     page.metric.value = "follows"
+    names, plan, actual = bars_of(page, "content_type", "follows")
+    fig = page.charts["plan_vs_actual"].figure
+    assert list(fig.data[1].x) == names
+    np.testing.assert_allclose(fig.data[0].y, plan)
+    np.testing.assert_allclose(fig.data[1].y, actual)
     view = page.charts["trends"].view
     page.trend_metric.value = "new_follows"
     page.freq.value = "weekly"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io as stdio
 import re
 
@@ -29,7 +30,8 @@ def test_opens_on_the_lottery_template_with_every_view(page):
     assert est.activity_type == "lottery" and page.activity.value == "lottery"
     summary = page.model.result.summary
     assert kpi(page, "expected_roi") == f"{summary['roi_mean']:.0%}"
-    assert kpi(page, "p_loss") == f"{1 - summary['p_roi_positive']:.0%}"
+    draws = np.asarray(page.model.result.samples["roi"], float)
+    assert kpi(page, "p_loss") == f"{np.mean(draws < 0):.0%}"        # counted here, not the view's
     hist = page.charts["histogram"].figure
     shares = np.concatenate([np.asarray(tr.y, float) for tr in hist.data])
     assert 0.98 < shares.sum() <= 1.0  # the bins hold (nearly) every draw
@@ -42,6 +44,21 @@ def test_opens_on_the_lottery_template_with_every_view(page):
     assert [b.value for b in page.fields["participation_rate"]] == pytest.approx(
         [100 * x for x in est.participation_rate.to_list()])
     assert page.charts["compare"].box.layout.display == "none"
+
+
+def test_chance_of_loss_card_table_and_red_bars_agree_at_break_even(page):
+    # 20 % of the draws lose money, 30 % break even exactly, 50 % gain: the card, the scenario
+    # table and the histogram's red bars all say 20 % (ROI ≤ 0 would say 50 %).
+    real, n = page.model.result, page.model.draws
+    samples = {**real.samples,
+               "roi": np.repeat(np.float32([-0.5, 0.0, 1.0]), [n // 5, 3 * n // 10, n // 2])}
+    page.model.result = dataclasses.replace(
+        real, samples=samples, summary=roi._summary(samples, n, None, {"roi": 0.0}))
+    assert kpi(page, "p_loss") == "20%"
+    assert sum(page.charts["histogram"].figure.data[0].y) == pytest.approx(0.2)
+    page.model.keep_scenario("made up")
+    row = re.search(r"<td>made up</td>(.*?)</tr>", page.scenario_table.value).group(1)
+    assert re.findall(r"<td>([^<]*)</td>", row)[3] == "20%"
 
 
 def test_an_input_change_redraws_kpis_and_charts(page):

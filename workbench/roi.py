@@ -804,6 +804,9 @@ def _summary(samples: Mapping[str, np.ndarray], n: int, target: float | None,
         out.update(roi_mean=None, roi_std=None, roi_p5=None, roi_p25=None, roi_p50=None,
                    roi_p75=None, roi_p95=None)
     out["p_roi_positive"] = float(np.count_nonzero(roi > 0)) / n
+    # A loss is money lost, ROI < 0; ROI = 0 exactly is break-even, neither loss nor gain. The
+    # page's "chance of losing money" and the histogram's red bars both read this definition.
+    out["p_loss"] = float(np.count_nonzero(roi < 0)) / n
     out["p_roi_above_target"] = (None if target is None
                                  else float(np.count_nonzero(roi > target)) / n)
     for key, probs in (("profit", (0.05, 0.5, 0.95)), ("cost", (0.05, 0.95)),
@@ -839,7 +842,9 @@ class RoiResult:
         cost, no conversions, no follows). :meth:`frame` gives them as a DataFrame.
     draws : ``{input key: float32 array of n}`` for the uncertain inputs.
     summary : plain floats (``None`` where undefined): ``n, target, roi_mean, roi_std,
-        roi_p5, roi_p25, roi_p50, roi_p75, roi_p95, p_roi_positive, p_roi_above_target`` (None without a
+        roi_p5, roi_p25, roi_p50, roi_p75, roi_p95, p_roi_positive`` (share of draws with ROI >
+        0), ``p_loss`` (share with ROI < 0, money lost: ROI = 0 is break-even, not a loss; a
+        draw without an ROI counts in neither), ``p_roi_above_target`` (None without a
         target), ``profit_mean/p5/p50/p95, cost_mean/p5/p95, value_mean/p5/p95,
         participants_mean, conversions_mean, follows_mean``, ``roi_of_means`` (ROI of the
         expected value and cost), ``roi_likely`` (every input at likely), ``cost_per_conversion``

@@ -64,11 +64,16 @@ def _quantiles(ordered: np.ndarray, probs) -> np.ndarray:
 
 
 def _range(roi: np.ndarray) -> tuple[float, float]:
-    """The ROI axis (``roi`` sorted): the 0.5–99.5 % of the draws, always showing break-even."""
+    """The ROI axis (``roi`` sorted): the 0.5–99.5 % of the draws, always showing break-even,
+    widened a little so that break-even (ROI 0) is an edge of the histogram's :data:`BINS`
+    bins: no bar mixes losses with gains."""
     lo, hi = _quantiles(roi, [0.005, 0.995]) if roi.size else (-1.0, 1.0)
     lo, hi = min(float(lo), -0.05), max(float(hi), 0.05)
     pad = (hi - lo) * 0.04
-    return lo - pad, hi + pad
+    lo, hi = lo - pad, hi + pad
+    below = min(max(round(BINS * -lo / (hi - lo)), 1), BINS - 1)   # bins left of break-even
+    width = max(-lo / below, hi / (BINS - below))
+    return -below * width, (BINS - below) * width
 
 
 def _vline(x: float, colour: str, text: str, y: float = 1.0) -> tuple[dict, dict]:
@@ -95,7 +100,9 @@ def _lines(target: float | None, lang: str, y: float = 1.0) -> tuple[list, list]
 # -- histogram ------------------------------------------------------------------------------
 def roi_histogram(result, *, target: float | None = None, lang: str = "en") -> go.Figure:
     """The spread of ROI over the simulated draws: bars of the share of draws per ROI bin,
-    losses (ROI < 0) in red, with the break-even and target lines.
+    losses (ROI < 0, the summary's ``p_loss``) in red, with the break-even and target lines.
+    Break-even is a bin edge and bins hold ``left ≤ ROI < right``, so a draw at exactly 0 is
+    not red.
 
     Returns
     -------
@@ -105,13 +112,15 @@ def roi_histogram(result, *, target: float | None = None, lang: str = "en") -> g
     roi = _sorted_roi(result)
     lo, hi = _range(roi)
     edges = np.linspace(lo, hi, BINS + 1)
+    below = int(np.argmin(np.abs(edges)))
+    edges[below] = 0.0                                   # exactly, whatever the rounding
     cuts = np.searchsorted(roi, edges, side="left")
     cuts[-1] = np.searchsorted(roi, edges[-1], side="right")  # the last bin is closed
     counts = np.diff(cuts)
     share = counts / max(len(roi), 1)
     centres = (edges[:-1] + edges[1:]) / 2
     width = float(edges[1] - edges[0])
-    loss = centres < 0
+    loss = np.arange(BINS) < below                       # bins that end at or before 0
     hover = _label("hist.hover", lang)
     bars = [
         go.Bar(x=centres[mask].tolist(), y=share[mask].tolist(), width=width,

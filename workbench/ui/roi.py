@@ -146,7 +146,7 @@ class RoiModel(tl.HasTraits):
             est = roi_lib.ActivityEstimate.from_payload(s["estimate"])
             record = {"scenario": s["name"], "activity_type": est.activity_type}
             record.update({k: summary.get(k) for k in (
-                "roi_mean", "roi_p5", "roi_p50", "roi_p95", "p_roi_positive",
+                "roi_mean", "roi_p5", "roi_p50", "roi_p95", "p_roi_positive", "p_loss",
                 "p_roi_above_target", "profit_mean", "cost_mean", "value_mean",
                 "cost_per_follow", "cost_per_conversion", "follows_mean", "conversions_mean")})
             for key in est.uncertain() or ():
@@ -442,13 +442,15 @@ def _pct(x: float | None) -> str:
 
 def kpis_html(summary: dict, target: float, lang: str) -> str:
     """The KPI cards: expected ROI, chance of a loss, chance of the target, cost per follow and
-    per conversion, expected profit with its 90 % range."""
-    p_loss = 1 - summary["p_roi_positive"]
+    per conversion, expected profit with its 90 % range. The chance of a loss is the model's
+    ``p_loss`` (ROI < 0), the share the histogram paints red."""
+    p_loss = summary.get("p_loss")
     cards = [
         ("expected_roi", _pct(summary.get("roi_mean")),
          t("roi.kpi.range", lang, low=_pct(summary.get("roi_p5")),
            high=_pct(summary.get("roi_p95"))), "loss" if (summary.get("roi_mean") or 0) < 0 else ""),
-        ("p_loss", _pct(p_loss), t("roi.kpi.p_loss_note", lang), "loss" if p_loss > 0.5 else ""),
+        ("p_loss", _pct(p_loss), t("roi.kpi.p_loss_note", lang),
+         "loss" if (p_loss or 0) > 0.5 else ""),
         ("p_target", _pct(summary.get("p_roi_above_target")),
          t("roi.kpi.target_note", lang, target=_pct(target)), ""),
         ("cost_per_follow", _money(summary.get("cost_per_follow"), lang),
@@ -512,7 +514,7 @@ def scenarios_html(scenarios: list, lang: str) -> str:
             f"<td>{html.escape(level('activity_type', kind, lang))}</td>"
             f"<td>{_pct(sm.get('roi_mean'))}</td>"
             f"<td>{_pct(sm.get('roi_p5'))} – {_pct(sm.get('roi_p95'))}</td>"
-            f"<td>{_pct(1 - sm['p_roi_positive'])}</td>"
+            f"<td>{_pct(sm.get('p_loss'))}</td>"    # "–" in a draft saved before it existed
             f"<td>{html.escape(_money(sm.get('profit_mean'), lang))}</td>"
             f"<td>{html.escape(_money(sm.get('cost_per_follow'), lang))}</td></tr>")
     return (f'<table class="wb-table"><thead><tr>{head}</tr></thead>'
