@@ -47,7 +47,7 @@ def run() -> list[Row]:
                     note=f"p95 {p95(times) * 1e3:.0f} ms"))
 
     s = daily.set_index("date")["new_follows"].astype(float)
-    rows.append(row("review.counterfactual, new follows, 1,000 draws",
+    rows.append(row("review.counterfactual, new follows (prediction interval)",
                     timed(lambda: review.counterfactual(s, "2026-10-05", "2026-11-15"),
                           repeat=15, warmup=2), unit="ms"))
 
