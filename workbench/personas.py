@@ -1355,8 +1355,17 @@ def ipf(seed: np.ndarray, marginals: list[np.ndarray], tol: float = 1e-9,
 
     ``marginals[i]`` is the target sum over every axis but ``i`` (e.g. the exported gender and
     age distributions); ``seed`` (e.g. a survey's cross-table) gives the associations. The
-    result keeps the seed's odds ratios and matches every marginal within ``tol`` (absolute).
-    Marginals given as shares (summing to 1) give a joint table of shares.
+    result keeps the seed's odds ratios and matches every marginal within ``tol`` times the
+    marginals' total: shares (summing to 1) within ``tol``, counts of a billion people within
+    ``tol × 1e9`` (an absolute 1e-9 is below the spacing of float64 numbers that large).
+    Marginals given as shares give a joint table of shares, counts a table of counts.
+
+    Parameters
+    ----------
+    seed : the starting table (non-negative), one axis per marginal.
+    marginals : the target sums, one 1-D array per axis, all with the same total.
+    tol : largest marginal error allowed, as a share of the marginals' total.
+    max_iter : cycles over the axes before giving up.
 
     Raises
     ------
@@ -1402,10 +1411,11 @@ def ipf(seed: np.ndarray, marginals: list[np.ndarray], tol: float = 1e-9,
             table *= factor.reshape(shape)
         err = max(float(np.abs(table.sum(axis=tuple(a for a in range(table.ndim) if a != i))
                                - m).max()) for i, m in enumerate(margins))
-        if err <= tol:
+        if err <= tol * totals[0]:
             return table
     raise ValueError(f"IPF did not converge within {max_iter} iterations (largest marginal "
-                     f"error {err:.3g}); check that the seed's zero cells allow the marginals")
+                     f"error {err:.3g}, {err / totals[0]:.3g} of the total); check that the "
+                     "seed's zero cells allow the marginals")
 
 
 #: dimension of the reader distributions → the followers column holding the same thing
