@@ -989,8 +989,9 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     used = [a.name for a in attrs]
     rng = np.random.default_rng(seed)
     design = _design(attrs)
-    # progress: one step per k-means start and final EM run (k=None: per start screened and
-    # run to convergence while choosing k, then the final run), then assignment and profiling
+    # progress: one step per k-means start and final EM run (k=None: per persona whose split
+    # is screened and per run to convergence while choosing k, then the final run), then
+    # assignment and profiling
     total = (_STARTS + 1) + 2
     done = [0]
 
