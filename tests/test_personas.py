@@ -379,6 +379,45 @@ def test_ipf_errors() -> None:
                      [np.array([1.0, 1.0]), np.array([1.0, 1.0])])
 
 
+@pytest.mark.parametrize("total", [1e8, 3e8, 1e9])
+def test_ipf_fits_counts_of_hundreds_of_millions(total: float) -> None:
+    """Counts this large are spaced ~1e-8 apart in float64: the tolerance is a share of the
+    total (issue 19: 2-5 of 5 such tables raised "did not converge")."""
+    rng = np.random.default_rng(int(total) % 1009)
+    for _ in range(5):
+        joint = rng.multinomial(int(total), rng.dirichlet(np.ones(240))).reshape(6, 8, 5)
+        margins = [joint.sum(axis=tuple(a for a in range(3) if a != axis)).astype(float)
+                   for axis in range(3)]
+        seed = rng.random((6, 8, 5)) + 0.05
+        fitted = personas.ipf(seed, margins)
+        for axis, m in enumerate(margins):
+            other = tuple(a for a in range(3) if a != axis)
+            assert np.abs(fitted.sum(axis=other) - m).max() <= 1e-9 * total
+        # the same table as from the shares, times the total
+        shares = personas.ipf(seed, [m / total for m in margins])
+        np.testing.assert_allclose(fitted, shares * total, rtol=1e-6)
+
+
+def test_ipf_tolerance_is_a_share_of_the_total() -> None:
+    seed = np.array([[1.0, 2.0], [3.0, 1.0]])
+    margins = [np.array([6e8, 4e8]), np.array([3e8, 7e8])]
+    rough = personas.ipf(seed, margins, tol=1e-3)
+    error = max(np.abs(rough.sum(axis=1) - margins[0]).max(),
+                np.abs(rough.sum(axis=0) - margins[1]).max())
+    assert 1e-9 * 1e9 < error <= 1e-3 * 1e9          # stopped early, within 0.1 % of the total
+    exact = personas.ipf(seed, margins)
+    np.testing.assert_allclose(exact.sum(axis=1), margins[0], rtol=0, atol=1.0)
+
+
+def test_ipf_counts_that_zero_cells_forbid_still_say_so() -> None:
+    # a diagonal seed keeps rows equal to columns: these counts cannot be fitted
+    with pytest.raises(ValueError, match="did not converge.*zero cells allow the marginals"):
+        personas.ipf(np.eye(2), [np.array([7e8, 3e8]), np.array([4e8, 6e8])])
+    with pytest.raises(ValueError, match="level\\(s\\) \\[1\\] where the seed has none"):
+        personas.ipf(np.array([[1.0, 0.0], [0.0, 0.0]]),
+                     [np.array([5e8, 5e8]), np.array([9e8, 1e8])])
+
+
 # ------------------------------------------------------------------ reader profiles
 def test_reader_profile_weighted_by_reads() -> None:
     dist = pd.DataFrame({

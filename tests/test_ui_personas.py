@@ -305,6 +305,64 @@ def test_auto_k_in_the_background_draws_the_curve_when_the_result_comes():
     assert page.curve is not None and list(page.curve.data[1].x) == [page.model.segmentation.k]
 
 
+def test_letting_the_data_choose_says_which_k_it_fits_and_keeps_the_page_live(monkeypatch):
+    """Issue 19: while the data choose k the status line names the k being fitted and the
+    progress bar moves; the other controls answer meanwhile (held here at k = 5 until a filter
+    has been used and the language switched); at the end both go and the chosen k is shown."""
+    import threading
+
+    from workbench.ui import personas as ui_personas
+
+    store = ScenarioStore("sqlite://")
+    page = PersonaDashboard(lang="en", store=store, background=True)
+    page.model.wait()
+    real = ui_personas.model_lib.segment
+    at_five, go_on = threading.Event(), threading.Event()
+
+    def held(*args, trying_k, **kwargs):
+        def trying(k):
+            trying_k(k)
+            if k == 5 and not at_five.is_set():
+                at_five.set()
+                assert go_on.wait(60)
+        return real(*args, trying_k=trying, **kwargs)
+
+    monkeypatch.setattr(ui_personas.model_lib, "segment", held)
+    tried, shares, statuses = [], [], []
+    page.model.observe(lambda change: tried.append(change.new), names="trying_k")
+    page.model.observe(lambda change: shares.append(change.new), names="progress")
+    page.status.observe(lambda change: statuses.append(change.new), names="value")
+    page.auto_k.value = True
+    assert at_five.wait(60)
+    try:
+        assert page.model.busy and page.progress.layout.display == ""
+        assert "fitting 5 personas (trying 2 to 10) for 20,000 followers" in page.status.value
+        assert 0 < page.progress.value < 0.5
+        before = [p.size for p in page.model.personas]
+        page.filter_boxes["platform"].value = "wechat"      # answered while the fit waits
+        assert page.model.filters == {"platform": "wechat"}
+        assert sum(p.size for p in page.model.personas) < sum(before)
+        page.header.model.lang = "zh"
+        assert "由数据决定人设数：正在拟合 5 个人设" in page.status.value
+        page.header.model.lang = "en"
+    finally:
+        go_on.set()
+    page.model.wait()
+    seg = page.model.segmentation
+    assert tried[:9] == list(range(2, 11)) and tried[9:] == [seg.k, 0]
+    assert shares == sorted(shares) and shares[-1] == 1.0
+    assert any("fitting 10 personas" in text for text in statuses)
+    assert seg.k == 6 and len(seg.quality["curve"]) == 9
+    assert not page.model.busy and page.progress.layout.display == "none"
+    assert "fitting" not in page.status.value and page.model.trying_k == 0
+    assert list(page.curve.data[1].x) == [6]
+    assert page.k_slider.disabled and not page.filter_boxes["platform"].disabled
+    page.save_name.value = "chosen by the data"
+    assert page.save() == 1          # the curves by k are saved too
+    saved = store.load("personas", "chosen by the data")["quality"]
+    assert sorted(saved["log_likelihood_curve"], key=int) == [str(k) for k in range(2, 11)]
+
+
 def test_memory_is_handed_back_after_reading_and_after_each_segmentation(monkeypatch):
     """A million followers left ~64 MB of reader temporaries and ~260 MB of segmentation
     temporaries in glibc's heaps; the page hands them back after each (``release_memory``)."""

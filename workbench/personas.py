@@ -33,10 +33,12 @@ about 0.91 against the generator's labels, where k-means on the same matrix reac
 Large inputs are fitted on a random sample of :data:`FIT_ROWS` people and every person is then
 assigned to their most likely persona, so time grows linearly and no n × n matrix is formed.
 With ``k=None`` every k in :data:`K_RANGE` is fitted on a sample of :data:`SELECT_ROWS`
-people and the elbow of the model's BIC (Bayesian information criterion) is kept: the smallest
+people, each one started from the splits of the k − 1 fit (:mod:`workbench.personas_select`),
+and the elbow of the model's BIC (Bayesian information criterion) is kept: the smallest
 k after which one more persona improves the BIC by less than 5 % of its range (the BIC minimum
 itself keeps drifting upwards, since real people are not exactly the model's independent
-draws). The curve is in ``Segmentation.quality``.
+draws). The chosen k's fit then starts the fit of everyone. The curve is in
+``Segmentation.quality``. The model itself is :mod:`workbench.latent_class`.
 
 Examples
 --------
@@ -59,6 +61,10 @@ from scipy import sparse
 
 from . import i18n, schemas
 from .errors import InputError
+from .latent_class import _STARTS, _assign, _Design, _em, _fit, _Model
+from .latent_class import _kmeans as _kmeans  # checked against scikit-learn from here
+from .personas_select import ELBOW_SHARE, _bic, choose_k
+from .personas_select import steps as _choice_steps
 
 __all__ = [
     "CATEGORICAL", "FIT_ROWS", "K_RANGE", "MAX_NUMBER", "MAX_WEIGHT", "MULTI", "NUMERIC",
@@ -80,13 +86,12 @@ EXCLUDED: tuple[str, ...] = ("follower_id", "province", "follow_date")
 #: Rows the model is fitted on; larger inputs are fitted on a random sample of this size and
 #: every row is then assigned to its most likely persona.
 FIT_ROWS = 50_000
-#: Rows used to choose k when ``k=None``.
-SELECT_ROWS = 20_000
+#: Rows used to choose k when ``k=None`` (the chosen k is then fitted on up to
+#: :data:`FIT_ROWS`). 10,000 chose the planted 6 segments for every seed, as 20,000 did, in
+#: half the time.
+SELECT_ROWS = 10_000
 #: The k tried when ``k=None``.
 K_RANGE: tuple[int, ...] = tuple(range(2, 11))
-#: k=None: stop adding personas once one more lowers the BIC by less than this share of the
-#: BIC's range over :data:`K_RANGE`.
-ELBOW_SHARE = 0.05
 #: Largest weight an attribute may have (the dashboard offers 0-3); larger weights would
 #: overflow the float32 matrix k-means works on.
 MAX_WEIGHT = 100.0
@@ -102,13 +107,6 @@ MAP_ROWS = 20_000
 #: Counts modelled as a rate of another count: column -> denominator.
 _RATES = {"shares_30d": "reads_30d", "comments_30d": "reads_30d", "spend_90d": "purchases_90d"}
 _BINS = 5
-_EM_ITER = 200
-_EM_TOL = 1e-7
-_STARTS = 8
-_SCREEN_ITER = 25
-#: rows a k-means start is fitted on (then every screening row goes to its nearest centre)
-_KMEANS_ROWS = 5_000
-_SMOOTH = 0.5
 
 
 # --------------------------------------------------------------------------------------------
@@ -451,22 +449,8 @@ def _matrix(attrs: list[_Attribute], rows: np.ndarray | None = None) -> np.ndarr
 
 
 # --------------------------------------------------------------------------------------------
-# The latent class model
+# The latent class model's design (the model: workbench.latent_class)
 # --------------------------------------------------------------------------------------------
-@dataclass
-class _Design:
-    """Sparse 0/1 design of the model: one column per level; groups say how columns combine."""
-
-    S: sparse.csr_matrix            # (n, D)
-    group: np.ndarray               # (D,) attribute index of each column
-    bernoulli: np.ndarray           # (D,) True for multi-label indicator columns
-    weight: np.ndarray              # (D,) attribute weight of each column
-    sizes: np.ndarray               # (G,) levels per attribute
-
-    def rows(self, idx: np.ndarray) -> "_Design":
-        return dataclasses.replace(self, S=self.S[idx])
-
-
 def _design(attrs: list[_Attribute]) -> _Design:
     groups, bern, wts, sizes = [], [], [], []
     offset = 0
@@ -492,161 +476,12 @@ def _design(attrs: list[_Attribute]) -> _Design:
     return _Design(S, np.array(groups), np.array(bern, bool), np.array(wts), np.array(sizes))
 
 
-@dataclass
-class _Model:
-    log_pi: np.ndarray   # (k,)
-    W: np.ndarray        # (D, k) weighted log-probabilities
-    const: np.ndarray    # (k,) weighted sum of log(1 - q) over Bernoulli columns
-    n_params: int
-
-
-def _m_step(design: _Design, R: np.ndarray) -> _Model:
-    n, k = R.shape
-    Nk = R.sum(axis=0) + 1e-12
-    counts = np.asarray(design.S.T @ R)                       # (D, k)
-    W = np.empty_like(counts)
-    const = np.zeros(k)
-    bern = design.bernoulli
-    # categorical columns: normalise within their attribute (observed rows only)
-    cat = ~bern
-    if cat.any():
-        g = design.group[cat]
-        c = counts[cat] + _SMOOTH
-        totals = np.zeros((design.group.max() + 1, k))
-        np.add.at(totals, g, c)
-        W[cat] = np.log(c / totals[g]) * design.weight[cat][:, None]
-    if bern.any():
-        q = (counts[bern] + _SMOOTH) / (Nk[None, :] + 2 * _SMOOTH)
-        w = design.weight[bern][:, None]
-        W[bern] = (np.log(q) - np.log1p(-q)) * w
-        const = (np.log1p(-q) * w).sum(axis=0)
-    free = sum(size if bern else size - 1 for size, bern in zip(design.sizes, _group_bern(design)))
-    n_params = (k - 1) + k * int(free)
-    return _Model(np.log(Nk / n), W, const, n_params)
-
-
-def _group_bern(design: _Design) -> list[bool]:
-    out = [False] * len(design.sizes)
-    for g, b in zip(design.group, design.bernoulli):
-        out[g] = bool(b)
-    return out
-
-
-def _e_step(design: _Design, model: _Model) -> tuple[np.ndarray, float]:
-    L = np.asarray(design.S @ model.W) + model.const[None, :] + model.log_pi[None, :]
-    mx = L.max(axis=1, keepdims=True)
-    np.subtract(L, mx, out=L)
-    np.exp(L, out=L)
-    s = L.sum(axis=1, keepdims=True)
-    L /= s
-    return L, float((mx[:, 0] + np.log(s[:, 0])).sum())
-
-
-def _assign(design: _Design, model: _Model, chunk: int = 250_000) -> np.ndarray:
-    out = np.empty(design.S.shape[0], np.int64)
-    for start in range(0, design.S.shape[0], chunk):
-        part = design.S[start:start + chunk]
-        L = np.asarray(part @ model.W) + model.const[None, :] + model.log_pi[None, :]
-        out[start:start + chunk] = L.argmax(axis=1)
-    return out
-
-
-def _em(design: _Design, labels: np.ndarray, k: int, max_iter: int = _EM_ITER,
-        model: _Model | None = None) -> tuple[_Model, float]:
-    """EM from a hard partition (or from ``model``); returns the model and its log-likelihood."""
-    if model is None:
-        R = np.zeros((len(labels), k))
-        R[np.arange(len(labels)), labels] = 1.0
-        model = _m_step(design, R)
-    old = -np.inf
-    ll = old
-    for _ in range(max_iter):
-        R, ll = _e_step(design, model)
-        model = _m_step(design, R)
-        if ll - old <= _EM_TOL * abs(ll):
-            break
-        old = ll
-    return model, ll
-
-
 # --------------------------------------------------------------------------------------------
-# k-means starts, the map's PCA and the silhouette, in numpy
+# The map's PCA and the silhouette, in numpy (the k-means starts: workbench.latent_class)
 # --------------------------------------------------------------------------------------------
-# scikit-learn did these three; importing it (which imports scipy.stats) cost every personas
-# kernel 88 MB of its 290 (issue 7's goal: 250 MB). Each one here is checked against it in
-# tests/test_personas_numeric.py.
-def _kmeans(X: np.ndarray, k: int, rng: np.random.Generator, max_iter: int = 50,
-            tol: float = 1e-4, rows: int | None = None) -> np.ndarray:
-    """Labels of ``X`` rows by Lloyd's k-means from a greedy k-means++ start (as scikit-learn's
-    ``KMeans(n_init=1)``: ``2 + log k`` candidates per new centre, the one that lowers the
-    inertia most is kept; stops when no label changes or the centres move less than ``tol``
-    times the mean variance of the columns). A cluster left empty takes the point farthest
-    from its centre. With ``rows``, the centres are fitted on that many rows drawn at random
-    and every row is then labelled by its nearest centre."""
-    X = everything = np.asarray(X)
-    if rows is not None and rows < X.shape[0]:
-        X = X[np.sort(rng.choice(X.shape[0], rows, replace=False))]
-    n = X.shape[0]
-    k = max(1, min(k, n))
-    sq = np.einsum("ij,ij->i", X, X, dtype=np.float64)
-    centres = X[_kmeanspp(X, sq, k, rng)].astype(np.float64)
-    limit = tol * float(np.mean(np.var(X, axis=0, dtype=np.float64)))
-    labels = np.full(n, -1, np.int64)
-    members = np.zeros((k, n), X.dtype)
-    for _ in range(max_iter):
-        scores = _centre_scores(X, centres)
-        new = scores.argmin(axis=1)
-        if np.array_equal(new, labels):
-            break
-        labels = new
-        counts = np.bincount(labels, minlength=k)
-        members[:] = 0
-        members[labels, np.arange(n)] = 1
-        moved = centres.copy()
-        full = counts > 0
-        moved[full] = (members @ X)[full].astype(np.float64) / counts[full, None]
-        if not full.all():   # an empty cluster restarts on the points farthest from theirs
-            own = sq + scores[np.arange(n), labels]
-            moved[~full] = X[np.argsort(-own)[:int((~full).sum())]]
-        shift = float(((moved - centres) ** 2).sum())
-        centres = moved
-        if shift <= limit:
-            break
-    return _centre_scores(everything, centres).argmin(axis=1)
-
-
-def _centre_scores(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """Squared distances of ``X`` rows to ``centres`` less each row's own squared norm (which
-    does not change the nearest centre), in ``X``'s precision."""
-    c = centres.astype(X.dtype)
-    return X @ (-2 * c.T) + np.einsum("ij,ij->i", c, c)
-
-
-def _sq_dist(X: np.ndarray, sq: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """Squared distances of ``X`` rows (``sq``: their squared norms) to ``centres``."""
-    return np.maximum(sq[:, None] + _centre_scores(X, centres), 0.0)
-
-
-def _kmeanspp(X: np.ndarray, sq: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Row positions of k-means++ centres (greedy: the best of ``2 + log k`` draws each)."""
-    n = X.shape[0]
-    trials = 2 + int(math.log(k)) if k > 1 else 1
-    chosen = [int(rng.integers(n))]
-    closest = _sq_dist(X, sq, X[chosen].astype(np.float64))[:, 0]
-    for _ in range(1, k):
-        total = closest.sum()
-        if total <= 0:   # every point sits on a centre already: any other point will do
-            chosen.append(int(rng.integers(n)))
-            continue
-        picks = np.searchsorted(np.cumsum(closest), rng.random(trials) * total)
-        picks = np.minimum(picks, n - 1)
-        d = np.minimum(closest[:, None], _sq_dist(X, sq, X[picks].astype(np.float64)))
-        best = int(d.sum(axis=0).argmin())
-        chosen.append(int(picks[best]))
-        closest = d[:, best]
-    return np.asarray(chosen)
-
-
+# scikit-learn did these two and k-means; importing it (which imports scipy.stats) cost every
+# personas kernel 88 MB of its 290 (issue 7's goal: 250 MB). Each one here is checked against it
+# in tests/test_personas_numeric.py.
 def _pca2(X: np.ndarray) -> np.ndarray:
     """The first two principal-component scores of ``X`` rows (``(n, 2)``; a column of zeros
     when ``X`` has one column). Signs as scikit-learn's: each axis's largest loading is
@@ -686,59 +521,6 @@ def _silhouette(X: np.ndarray, labels: np.ndarray, block: int = 512) -> float:
         scores[rows] = np.where(counts[own] > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-300),
                                 0.0)
     return float(scores.mean())
-
-
-def _fit(X: np.ndarray, design: _Design, k: int, seed: int, starts: int = _STARTS,
-         screen_rows: int = SELECT_ROWS, step: Callable[[], None] = lambda: None
-         ) -> tuple[_Model, float]:
-    """EM started from the best of ``starts`` k-means partitions.
-
-    Each start is k-means++ / k-means on the category and interest blocks of ``X`` (fitted on
-    :data:`_KMEANS_ROWS` of them, every row then sent to its nearest centre) followed by
-    :data:`_SCREEN_ITER` EM iterations on at most ``screen_rows`` rows; the start with the
-    highest log-likelihood is then run to convergence on every row of ``design``. ``step`` is
-    called after each start and after the final run (``starts + 1`` calls).
-    """
-    n = X.shape[0]
-    rng = np.random.default_rng(seed)
-    rows = np.arange(n) if n <= screen_rows else np.sort(rng.choice(n, screen_rows, replace=False))
-    Xs, Ds = X[rows], design.rows(rows) if n > screen_rows else design
-    best: tuple[_Model, float] | None = None
-    for s in range(starts):
-        # fewer distinct people than k: some personas stay empty, said by their size
-        start = _kmeans(Xs, k, np.random.default_rng((seed * 1000 + s) % 2 ** 32),
-                        rows=_KMEANS_ROWS)
-        model, ll = _em(Ds, start, k, max_iter=_SCREEN_ITER)
-        if best is None or ll > best[1]:
-            best = (model, ll)
-        step()
-    assert best is not None
-    out = _em(design, np.empty(0, np.int64), k, model=best[0])
-    step()
-    return out
-
-
-def _elbow(curve: dict[int, float], share: float = ELBOW_SHARE) -> int:
-    """Smallest k after which one more persona lowers the BIC by less than ``share`` of its range.
-
-    BIC keeps falling slowly past the real number of segments (people are not exactly
-    independent draws per attribute), so its minimum overshoots; the elbow does not.
-
-    Examples
-    --------
-    >>> _elbow({2: 100.0, 3: 40.0, 4: 10.0, 5: 8.0, 6: 7.0})
-    4
-    """
-    ks = sorted(curve)
-    span = max(curve.values()) - min(curve.values())
-    for a, b in zip(ks, ks[1:]):
-        if curve[a] - curve[b] < share * span:
-            return a
-    return min(curve, key=curve.get)
-
-
-def _bic(ll: float, model: _Model, n: int) -> float:
-    return -2.0 * ll + model.n_params * math.log(n)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1003,7 +785,9 @@ class Segmentation:
     k : number of personas.
     quality : ``{"criterion": ..., "score": float, "curve": {k: score}}`` plus
         ``"silhouette"`` (on a sample of 5,000, in the encoded feature space) and
-        ``"log_likelihood"``. ``curve`` holds every k tried (only the chosen k when k was given).
+        ``"log_likelihood"``. ``curve`` holds every k tried (only the chosen k when k was given);
+        with k chosen, ``"log_likelihood_curve"`` holds the log-likelihood of every k on the
+        sample it was chosen on (never lower for a larger k).
     features : attributes used.
     seed : the seed the result was made with.
     notes : ``(en, zh)`` pairs: attributes left out and why (constant, all missing, weight 0).
@@ -1116,20 +900,25 @@ def _check_features(followers: pd.DataFrame, features: list[str] | None) -> list
 
 def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] | None = None,
             weights: dict[str, float] | None = None, seed: int = 0,
-            progress: Callable[[float], None] | None = None) -> Segmentation:
+            progress: Callable[[float], None] | None = None,
+            trying_k: Callable[[int], None] | None = None) -> Segmentation:
     """Group followers into ``k`` personas and profile them.
 
     Parameters
     ----------
     followers : canonical followers frame (:func:`workbench.io.load` / ``io.sample("followers")``).
-    k : number of personas; ``None`` tries :data:`K_RANGE` on a sample of :data:`SELECT_ROWS`
-        and keeps the elbow of the BIC curve (:func:`_elbow`).
+    k : number of personas; ``None`` tries :data:`K_RANGE` on a sample of :data:`SELECT_ROWS`,
+        each k started from the fit of k − 1, and keeps the elbow of the BIC curve
+        (:func:`workbench.personas_select.choose_k`).
     features : columns to segment on; default :func:`default_features`.
     weights : per-attribute weights (default 1); 0 leaves an attribute out of the clustering
         (it is still profiled when it is a canonical column).
     seed : makes the result reproducible.
     progress : called with the share of the work done (0–1) as it goes, for a progress bar; it
         runs in the caller's thread.
+    trying_k : with ``k=None``, called with each number of personas as its fit begins, and
+        with the chosen one as it is fitted on every row (the page says which one it is
+        fitting); in the caller's thread.
 
     Returns
     -------
@@ -1200,8 +989,10 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     used = [a.name for a in attrs]
     rng = np.random.default_rng(seed)
     design = _design(attrs)
-    # progress: one step per k-means start and final EM run, then assignment and profiling
-    total = (_STARTS + 1) + 2 + (0 if k is not None else (4 + 1) * len(K_RANGE))
+    # progress: one step per k-means start and final EM run (k=None: per persona whose split
+    # is screened and per run to convergence while choosing k, then the final run), then
+    # assignment and profiling
+    total = (_STARTS + 1) + 2
     done = [0]
 
     def step() -> None:
@@ -1210,6 +1001,8 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
             progress(min(done[0] / total, 1.0))
 
     curve: dict[int, float] = {}
+    likelihoods: dict[int, float] = {}
+    chosen: _Model | None = None
     if k is None:
         sel = np.sort(rng.choice(n, size=min(SELECT_ROWS, n), replace=False))
         Xs, Ds = _seed_matrix(attrs, sel), design.rows(sel)
@@ -1219,15 +1012,21 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
                              f"{n} 位粉丝无法自动选择人设数。",
                              fix=f"Load at least {K_RANGE[0]} followers.",
                              fix_zh=f"请导入至少 {K_RANGE[0]} 位粉丝。")
-        for kk in ks:
-            model, ll = _fit(Xs, Ds, kk, seed, starts=4, step=step)
-            curve[kk] = _bic(ll, model, len(sel))
-        k = _elbow(curve)
+        total = _choice_steps(ks) + 1 + 2
+        choice = choose_k(Xs, Ds, ks, seed, step=step, trying=trying_k or (lambda kk: None))
+        k, curve, likelihoods = choice.k, choice.bic, choice.log_likelihood
+        chosen = choice.models[k]
+        if trying_k is not None:
+            trying_k(k)   # the chosen k, fitted on everyone
 
     fit_rows = np.arange(n) if n <= FIT_ROWS else np.sort(rng.choice(n, FIT_ROWS, replace=False))
-    Xf = _seed_matrix(attrs) if n <= FIT_ROWS else _seed_matrix(attrs, fit_rows)
     Df = design if n <= FIT_ROWS else design.rows(fit_rows)
-    model, ll = _fit(Xf, Df, k, seed, step=step)
+    if chosen is None:
+        Xf = _seed_matrix(attrs) if n <= FIT_ROWS else _seed_matrix(attrs, fit_rows)
+        model, ll = _fit(Xf, Df, k, seed, step=step)
+    else:   # the chosen k's fit on the sample starts the fit of every row
+        model, ll = _em(Df, np.empty(0, np.int64), k, model=chosen)
+        step()
     raw = _assign(design, model)
     step()
     # ids by size, descending (ties: lower raw id first)
@@ -1250,6 +1049,8 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
         quality["score"] = _bic(ll, model, len(fit_rows))
         quality["curve"] = {k: quality["score"]}
     quality["log_likelihood"] = ll
+    if likelihoods:
+        quality["log_likelihood_curve"] = likelihoods
     if k >= 2 and n > k:
         m = X.shape[0]
         srows = np.sort(rng.choice(m, size=min(SILHOUETTE_ROWS, m), replace=False))
@@ -1355,8 +1156,17 @@ def ipf(seed: np.ndarray, marginals: list[np.ndarray], tol: float = 1e-9,
 
     ``marginals[i]`` is the target sum over every axis but ``i`` (e.g. the exported gender and
     age distributions); ``seed`` (e.g. a survey's cross-table) gives the associations. The
-    result keeps the seed's odds ratios and matches every marginal within ``tol`` (absolute).
-    Marginals given as shares (summing to 1) give a joint table of shares.
+    result keeps the seed's odds ratios and matches every marginal within ``tol`` times the
+    marginals' total: shares (summing to 1) within ``tol``, counts of a billion people within
+    ``tol × 1e9`` (an absolute 1e-9 is below the spacing of float64 numbers that large).
+    Marginals given as shares give a joint table of shares, counts a table of counts.
+
+    Parameters
+    ----------
+    seed : the starting table (non-negative), one axis per marginal.
+    marginals : the target sums, one 1-D array per axis, all with the same total.
+    tol : largest marginal error allowed, as a share of the marginals' total.
+    max_iter : cycles over the axes before giving up.
 
     Raises
     ------
@@ -1402,10 +1212,11 @@ def ipf(seed: np.ndarray, marginals: list[np.ndarray], tol: float = 1e-9,
             table *= factor.reshape(shape)
         err = max(float(np.abs(table.sum(axis=tuple(a for a in range(table.ndim) if a != i))
                                - m).max()) for i, m in enumerate(margins))
-        if err <= tol:
+        if err <= tol * totals[0]:
             return table
     raise ValueError(f"IPF did not converge within {max_iter} iterations (largest marginal "
-                     f"error {err:.3g}); check that the seed's zero cells allow the marginals")
+                     f"error {err:.3g}, {err / totals[0]:.3g} of the total); check that the "
+                     "seed's zero cells allow the marginals")
 
 
 #: dimension of the reader distributions → the followers column holding the same thing

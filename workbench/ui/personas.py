@@ -60,6 +60,8 @@ class PersonaModel(tl.HasTraits):
     personas : the personas of the filtered subset (names include the user's renames).
     renames : ``{persona id: {"en": ..., "zh": ...}}`` typed by the user.
     error : the last problem to show (``""`` when fine).
+    busy, progress : a segmentation is running; the share of it done (0-1).
+    trying_k : while ``auto_k`` chooses, the number of personas being fitted (0 otherwise).
     """
 
     followers = tl.Instance(pd.DataFrame, allow_none=True)
@@ -74,6 +76,7 @@ class PersonaModel(tl.HasTraits):
     error = tl.Dict()
     busy = tl.Bool(False)
     progress = tl.Float(0.0)
+    trying_k = tl.Int(0)
     seed = tl.Int(0)
     background = tl.Bool(False)
 
@@ -106,28 +109,35 @@ class PersonaModel(tl.HasTraits):
                    None if self.auto_k else self.k,
                    None if self.features is None else [f for f in self.features if f in columns],
                    {a: v for a, v in self.weights.items() if a in columns} or None, self.seed)
-        self.busy, self.progress = True, 0.0
+        self.busy, self.progress, self.trying_k = True, 0.0, 0
         if not self.background:
-            self._finish(job, self._run(job, self._set_progress))
+            self._finish(job, self._run(job, self._set_progress, self._set_trying))
             return
 
         def work() -> None:
-            result = self._run(job, self._post_progress)
+            result = self._run(job, self._post_progress, self._post_trying)
             _call_soon(lambda: self._finish(job, result))
 
         self._thread = threading.Thread(target=work, name="workbench-segment", daemon=True)
         self._thread.start()
 
-    def _run(self, job: "_Job", report) -> object:
-        """The segmentation of ``job``, the error to show, or ``None`` when superseded."""
+    def _run(self, job: "_Job", report, report_k) -> object:
+        """The segmentation of ``job``, the error to show, or ``None`` when superseded;
+        ``report`` gets its progress, ``report_k`` each k it fits while choosing k."""
         def progress(share: float) -> None:
             if job.generation != self._generation:
                 raise _Superseded
             report(job, share)
 
+        def trying(k: int) -> None:
+            if job.generation != self._generation:
+                raise _Superseded
+            report_k(job, k)
+
         try:
             return model_lib.segment(job.followers, k=job.k, features=job.features,
-                                     weights=job.weights, seed=job.seed, progress=progress)
+                                     weights=job.weights, seed=job.seed, progress=progress,
+                                     trying_k=trying)
         except _Superseded:
             return None
         except InputError as err:  # degenerate data or choices: say so, keep the last result
@@ -143,10 +153,17 @@ class PersonaModel(tl.HasTraits):
     def _post_progress(self, job: "_Job", share: float) -> None:
         _call_soon(lambda: self._set_progress(job, share))
 
+    def _set_trying(self, job: "_Job", k: int) -> None:
+        if job.generation == self._generation:
+            self.trying_k = k
+
+    def _post_trying(self, job: "_Job", k: int) -> None:
+        _call_soon(lambda: self._set_trying(job, k))
+
     def _finish(self, job: "_Job", result: object) -> None:
         if result is None or job.generation != self._generation:
             return  # a newer request is running; its result will come
-        self.busy = False
+        self.busy, self.trying_k = False, 0
         if isinstance(result, Exception):
             self.error = _error_texts(result)
             return
@@ -213,9 +230,10 @@ class PersonaModel(tl.HasTraits):
         return {
             "k": seg.k, "seed": seg.seed, "features": list(seg.features),
             "weights": dict(self.weights),
-            # the store takes numpy numbers but only text keys
-            "quality": {**seg.quality,
-                        "curve": {str(k): v for k, v in seg.quality.get("curve", {}).items()}},
+            # the store takes numpy numbers but only text keys (the curves are by k)
+            "quality": {name: {str(k): v for k, v in value.items()}
+                        if isinstance(value, dict) else value
+                        for name, value in seg.quality.items()},
             "rows": int(len(self._segmented)),
             "personas": [_persona_record(self._named(p)) for p in seg.personas],
         }
@@ -388,7 +406,8 @@ class PersonaDashboard(Page):
         self.model.observe(self._refill_filters, names="followers")
         self.model.observe(self._build_attributes, names="followers")
         self.model.observe(self._sync_attributes, names=["features", "weights"])
-        self.model.observe(self._show_status, names=["error", "busy", "personas", "segmentation"])
+        self.model.observe(self._show_status,
+                           names=["error", "busy", "trying_k", "personas", "segmentation"])
         self.model.observe(self._show_progress, names=["busy", "progress"])
         self.model.observe(self._on_auto, names="auto_k")
         # an identical persona set (auto k choosing the k on screen) is no news to ``personas``
@@ -527,6 +546,10 @@ class PersonaDashboard(Page):
         seg = model.segmentation
         if model.error:
             level_, text = "error", model.error.get(lang) or model.error.get("en", "")
+        elif model.busy and model.trying_k:
+            ks = model_lib.K_RANGE
+            level_, text = "busy", t("personas.choosing", lang, k=model.trying_k, first=ks[0],
+                                     last=ks[-1], rows=f"{len(model.followers):,}")
         elif model.busy:
             level_, text = "busy", t("personas.segmenting", lang, rows=f"{len(model.followers):,}")
         elif model.filters and model.personas:
