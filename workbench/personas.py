@@ -639,9 +639,9 @@ def _profile(prof: _Profiler, labels: np.ndarray, k: int, mask: np.ndarray | Non
     for attr, x in prof.numbers.items():
         v, lab_v = sub(x), lab
         ok = ~np.isnan(v)
+        if not ok.any():  # nobody with a value (or nobody at all: an empty filter)
+            continue
         if not ok.all():
-            if not ok.any():
-                continue
             v, lab_v = v[ok], lab[ok]
         mean_all = float(v.mean(dtype=np.float64))
         std_all = float(v.std(dtype=np.float64))
