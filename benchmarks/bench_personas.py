@@ -73,7 +73,7 @@ def _kprototypes(followers: pd.DataFrame, k: int) -> tuple[np.ndarray, float]:
 
 
 def auto_k(followers: pd.DataFrame, truth: np.ndarray) -> Row:
-    """``segment(k=None)``: k chosen on a sample of 20,000, each k started from the splits of
+    """``segment(k=None)``: k chosen on a sample of 10,000, each k started from the splits of
     k − 1, then one fit of the chosen k (issue 19: 8.9 s, and seed 0 chose 5 of 6 personas)."""
     chosen: list[personas.Segmentation] = []
     times = timed(lambda: chosen.append(personas.segment(followers, k=None, seed=0)), repeat=3)
