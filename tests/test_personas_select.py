@@ -3,46 +3,22 @@ log-likelihood never falls as k grows (issue 19)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from benchmarks.bench_personas import resampled
 from workbench import io, personas, personas_select
 from workbench.latent_class import _e_step, _m_step
 from workbench.personas import Segmentation
-
-TRUTH = Path(__file__).resolve().parents[1] / "data" / "truth" / "followers_planted.csv"
-CATEGORIES = ("gender", "age_band", "city_tier", "occupation", "platform", "follow_source",
-              "interests")
 
 
 def noisy_planted(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
     """``n`` followers drawn with replacement from the sample, 3 % of every category cell
     redrawn from the column and the counts jittered, and their planted segments: the data of
-    benchmarks/bench_personas.py, on which seed 0 chose 5 personas of the 6 planted."""
-    sample = io.sample("followers")
-    truth = pd.read_csv(TRUTH).set_index("follower_id")["segment"]
-    planted = truth.loc[sample["follower_id"].astype(str)].to_numpy()
-    rng = np.random.default_rng(seed)
-    pick = rng.integers(0, len(sample), n)
-    out = sample.iloc[pick].reset_index(drop=True)
-    for col in CATEGORIES:
-        redraw = rng.random(n) < 0.03
-        values = out[col].to_numpy(copy=True)
-        values[redraw] = values[rng.integers(0, n, int(redraw.sum()))]
-        out[col] = pd.Series(values, dtype=out[col].dtype)
-    for col in ("reads_30d", "shares_30d", "comments_30d", "purchases_90d", "spend_90d"):
-        x = out[col].astype("float64").to_numpy() * rng.lognormal(0.0, 0.15, n)
-        out[col] = np.round(x, 2) if col == "spend_90d" else pd.array(np.rint(x).astype(int),
-                                                                         dtype="Int64")
-    hour = out["active_hour"].astype("float64").to_numpy()
-    shift = rng.choice([-1, 0, 1], size=n, p=[0.1, 0.8, 0.1])
-    out["active_hour"] = pd.array(((hour + shift) % 24).astype(int), dtype="Int64")
-    out["follower_id"] = [f"B{i:07d}" for i in range(n)]
-    return out, planted[pick]
+    the benchmark's auto-k row, on which seed 0 chose 5 personas of the 6 planted."""
+    return resampled(n, seed=seed)
 
 
 @pytest.fixture(scope="module")
