@@ -347,6 +347,24 @@ def test_k_curve_string_keys_explicit_k_and_chinese():
     assert fig.layout.xaxis.title.text == "画像数量"
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_k_curve_caption_fits_its_half_width_slot(lang):
+    """The elbow caption was one line cut off at the chart's edge ("…improves the fit only a
+    littl"): wrapped at 64 columns (a Chinese character counts two), nothing lost."""
+    from workbench.charts import theme
+
+    fig = charts.k_curve({**QUALITY, "criterion": "BIC of the latent class model; elbow"},
+                         lang=lang)
+    text = fig.layout.annotations[0].text
+    lines = text.split("<br>")
+    assert all(sum(2 if ord(c) >= 0x2E80 else 1 for c in line) <= 64 for line in lines)
+    assert " ".join(lines).replace("  ", " ") == t("chart.personas.k.elbow", lang) or \
+        "".join(lines) == t("chart.personas.k.elbow", lang)
+    assert len(lines) == (2 if lang == "en" else 1)
+    assert theme.wrap("一二三四五六七八", 8) == "一二三四<br>五六七八"
+    assert theme.wrap("alpha beta gamma", 10) == "alpha beta<br>gamma"
+
+
 def test_update_k_curve_in_place():
     fig = go.FigureWidget(charts.k_curve(QUALITY, lang="en"))
     line, mark = fig.data

@@ -343,6 +343,20 @@ def test_counterfactual_interval_allows_for_days_that_carry_over() -> None:
     assert held >= 0.80
 
 
+def test_the_daily_band_of_a_count_never_goes_below_zero() -> None:
+    """New follows on a quiet account (a few a day, one spike): the band's low edge was drawn
+    below zero, a count no day can have; a series that can go negative keeps its band."""
+    idx = pd.date_range("2026-01-01", periods=126)
+    rng = np.random.default_rng(3)
+    follows = pd.Series(rng.poisson(4, len(idx)).astype(float), index=idx)
+    follows.iloc[40] = 300.0
+    out = review.counterfactual(follows, "2026-03-26", "2026-05-06")
+    assert (out["daily"]["low"] >= 0).all() and (out["daily"]["low"] == 0).any()
+    assert (out["daily"]["high"] > out["daily"]["counterfactual"]).all()
+    net = follows - 4.5
+    assert (review.counterfactual(net, "2026-03-26", "2026-05-06")["daily"]["low"] < 0).any()
+
+
 def test_counterfactual_needs_history() -> None:
     with pytest.raises(InputError) as err:
         review.counterfactual(_synthetic(0, 1).iloc[70:], "2026-03-30", "2026-05-10")

@@ -343,7 +343,7 @@ def test_letting_the_data_choose_says_which_k_it_fits_and_keeps_the_page_live(mo
         assert page.model.filters == {"platform": "wechat"}
         assert sum(p.size for p in page.model.personas) < sum(before)
         page.header.model.lang = "zh"
-        assert "由数据决定人设数：正在拟合 5 个人设" in page.status.value
+        assert "由数据决定画像数量：正在拟合 5 类画像" in page.status.value
         page.header.model.lang = "en"
     finally:
         go_on.set()

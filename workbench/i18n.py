@@ -481,7 +481,7 @@ _ZH: dict[str, str] = {
     "personas.section.compare": "两个画像对比",
     "personas.section.save": "保存与导出",
     "personas.segmenting": "正在为 {rows} 位粉丝划分画像…",
-    "personas.choosing": "由数据决定人设数：正在拟合 {k} 个人设（依次尝试 {first}–{last} 个），共 {rows} 位粉丝…",
+    "personas.choosing": "由数据决定画像数量：正在拟合 {k} 类画像（依次尝试 {first}–{last} 类），共 {rows} 位粉丝…",
     "personas.section.attributes": "分群属性及其权重",
     "personas.attributes.note": "取消勾选即不使用该属性；权重大于 1 表示它在“谁和谁归为一类”中更重要（0 = 只做画像描述，不参与分群）。修改后立即重新分群。",
     "personas.weight": "权重",

@@ -1047,6 +1047,8 @@ def counterfactual(series: pd.Series, start: Any, end: Any, *,
     lift = a_tot - cf_tot
     lo, hi = lift - q * err.total_sd, lift + q * err.total_sd
     band = (cf - q * err.daily_sd, cf + q * err.daily_sd)
+    if (y >= 0).all():  # counts (follows, reads): a day's band does not go below nothing
+        band = (np.maximum(band[0], 0.0), band[1])
     daily = pd.DataFrame({"date": obs.index, "actual": actual, "counterfactual": cf,
                           "low": band[0], "high": band[1]})
     return {"actual": a_tot, "counterfactual": cf_tot, "lift": lift, "low": lo, "high": hi,

@@ -662,10 +662,11 @@ def k_curve(quality: Mapping, *, lang: str = "en", k: int | None = None) -> go.F
                    "tickformat": ",.0f" if scores and max(map(abs, scores)) >= 1000 else None,
                    "range": ([min(scores) - 0.15 * span, max(scores) + 0.3 * span]
                              if scores else None)},
-            annotations=([theme.caption(_esc(_label("k.elbow", lang)), y=-0.26)]
+            # the chart sits in a half-width slot (about 500 px): two lines of caption
+            annotations=([theme.caption(_esc(_label("k.elbow", lang)), y=-0.24, columns=64)]
                          if "elbow" in str(quality.get("criterion", "")).lower() else [])
             + ([] if ks else [_empty_note(lang)]),
-            margin={**theme.MARGIN, "b": 84},
+            margin={**theme.MARGIN, "b": 100},
         ),
     )
     return fig

@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -124,8 +125,28 @@ pio.templates[TEMPLATE_NAME] = TEMPLATE
 pio.templates.default = TEMPLATE_NAME
 
 
-def caption(text: str, *, y: float = -0.12) -> dict:
-    """An annotation under the plot area (notes such as "a random sample of …")."""
+def wrap(text: str, columns: int) -> str:
+    """``text`` broken into lines of at most ``columns`` (a Chinese character counts two) with
+    ``<br>``, at spaces where there are any: plotly never wraps an annotation, and a long one is
+    cut at the chart's edge."""
+    lines, line, width = [], "", 0
+    for word in re.findall(r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*",
+                           text):
+        w = sum(2 if ord(ch) >= 0x2E80 else 1 for ch in word.rstrip())
+        if line and width + w > columns:
+            lines.append(line.rstrip())
+            line, width = "", 0
+        line += word
+        width += sum(2 if ord(ch) >= 0x2E80 else 1 for ch in word)
+    lines.append(line.rstrip())
+    return "<br>".join(lines)
+
+
+def caption(text: str, *, y: float = -0.12, columns: int | None = None) -> dict:
+    """An annotation under the plot area (notes such as "a random sample of …"), wrapped at
+    ``columns`` (see :func:`wrap`) when the chart is narrower than the text."""
+    if columns is not None:
+        text = wrap(text, columns)
     return {
         "text": text, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": y,
         "xanchor": "left", "yanchor": "top", "align": "left",
