@@ -193,3 +193,23 @@ def test_use_last_review_moves_the_estimates_and_the_plan(page, sample_review):
     assert "October campaign" in page.review_note.value and "2026-10-05" in page.review_note.value
     page.use_review.value = False
     assert page.model.estimates.cells["mean"].equals(before.cells["mean"])
+
+
+def test_a_failing_store_is_said_never_taken_for_nothing_saved():
+    """Issue 20: a store that could not be read made the page say "no saved campaign review"
+    (and list no persona sets) while the database was locked."""
+    from store_backends import LOCKED_EN, LOCKED_ZH, failing_store
+
+    page = MixDashboard(lang="en", store=failing_store())
+    note = page.store_note.value
+    assert "Could not read the saved persona sets: " + LOCKED_EN in note
+    assert "Could not read the saved plans to compare with: " + LOCKED_EN in note
+    page.use_review.value = True
+    assert page.use_review.value is False
+    assert "Could not read the last saved campaign review: " + LOCKED_EN in page.store_note.value
+    assert "No saved campaign review" not in page.review_note.value
+    page.header.model.lang = "zh"
+    assert "无法读取最近保存的复盘：" + LOCKED_ZH in page.store_note.value
+    assert "无法读取已保存的画像集：" + LOCKED_ZH in page.store_note.value
+    assert "Could not" not in page.store_note.value
+    assert page.model.plan is not None  # planning goes on without the store

@@ -144,3 +144,13 @@ def test_the_closed_loop_review_to_the_next_plan_and_estimate(page, store):
     history = roi_page.model.estimate
     assert roi_page.fill_from_review()
     assert roi_page.model.estimate != history
+
+
+def test_a_failing_store_is_said_and_the_demo_still_reviews():
+    from store_backends import LOCKED_EN, LOCKED_ZH, failing_store
+
+    page = ReviewDashboard(lang="en", store=failing_store())
+    assert "Could not read the saved plans: " + LOCKED_EN in page.plans_note.value
+    assert page.model.review is not None  # the demo plan is reviewed all the same
+    page.header.model.lang = "zh"
+    assert "无法读取已保存的方案：" + LOCKED_ZH in page.plans_note.value

@@ -229,3 +229,14 @@ def test_percentages_use_a_true_minus(value, shown):
     from workbench.ui.roi import _pct
 
     assert _pct(value) == shown
+
+
+def test_a_failing_store_is_said_never_taken_for_no_review():
+    from store_backends import LOCKED_EN, LOCKED_ZH, failing_store
+
+    page = RoiDashboard(lang="en", store=failing_store())
+    assert page.fill_from_review() is False
+    assert "Could not read the last saved campaign review: " + LOCKED_EN in page.status.value
+    assert "No saved campaign review" not in page.status.value
+    page.header.model.lang = "zh"
+    assert "无法读取最近保存的复盘：" + LOCKED_ZH in page.status.value

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import logging
 
 import ipywidgets as w
 import pandas as pd
@@ -27,10 +26,9 @@ from workbench.errors import InputError
 from workbench.export import download_link
 from workbench.i18n import level, t
 from workbench.schemas import CONTENT_TYPES
-from workbench.ui.shell import DataPreview, Header, Page, latest_saved
+from workbench.ui.shell import DataPreview, Header, Page, latest_saved, read_failure
 from workbench.ui.slots import ChartSlot
 
-log = logging.getLogger(__name__)
 
 STORE_KIND = "mix_plan"
 PERSONA_KIND = "personas"
@@ -229,6 +227,9 @@ class MixDashboard(Page):
         self.use_review = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"))
         self.use_review.observe(self._on_use_review, names="value")
         self.review_note = w.HTML()
+        #: what could not be read from the saved scenarios (a failing store is said here)
+        self.store_note = w.HTML()
+        self._store_failures: dict[str, dict[str, str]] = {}
         self.status = w.HTML()
         self.kpis = w.HTML()
         self.notes = w.HTML()
@@ -267,6 +268,7 @@ class MixDashboard(Page):
                     self.platforms], layout=w.Layout(grid_gap="12px 24px", flex_flow="row wrap",
                                                     align_items="flex-start")),
             w.HBox([self.use_review, self.review_note], layout=w.Layout(align_items="center")),
+            self.store_note,
             self.rule_panel,
             self.status,
             self.titles["mix"], self.kpis, self.charts["mix"].box, self.notes,
@@ -337,6 +339,7 @@ class MixDashboard(Page):
         self.baseline.description = t("mix.baseline", lang)
         self.use_review.description = t("mix.use_review", lang)
         self._show_review_note()
+        self._show_store_note()
         self.item_pick.description = t("mix.item", lang)
         self.item_status.options = [(t(f"mix.status.{s}", lang), s) for s in mix_lib.STATUSES]
         self.frontier_button.description = t("mix.frontier_button", lang)
@@ -371,12 +374,29 @@ class MixDashboard(Page):
         self._fill_saved()
 
     def _saved(self, kind: str) -> list[str]:
+        what = "store.what.persona_sets" if kind == PERSONA_KIND else "store.what.baselines"
         try:
-            return [row["name"] if isinstance(row, dict) else getattr(row, "name", str(row))
-                    for row in self.store.list(kind)]
-        except Exception:  # the store is optional here: planning works without it
-            log.exception("listing saved %s failed", kind)
+            names = [row["name"] if isinstance(row, dict) else getattr(row, "name", str(row))
+                     for row in self.store.list(kind)]
+        except Exception as err:  # planning works without the store; the page says it failed
+            self._store_failed(what, err)
             return []
+        self._store_failed(what, None)
+        return names
+
+    def _store_failed(self, what: str, err: BaseException | None) -> None:
+        """Say (or stop saying, ``err=None``) that ``what`` could not be read."""
+        if err is None:
+            self._store_failures.pop(what, None)
+        else:
+            self._store_failures[what] = read_failure(err, what)
+        self._show_store_note()
+
+    def _show_store_note(self) -> None:
+        texts = [f[self.lang] for f in self._store_failures.values()]
+        self.store_note.value = "".join(
+            f'<div class="wb-status wb-status--error">{html.escape(text)}</div>'
+            for text in texts)
 
     def _fill_saved(self) -> None:
         lang = self.lang
@@ -405,10 +425,12 @@ class MixDashboard(Page):
 
     def _persona_records(self, name: str) -> list[dict]:
         try:
-            return list(self.store.load(PERSONA_KIND, name).get("personas", []))
-        except Exception:
-            log.exception("loading persona set %r failed", name)
+            records = list(self.store.load(PERSONA_KIND, name).get("personas", []))
+        except Exception as err:
+            self._store_failed("store.what.persona_set", err)
             return []
+        self._store_failed("store.what.persona_set", None)
+        return records
 
     # -- events ------------------------------------------------------------------------------
     _filling = False
@@ -446,7 +468,13 @@ class MixDashboard(Page):
             return
         self._review = None
         if change.new:
-            found = latest_saved(self.store, REVIEW_KIND)
+            try:
+                found = latest_saved(self.store, REVIEW_KIND)
+            except Exception as err:  # a failing store is not "no review": say which
+                self._store_failed("store.what.review", err)
+                found = None
+            else:
+                self._store_failed("store.what.review", None)
             if found is None or not found[1].get("calibrated"):
                 self._review_missing = True
                 self._filling = True
@@ -463,7 +491,9 @@ class MixDashboard(Page):
 
     def _show_review_note(self) -> None:
         lang = self.lang
-        if getattr(self, "_review", None):
+        if "store.what.review" in self._store_failures:
+            text = ""  # the store note says what failed; "no review yet" would be wrong
+        elif getattr(self, "_review", None):
             name, payload, _ = self._review
             period = payload.get("period", {})
             text = t("mix.review_used", lang, name=name, start=period.get("start", "?"),
@@ -487,9 +517,11 @@ class MixDashboard(Page):
             return
         try:
             self.model.baseline = self.store.load(STORE_KIND, name)
-        except Exception:
-            log.exception("loading baseline %r failed", name)
+        except Exception as err:
+            self._store_failed("store.what.baseline", err)
             self.model.baseline = None
+            return
+        self._store_failed("store.what.baseline", None)
 
     def _on_item(self, change) -> None:
         if change.new is None or self.model.calendar is None:

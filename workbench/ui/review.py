@@ -25,7 +25,7 @@ from workbench.charts import review as charts
 from workbench.errors import InputError
 from workbench.export import download_link
 from workbench.i18n import level, t
-from workbench.ui.shell import DataPreview, Header, Page
+from workbench.ui.shell import DataPreview, Header, Page, read_failure
 from workbench.ui.slots import ChartSlot
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,7 @@ class ReviewDashboard(Page):
         self.plan_pick = w.Dropdown(layout=w.Layout(width="520px"),
                                     style={"description_width": "initial"})
         self.plan_pick.observe(self._on_plan, names="value")
+        self.plans_note = w.HTML()  # the saved plans could not be read: said here
         self.present = w.ToggleButton(icon="television", layout=w.Layout(width="auto"))
         self.present.observe(self._on_present, names="value")
         self.status = w.HTML()
@@ -194,7 +195,7 @@ class ReviewDashboard(Page):
             self.header.widget, self.preview_panel,
             w.HBox([self.plan_pick, self.present], layout=w.Layout(
                 align_items="center", flex_flow="row wrap", grid_gap="4px 16px")),
-            self.status, *sections,
+            self.plans_note, self.status, *sections,
             self.titles["save"],
             w.HBox([self.save_name, self.save_button, self.report_button, self.pdf_button],
                    layout=w.Layout(flex_flow="row wrap", grid_gap="4px 8px")),
@@ -259,9 +260,12 @@ class ReviewDashboard(Page):
                  weeks=DEMO_WEEKS)
         try:
             saved = [row.name for row in self.store.list(PLAN_KIND)]
-        except Exception:
-            log.exception("listing saved plans failed")
+        except Exception as err:  # the demo still reviews; the page says the store failed
+            self._plans_failure = read_failure(err, "store.what.plans")
             saved = []
+        else:
+            self._plans_failure = None
+        self._show_plans_note()
         value = self.plan_pick.value
         self._filling = True
         try:
@@ -271,6 +275,12 @@ class ReviewDashboard(Page):
             self._filling = False
 
     _filling = False
+    _plans_failure: dict[str, str] | None = None
+
+    def _show_plans_note(self) -> None:
+        failure = self._plans_failure
+        self.plans_note.value = "" if not failure else (
+            f'<div class="wb-status wb-status--error">{html.escape(failure[self.lang])}</div>')
 
     def _on_plan(self, change) -> None:
         if self._filling or change.new is None:
@@ -283,9 +293,7 @@ class ReviewDashboard(Page):
         try:
             plan = self.store.load(PLAN_KIND, change.new)
         except Exception as err:
-            log.exception("loading plan %r failed", change.new)
-            self.model.error = {"en": f"Could not load the plan: {err}.",
-                                "zh": f"无法读取方案：{err}。"}
+            self.model.error = read_failure(err, "store.what.plan")
             return
         self.model.plan_name = change.new
         self.model.plan = plan

@@ -27,7 +27,7 @@ from workbench.errors import InputError
 from workbench.export import csv_text, download_link
 from workbench.i18n import level, t
 from workbench.ui.drafts import Field
-from workbench.ui.shell import DataPreview, Header, Page, latest_saved
+from workbench.ui.shell import DataPreview, Header, Page, latest_saved, read_failure
 from workbench.ui.slots import ChartSlot
 
 log = logging.getLogger(__name__)
@@ -364,7 +364,11 @@ class RoiDashboard(Page):
 
     def fill_from_review(self) -> bool:
         """The history's ranges with the funnel rates the last campaign review calibrated."""
-        found = latest_saved(self.store, REVIEW_KIND)
+        try:
+            found = latest_saved(self.store, REVIEW_KIND)
+        except Exception as err:  # a failing store is not "no review": say which
+            self.model.error = read_failure(err, "store.what.review")
+            return False
         if found is None or not found[1].get("calibrated"):
             self.model.error = {"en": t("roi.no_review", "en"), "zh": t("roi.no_review", "zh")}
             return False

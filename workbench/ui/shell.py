@@ -516,17 +516,23 @@ class Header:
 
 
 def latest_saved(store, kind: str):
-    """``(name, payload, saved_at)`` of the most recently saved scenario of ``kind``, or
-    ``None`` (also when the store cannot be read: it is logged, the page goes on)."""
-    try:
-        rows = store.list(kind)
-        if not rows:
-            return None
-        newest = max(rows, key=lambda row: row.last_saved_at)
-        return newest.name, store.load(kind, newest.name), newest.last_saved_at
-    except Exception:
-        log.exception("reading the newest %s scenario failed", kind)
+    """``(name, payload, saved_at)`` of the most recently saved scenario of ``kind``, or ``None``
+    when there is none. A store that cannot be read raises (:class:`workbench.store.StoreError`):
+    the page must say the store failed, never that nothing was saved (:func:`read_failure`)."""
+    rows = store.list(kind)
+    if not rows:
         return None
+    newest = max(rows, key=lambda row: row.last_saved_at)
+    return newest.name, store.load(kind, newest.name), newest.last_saved_at
+
+
+def read_failure(err: BaseException, what: str) -> dict[str, str]:
+    """``{lang: sentence}`` a page shows when it could not read ``what`` (an i18n key such as
+    ``"store.what.review"``) from the saved scenarios: what, and why in the page's language (a
+    :class:`workbench.store.StoreError` says it in both). The failure is logged in full too."""
+    log.error("reading %s failed", what, exc_info=err)
+    return {lang: t("store.read_failed", lang, what=t(what, lang), error=inline(err, lang))
+            for lang in LANGS}
 
 
 def page_href(page: str, lang: str) -> str:
