@@ -176,19 +176,6 @@ def test_missing_name_falls_back_to_a_numbered_label(people):
     assert y[2] == t("chart.personas.default_name", "zh", n=3)
 
 
-def test_update_sizes_in_place(people):
-    fig = go.FigureWidget(charts.segment_sizes(people, lang="en"))
-    bar = fig.data[0]
-    fewer = people[:4]
-    for p in fewer:
-        p.size //= 2
-    charts.update_sizes(fig, fewer, lang="zh")
-    assert fig.data[0] is bar
-    assert list(bar.x) == [p.size for p in fewer]
-    assert _plain_all(bar.y) == [p.name["zh"] for p in fewer]
-    assert fig.layout.title.text == t("chart.personas.sizes.title", "zh")
-
-
 # -- lift heatmap ---------------------------------------------------------------------------
 def _column(fig, attribute, code, lang="en"):
     names = list(fig.layout.xaxis.ticktext)
@@ -250,18 +237,14 @@ def test_heatmap_colour_centred_on_lift_one(people):
     assert "×1.0" in main.colorbar.ticktext
 
 
-def test_update_heatmap_in_place(people):
-    fig = go.FigureWidget(charts.lift_heatmap(people, lang="en"))
-    main, grey = fig.data
-    before = np.asarray(main.z, dtype=float).copy()
+def test_heatmap_of_a_few_personas_on_one_attribute_in_chinese(people):
     subset = people[1:4]
-    charts.update_heatmap(fig, subset, ["interests"], lang="zh")
-    assert fig.data[0] is main and fig.data[1] is grey
+    fig = charts.lift_heatmap(subset, ["interests"], lang="zh")
+    main = fig.data[0]
     assert _plain_all(main.y) == [p.name["zh"] for p in subset]
     assert np.asarray(main.z).shape == (3, len(LEVELS["interests"]))
     expected = [level("interests", c, "zh") for c in LEVELS["interests"]]
     assert list(fig.layout.xaxis.ticktext) == expected
-    assert np.asarray(main.z).shape != before.shape
 
 
 # -- radar ----------------------------------------------------------------------------------
@@ -279,17 +262,6 @@ def test_radar_in_chinese(people):
     fig = charts.behaviour_radar(people, lang="zh")
     assert fig.data[0].theta[0] == "近30天阅读"
     assert fig.layout.title.text == t("chart.personas.radar.title", "zh")
-
-
-def test_update_radar_in_place_and_refuses_a_new_trace_set(people):
-    fig = go.FigureWidget(charts.behaviour_radar(people, lang="en"))
-    first = fig.data[0]
-    changed = make_personas()
-    changed[0].numeric = [NumericTrait(nt.attribute, 1.0, 1.0, 2.5) for nt in changed[0].numeric]
-    charts.update_radar(fig, changed, lang="en")
-    assert fig.data[0] is first and set(first.r) == {2.5}
-    with pytest.raises(ValueError):
-        charts.update_radar(fig, changed[:3], lang="en")
 
 
 # -- map ------------------------------------------------------------------------------------
@@ -318,16 +290,6 @@ def test_map_caption_in_chinese(people):
     coords, labels = _sample(people, m=100)
     fig = charts.persona_map(coords, labels, people, lang="zh")
     assert "随机抽取" in fig.layout.annotations[0].text
-
-
-def test_update_map_in_place(people):
-    coords, labels = _sample(people)
-    fig = go.FigureWidget(charts.persona_map(coords, labels, people, lang="en"))
-    traces = list(fig.data)
-    coords2, labels2 = _sample(people, m=500, seed=7)
-    charts.update_map(fig, coords2, labels2, people, lang="en")
-    assert all(a is b for a, b in zip(fig.data, traces))
-    assert sum(len(tr.x) for tr in fig.data) == 500
 
 
 # -- k curve --------------------------------------------------------------------------------
@@ -365,15 +327,6 @@ def test_k_curve_caption_fits_its_half_width_slot(lang):
     assert theme.wrap("alpha beta gamma", 10) == "alpha beta<br>gamma"
 
 
-def test_update_k_curve_in_place():
-    fig = go.FigureWidget(charts.k_curve(QUALITY, lang="en"))
-    line, mark = fig.data
-    charts.update_k_curve(fig, {"criterion": "silhouette", "score": 0.3,
-                                "curve": {2: 0.3, 3: 0.25}}, lang="en")
-    assert fig.data[0] is line and fig.data[1] is mark
-    assert list(line.x) == [2, 3] and list(mark.x) == [2]
-
-
 # -- compare --------------------------------------------------------------------------------
 def test_compare_shares_of_top_traits(people):
     a, b = people[0], people[1]
@@ -391,13 +344,6 @@ def test_compare_shares_of_top_traits(people):
     assert list(fig.data[2].x) == pytest.approx([share[k].share_overall for k in keys])
     assert _plain_all(tr.name for tr in fig.data) == [a.name["en"], b.name["en"],
                                                       t("chart.personas.compare.overall", "en")]
-
-
-def test_update_compare_in_place(people):
-    fig = go.FigureWidget(charts.compare(people[0], people[1], lang="en"))
-    first = fig.data[0]
-    charts.update_compare(fig, people[2], people[3], lang="zh")
-    assert fig.data[0] is first and _plain(first.name) == people[2].name["zh"]
 
 
 # -- escaping -------------------------------------------------------------------------------

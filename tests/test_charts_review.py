@@ -8,7 +8,6 @@ import re
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
 
 from workbench import io, review, roi
@@ -303,47 +302,28 @@ def test_kpi_status_colour():
     assert charts.kpi_status_colour(None) == colours["n/a"]
 
 
-# -- in-place updates -----------------------------------------------------------------------
-def test_updates_change_the_figure_in_place(rv, rv_est, rv_bare):
-    fig = charts.plan_vs_actual(rv, metric="reads")
-    bars = fig.data[1]
-    out = charts.update_plan_vs_actual(fig, rv, metric="follows")
-    assert out is fig and fig.data[1] is bars
+# -- the options a page redraws with ---------------------------------------------------------
+def test_each_chart_draws_the_options_a_control_picks(rv, rv_est, rv_bare):
+    """What the pages' controls change (metric, period, grouping, language) is drawn from the
+    review's own tables (the charts are rebuilt and redrawn by plotly.js, ``ui.slots``)."""
+    fig = charts.plan_vs_actual(rv, metric="follows")
     np.testing.assert_allclose(fig.data[1].y, rv.variance_by("platform", "follows")
                                .drop(index="total")["actual"].to_numpy())
     assert t("chart.review.metric.follows", "en") in fig.layout.title.text
 
-    fig = charts.trends(rv, metric="reads")
-    line = fig.data[0]
-    charts.update_trends(fig, rv, metric="new_follows", freq="weekly", lang="zh")
-    assert fig.data[0] is line
+    fig = charts.trends(rv, metric="new_follows", freq="weekly", lang="zh")
     np.testing.assert_allclose(fig.data[0].y, rv.trends.weekly["new_follows"].to_numpy(float))
     assert CJK.search(fig.layout.title.text)
 
-    fig = charts.waterfall(rv, metric="reads")
-    charts.update_waterfall(fig, rv, metric="follows", by="cell", top=3)
+    fig = charts.waterfall(rv, metric="follows", by="cell", top=3)
     y = np.asarray(fig.data[0].y, dtype=float)
     v = rv.variance[rv.variance["metric"] == "follows"]
     assert y[1:-1].sum() == pytest.approx(v["actual"].sum() - v["plan"].sum())
     assert len(fig.layout.xaxis.ticktext) == len(y)
 
-    fig = charts.calibration(rv_bare)                      # empty → filled, same traces
-    charts.update_calibration(fig, rv_est)
-    assert len(fig.data[2].x) == len(rv_est.activities)
-    assert fig.layout.height == charts.calibration(rv_est).layout.height
+    bare, filled = charts.calibration(rv_bare), charts.calibration(rv_est)
+    assert len(filled.data[2].x) == len(rv_est.activities)
+    assert [tr.type for tr in bare.data] == [tr.type for tr in filled.data]
 
-    fig = charts.counterfactual(rv_bare)
-    charts.update_counterfactual(fig, rv, metric="reads")
-    assert len(fig.data[0].x) > 0
-
-    fig = charts.wci(rv)
-    charts.update_wci(fig, rv, lang="zh")
-    assert CJK.search(fig.layout.title.text)
-
-
-def test_update_refuses_a_different_set_of_traces(rv):
-    fig = charts.plan_vs_actual(rv)
-    with pytest.raises(ValueError):
-        charts.update_wci(fig, rv)
-    with pytest.raises(ValueError):
-        charts.update_waterfall(go.Figure(), rv)
+    assert len(charts.counterfactual(rv, metric="reads").data[0].x) > 0
+    assert CJK.search(charts.wci(rv, lang="zh").layout.title.text)

@@ -1,7 +1,7 @@
 """Charts of the content-mix dashboard: pure functions ``plan / estimates → go.Figure``.
 
 * :func:`mix_bars`: posts a week per platform, stacked by content type (a trace per type,
-  always all of them, so a re-solve updates the figure in place);
+  always all of them, so a re-solve redraws the same bars);
 * :func:`cell_estimates`: expected reads per post of each platform × type, with the 80 %
   interval and the raw average of past posts (what shrinkage changed);
 * :func:`frontier`: the trade-off between two goals over the weight between them.
@@ -16,7 +16,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbench.charts import theme
-from workbench.charts.update import sync
 from workbench.i18n import level, t
 from workbench.schemas import CONTENT_TYPES
 
@@ -73,11 +72,6 @@ def mix_bars(posts: pd.DataFrame, *, lang: str = "en") -> go.Figure:
                         for name, total in zip(names, totals)],
         "margin": {**theme.MARGIN, "b": 80},
     })
-
-
-def update_mix_bars(fig: go.Figure, posts: pd.DataFrame, *, lang: str = "en") -> go.Figure:
-    return sync(fig, mix_bars(posts, lang=lang),
-                ["title.text", "yaxis.range", "yaxis.dtick", "yaxis.title.text", "annotations"])
 
 
 # -- per-cell estimates ---------------------------------------------------------------------
@@ -141,12 +135,6 @@ def cell_estimates(cells: pd.DataFrame, platforms, *, metric: str = "reads",
     })
 
 
-def update_cell_estimates(fig: go.Figure, cells: pd.DataFrame, platforms, *,
-                          metric: str = "reads", lang: str = "en") -> go.Figure:
-    return sync(fig, cell_estimates(cells, platforms, metric=metric, lang=lang),
-                ["title.text", "xaxis.ticktext", "yaxis.title.text", "annotations"])
-
-
 # -- the trade-off --------------------------------------------------------------------------
 def frontier(points: pd.DataFrame, goals: tuple[str, str], *,
              current: tuple[float, float] | None = None, lang: str = "en") -> go.Figure:
@@ -186,9 +174,3 @@ def frontier(points: pd.DataFrame, goals: tuple[str, str], *,
         "legend": {"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right",
                    "yanchor": "bottom"},
     })
-
-
-def update_frontier(fig: go.Figure, points: pd.DataFrame, goals: tuple[str, str], *,
-                    current: tuple[float, float] | None = None, lang: str = "en") -> go.Figure:
-    return sync(fig, frontier(points, goals, current=current, lang=lang),
-                ["title.text", "xaxis.title.text", "yaxis.title.text"])

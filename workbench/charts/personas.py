@@ -1,4 +1,4 @@
-"""Charts of the personas page: pure builders ``personas → go.Figure`` and in-place updaters.
+"""Charts of the personas page: pure builders ``personas → go.Figure``.
 
 Builders (each takes prepared model objects and ``lang``, returns a new ``go.Figure``):
 
@@ -10,11 +10,8 @@ Builders (each takes prepared model objects and ``lang``, returns a new ``go.Fig
 * :func:`k_curve`: the k-selection criterion per number of personas, the chosen k marked.
 * :func:`compare`: two personas side by side on their top traits, against all followers.
 
-Updaters (``update_sizes``, ``update_heatmap``, ``update_radar``, ``update_map``,
-``update_k_curve``, ``update_compare``) change an existing figure, usually a ``go.FigureWidget``
-built from the matching builder, inside ``fig.batch_update()``: the trace objects stay the same,
-only their data and a few labels change (no zoom or layout reset). When the set of traces
-differs (a radar built for 5 personas, now 6) they raise ``ValueError``: rebuild the figure.
+A page redraws a chart by building it again: ``ui.slots.ChartSlot`` hands the new figure to
+plotly.js (``Plotly.react``), which keeps the user's zoom and legend clicks.
 
 Persona names are user-editable text. They are HTML-escaped wherever they appear (bar labels,
 legend entries, hover text, titles), because plotly renders a subset of HTML in text, and they
@@ -23,8 +20,7 @@ never go into a ``hovertemplate`` (where ``%{…}`` would be interpreted).
 Examples
 --------
 >>> fig = segment_sizes(segmentation.personas, lang="zh")          # doctest: +SKIP
->>> widget = go.FigureWidget(fig)                                   # doctest: +SKIP
->>> update_sizes(widget, segmentation.profile(mask), lang="zh")     # doctest: +SKIP
+>>> fig = segment_sizes(segmentation.profile(mask), lang="zh")      # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -38,7 +34,6 @@ import numpy as np
 import plotly.graph_objects as go
 
 from workbench.charts import theme
-from workbench.charts.update import sync as _sync
 from workbench.i18n import CATALOGUES, LEVEL_NAMES, level, t
 from workbench.i18n import attribute as i18n_attribute
 
@@ -55,12 +50,6 @@ __all__ = [
     "persona_label",
     "persona_map",
     "segment_sizes",
-    "update_compare",
-    "update_heatmap",
-    "update_k_curve",
-    "update_map",
-    "update_radar",
-    "update_sizes",
 ]
 
 #: Column order of the heatmap (attributes not listed follow in the order first seen).
@@ -213,13 +202,6 @@ def segment_sizes(personas: Sequence[Persona], *, lang: str = "en") -> go.Figure
 
 def _bar_height(n: int) -> int:
     return 140 + 42 * max(n, 3)
-
-
-def update_sizes(fig: go.Figure, personas: Sequence[Persona], *, lang: str = "en") -> go.Figure:
-    """Put new personas into a figure built by :func:`segment_sizes`, in place."""
-    fresh = segment_sizes(personas, lang=lang)
-    return _sync(fig, fresh, ["title.text", "xaxis.title.text", "xaxis.range", "height",
-                              "annotations"])
 
 
 # -- lift heatmap ---------------------------------------------------------------------------
@@ -391,24 +373,6 @@ def _attribute_groups(columns: Sequence[tuple[str, str]], lang: str) -> tuple[li
     return shapes, annotations
 
 
-def update_heatmap(
-    fig: go.Figure,
-    personas: Sequence[Persona],
-    attributes: Sequence[str] | None = None,
-    *,
-    lang: str = "en",
-    min_count: int = 30,
-) -> go.Figure:
-    """Put new personas into a figure built by :func:`lift_heatmap`, in place.
-
-    Trace data (``x``, ``y``, ``z``, hover) are assigned to the existing traces; the column
-    labels, attribute groups and height follow the new columns.
-    """
-    fresh = lift_heatmap(personas, attributes, lang=lang, min_count=min_count)
-    return _sync(fig, fresh, ["title.text", "xaxis.tickvals", "xaxis.ticktext", "xaxis.range",
-                              "shapes", "annotations", "height", "margin"])
-
-
 # -- behaviour radar ------------------------------------------------------------------------
 def _metrics(personas: Sequence[Persona]) -> list[str]:
     seen: list[str] = []
@@ -500,12 +464,6 @@ def _alpha(colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def update_radar(fig: go.Figure, personas: Sequence[Persona], *, lang: str = "en") -> go.Figure:
-    """Put new personas (the same number) into a figure built by :func:`behaviour_radar`."""
-    fresh = behaviour_radar(personas, lang=lang)
-    return _sync(fig, fresh, ["title.text", "polar.radialaxis.range", "annotations"])
-
-
 # -- map ------------------------------------------------------------------------------------
 def persona_map(
     coords: np.ndarray,
@@ -569,20 +527,6 @@ def persona_map(
         ),
     )
     return fig
-
-
-def update_map(
-    fig: go.Figure,
-    coords: np.ndarray,
-    labels: np.ndarray,
-    personas: Sequence[Persona],
-    *,
-    lang: str = "en",
-    total: int | None = None,
-) -> go.Figure:
-    """Put new points (same personas count) into a figure built by :func:`persona_map`."""
-    fresh = persona_map(coords, labels, personas, lang=lang, total=total)
-    return _sync(fig, fresh, ["title.text", "annotations"])
 
 
 # -- k curve --------------------------------------------------------------------------------
@@ -670,14 +614,6 @@ def k_curve(quality: Mapping, *, lang: str = "en", k: int | None = None) -> go.F
         ),
     )
     return fig
-
-
-def update_k_curve(fig: go.Figure, quality: Mapping, *, lang: str = "en",
-                   k: int | None = None) -> go.Figure:
-    """Put a new quality curve into a figure built by :func:`k_curve`, in place."""
-    fresh = k_curve(quality, lang=lang, k=k)
-    return _sync(fig, fresh, ["title.text", "xaxis.title.text", "yaxis.title.text", "yaxis.range",
-                              "annotations"])
 
 
 # -- compare --------------------------------------------------------------------------------
@@ -777,14 +713,6 @@ def compare(
     return fig
 
 
-def update_compare(fig: go.Figure, persona_a: Persona, persona_b: Persona, *, lang: str = "en",
-                   n: int = 5, min_count: int = 30) -> go.Figure:
-    """Put two (other) personas into a figure built by :func:`compare`, in place."""
-    fresh = compare(persona_a, persona_b, lang=lang, n=n, min_count=min_count)
-    return _sync(fig, fresh, ["title.text", "xaxis.title.text", "xaxis.range", "height",
-                              "annotations"])
-
-
 # -- readers from WeChat's distributions ----------------------------------------------------
 def reader_mix(profile, dimension: str, *, lang: str = "en", top: int = 8) -> go.Figure:
     """Who reads each content type: 100 % stacked bars of one reader dimension.
@@ -843,13 +771,3 @@ def reader_mix(profile, dimension: str, *, lang: str = "en", top: int = 8) -> go
         margin={**theme.MARGIN, "b": 96},
         annotations=[] if types else [_empty_note(lang)],
     ))
-
-
-def update_reader_mix(fig: go.Figure, profile, dimension: str, *, lang: str = "en",
-                      top: int = 8) -> go.Figure:
-    """Put a new reader profile into a figure built by :func:`reader_mix`, in place (the same
-    levels); raises ``ValueError`` when the levels differ."""
-    fresh = reader_mix(profile, dimension, lang=lang, top=top)
-    if [tr.name for tr in fig.data] != [tr.name for tr in fresh.data]:
-        raise ValueError("other levels: build a new figure")
-    return _sync(fig, fresh, ["title.text", "xaxis.title.text", "height", "annotations"])

@@ -2,9 +2,7 @@
 
 Every builder reads one part of a :class:`workbench.review.CampaignReview` and draws exactly
 its numbers (no recomputation beyond sums and sorting), so a number on screen can be traced back
-to a table of the review. Each has an ``update_*`` twin that puts new data into a figure on
-screen in place (:func:`workbench.charts.update.sync`; ``ValueError`` when the set of traces
-differs: rebuild the figure then).
+to a table of the review. The page redraws a chart by building it again (``ui.slots``).
 
 * :func:`plan_vs_actual`: plan and actual side by side per platform or content type
   (``review.variance``);
@@ -28,8 +26,8 @@ review's small tables cross the wire (at most a few hundred points per chart).
 Examples
 --------
 >>> from workbench.charts import review as charts                       # doctest: +SKIP
->>> fig = go.FigureWidget(charts.trends(rv, metric="new_follows"))      # doctest: +SKIP
->>> charts.update_trends(fig, rv, metric="reads", freq="weekly")        # doctest: +SKIP
+>>> fig = charts.trends(rv, metric="new_follows")                       # doctest: +SKIP
+>>> fig = charts.trends(rv, metric="reads", freq="weekly")              # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -45,7 +43,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbench.charts import theme
-from workbench.charts.update import sync
 from workbench.i18n import level, normalise_lang, t
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,9 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "ACTUAL_COLOUR", "BY", "DROP_COLOUR", "METRICS", "PLAN_COLOUR", "SPIKE_COLOUR",
     "STATUS_COLOURS", "TREND_METRICS", "calibration", "counterfactual", "kpi_status_colour",
-    "plan_vs_actual", "trends", "update_calibration", "update_counterfactual",
-    "update_plan_vs_actual", "update_trends", "update_waterfall", "update_wci", "waterfall",
-    "wci",
+    "plan_vs_actual", "trends", "waterfall", "wci",
 ]
 
 #: Colour of each KPI status: green, amber, red; grey when there is nothing to compare.
@@ -285,12 +280,6 @@ def plan_vs_actual(review: CampaignReview, *, by: str = "platform", metric: str 
     })
 
 
-def update_plan_vs_actual(fig: go.Figure, review: CampaignReview, *, by: str = "platform",
-                          metric: str = "reads", lang: str = "en") -> go.Figure:
-    return sync(fig, plan_vs_actual(review, by=by, metric=metric, lang=lang),
-                ["title.text", "yaxis.title.text", "yaxis.range", "annotations"])
-
-
 # -- waterfall ------------------------------------------------------------------------------
 def _effects(v: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
     """``label, volume, rate`` per group (platform, content type, or platform × type cell)."""
@@ -406,13 +395,6 @@ def waterfall(review: CampaignReview, *, metric: str = "reads", by: str = "platf
         "margin": {**theme.MARGIN, "b": 80 + 18 * lines},
         "shapes": shapes, "annotations": notes,
     })
-
-
-def update_waterfall(fig: go.Figure, review: CampaignReview, *, metric: str = "reads",
-                     by: str = "platform", top: int = 6, lang: str = "en") -> go.Figure:
-    return sync(fig, waterfall(review, metric=metric, by=by, top=top, lang=lang),
-                ["title.text", "height", "margin", "xaxis.tickvals", "xaxis.ticktext",
-                 "xaxis.range", "yaxis.title.text", "yaxis.range", "shapes", "annotations"])
 
 
 # -- trends ---------------------------------------------------------------------------------
@@ -568,12 +550,6 @@ def trends(review: CampaignReview, *, metric: str = "reads", freq: str = "daily"
     })
 
 
-def update_trends(fig: go.Figure, review: CampaignReview, *, metric: str = "reads",
-                  freq: str = "daily", lang: str = "en") -> go.Figure:
-    return sync(fig, trends(review, metric=metric, freq=freq, lang=lang),
-                ["title.text", "xaxis.range", "yaxis.title.text", "shapes", "annotations"])
-
-
 # -- counterfactual -------------------------------------------------------------------------
 def _impact_note(review: CampaignReview, metric: str, lang: str) -> str:
     label = {"new_follows": "New follows", "reads": "Reads"}.get(metric, metric)
@@ -669,12 +645,6 @@ def counterfactual(review: CampaignReview, *, metric: str = "new_follows",
     })
 
 
-def update_counterfactual(fig: go.Figure, review: CampaignReview, *,
-                          metric: str = "new_follows", lang: str = "en") -> go.Figure:
-    return sync(fig, counterfactual(review, metric=metric, lang=lang),
-                ["title.text", "yaxis.title.text", "shapes", "annotations"])
-
-
 # -- WCI ------------------------------------------------------------------------------------
 def wci(review: CampaignReview, *, lang: str = "en") -> go.Figure:
     """The WeChat Communication Index (WCI, version 14.2 as in DOMAIN.md) of each week of the
@@ -739,11 +709,6 @@ def wci(review: CampaignReview, *, lang: str = "en") -> go.Figure:
         "legend": _legend_top(), "margin": {**theme.MARGIN, "t": 96, "b": 100},
         "annotations": notes,
     })
-
-
-def update_wci(fig: go.Figure, review: CampaignReview, *, lang: str = "en") -> go.Figure:
-    return sync(fig, wci(review, lang=lang),
-                ["title.text", "yaxis.title.text", "yaxis.range", "annotations"])
 
 
 # -- calibration of activity forecasts ------------------------------------------------------
@@ -837,10 +802,3 @@ def calibration(review: CampaignReview, *, lang: str = "en") -> go.Figure:
         "legend": _legend_top(), "margin": {**theme.MARGIN, "b": 86},
         "shapes": shapes, "annotations": notes,
     })
-
-
-def update_calibration(fig: go.Figure, review: CampaignReview, *, lang: str = "en"
-                       ) -> go.Figure:
-    return sync(fig, calibration(review, lang=lang),
-                ["title.text", "height", "xaxis.title.text", "xaxis.range", "yaxis.tickvals",
-                 "yaxis.ticktext", "yaxis.visible", "shapes", "annotations"])

@@ -1,9 +1,8 @@
 """Charts of the activity-ROI dashboard: pure functions ``RoiResult → go.Figure``.
 
 Only summaries cross the wire: the histogram is binned here (60 bars, not 100,000 points), the
-probability curve is 101 quantiles, the comparison boxes are five numbers each. Every builder
-has an ``update_*`` twin that puts new data into a figure on screen in place
-(:func:`workbench.charts.update.sync`).
+probability curve is 101 quantiles, the comparison boxes are five numbers each. The page
+redraws a chart by building it again (``ui.slots``).
 
 * :func:`roi_histogram`: the spread of ROI, break-even (ROI 0) and target lines, loss in red;
 * :func:`roi_curve`: the chance that ROI is at least x, for every x;
@@ -21,7 +20,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbench.charts import theme
-from workbench.charts.update import sync
 from workbench.i18n import t
 
 BINS = 60
@@ -140,13 +138,6 @@ def roi_histogram(result, *, target: float | None = None, lang: str = "en") -> g
     ))
 
 
-def update_histogram(fig: go.Figure, result, *, target: float | None = None,
-                     lang: str = "en") -> go.Figure:
-    return sync(fig, roi_histogram(result, target=target, lang=lang),
-                ["title.text", "xaxis.range", "xaxis.title.text", "yaxis.title.text", "shapes",
-                 "annotations"])
-
-
 # -- probability curve ----------------------------------------------------------------------
 def roi_curve(result, *, target: float | None = None, lang: str = "en") -> go.Figure:
     """The chance that ROI reaches at least x: ``x`` = the 0–100 % quantiles of ROI, ``y`` =
@@ -167,13 +158,6 @@ def roi_curve(result, *, target: float | None = None, lang: str = "en") -> go.Fi
                "range": [0, 1.04]},
         shapes=shapes, annotations=notes,
     ))
-
-
-def update_curve(fig: go.Figure, result, *, target: float | None = None,
-                 lang: str = "en") -> go.Figure:
-    return sync(fig, roi_curve(result, target=target, lang=lang),
-                ["title.text", "xaxis.range", "xaxis.title.text", "yaxis.title.text", "shapes",
-                 "annotations"])
 
 
 # -- tornado --------------------------------------------------------------------------------
@@ -217,12 +201,6 @@ def tornado(sensitivity: pd.DataFrame, *, base: float, lang: str = "en",
     ))
 
 
-def update_tornado(fig: go.Figure, sensitivity: pd.DataFrame, *, base: float,
-                   lang: str = "en", top: int = 10) -> go.Figure:
-    fresh = tornado(sensitivity, base=base, lang=lang, top=top)
-    return sync(fig, fresh, ["title.text", "height", "xaxis.title.text", "shapes"])
-
-
 # -- scenario comparison --------------------------------------------------------------------
 def compare(scenarios: Sequence[Mapping], *, lang: str = "en") -> go.Figure:
     """Scenarios side by side: one box each from their ROI quantiles (whiskers p5–p95, box
@@ -249,7 +227,3 @@ def compare(scenarios: Sequence[Mapping], *, lang: str = "en") -> go.Figure:
                "zeroline": True, "zerolinecolor": LOSS_COLOUR, "zerolinewidth": 2},
         xaxis={"showgrid": False},
     ))
-
-
-def update_compare(fig: go.Figure, scenarios: Sequence[Mapping], *, lang: str = "en"):
-    return sync(fig, compare(scenarios, lang=lang), ["title.text", "yaxis.title.text"])
