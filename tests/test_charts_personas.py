@@ -400,7 +400,7 @@ def test_theme_is_applied(people):
     ("value", "expected"),
     [(theme.pct(0.1234), "12.3%"), (theme.pct(0.0004), "<0.1%"), (theme.times(2.43), "×2.4"),
      (theme.times(0.5), "×0.50"), (theme.count(12345, "en"), "12,345"),
-     (theme.count(123456, "zh"), "12.3万"), (theme.signed(-1.25), "−1.2")],
+     (theme.count(123456, "zh"), "12.35万"), (theme.signed(-1.25), "−1.2")],
 )
 def test_numbers_for_humans(value, expected):
     assert value == expected

@@ -100,10 +100,12 @@ def test_title_is_escaped(evil):
 
 # -- numbers --------------------------------------------------------------------------------
 def _formatted(x: float, unit: str) -> str:
+    """The number as the report writes it, worked out here (a true minus sign, U+2212)."""
+    minus = "−" if x < 0 else ""
     if unit == "share":
-        return f"{x * 100:.2f}%" if abs(x) < 0.1 else f"{x * 100:.1f}%"
+        return minus + (f"{abs(x) * 100:.2f}%" if abs(x) < 0.1 else f"{abs(x) * 100:.1f}%")
     if unit == "ratio":
-        return f"{x * 100:.1f}%"
+        return minus + f"{abs(x) * 100:.1f}%"
     return f"{round(x):,}"
 
 

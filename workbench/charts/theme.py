@@ -12,21 +12,22 @@ the network (the fonts are names the browser resolves locally).
 * :data:`TEMPLATE`: a plotly layout template with the above, plotly's default once this module
   is imported (:data:`TEMPLATE_NAME`).
 * :func:`pct`, :func:`times`, :func:`count`, :func:`number`: numbers for humans
-  (``12.3%``, ``×2.4``, ``12,345`` / ``1.2万``).
+  (``12.3%``, ``×2.4``, ``12,345`` / ``12.35万``: :mod:`workbench.fmt`).
 
 Examples
 --------
 >>> pct(0.1234), times(2.43), times(0.5), count(12345, "en"), count(123456, "zh")
-('12.3%', '×2.4', '×0.50', '12,345', '12.3万')
+('12.3%', '×2.4', '×0.50', '12,345', '12.35万')
 """
 
 from __future__ import annotations
 
-import math
 import re
 
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from workbench import fmt
 
 #: Font stack: Noto first (the Linux servers and screenshots), then macOS and Windows fonts.
 FONT_FAMILY = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif'
@@ -154,55 +155,5 @@ def caption(text: str, *, y: float = -0.12, columns: int | None = None) -> dict:
     }
 
 
-# -- numbers for humans ----------------------------------------------------------------------
-def pct(share: float, digits: int = 1) -> str:
-    """``0.1234`` → ``"12.3%"``; tiny but non-zero shares show as ``"<0.1%"``."""
-    if share is None or not math.isfinite(share):
-        return "–"
-    if 0 < share < 0.5 * 10 ** (-digits) / 100:
-        return f"<{10 ** (-digits):.{digits}f}%"
-    return f"{share * 100:.{digits}f}%"
-
-
-def times(lift: float) -> str:
-    """A lift as a multiple: ``2.43`` → ``"×2.4"``, ``0.5`` → ``"×0.50"``, ``12.6`` → ``"×13"``.
-    """
-    if lift is None or not math.isfinite(lift):
-        return "–"
-    if lift >= 10:
-        return f"×{lift:.0f}"
-    if lift >= 1:
-        return f"×{lift:.1f}"
-    return f"×{lift:.2f}"
-
-
-def count(n: float, lang: str = "en") -> str:
-    """A head count: ``12,345`` in English; ``12,345`` / ``12.3万`` / ``1.2亿`` in Chinese."""
-    n = round(n)
-    if lang == "zh" and abs(n) >= 100_000_000:
-        return f"{n / 100_000_000:.1f}亿"
-    if lang == "zh" and abs(n) >= 100_000:
-        return f"{n / 10_000:.1f}万"
-    return f"{n:,}"
-
-
-def number(x: float) -> str:
-    """A measured mean: ``3.14159`` → ``"3.1"``, ``1234.5`` → ``"1,234"``, ``0.042`` → ``"0.04"``.
-    """
-    if x is None or not math.isfinite(x):
-        return "–"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    if abs(x) >= 1:
-        return f"{x:.1f}"
-    return f"{x:.2f}"
-
-
-def signed(z: float) -> str:
-    """A signed z-score: ``0.84`` → ``"+0.8"``, ``-1.25`` → ``"−1.2"`` (a real minus sign)."""
-    if z is None or not math.isfinite(z):
-        return "–"
-    text = f"{abs(z):.1f}"
-    if text == "0.0":
-        return "0.0"
-    return ("+" if z > 0 else "−") + text
+# -- numbers for humans: one home, workbench.fmt (these names stay for the chart modules) ----
+pct, times, count, number, signed = fmt.pct, fmt.times, fmt.count, fmt.number, fmt.signed
