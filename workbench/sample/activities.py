@@ -15,7 +15,7 @@ import pandas as pd
 
 from workbench import schemas
 
-from .brand import START, TODAY, _probs, spring_festivals
+from .brand import CITIES, PRODUCTS, START, TODAY, _probs, spring_festivals
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ _ACTIVITY_TYPES: dict[str, _ActivityType] = {
     "qa": _ActivityType(
         (3, 7), {"wechat": 0.6, "zhihu": 0.4}, (15_000, 80_000), (0.02, 0.06),
         (0.005, 0.020), (0.10, 0.25), (120, 260), (12, 32),
-        {"*": ("{topic}知识问答挑战", "有问必答｜{topic}专场"), "zhihu": ("知乎圆桌：聊聊{topic}",)}),
+        {"*": ("{topic}知识问答挑战", "有问必答｜{topic}专场"),
+         "zhihu": ("知乎圆桌：聊聊{topic}",)}),
     "vote": _ActivityType(
         (5, 10), {"wechat": 0.7, "weibo": 0.3}, (20_000, 100_000), (0.05, 0.12),
         (0.002, 0.008), (0.12, 0.30), (120, 260), (10, 28),
@@ -77,8 +78,8 @@ _ACTIVITY_TYPES: dict[str, _ActivityType] = {
 _FILL = {
     "n": ["20", "50", "100"], "gift": ["咖啡机", "香薰礼盒", "空气炸锅", "定制马克杯"],
     "topic": ["咖啡", "健康饮食", "居家收纳", "职场效率", "亲子厨房"],
-    "product": ["轻屿空气炸锅", "轻屿胶囊咖啡机", "轻屿便携榨汁杯", "轻屿香薰机", "轻屿电饭煲"],
-    "m": ["10", "20", "30", "50"], "city": ["上海", "北京", "杭州", "成都", "广州", "深圳"],
+    "product": PRODUCTS,
+    "m": ["10", "20", "30", "50"], "city": CITIES,
     "kol": ["美食博主", "家居达人", "职场UP主"],
 }
 

@@ -1,11 +1,12 @@
 """The brand the sample is about, its two years, its calendar and its follower segments.
 
 A fictitious mid-size home-and-lifestyle brand, :data:`BRAND` (small kitchen appliances, coffee,
-home fragrance), seen from :data:`START` to the fixed "today" :data:`TODAY`. Its calendar
-(:func:`spring_festivals`, ``_calendar``) marks the Spring Festival, National Day and the shopping
-festivals (618, Double 11, Double 12) that every table reacts to; :data:`SEGMENTS` are the six
-kinds of people who follow it, from which :mod:`workbench.sample.followers` draws the followers
-and :mod:`workbench.sample.distributions` the readers.
+home fragrance: :data:`PRODUCTS`), seen from :data:`START` to the fixed "today" :data:`TODAY`.
+Its calendar (:func:`spring_festivals`, ``_calendar``) marks the Spring Festival, National Day
+and the shopping festivals (618, Double 11, Double 12) that every table reacts to;
+:data:`SEGMENTS` are the six kinds of people who follow it, from which
+:mod:`workbench.sample.followers` draws the followers and :mod:`workbench.sample.distributions`
+the readers.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ N_FOLLOWERS = 20_000
 START_FOLLOWERS = 172_000
 """WeChat followers at the end of the day before :data:`START`."""
 BRAND = "轻屿"
+PRODUCTS = ["轻屿空气炸锅", "轻屿胶囊咖啡机", "轻屿便携榨汁杯", "轻屿香薰机", "轻屿电饭煲"]
+"""The brand's products, as activity names and article titles mention them."""
+CITIES = ["上海", "北京", "杭州", "成都", "广州", "深圳"]
+"""The cities of the brand's offline events, in activity names and article titles."""
 
 
 # --------------------------------------------------------------------------------------------

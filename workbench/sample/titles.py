@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .activities import _FILL
-from .brand import BRAND, _calendar
+from .brand import BRAND, CITIES, PRODUCTS, _calendar
 
 
 _TITLES = {
@@ -51,12 +50,12 @@ _TITLE_FILL = {
     "gift": ["咖啡机", "香薰礼盒", "定制马克杯"],
     "meme": ["City不City", "松弛感", "情绪价值", "搭子"],
     "brand": [BRAND], "person": ["上海白领小林", "二胎妈妈阿敏", "退休教师王阿姨", "程序员大周"],
-    "product": _FILL["product"], "product2": ["轻屿咖啡豆", "轻屿香薰精油", "轻屿保温杯"],
+    "product": PRODUCTS, "product2": ["轻屿咖啡豆", "轻屿香薰精油", "轻屿保温杯"],
     "selling": ["10分钟搞定一家三口早餐", "小户型也放得下", "颜值和实力都在线", "一键清洁"],
     "value": ["少即是多", "慢一点也没关系", "好好吃饭"],
     "price": ["99", "199", "299"], "discount": ["7", "8", "85"], "m": ["30", "50", "100"],
     "event": ["轻屿周年庆", "咖啡手作工作坊", "城市快闪店", "读者见面会"],
-    "city": _FILL["city"],
+    "city": CITIES,
 }
 
 

@@ -27,7 +27,6 @@ The settings :data:`SQLITE_BUSY_TIMEOUT_S`, :data:`PG_LOCK_TIMEOUT_S` and :data:
 live in ``engine``, where they are read; ``store.SQLITE_BUSY_TIMEOUT_S = 5`` (or a test's
 ``monkeypatch.setattr(store, ...)``) sets them there.
 
-
 Examples
 --------
 >>> from workbench.store import ScenarioStore

@@ -292,8 +292,8 @@ class Database:
             return StoreError(
                 f"cannot reach the scenario database at {self.describe()}: {text.strip()}. Is "
                 "the server running and WORKBENCH_DB correct?",
-                f"无法连接方案数据库 {self.describe()}：{text.strip()}。请确认数据库服务器正在运行，"
-                "并且 WORKBENCH_DB 设置正确。",
+                f"无法连接方案数据库 {self.describe()}：{text.strip()}。"
+                "请确认数据库服务器正在运行，并且 WORKBENCH_DB 设置正确。",
             )
         return StoreError(f"the scenario database at {self.describe()} failed: {text.strip()}",
                           f"方案数据库 {self.describe()} 出错：{text.strip()}")

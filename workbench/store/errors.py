@@ -65,8 +65,9 @@ def _read_only_error(path: Path) -> StoreError:
             "opened.) Make the file writable "
             "for your user (its permissions, or a share mounted read-only), or point "
             "WORKBENCH_DB at a copy you can write.",
-            f"方案数据库文件 {path} 是只读的。{kept[1]}（仍可打开。）请让当前用户可以写入该文件（检查文件权限，"
-            "或是否以只读方式挂载的共享目录），或把 WORKBENCH_DB 指向一个可写的副本。")
+            f"方案数据库文件 {path} 是只读的。{kept[1]}（仍可打开。）"
+            "请让当前用户可以写入该文件（检查文件权限，或是否以只读方式挂载的共享目录），"
+            "或把 WORKBENCH_DB 指向一个可写的副本。")
     if not os.access(path.parent, os.W_OK):
         return StoreError(
             f"the folder {path.parent} that holds the scenario database is read-only: SQLite "
