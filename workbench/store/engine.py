@@ -144,10 +144,11 @@ _SCHEMA_LOCK_KEY = _advisory_key("workbench.store", "create schema")
 # The database
 # --------------------------------------------------------------------------------------------
 
+
 class Database:
     """One database (SQLite file or PostgreSQL server) and the way to use it safely.
 
-    Resolves the URL (:func:`_resolve_url`), opens one SQLAlchemy engine with the hooks above
+    Resolves the URL (:func:`_resolve_url`), opens one SQLAlchemy engine with the hooks below
     (WAL, busy timeout, lock timeout), gives transactions whose driver errors become a
     :class:`StoreError` that says what to do, and creates the tables of
     :mod:`workbench.store.tables` on first use. :class:`workbench.store.ScenarioStore` is one;
