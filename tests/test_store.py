@@ -307,7 +307,7 @@ def test_history_is_ascending_with_all_fields(store: ScenarioStore) -> None:
 
 def test_author_from_argument_env_or_os_user(store: ScenarioStore,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_mod.getpass, "getuser", lambda: "os-user")
+    monkeypatch.setattr(store_mod.tables.getpass, "getuser", lambda: "os-user")
     store.save("plan", "a", {})
     assert store.record("plan", "a").author == "os-user"
 
@@ -322,7 +322,7 @@ def test_author_from_argument_env_or_os_user(store: ScenarioStore,
         raise OSError("no user name")
 
     monkeypatch.delenv("WORKBENCH_USER")
-    monkeypatch.setattr(store_mod.getpass, "getuser", no_user)
+    monkeypatch.setattr(store_mod.tables.getpass, "getuser", no_user)
     store.save("plan", "a", {})
     assert store.record("plan", "a").author == "unknown"
     assert [r.author for r in store.history("plan", "a")] == [
@@ -357,21 +357,21 @@ def test_database_unique_constraint_refuses_a_duplicate_version(store: ScenarioS
 def test_save_retries_when_another_writer_took_the_version(
         store: ScenarioStore, monkeypatch: pytest.MonkeyPatch) -> None:
     store.save("plan", "race", {"v": 1})
-    real_next = store_mod._next_version
+    real_next = store_mod.scenario_store._next_version
     calls, sleeps = [], []
 
     def stale_once(conn, kind, name):  # the first attempt reads a stale max(version)
         calls.append(name)
         return 1 if len(calls) == 1 else real_next(conn, kind, name)
 
-    monkeypatch.setattr(store_mod, "_next_version", stale_once)
-    monkeypatch.setattr(store_mod, "_backoff", sleeps.append)
+    monkeypatch.setattr(store_mod.scenario_store, "_next_version", stale_once)
+    monkeypatch.setattr(store_mod.scenario_store, "_backoff", sleeps.append)
     assert store.save("plan", "race", {"v": 2}) == 2
     assert (len(calls), sleeps) == (2, [0])
     assert [r.payload for r in store.history("plan", "race", include_payload=True)] == [
         {"v": 1}, {"v": 2}]
 
-    monkeypatch.setattr(store_mod, "_next_version", lambda conn, kind, name: 1)
+    monkeypatch.setattr(store_mod.scenario_store, "_next_version", lambda conn, kind, name: 1)
     with pytest.raises(StoreError, match="after 10 attempts"):
         store.save("plan", "race", {"v": 3})
     assert len(sleeps) == 1 + store_mod.SAVE_ATTEMPTS
@@ -413,7 +413,7 @@ def test_explicit_path_in_missing_folder_is_refused(tmp_path: Path) -> None:
 
 def test_default_path_is_under_the_user_data_dir(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_mod.platformdirs, "user_data_dir",
+    monkeypatch.setattr(store_mod.engine.platformdirs, "user_data_dir",
                         lambda appname: str(tmp_path / "data" / appname))
     expected = tmp_path / "data" / "workbench" / "scenarios.sqlite"
     with ScenarioStore() as s:
@@ -463,10 +463,10 @@ def test_every_store_error_is_written_in_both_languages() -> None:
     """Each ``StoreError`` the store raises gives its English and its Chinese text (a page in
     Chinese shows the Chinese one), directly or from a helper that returns both."""
     import ast
-    import inspect
 
-    tree = ast.parse(inspect.getsource(store_mod))
-    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+    package = Path(store_mod.__file__).parent  # every module of workbench/store/
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in package.glob("*.py")]
+    calls = [node for tree in trees for node in ast.walk(tree) if isinstance(node, ast.Call)
              and isinstance(node.func, ast.Name) and node.func.id == "StoreError"]
     assert len(calls) >= 12
     for call in calls:
@@ -546,8 +546,8 @@ def test_migration_hook_applies_to_older_records(store: ScenarioStore,
 
 
 def test_migrate_chains_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_mod, "PAYLOAD_SCHEMA_VERSION", 3)
-    monkeypatch.setattr(store_mod, "_MIGRATIONS", {
+    monkeypatch.setattr(store_mod.payload, "PAYLOAD_SCHEMA_VERSION", 3)
+    monkeypatch.setattr(store_mod.payload, "_MIGRATIONS", {
         0: lambda kind, p: p + ["0→1"],
         2: lambda kind, p: p + ["2→3"],
     })
