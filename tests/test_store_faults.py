@@ -314,7 +314,7 @@ def test_locked_sqlite_database_is_a_clear_error_and_nothing_is_half_saved(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal: str) -> None:
     """``wal``: the store's own file. ``delete``: a file another tool switched back to a
     rollback journal, where the lock blocks readers too (and the store cannot switch to WAL)."""
-    monkeypatch.setattr(store_mod, "SQLITE_BUSY_TIMEOUT_S", LOCK_TIMEOUT_S)
+    monkeypatch.setattr(store_mod.engine, "SQLITE_BUSY_TIMEOUT_S", LOCK_TIMEOUT_S)
     path = tmp_path / "scenarios.sqlite"
     with ScenarioStore(path) as s:
         s.save("roi", "Double 11", {"budget": 20_000})
@@ -361,7 +361,7 @@ def test_locked_sqlite_database_is_a_clear_error_and_nothing_is_half_saved(
 def test_locked_database_that_has_no_table_yet(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The first ever save, while another program holds the (empty) file: same clear error."""
-    monkeypatch.setattr(store_mod, "SQLITE_BUSY_TIMEOUT_S", LOCK_TIMEOUT_S)
+    monkeypatch.setattr(store_mod.engine, "SQLITE_BUSY_TIMEOUT_S", LOCK_TIMEOUT_S)
     path = tmp_path / "scenarios.sqlite"
     sqlite3.connect(path).close()  # an empty database file
     with _locked_by_another_process(path):
@@ -401,7 +401,7 @@ def test_a_lock_held_on_postgresql_is_a_clear_error_and_nothing_is_half_saved(
     """``table``: another program holds ``LOCK TABLE`` (a maintenance job). ``scenario``:
     another process holds the scenario's save lock (a stuck workbench). Without a lock timeout
     the save would wait for ever, and the page with it."""
-    monkeypatch.setattr(store_mod, "PG_LOCK_TIMEOUT_S", LOCK_TIMEOUT_S)
+    monkeypatch.setattr(store_mod.engine, "PG_LOCK_TIMEOUT_S", LOCK_TIMEOUT_S)
     statement = {
         "table": "LOCK TABLE scenarios IN ACCESS EXCLUSIVE MODE",
         "scenario": f"SELECT pg_advisory_xact_lock({store_mod._advisory_key('roi', 'Double 11')})",

@@ -23,9 +23,10 @@ Where to find what
                       unreachable), :class:`NotFound`
 ====================  ==========================================================================
 
-The settings :data:`SQLITE_BUSY_TIMEOUT_S`, :data:`PG_LOCK_TIMEOUT_S` and :data:`SAVE_ATTEMPTS`
-live in ``engine``, where they are read; ``store.SQLITE_BUSY_TIMEOUT_S = 5`` (or a test's
-``monkeypatch.setattr(store, ...)``) sets them there.
+The settings :data:`~engine.SQLITE_BUSY_TIMEOUT_S`, :data:`~engine.PG_LOCK_TIMEOUT_S` and
+:data:`~engine.SAVE_ATTEMPTS` live in ``engine``, where they are read (a test changes them
+there: ``monkeypatch.setattr(store.engine, "PG_LOCK_TIMEOUT_S", 1)``); the package shows
+their values.
 
 Examples
 --------
@@ -45,12 +46,9 @@ Examples
 
 from __future__ import annotations
 
-import sys
-import types
-
-from . import engine
+from . import engine as engine  # the settings' home (see above)
 from .draft_store import Draft
-from .engine import Database, default_url
+from .engine import PG_LOCK_TIMEOUT_S, SAVE_ATTEMPTS, SQLITE_BUSY_TIMEOUT_S, Database, default_url
 from .errors import NotFound, StoreError
 from .payload import PAYLOAD_SCHEMA_VERSION, decode_payload, encode_payload
 from .scenario_store import Record, ScenarioStore, Summary
@@ -65,6 +63,9 @@ from .payload import _migrate as _migrate
 __all__ = [
     "MAX_NAME_LENGTH",
     "PAYLOAD_SCHEMA_VERSION",
+    "PG_LOCK_TIMEOUT_S",
+    "SAVE_ATTEMPTS",
+    "SQLITE_BUSY_TIMEOUT_S",
     "Database",
     "Draft",
     "NotFound",
@@ -79,22 +80,3 @@ __all__ = [
     "metadata",
     "scenarios",
 ]
-
-def _engine_setting(name: str) -> property:
-    """A setting of :mod:`.engine` read and set there through the package (a plain re-export
-    would be a copy: setting it, as a deployment or a test's monkeypatch does, would leave the
-    value the engine reads unchanged)."""
-    return property(lambda package: getattr(engine, name),
-                    lambda package, value: setattr(engine, name, value),
-                    doc=f"``workbench.store.engine.{name}``")
-
-
-class _StorePackage(types.ModuleType):
-    """The package's module type, for the settings that live in :mod:`.engine`."""
-
-    SQLITE_BUSY_TIMEOUT_S = _engine_setting("SQLITE_BUSY_TIMEOUT_S")
-    PG_LOCK_TIMEOUT_S = _engine_setting("PG_LOCK_TIMEOUT_S")
-    SAVE_ATTEMPTS = _engine_setting("SAVE_ATTEMPTS")
-
-
-sys.modules[__name__].__class__ = _StorePackage
