@@ -100,9 +100,10 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from . import baseline, i18n, mix, roi
-from .errors import InputError, missing_columns, not_a_table, require_columns
-from .schemas import CONTENT_TYPES
+from .. import i18n, mix, roi
+from . import baseline
+from ..errors import InputError, missing_columns, not_a_table, require_columns
+from ..schemas import CONTENT_TYPES
 
 __all__ = [
     "ACCOUNT_KPIS", "ACTIVITY_KPIS", "ANOMALY_K", "ANOMALY_WINDOW", "AT_RISK",
