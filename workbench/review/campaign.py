@@ -36,7 +36,7 @@ from .recommend import Recommendation, _recommend
 from .trends import Trends, _trends
 from .values import PAYLOAD_VERSION, _jsonable, _num, _pct, _ratio, _records
 from .variance import VARIANCE_METRICS, _planned_per_post, _variance
-from .wci import WCI_VERSION, _wci_arrays, _wci_weeks, _wci_window
+from .wci import WCI_VERSION, _wci_weeks, _wci_window, _wechat_articles
 
 __all__ = ["CampaignReview", "review"]
 
@@ -192,9 +192,9 @@ def _schedule(view: _PlanView, cur: pd.DataFrame) -> pd.DataFrame:
     return items
 
 
-def _summary(view: _PlanView, kpis: pd.DataFrame, impact: Impact, wci_p: Mapping[str, Any],
-             activities: pd.DataFrame, recs: list[Recommendation], n_posts: int
-             ) -> dict[str, str]:
+def _summary(view: _PlanView, kpis: pd.DataFrame, impact: Impact,
+             wci_period: Mapping[str, Any], activities: pd.DataFrame,
+             recs: list[Recommendation], n_posts: int) -> dict[str, str]:
     k = kpis.set_index("kpi")
     counts = kpis["status"].value_counts()
     on, risk, off = (int(counts.get(s, 0)) for s in ("on_track", "at_risk", "off_track"))
@@ -227,8 +227,8 @@ def _summary(view: _PlanView, kpis: pd.DataFrame, impact: Impact, wci_p: Mapping
                f"(90 % interval {_num(x['low'])} to {_num(x['high'])}).")
         zh += (f"与活动前趋势相比，新关注变化 {_num(x['lift'])} 人（90% 区间 {_num(x['low'])} 至 "
                f"{_num(x['high'])}）。")
-    en += f" WCI (v{WCI_VERSION}) {_num(wci_p['wci'])}."
-    zh += f"WCI（v{WCI_VERSION}）为 {_num(wci_p['wci'])}。"
+    en += f" WCI (v{WCI_VERSION}) {_num(wci_period['wci'])}."
+    zh += f"WCI（v{WCI_VERSION}）为 {_num(wci_period['wci'])}。"
     if len(activities):
         roi_row = k.loc["roi"]
         en += (f" {len(activities)} activities cost {_num(k.loc['cost', 'actual'])} CNY at an ROI "
@@ -430,14 +430,15 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
         pd.DataFrame(columns=["date", "metric", "actual", "counterfactual", "low", "high"]),
         dict(_IMPACT_METHOD), [("Impact not computed.", "未计算活动影响。")])
     leaders = _leaderboard(cur, view)
-    wc = _wci_arrays(arts)
-    wci = _wci_weeks(view, wc)
-    wci_p, wci_b = _wci_window(wc, first, last), _wci_window(wc, pre_start, pre_end)
+    wechat = _wechat_articles(arts)
+    wci = _wci_weeks(view, wechat)
+    wci_period = _wci_window(wechat, first, last)
+    wci_baseline = _wci_window(wechat, pre_start, pre_end)
     cal = Calibration(s0, last.date().isoformat(), CALIBRATION_PRIOR_POSTS,
                       CALIBRATION_PRIOR_ACTIVITIES, _calibrate_content(variance),
                       _calibrate_activities(acts_period, history, estimates))
     recs = _recommend(kpis, variance, acts_period, imp, trends, leaders, cal)
-    summary = _summary(view, kpis, imp, wci_p, acts_period, recs, len(cur))
+    summary = _summary(view, kpis, imp, wci_period, acts_period, recs, len(cur))
     notes.append((f"Plan values without a target in the plan come from the pre-period "
                   f"{pre_start.date()} – {pre_end.date()}.",
                   f"方案未设目标的指标以活动前同期（{pre_start.date()} 至 {pre_end.date()}）"
@@ -447,6 +448,6 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
         baseline_start=pre_start.date(),
         baseline_end=pre_end.date(), platforms=tuple(view.platforms), kpis=kpis,
         variance=variance, trends=trends, impact=imp, articles=leaders, wci=wci,
-        wci_period=wci_p, wci_baseline=wci_b, activities=acts_period,
+        wci_period=wci_period, wci_baseline=wci_baseline, activities=acts_period,
         schedule=_schedule(view, cur), recommendations=recs, calibrated=cal, summary=summary,
         notes=notes)
