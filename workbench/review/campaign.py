@@ -16,7 +16,6 @@ mix assumes follows × 5 %); the KPI table's conversions are the activities'.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -25,16 +24,15 @@ import pandas as pd
 
 from .. import mix, roi
 from ..errors import InputError
-from .activities import (_VALUE_KEYS, _activities, _activity_totals, _activity_value,
-                         _estimate_of, _value_params)
+from .activities import _VALUE_KEYS, _activities, _estimate_of
 from .calibrate import (CALIBRATION_PRIOR_ACTIVITIES, CALIBRATION_PRIOR_POSTS, Calibration,
                         _calibrate_activities, _calibrate_content)
 from .impact import _IMPACT_METHOD, Impact, _impact
 from .inputs import _PlanView, _plan_view, _prep_activities, _prep_articles, _prep_daily
-from .kpis import AT_RISK, ON_TRACK, _content_totals, _flow, _kpi_row, _rates
+from .kpis import AT_RISK, ON_TRACK, _activity_kpis, _content_and_follower_kpis
 from .recommend import Recommendation, _recommend
 from .trends import Trends, _trends
-from .values import PAYLOAD_VERSION, _jsonable, _num, _pct, _ratio, _records
+from .values import PAYLOAD_VERSION, _jsonable, _num, _pct, _records
 from .variance import VARIANCE_METRICS, _planned_per_post, _variance
 from .wci import WCI_VERSION, _wci_weeks, _wci_window, _wechat_articles
 
@@ -351,73 +349,13 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
                       "周期之前没有数据：以活动前同期为基准的指标无法计算。"))
 
     # ---- KPIs
-    ct, cp = _content_totals(cur), _content_totals(pre)
-    rt, rp = _rates(ct), _rates(cp)
-    tg = {m: view.targets.get(m, math.nan) * view.scale for m in mix.METRICS}
-    fl, fb = _flow(daily, first, last), _flow(daily, pre_start, pre_end)
-    pre_has_flow = fb["days"] > 0
-    rows = [
-        _kpi_row("posts", float(view.cells["posts"].sum()) * view.scale, ct["posts"], "plan"),
-        _kpi_row("reads", tg["reads"], ct["reads"], "plan"),
-        _kpi_row("open_rate", rp["open_rate"], rt["open_rate"], "baseline"),
-        _kpi_row("engagement_rate", _ratio(tg["engagement"], tg["reads"]), rt["engagement_rate"],
-                 "plan"),
-        _kpi_row("share_rate", _ratio(tg["shares"], tg["reads"]), rt["share_rate"], "plan"),
-        _kpi_row("new_follows", fb["new_follows"] if pre_has_flow else math.nan,
-                 fl["new_follows"], "baseline"),
-        _kpi_row("unfollows", fb["unfollows"] if pre_has_flow else math.nan, fl["unfollows"],
-                 "baseline"),
-        _kpi_row("net_follows", fb["net_follows"] if pre_has_flow else math.nan,
-                 fl["net_follows"], "baseline"),
-    ]
-    cum_before = daily.loc[:pre_end, "cumulative_follows"].dropna() \
-        if "cumulative_follows" in daily else pd.Series([], dtype=float)
-    cum_plan = (float(cum_before.iloc[-1]) + (fb["net_follows"] if pre_has_flow else 0.0)) \
-        if len(cum_before) and pre_has_flow else math.nan
-    rows.append(_kpi_row("cumulative_follows", cum_plan, fl["cumulative_end"], "baseline"))
-    rows.append(_kpi_row("follows", tg["follows"], ct["follows"], "plan"))
-    rows.append(_kpi_row("follow_conversion", _ratio(tg["follows"], tg["reads"]),
-                         rt["follow_conversion"], "plan"))
-
+    rows = _content_and_follower_kpis(view, cur, pre, daily, pre_start, pre_end)
     acts_period, sims = _activities(acts, first, last, estimates, assumptions, seed)
-    if acts is not None:
-        pre_acts = acts[(acts["start_date"] >= pre_start) & (acts["start_date"] <= pre_end)]
-        params = [_value_params(t, None, assumptions) for t in pre_acts["activity_type"]]
-        pre_val = _activity_value(pre_acts.reset_index(drop=True), params) if len(pre_acts) \
-            else pre_acts.assign(value=[])
-        at, ab = _activity_totals(acts_period), _activity_totals(pre_val)
-        all_matched = len(acts_period) > 0 and acts_period["estimate"].notna().all()
-        if all_matched:
-            pc = float(acts_period["planned_cost"].sum())
-            pv = float(acts_period["planned_value"].sum())
-            plan_a = {"participants": float(acts_period["planned_participants"].sum()),
-                      "conversions": float(acts_period["planned_conversions"].sum()),
-                      "cost": pc, "roi": _ratio(pv - pc, pc)}
-            src = "plan"
-        else:
-            plan_a, src = ab, "baseline"
-            if estimates and len(acts_period):
-                notes.append(("Not every activity of the period has an ROI estimate, so the "
-                              "activity KPIs compare with the pre-period.",
-                              "并非每场活动都有 ROI 估算，活动指标与活动前同期对比。"))
-        if not len(acts_period):
-            notes.append(("No activity started in the period.", "周期内没有开始的活动。"))
-        for key in ("participants", "conversions", "cost", "roi"):
-            rows.append(_kpi_row(key, plan_a[key], at[key] if len(acts_period) else
-                                 (0.0 if key != "roi" else math.nan), src))
-        unused = [k for k in estimates if k not in set(acts_period.get("estimate", []))]
-        if unused:
-            notes.append((f"ROI estimates without a matching activity in the period: "
-                          f"{', '.join(unused)}.",
-                          f"以下 ROI 估算在周期内没有对应的活动：{', '.join(unused)}。"))
-        history = acts[acts["start_date"] < first]
-    else:
-        for key in ("participants", "conversions", "cost", "roi"):
-            rows.append(_kpi_row(key, math.nan, math.nan, "baseline"))
-        notes.append(("No activities table: activity KPIs are n/a.",
-                      "未提供活动数据：活动指标无法计算。"))
-        history = None
-    kpis = pd.DataFrame(rows)
+    activity_rows, activity_notes = _activity_kpis(acts, acts_period, estimates, assumptions,
+                                                   pre_start, pre_end)
+    notes += activity_notes
+    history = acts[acts["start_date"] < first] if acts is not None else None
+    kpis = pd.DataFrame(rows + activity_rows)
 
     # ---- the rest
     variance = _variance(view, cur)

@@ -24,6 +24,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .. import mix, roi
+from .activities import _activity_totals, _activity_value, _value_params
+from .inputs import _PlanView
 from .values import _ratio, _sum
 
 __all__ = ["AT_RISK", "KPIS", "ON_TRACK", "STATUSES", "status_label"]
@@ -133,3 +136,87 @@ def _flow(daily: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> dict[
     out["cumulative_end"] = float(cum.iloc[-1]) if len(cum) else math.nan
     out["days"] = float(sub["new_follows"].notna().sum())
     return out
+
+
+def _content_and_follower_kpis(view: _PlanView, posts: pd.DataFrame, posts_before: pd.DataFrame,
+                               daily: pd.DataFrame, pre_start: pd.Timestamp,
+                               pre_end: pd.Timestamp) -> list[dict[str, Any]]:
+    """The KPI rows of the posts (``posts``: the period's on the plan's platforms;
+    ``posts_before``: the pre-period's) and of the follower flow, from ``posts`` to
+    ``cumulative_follows`` and ``follow_conversion`` in :data:`KPIS` order. The plan is the
+    plan's weekly target prorated to the days reviewed, else the pre-period."""
+    content, content_before = _content_totals(posts), _content_totals(posts_before)
+    rates, rates_before = _rates(content), _rates(content_before)
+    target = {m: view.targets.get(m, math.nan) * view.scale for m in mix.METRICS}
+    flow = _flow(daily, view.start, view.as_of)
+    flow_before = _flow(daily, pre_start, pre_end)
+    has_flow_before = flow_before["days"] > 0
+
+    def before(key: str) -> float:
+        return flow_before[key] if has_flow_before else math.nan
+
+    followers_before = daily.loc[:pre_end, "cumulative_follows"].dropna() \
+        if "cumulative_follows" in daily else pd.Series([], dtype=float)
+    followers_plan = float(followers_before.iloc[-1]) + before("net_follows") \
+        if len(followers_before) and has_flow_before else math.nan
+    return [
+        _kpi_row("posts", float(view.cells["posts"].sum()) * view.scale, content["posts"],
+                 "plan"),
+        _kpi_row("reads", target["reads"], content["reads"], "plan"),
+        _kpi_row("open_rate", rates_before["open_rate"], rates["open_rate"], "baseline"),
+        _kpi_row("engagement_rate", _ratio(target["engagement"], target["reads"]),
+                 rates["engagement_rate"], "plan"),
+        _kpi_row("share_rate", _ratio(target["shares"], target["reads"]), rates["share_rate"],
+                 "plan"),
+        _kpi_row("new_follows", before("new_follows"), flow["new_follows"], "baseline"),
+        _kpi_row("unfollows", before("unfollows"), flow["unfollows"], "baseline"),
+        _kpi_row("net_follows", before("net_follows"), flow["net_follows"], "baseline"),
+        _kpi_row("cumulative_follows", followers_plan, flow["cumulative_end"], "baseline"),
+        _kpi_row("follows", target["follows"], content["follows"], "plan"),
+        _kpi_row("follow_conversion", _ratio(target["follows"], target["reads"]),
+                 rates["follow_conversion"], "plan"),
+    ]
+
+
+def _activity_kpis(acts: pd.DataFrame | None, acts_period: pd.DataFrame,
+                   estimates: Mapping[str, roi.ActivityEstimate],
+                   assumptions: Mapping[str, float], pre_start: pd.Timestamp,
+                   pre_end: pd.Timestamp) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """The KPI rows of the activities (``participants, conversions, cost, roi``) and the notes
+    (en, zh) they need. The plan is the ROI estimates' simulated means when every activity of
+    the period has one, else the pre-period's activities; n/a without an activities table."""
+    keys = ("participants", "conversions", "cost", "roi")
+    if acts is None:
+        return ([_kpi_row(key, math.nan, math.nan, "baseline") for key in keys],
+                [("No activities table: activity KPIs are n/a.",
+                  "未提供活动数据：活动指标无法计算。")])
+    notes = []
+    acts_before = acts[(acts["start_date"] >= pre_start) & (acts["start_date"] <= pre_end)]
+    params = [_value_params(t, None, assumptions) for t in acts_before["activity_type"]]
+    valued_before = _activity_value(acts_before.reset_index(drop=True), params) \
+        if len(acts_before) else acts_before.assign(value=[])
+    actual, baseline = _activity_totals(acts_period), _activity_totals(valued_before)
+    all_estimated = len(acts_period) > 0 and acts_period["estimate"].notna().all()
+    if all_estimated:
+        planned_cost = float(acts_period["planned_cost"].sum())
+        planned_value = float(acts_period["planned_value"].sum())
+        plan = {"participants": float(acts_period["planned_participants"].sum()),
+                "conversions": float(acts_period["planned_conversions"].sum()),
+                "cost": planned_cost, "roi": _ratio(planned_value - planned_cost, planned_cost)}
+        source = "plan"
+    else:
+        plan, source = baseline, "baseline"
+        if estimates and len(acts_period):
+            notes.append(("Not every activity of the period has an ROI estimate, so the "
+                          "activity KPIs compare with the pre-period.",
+                          "并非每场活动都有 ROI 估算，活动指标与活动前同期对比。"))
+    if not len(acts_period):
+        notes.append(("No activity started in the period.", "周期内没有开始的活动。"))
+    rows = [_kpi_row(key, plan[key], actual[key] if len(acts_period) else
+                     (0.0 if key != "roi" else math.nan), source) for key in keys]
+    unused = [k for k in estimates if k not in set(acts_period.get("estimate", []))]
+    if unused:
+        notes.append((f"ROI estimates without a matching activity in the period: "
+                      f"{', '.join(unused)}.",
+                      f"以下 ROI 估算在周期内没有对应的活动：{', '.join(unused)}。"))
+    return rows, notes
