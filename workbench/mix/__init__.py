@@ -117,9 +117,9 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from . import i18n, schemas
-from .errors import InputError, require_columns
-from .export import csv_rows
+from .. import i18n, schemas
+from ..errors import InputError, require_columns
+from ..export import csv_rows
 
 __all__ = [
     "ACCOUNT_TYPES", "ARTICLES_PER_PUSH", "ASSUMED_DECAY", "CADENCE", "CONVERSION_PER_FOLLOW",
