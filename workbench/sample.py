@@ -81,11 +81,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import holidays
 import numpy as np
 import pandas as pd
 
 from workbench import schemas
+from workbench.festivals import spring_festivals
 
 __all__ = [
     "SEED", "TODAY", "START", "N_FOLLOWERS", "SEGMENTS", "FILES",
@@ -122,23 +122,6 @@ _NOISE = 0.17  # share of each trait drawn off-profile
 
 def _days() -> pd.DatetimeIndex:
     return pd.date_range(START, TODAY, freq="D")
-
-
-def spring_festivals(years: range | list[int]) -> list[pd.Timestamp]:
-    """Spring Festival (Lunar New Year's Day) of each year, from ``holidays.China``.
-
-    Examples
-    --------
-    >>> [d.strftime("%Y-%m-%d") for d in spring_festivals([2025, 2026])]
-    ['2025-01-29', '2026-02-17']
-    """
-    out = []
-    for year in years:
-        cal = holidays.China(years=year)
-        days = [d for d, name in cal.items()
-                if "Spring Festival" in name and "observed" not in name.lower()]
-        out.append(pd.Timestamp(min(days)))
-    return out
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,597 @@
+"""What one post brings, learnt from the articles history: :func:`estimate` and
+:class:`Estimates`.
+
+How the estimates work
+----------------------
+Per platform, ``log(1 + reads)`` is modelled as platform mean + content-type effect + slot
+effects (WeChat position 1..8; weekday, hour and weekday × hour) + noise, fitted by a few rounds
+of backfitting. Every set of effects is shrunk by empirical Bayes: each group mean (a type, a
+position, a weekday × hour cell) has the sampling variance ``sigma² / n``; the between-group
+variance ``tau²`` is the DerSimonian–Laird method-of-moments estimate, and each group keeps the
+share ``tau² / (tau² + sigma²/n)`` of its distance from the precision-weighted mean. A cell of 3
+lucky posts is pulled most of the way to the platform mean; a cell of 300 posts barely moves; an
+empty cell *is* the platform mean, with a wide interval. Weekday × hour cells shrink towards the
+weekday and hour main effects, which shrink towards zero.
+
+Engagement (likes + wows + comments + shares + favourites), shares, follows after reading and
+(when the table has them) conversions are modelled as rates per read (a ratio estimator per
+cell, shrunk the same way towards the platform's rate); their expected value per post is the
+cell's reads times its rate. When there is no ``conversions`` column, conversions are *assumed*
+to be ``follows × conversion_rate`` (default :data:`CONVERSION_PER_FOLLOW`, said in the notes).
+
+Expected values are per post *in a typical slot* (slot effects centred on the log scale, mean
+of the back-transformed residuals as the smearing factor); the slot multipliers say how much a
+headline, a secondary position or a weekday × hour is worth relative to that.
+
+Diminishing returns: the n-th post of the same type on a platform in one week is worth
+``decay ** (n - 1)`` of the first. ``decay`` is fitted from the history — within each (platform,
+type, week) the residual log reads are regressed on the post's rank that week (week fixed
+effects, so festival weeks with many posts do not confound it); per-platform slopes are shrunk
+towards the pooled slope — when the pooled slope is clearly below zero (upper end of its 90 %
+interval < 0, at least :data:`MIN_DECAY_PAIRS` within-week pairs). Otherwise the assumed
+:data:`ASSUMED_DECAY` is used and the notes say so. ``estimate(..., decay=0.8)`` overrides both.
+
+Bad input
+---------
+A post whose reads are not a count (text, negative, infinite, above :data:`MAX_COUNT`) or whose
+publish time is not a date is left out, and the notes say how many; other counts that are not
+counts are missing values. A rate per read needs at least one read.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .. import i18n, schemas
+from ..errors import InputError, require_columns
+from .common import ARTICLES_PER_PUSH, METRICS, POSITIONED, TIMEZONE, _plat, _Z80
+from .shrinkage import _centre, _dl, _group_eb, _rate_eb
+#: Columns summed into engagement (missing parts count as 0; wows exist on WeChat only).
+ENGAGEMENT_PARTS: tuple[str, ...] = ("likes", "wows", "comments", "shares", "favourites")
+#: Fewer posts than this and :func:`estimate` refuses: the per-cell numbers would be noise.
+MIN_HISTORY = 30
+#: Largest count a post's reads, likes, shares ... may have; larger (or negative, infinite, text)
+#: is not a count, and the value is left out.
+MAX_COUNT = 1e12
+#: Cap on a cell's standard error on the log scale (a factor e⁵ ≈ 150 either way: "we know
+#: nothing"), so that a rate estimated from almost nothing cannot overflow the intervals.
+MAX_SE_LOG = 5.0
+#: Value of the n-th post of a type in a week relative to the first, when the history does not
+#: show a clear decay.
+ASSUMED_DECAY = 0.85
+#: Lowest decay a fit may give (guards against a few odd weeks).
+DECAY_FLOOR = 0.5
+#: Within-week pairs the pooled decay fit needs before it is trusted.
+MIN_DECAY_PAIRS = 30
+#: Share of new followers assumed to take the target action when no conversions are recorded.
+CONVERSION_PER_FOLLOW = 0.05
+#: Weekday × hour cells need this many posts to be a candidate calendar slot.
+MIN_SLOT_POSTS = 3
+_Z90_ONE_SIDED = 1.6448536269514722
+_BACKFIT_ROUNDS = 4
+@dataclass(eq=False)
+class Estimates:
+    """What one post of each (platform, content type) brings, learnt from the history.
+
+    Attributes
+    ----------
+    cells : tidy table, one row per (platform, content_type, metric): ``posts`` in the history,
+        ``raw_mean`` (the plain average per post, slot mix as it was), ``mean`` (shrunk, per post
+        in a typical slot; the week's first post of the type when the decay was fitted from the
+        history, since later ones are worth ``decay ** (n - 1)`` of it), ``low``/``high``
+        (80 % interval of that mean), ``se_log`` (its standard error on the log scale),
+        ``shrinkage`` (how far the cell was pulled to the platform mean: 0 = kept its own
+        value, 1 = the platform mean; for rates, the rate's).
+    positions : platform, position (1 = headline), posts, ``raw_multiplier``, ``multiplier``
+        (shrunk; reads relative to a typical slot).
+    timing : platform, weekday (0 = Monday), hour, posts, ``multiplier`` (shrunk towards the
+        weekday and hour main effects), for every hour the platform has published at.
+    decay : platform, ``decay`` used, ``source`` (``"history"``, ``"assumed"``, ``"given"``),
+        ``fitted`` (the platform's own fit, before shrinkage), ``se`` (of its log), ``pairs``.
+    platforms : platform, posts, weeks of history, posts_per_week, ``mean_reads`` (a typical
+        post), ``log_sd`` (post-to-post noise of log reads), ``tau`` (spread of type effects).
+    reference : what a typical historical week delivered per metric (all platforms): the scale
+        that normalises the plan's objective.
+    conversion_rate : the assumed conversions per follow, or ``None`` when conversions were
+        recorded in the articles.
+    decay_fitted : whether the decay came from the history.
+    notes : ``(en, zh)`` pairs: assumptions and data caveats.
+
+    Examples
+    --------
+    >>> est = estimate(io.sample("articles"))                                # doctest: +SKIP
+    >>> round(est.table("reads").loc["wechat", "educational"])               # doctest: +SKIP
+    5893
+    """
+
+    cells: pd.DataFrame
+    positions: pd.DataFrame
+    timing: pd.DataFrame
+    decay: pd.DataFrame
+    platforms: pd.DataFrame
+    reference: dict[str, float]
+    conversion_rate: float | None
+    decay_fitted: bool
+    notes: list[tuple[str, str]]
+    # dense arrays for the solver: platform × type × metric
+    _platforms: tuple[str, ...] = field(default=(), repr=False)
+    _mean: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)), repr=False)
+    _se_log: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)), repr=False)
+    _posts: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    _log_sd: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    _slots: dict[str, tuple[float, float]] = field(default_factory=dict, repr=False)
+    _decay: dict[str, float] = field(default_factory=dict, repr=False)
+    _slot_cache: dict[str, Any] | None = field(default=None, repr=False)
+
+    def mean(self, platform: str, content_type: str, metric: str = "reads") -> float:
+        """Shrunk expected ``metric`` of one post of ``content_type`` on ``platform``."""
+        p = self._platform_index(platform)
+        if content_type not in schemas.CONTENT_TYPES or metric not in METRICS:
+            raise InputError(f"Unknown content type or metric: {content_type!r}, {metric!r}.",
+                             f"未知的内容类型或指标：{content_type!r}、{metric!r}。")
+        return float(self._mean[p, schemas.CONTENT_TYPES.index(content_type),
+                                METRICS.index(metric)])
+
+    def table(self, metric: str = "reads", value: str = "mean") -> pd.DataFrame:
+        """Wide platform × content type table of one ``value`` column for ``metric``."""
+        if metric not in METRICS:
+            raise InputError(f"Unknown metric {metric!r}; choose one of {', '.join(METRICS)}.",
+                             f"未知指标 {metric!r}；可选：{', '.join(METRICS)}。")
+        sub = self.cells[self.cells["metric"] == metric]
+        out = sub.pivot(index="platform", columns="content_type", values=value)
+        return out.reindex(index=list(self._platforms), columns=list(schemas.CONTENT_TYPES))
+
+    def slot_multipliers(self, platform: str) -> tuple[float, float]:
+        """``(headline, secondary)`` reads multipliers of a push platform; ``(1, 1)`` elsewhere."""
+        return self._slots.get(platform, (1.0, 1.0))
+
+    def decay_for(self, platform: str) -> float:
+        """The diminishing-returns factor of ``platform`` (value of post n+1 / post n)."""
+        return self._decay.get(platform, ASSUMED_DECAY)
+
+    def best_slots(self, platform: str, n: int | None = None) -> pd.DataFrame:
+        """Weekday × hour slots of ``platform`` with enough history, best multiplier first."""
+        t = self.timing[self.timing["platform"] == platform]
+        good = t[t["posts"] >= MIN_SLOT_POSTS]
+        t = good if len(good) else t[t["posts"] > 0]
+        t = t.sort_values(["multiplier", "weekday", "hour"], ascending=[False, True, True])
+        return t.head(n).reset_index(drop=True) if n else t.reset_index(drop=True)
+
+    def _platform_index(self, platform: str) -> int:
+        try:
+            return self._platforms.index(platform)
+        except ValueError:
+            raise InputError(
+                f"There is no history for {_plat(platform, 'en')} ({platform}).",
+                f"没有 {_plat(platform, 'zh')}（{platform}）的历史数据。",
+                fix="Load its articles or remove it from the plan's platforms.",
+                fix_zh="请导入该平台的文章数据，或从计划的平台中移除它。") from None
+
+    def _slot_payload(self) -> dict[str, Any]:
+        """What a calendar needs from the history, as plain JSON types (computed once)."""
+        if self._slot_cache is not None:
+            return self._slot_cache
+        out: dict[str, Any] = {}
+        for p in self._platforms:
+            best = self.best_slots(p)
+            t = self.timing[self.timing["platform"] == p]
+            hours = (t.groupby("hour")["posts"].sum().sort_values(ascending=False))
+            out[p] = {
+                "slots": [[int(r.weekday), int(r.hour), round(float(r.multiplier), 4)]
+                          for r in best.itertuples()],
+                "hours": [int(h) for h, n in hours.items() if n > 0],
+                "headline": round(self._slots.get(p, (1.0, 1.0))[0], 4),
+                "secondary": round(self._slots.get(p, (1.0, 1.0))[1], 4),
+            }
+        self._slot_cache = out
+        return out
+
+
+def _counts(s: pd.Series) -> np.ndarray:
+    """A count column as float: NaN where it is not a count (text, negative, infinite, above
+    :data:`MAX_COUNT`)."""
+    x = pd.to_numeric(s, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+    return np.where((x >= 0) & (x <= MAX_COUNT), x, np.nan)
+
+
+def _metric_frame(df: pd.DataFrame, conversions: bool) -> np.ndarray:
+    """``(n, 5)`` float per-post metrics (NaN where not recorded or not a count); conversions
+    NaN if absent."""
+    n = len(df)
+    out = np.full((n, len(METRICS)), np.nan)
+    out[:, 0] = _counts(df["reads"])
+    parts = [_counts(df[c]) for c in ENGAGEMENT_PARTS if c in df.columns]
+    if parts:
+        stack = np.column_stack(parts)
+        out[:, 1] = np.where(np.isnan(stack).all(axis=1), np.nan, np.nansum(stack, axis=1))
+    if "shares" in df.columns:
+        out[:, 2] = _counts(df["shares"])
+    if "follows_after_read" in df.columns:
+        out[:, 3] = _counts(df["follows_after_read"])
+    if conversions:
+        out[:, 4] = _counts(df["conversions"])
+    return out
+
+
+def _check_articles(articles: Any) -> tuple[pd.DataFrame, int]:
+    """The usable posts (publish time a date, platform and content type known, reads a count),
+    publish time as datetimes and position as numbers; and how many posts were left out
+    because their reads or publish time could not be read."""
+    require_columns(articles, "articles", ("publish_time", "platform", "content_type", "reads"))
+    df = articles[articles["platform"].notna() & articles["content_type"].notna()
+                  & articles["reads"].notna() & articles["publish_time"].notna()]
+    df = df[df["content_type"].astype(str).isin(schemas.CONTENT_TYPES)
+            & df["platform"].astype(str).isin(schemas.PLATFORMS)].copy()
+    times = df["publish_time"]
+    if not pd.api.types.is_datetime64_any_dtype(times):
+        with warnings.catch_warnings():           # text: parsed one by one, unreadable → NaT
+            warnings.simplefilter("ignore", UserWarning)
+            times = pd.to_datetime(times, errors="coerce")
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = times.dt.tz_convert(TIMEZONE).dt.tz_localize(None)
+    df["publish_time"] = times
+    if "position" in df.columns:
+        df["position"] = pd.to_numeric(df["position"], errors="coerce")
+    ok = df["publish_time"].notna().to_numpy() & ~np.isnan(_counts(df["reads"]))
+    dropped = int((~ok).sum())
+    df = df[ok]
+    if df.empty:
+        raise InputError("The articles table has no usable posts (platform, content type, "
+                         "publish time and reads all filled in, reads a count of 0 or more).",
+                         "文章数据中没有可用的发文记录（平台、内容类型、发表时间和阅读数都需要填写，"
+                         "阅读数须为不小于 0 的数）。",
+                         fix="Check the file, or use the sample data.",
+                         fix_zh="请检查文件，或使用示例数据。")
+    return df, dropped
+
+
+def _fit_platform(y: np.ndarray, cell: np.ndarray, pos: np.ndarray, wd: np.ndarray,
+                  hr: np.ndarray, positioned: bool, rank: np.ndarray, group: np.ndarray,
+                  slope: float | None = None) -> dict[str, Any]:
+    """Backfit type, position, timing and rank effects of one platform's log reads.
+
+    Type, position and timing effects are shrunk (empirical Bayes). ``rank`` is the post's
+    order (0, 1, ...) among same-type posts of its week and ``group`` codes that (type, week);
+    the rank slope is the within-week regression slope (week fixed effects) when ``slope`` is
+    ``None``, else fixed at ``slope``. Type effects are then those of the week's first post.
+    """
+    n_types = len(schemas.CONTENT_TYPES)
+    mu = float(y.mean())
+    a = np.zeros(n_types)
+    p_eff = np.zeros(ARTICLES_PER_PUSH)
+    w_eff = np.zeros(7)
+    h_eff = np.zeros(24)
+    i_eff = np.zeros(7 * 24)
+    wh = wd * 24 + hr
+    pos_codes = pos if positioned else np.full_like(pos, -1)
+    a_post = np.zeros(n_types)
+    a_own = np.zeros(n_types)
+    counts = np.zeros(n_types)
+    sigma2 = 1.0
+    p_raw = np.zeros(ARTICLES_PER_PUSH)
+    p_n = np.zeros(ARTICLES_PER_PUSH)
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    g_n = np.bincount(group, minlength=n_groups).astype(float)
+    k_t = rank - (np.bincount(group, weights=rank, minlength=n_groups) / np.maximum(g_n, 1))[group]
+    sxx = float((k_t * k_t).sum())
+    pairs = float(len(y) - (g_n > 0).sum())
+    b = 0.0 if slope is None else float(slope)
+    rss = 0.0
+    for _ in range(_BACKFIT_ROUNDS):
+        yk = y - b * rank
+        pe = np.where(pos_codes >= 0, p_eff[np.maximum(pos_codes, 0)], 0.0)
+        t = w_eff[wd] + h_eff[hr] + i_eff[wh]
+        a, a_post, a_own, counts, sigma2 = _group_eb(yk - mu - pe - t, cell, n_types)
+        if positioned and (pos_codes >= 0).any():
+            r = yk - mu - a[cell] - t
+            p_eff, _, _, p_n, _ = _group_eb(r, pos_codes, ARTICLES_PER_PUSH)
+            with np.errstate(invalid="ignore"):
+                p_raw = np.bincount(np.maximum(pos_codes, 0),
+                                    weights=np.where(pos_codes >= 0, r, 0),
+                                    minlength=ARTICLES_PER_PUSH) / np.maximum(p_n, 1)
+            shift = (p_eff * p_n).sum() / max(p_n.sum(), 1)
+            p_eff = p_eff - shift
+            p_raw = p_raw - shift
+            pe = np.where(pos_codes >= 0, p_eff[np.maximum(pos_codes, 0)], 0.0)
+        base = yk - mu - a[cell] - pe
+        w_eff, _, _, w_n, _ = _group_eb(base - h_eff[hr] - i_eff[wh], wd, 7)
+        w_eff = _centre(w_eff, w_n)
+        h_eff, _, _, h_n, _ = _group_eb(base - w_eff[wd] - i_eff[wh], hr, 24)
+        h_eff = _centre(h_eff, h_n)
+        i_eff, _, _, i_n, _ = _group_eb(base - w_eff[wd] - h_eff[hr], wh, 7 * 24)
+        i_eff = np.where(i_n > 0, i_eff, 0.0)
+        i_eff = _centre(i_eff, i_n)
+        # rank slope, within (type, week): regress the rest of the model's residual on rank
+        r = y - mu - a[cell] - pe - (w_eff[wd] + h_eff[hr] + i_eff[wh])
+        r_t = r - (np.bincount(group, weights=r, minlength=n_groups) / np.maximum(g_n, 1))[group]
+        b_free = float((k_t * r_t).sum() / sxx) if sxx > 0 else 0.0
+        rss = float(((r_t - b_free * k_t) ** 2).sum())
+        if slope is None:
+            b = b_free
+    pe = np.where(pos_codes >= 0, p_eff[np.maximum(pos_codes, 0)], 0.0)
+    t = w_eff[wd] + h_eff[hr] + i_eff[wh]
+    resid = y - b * rank - mu - a[cell] - pe - t
+    return {
+        "mu": mu, "a": a, "a_post": a_post, "a_own": a_own, "counts": counts, "sigma2": sigma2,
+        "p_eff": p_eff, "p_raw": p_raw, "p_n": p_n, "w": w_eff, "h": h_eff,
+        "i": i_eff.reshape(7, 24), "resid": resid, "smear": float(np.mean(np.exp(resid))),
+        "b": b_free, "sxx": sxx, "rss": rss, "pairs": pairs,
+    }
+def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_FOLLOW,
+             decay: float | Mapping[str, float] | None = None) -> Estimates:
+    """Expected outcome of one post per (platform, content type), slot effects and decay.
+
+    Parameters
+    ----------
+    articles : canonical articles table (:func:`workbench.io.load` / ``io.sample("articles")``):
+        ``publish_time, platform, content_type, reads`` at least; engagement parts, ``shares``,
+        ``follows_after_read``, ``position`` and ``conversions`` are used when present.
+    conversion_rate : conversions per follow after reading, used only when the table has no
+        ``conversions`` column (the estimate is then ``follows × conversion_rate``).
+    decay : the diminishing-returns factor (value of a type's post n+1 in a week relative to
+        post n), one number for every platform or a mapping per platform; ``None`` fits it from
+        the history (or falls back to :data:`ASSUMED_DECAY`, see the module notes).
+
+    Returns
+    -------
+    Estimates
+
+    Raises
+    ------
+    InputError
+        If ``articles`` is not a table, lacks the needed columns or has no usable row, or a
+        parameter is out of range.
+
+    Examples
+    --------
+    >>> est = estimate(io.sample("articles"))                                    # doctest: +SKIP
+    >>> round(est.decay_for("wechat"), 2), est.slot_multipliers("wechat")[0] > 1 # doctest: +SKIP
+    (0.85, True)
+    """
+    df, dropped = _check_articles(articles)
+    if not (isinstance(conversion_rate, (int, float)) and 0 <= conversion_rate <= 1):
+        raise InputError(f"The conversion rate must be between 0 and 1, not {conversion_rate!r}.",
+                         f"转化率必须在 0 到 1 之间，而不是 {conversion_rate!r}。")
+    decays_given: dict[str, float] = {}
+    if decay is not None:
+        items = decay.items() if isinstance(decay, Mapping) else (("*", decay),)
+        for key, value in items:
+            if not (isinstance(value, (int, float)) and 0 < float(value) <= 1):
+                raise InputError(f"The decay must be in (0, 1], not {value!r}.",
+                                 f"递减系数必须在 (0, 1] 之间，而不是 {value!r}。",
+                                 fix="Use e.g. 0.85: the second post of a type in a week is "
+                                     "worth 85 % of the first.",
+                                 fix_zh="例如 0.85：同一周同类型的第二篇价值为第一篇的 85%。")
+            decays_given[str(key)] = float(value)
+    if len(df) < MIN_HISTORY:
+        raise InputError(
+            f"Too little history to estimate what a post brings: {len(df)} posts with reads "
+            f"(at least {MIN_HISTORY} are needed, better a few months).",
+            f"历史数据太少，无法估计每篇内容的效果：只有 {len(df)} 篇有阅读数据（至少需要 "
+            f"{MIN_HISTORY} 篇，最好有几个月的数据）。",
+            fix="Export a longer period of the published-content list (已通知内容).",
+            fix_zh="请导出更长时间段的“已通知内容”列表。")
+    notes: list[tuple[str, str]] = []
+    if dropped:
+        notes.append((f"{dropped} posts left out: their reads are not a count (negative, "
+                      "infinite or text) or their publish time is not a date.",
+                      f"{dropped} 篇内容未计入：阅读数不是有效数字（负数、无穷大或文字），"
+                      "或发表时间不是日期。"))
+    has_conv = "conversions" in df.columns and not np.isnan(_counts(df["conversions"])).all()
+    df = df.sort_values(["publish_time", "position"] if "position" in df.columns
+                        else ["publish_time"], kind="stable", na_position="last")
+    plat = df["platform"].astype(str).to_numpy()
+    ctype = df["content_type"].astype(str).to_numpy()
+    types = schemas.CONTENT_TYPES
+    n_types = len(types)
+    type_idx = {c: i for i, c in enumerate(types)}
+    cell = np.array([type_idx[c] for c in ctype], np.int64)
+    metrics = _metric_frame(df, has_conv)
+    times = pd.to_datetime(df["publish_time"])
+    wd = times.dt.day_of_week.to_numpy(np.int64)
+    hr = times.dt.hour.to_numpy(np.int64)
+    if "position" in df.columns:
+        pos = pd.to_numeric(df["position"], errors="coerce").to_numpy(float, na_value=np.nan)
+        pos = np.where(np.isnan(pos), -1, np.clip(pos, 1, ARTICLES_PER_PUSH) - 1).astype(np.int64)
+    else:
+        pos = np.full(len(df), -1, np.int64)
+    week = times.dt.to_period("W-SUN").astype(str).to_numpy()
+    # order among same-type posts of the platform's week (0 = first), and that (type, week)
+    key = pd.Series(plat, dtype=object) + "|" + pd.Series(ctype, dtype=object) + "|" + week
+    group_all = pd.factorize(key)[0].astype(np.int64)
+    rank = pd.Series(group_all).groupby(group_all).cumcount().to_numpy(float)
+    order = [p for p in schemas.PLATFORMS if p in set(plat)]
+    n_p = len(order)
+
+    def fit_of(p: str, slope: float | None) -> dict[str, Any]:
+        rows = plat == p
+        y = np.log1p(np.maximum(metrics[rows, 0], 0))
+        positioned = p in POSITIONED and (pos[rows] >= 0).sum() >= 10
+        g = pd.factorize(group_all[rows])[0].astype(np.int64)
+        out = _fit_platform(y, cell[rows], pos[rows], wd[rows], hr[rows], positioned,
+                            rank[rows], g, slope)
+        out["positioned"] = positioned
+        return out
+
+    # diminishing returns: pass 1 fits the rank slope freely per platform (week fixed effects)
+    free = {p: fit_of(p, None) for p in order}
+    sxx_all = sum(f["sxx"] for f in free.values())
+    pairs_all = sum(f["pairs"] for f in free.values())
+    b_all = sum(f["b"] * f["sxx"] for f in free.values()) / sxx_all if sxx_all > 0 else 0.0
+    rss_all = sum(f["rss"] for f in free.values())
+    se_all = math.sqrt(rss_all / max(pairs_all - 1, 1) / sxx_all) if sxx_all > 0 else math.inf
+    upper = b_all + _Z90_ONE_SIDED * se_all
+    decay_fitted = pairs_all >= MIN_DECAY_PAIRS and upper < 0
+    per_b = np.array([free[p]["b"] if free[p]["sxx"] > 0 else np.nan for p in order])
+    per_se = np.array([math.sqrt(free[p]["rss"] / max(free[p]["pairs"] - 1, 1) / free[p]["sxx"])
+                       if free[p]["sxx"] > 0 else math.inf for p in order])
+    shrunk_b = _dl(per_b, per_se ** 2)[0] if decay_fitted else np.zeros(n_p)
+    decay_rows: list[dict[str, Any]] = []
+    decays: dict[str, float] = {}
+    slope_of: dict[str, float] = {}
+    for pi, p in enumerate(order):
+        slope_of[p] = 0.0
+        if p in decays_given or "*" in decays_given:
+            value, source = decays_given.get(p, decays_given.get("*", ASSUMED_DECAY)), "given"
+        elif decay_fitted:
+            value = float(np.clip(math.exp(min(shrunk_b[pi], 0.0)), DECAY_FLOOR, 1.0))
+            source = "history"
+            slope_of[p] = math.log(value)
+        else:
+            value, source = ASSUMED_DECAY, "assumed"
+        decays[p] = value
+        decay_rows.append({"platform": p, "decay": value, "source": source,
+                           "fitted": math.exp(per_b[pi]) if np.isfinite(per_b[pi]) else np.nan,
+                           "se": float(per_se[pi]), "pairs": int(free[p]["pairs"])})
+
+    mean = np.zeros((n_p, n_types, len(METRICS)))
+    se_log = np.zeros((n_p, n_types, len(METRICS)))
+    posts = np.zeros((n_p, n_types))
+    log_sd = np.zeros(n_p)
+    cell_rows: list[dict[str, Any]] = []
+    pos_rows: list[dict[str, Any]] = []
+    timing_rows: list[dict[str, Any]] = []
+    plat_rows: list[dict[str, Any]] = []
+    slots: dict[str, tuple[float, float]] = {}
+    for pi, p in enumerate(order):
+        rows = plat == p
+        positioned = free[p]["positioned"]
+        # pass 2: type, slot and timing effects with the rank slope fixed at the decay used
+        # (history), or at 0 (assumed or given: the cell levels are then the average post's)
+        fit = fit_of(p, slope_of[p])
+        sd = float(np.std(fit["resid"]))
+        log_sd[pi] = sd
+        counts = fit["counts"]
+        posts[pi] = counts
+        level = fit["mu"] + fit["a"]
+        reads_mean = np.maximum(np.exp(level) * fit["smear"] - 1, 0)
+        reads_se = np.sqrt(fit["a_post"])
+        span_days = (times[rows].max() - times[rows].min()).days + 1
+        weeks = max(span_days / 7.0, 1.0)
+        # rates of the other metrics
+        rates = {}
+        for mi, m in enumerate(METRICS[1:], start=1):
+            if m == "conversions" and not has_conv:
+                continue
+            rates[m] = _rate_eb(metrics[rows, mi], metrics[rows, 0], cell[rows], n_types)
+        mean[pi, :, 0] = reads_mean
+        se_log[pi, :, 0] = reads_se
+        for mi, m in enumerate(METRICS[1:], start=1):
+            if m in rates:
+                rate, rate_sd, _ = rates[m]
+                mean[pi, :, mi] = reads_mean * rate
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    rel = np.where(rate > 0, rate_sd / np.maximum(rate, 1e-300), 0.0)
+                se_log[pi, :, mi] = np.sqrt(reads_se ** 2 + rel ** 2)
+        if not has_conv:
+            mean[pi, :, 4] = mean[pi, :, 3] * conversion_rate
+            se_log[pi, :, 4] = se_log[pi, :, 3]
+        se_log[pi] = np.fmin(se_log[pi], MAX_SE_LOG)       # NaN (no information) → the cap
+        for ci, c in enumerate(types):
+            in_cell = rows & (cell == ci)
+            for mi, m in enumerate(METRICS):
+                vals = metrics[in_cell, mi]
+                if m == "conversions" and not has_conv:
+                    vals = metrics[in_cell, 3] * conversion_rate
+                vals = vals[~np.isnan(vals)]
+                mu_m = float(mean[pi, ci, mi])
+                s = float(se_log[pi, ci, mi])
+                if m == "reads":
+                    shrink = 1.0 - float(fit["a_own"][ci])
+                elif m in rates:
+                    shrink = 1.0 - float(rates[m][2][ci])
+                else:
+                    shrink = 1.0 - float(rates.get("follows", (0, 0, np.zeros(n_types)))[2][ci])
+                cell_rows.append({
+                    "platform": p, "content_type": c, "metric": m, "posts": int(counts[ci]),
+                    "raw_mean": float(vals.mean()) if len(vals) else np.nan,
+                    "mean": mu_m, "low": mu_m * math.exp(-_Z80 * s),
+                    "high": mu_m * math.exp(_Z80 * s), "se_log": s, "shrinkage": shrink,
+                })
+        # positions
+        if positioned:
+            mult = np.exp(fit["p_eff"])
+            for k in range(ARTICLES_PER_PUSH):
+                if fit["p_n"][k] > 0:
+                    pos_rows.append({"platform": p, "position": k + 1, "posts": int(fit["p_n"][k]),
+                                     "raw_multiplier": float(np.exp(fit["p_raw"][k])),
+                                     "multiplier": float(mult[k])})
+            sec_n = fit["p_n"][1:]
+            head = float(mult[0])
+            sec = float((mult[1:] * sec_n).sum() / sec_n.sum()) if sec_n.sum() > 0 else head
+            slots[p] = (head, sec)
+        # timing grid over the hours this platform publishes at
+        hours_seen = np.unique(hr[rows])
+        n_wh = np.bincount(wd[rows] * 24 + hr[rows], minlength=7 * 24).reshape(7, 24)
+        eff = fit["w"][:, None] + fit["h"][None, :] + fit["i"]
+        for w_ in range(7):
+            for h_ in hours_seen:
+                timing_rows.append({"platform": p, "weekday": w_, "hour": int(h_),
+                                    "posts": int(n_wh[w_, h_]),
+                                    "multiplier": float(np.exp(eff[w_, h_]))})
+        plat_rows.append({
+            "platform": p, "posts": int(rows.sum()), "weeks": weeks,
+            "posts_per_week": float(rows.sum() / weeks),
+            "mean_reads": float(np.exp(fit["mu"] + float((fit["a"] * counts).sum()
+                                                          / max(counts.sum(), 1)))
+                                * fit["smear"] - 1),
+            "log_sd": sd, "tau": float(np.sqrt(np.var(fit["a"][counts > 0]))) if (counts > 0).any()
+            else 0.0,
+        })
+        if (counts < 5).any():
+            thin = [c for ci, c in enumerate(types) if counts[ci] < 5]
+            notes.append((f"{_plat(p, 'en')}: thin history for "
+                          f"{', '.join(i18n.level('content_type', c, 'en') for c in thin)} (fewer "
+                          "than 5 posts); their estimates lean on the platform average.",
+                          f"{_plat(p, 'zh')}："
+                          f"{'、'.join(i18n.level('content_type', c, 'zh') for c in thin)} 的历史"
+                          "不足 5 篇，估计值主要参考该平台的平均水平。"))
+
+    if not has_conv:
+        notes.append((f"No conversions column: conversions are assumed to be follows after "
+                      f"reading × {conversion_rate:g}.",
+                      f"数据中没有转化列：转化按 阅读后关注 × {conversion_rate:g} 估算。"))
+    pooled = {"b": b_all, "se": se_all, "pairs": pairs_all}
+    lo = math.exp(pooled["b"] - _Z90_ONE_SIDED * pooled["se"]) if np.isfinite(pooled["se"]) else 0
+    hi = math.exp(upper) if np.isfinite(upper) else math.inf
+    fitted_text = (f"pooled fit {math.exp(pooled['b']):.3f} (90 % interval {lo:.3f}–{hi:.3f}, "
+                   f"{int(pooled['pairs'])} within-week pairs)")
+    fitted_zh = (f"历史拟合 {math.exp(pooled['b']):.3f}（90% 区间 {lo:.3f}–{hi:.3f}，"
+                 f"{int(pooled['pairs'])} 对同周文章）")
+    if decays_given:
+        notes.append((f"Diminishing returns: decay given by the planner ({fitted_text}).",
+                      f"边际递减：衰减系数由策划人给定（{fitted_zh}）。"))
+    elif decay_fitted:
+        notes.append((f"Diminishing returns fitted from the history: {fitted_text}; per "
+                      "platform shrunk towards it.",
+                      f"边际递减由历史数据拟合：{fitted_zh}；各平台向其收缩。"))
+    else:
+        notes.append((f"Diminishing returns assumed at {ASSUMED_DECAY:g} a post: the history "
+                      f"shows no clear decay ({fitted_text}).",
+                      f"边际递减假定为每多发一篇 ×{ASSUMED_DECAY:g}：历史数据看不出明显衰减"
+                      f"（{fitted_zh}）。"))
+
+    cells = pd.DataFrame(cell_rows)
+    for col in ("platform", "content_type", "metric"):
+        levels = {"platform": order, "content_type": types, "metric": METRICS}[col]
+        cells[col] = pd.Categorical(cells[col], categories=list(levels))
+    positions = pd.DataFrame(pos_rows, columns=["platform", "position", "posts",
+                                                "raw_multiplier", "multiplier"])
+    timing = pd.DataFrame(timing_rows, columns=["platform", "weekday", "hour", "posts",
+                                                "multiplier"])
+    platforms = pd.DataFrame(plat_rows)
+    ppw = posts / platforms["weeks"].to_numpy()[:, None]
+    reference = {m: float((ppw * mean[:, :, mi]).sum()) for mi, m in enumerate(METRICS)}
+    return Estimates(
+        cells=cells, positions=positions, timing=timing, decay=pd.DataFrame(decay_rows),
+        platforms=platforms, reference=reference,
+        conversion_rate=None if has_conv else float(conversion_rate),
+        decay_fitted=bool(decay_fitted and not decays_given), notes=notes,
+        _platforms=tuple(order), _mean=mean, _se_log=se_log, _posts=posts, _log_sd=log_sd,
+        _slots=slots, _decay=decays,
+    )

@@ -1,0 +1,247 @@
+"""Putting the weekly plan on dates, times and WeChat push slots: the best slots from the
+history, pushes on the best days, and an order in which no content type runs back to back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Mapping
+
+import numpy as np
+
+from ..errors import InputError
+from ..festivals import day_marks
+from .calendar import Calendar, CalendarItem
+from .common import POSITIONED, _plat
+from .estimates import ASSUMED_DECAY
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .planner import MixPlan
+#: Hours used when a platform has no timing history.
+DEFAULT_POST_HOURS: tuple[int, ...] = (20, 12, 21, 8, 18, 19, 22, 10, 15)
+_DFS_NODES = 20_000
+def _parse_start(start: dt.date | str | None) -> dt.date:
+    if start is None:
+        today = dt.date.today()
+        return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
+    if isinstance(start, dt.datetime):
+        return start.date()
+    if isinstance(start, dt.date):
+        return start
+    try:
+        return dt.date.fromisoformat(str(start))
+    except ValueError:
+        raise InputError(f"Cannot read the start date {start!r}.", f"无法识别开始日期 {start!r}。",
+                         fix="Use YYYY-MM-DD, e.g. 2026-03-02.",
+                         fix_zh="请用 YYYY-MM-DD 格式，例如 2026-03-02。") from None
+
+
+def _platform_slots(info: Mapping[str, Any] | None) -> tuple[dict[int, list[tuple[int, float]]],
+                                                             list[int], np.ndarray]:
+    """Per weekday the candidate hours best first, the platform's hours, and weekday scores."""
+    by_day: dict[int, list[tuple[int, float]]] = {w: [] for w in range(7)}
+    hours = list(info.get("hours", [])) if info else []
+    for wd, hr, mult in (info.get("slots", []) if info else []):
+        by_day[int(wd)].append((int(hr), float(mult)))
+    for w in by_day:
+        by_day[w].sort(key=lambda t: (-t[1], t[0]))
+    score = np.array([by_day[w][0][1] if by_day[w] else 1.0 for w in range(7)])
+    return by_day, hours or list(DEFAULT_POST_HOURS), score
+
+
+def _hours_for_day(by_day: dict[int, list[tuple[int, float]]], hours: list[int], weekday: int,
+                   k: int) -> list[tuple[int, float]]:
+    chosen: list[tuple[int, float]] = []
+    seen: set[int] = set()
+    for h, m in by_day[weekday]:
+        if len(chosen) == k:
+            break
+        chosen.append((h, m))
+        seen.add(h)
+    for h in list(hours) + list(DEFAULT_POST_HOURS) + list(range(24)):
+        if len(chosen) == k:
+            break
+        if h not in seen:
+            chosen.append((h, 1.0))
+            seen.add(h)
+    return sorted(chosen)
+
+
+def _arrange(pools_of_slots: list[str], pools: dict[str, dict[str, int]], prev: str | None,
+             rank: dict[str, int]) -> list[str] | None:
+    """Types for the slots in order so that no two neighbours share a type (None if impossible).
+
+    Depth-first search, most-remaining type first (ties: higher value), pruned by the counting
+    bound (a type can fill at most every other remaining slot).
+    """
+    n = len(pools_of_slots)
+    counts = {k: dict(v) for k, v in pools.items()}
+    out: list[str] = []
+    nodes = 0
+
+    def remaining_total(t: str) -> int:
+        return sum(c.get(t, 0) for c in counts.values())
+
+    def ok(i: int, last: str | None) -> bool:
+        left = n - i
+        for t in rank:
+            r = remaining_total(t)
+            if r > (left + 1) // 2 or (t == last and r > left // 2):
+                return False
+        return True
+
+    def dfs(i: int, last: str | None) -> bool:
+        nonlocal nodes
+        if i == n:
+            return True
+        nodes += 1
+        if nodes > _DFS_NODES or not ok(i, last):
+            return False
+        pool = counts[pools_of_slots[i]]
+        cands = sorted((t for t, c in pool.items() if c > 0 and t != last),
+                       key=lambda t: (-remaining_total(t), rank[t]))
+        for t in cands:
+            pool[t] -= 1
+            out.append(t)
+            if dfs(i + 1, t):
+                return True
+            out.pop()
+            pool[t] += 1
+        return False
+
+    return out if dfs(0, prev) else None
+
+
+def _greedy(pools_of_slots: list[str], pools: dict[str, dict[str, int]], prev: str | None,
+            rank: dict[str, int]) -> list[str]:
+    counts = {k: dict(v) for k, v in pools.items()}
+    out = []
+    last = prev
+    for pool_name in pools_of_slots:
+        pool = counts[pool_name]
+        cands = sorted((t for t, c in pool.items() if c > 0),
+                       key=lambda t: (t == last, -pool[t], rank[t]))
+        t = cands[0]
+        pool[t] -= 1
+        out.append(t)
+        last = t
+    return out
+
+
+def _calendar(plan_: MixPlan, start: dt.date | str | None, weeks: int) -> Calendar:
+    if not isinstance(weeks, (int, np.integer)) or isinstance(weeks, bool) or not 1 <= weeks <= 52:
+        raise InputError(f"The calendar covers 1 to 52 weeks, not {weeks!r}.",
+                         f"日历可覆盖 1 到 52 周，而不是 {weeks!r}。")
+    if not plan_.feasible:
+        raise InputError("There is no plan to put on a calendar: " + plan_.message["en"],
+                         "没有可排入日历的方案：" + plan_.message["zh"],
+                         fix="Relax the conflicting rules first.", fix_zh="请先放宽冲突的规则。")
+    first = _parse_start(start)
+    weeks = int(weeks)
+    last = first + dt.timedelta(days=7 * weeks - 1)
+    marks = day_marks(first, last)
+    cons = plan_.constraints
+    cells = plan_.cells
+    value = {(r.platform, r.content_type): float(r.reads_per_post)
+             for r in cells.itertuples()}
+    items: list[CalendarItem] = []
+    warnings: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
+    prev_type: dict[str, str] = {}
+    push_no: dict[str, int] = {}
+    # per platform, what a week holds
+    weekly: dict[str, dict[str, Any]] = {}
+    for p in cons.platforms:
+        sub = cells[(cells["platform"] == p) & (cells["posts"] > 0)]
+        if sub.empty:
+            continue
+        counts = {r.content_type: int(r.posts) for r in sub.itertuples()}
+        heads = {r.content_type: int(r.headlines) for r in sub.itertuples()}
+        rank = {t: i for i, t in enumerate(sorted(counts, key=lambda t: (-value[(p, t)], t)))}
+        weekly[p] = {"counts": counts, "heads": heads, "rank": rank,
+                     "slots": _platform_slots(plan_.slots.get(p)),
+                     "info": plan_.slots.get(p, {})}
+    for w in range(weeks):
+        days = [first + dt.timedelta(days=7 * w + i) for i in range(7)]
+        for p, wk in weekly.items():
+            by_day, hours, score = wk["slots"]
+            counts, heads, rank = wk["counts"], wk["heads"], wk["rank"]
+            N = sum(counts.values())
+            order = sorted(range(7), key=lambda i: (-score[days[i].weekday()], i))
+            slot_list: list[tuple[dt.datetime, int | None, str, float]] = []
+            if p in POSITIONED:
+                P = max(sum(heads.values()), 1)
+                P = min(P, 7)
+                push_days = sorted(order[:P])
+                better = sorted(push_days, key=lambda i: order.index(i))
+                size = {i: N // P for i in push_days}
+                for i in better[:N % P]:
+                    size[i] += 1
+                head_m = float(wk["info"].get("headline", 1.0))
+                sec_m = float(wk["info"].get("secondary", 1.0))
+                for i in push_days:
+                    d = days[i]
+                    hr, mult = _hours_for_day(by_day, hours, d.weekday(), 1)[0]
+                    t0 = dt.datetime.combine(d, dt.time(hr))
+                    for pos in range(1, size[i] + 1):
+                        slot_list.append((t0, pos, "head" if pos == 1 else "sec",
+                                          mult * (head_m if pos == 1 else sec_m)))
+                pools = {"head": {t: heads.get(t, 0) for t in counts},
+                         "sec": {t: counts[t] - heads.get(t, 0) for t in counts}}
+            else:
+                per_day = {i: N // 7 for i in range(7)}
+                for i in order[:N % 7]:
+                    per_day[i] += 1
+                for i in range(7):
+                    if per_day[i] == 0:
+                        continue
+                    d = days[i]
+                    for hr, mult in _hours_for_day(by_day, hours, d.weekday(), per_day[i]):
+                        slot_list.append((dt.datetime.combine(d, dt.time(hr)), None, "any", mult))
+                pools = {"any": dict(counts)}
+            slot_list.sort(key=lambda s: (s[0], s[1] or 0))
+            kinds = [s[2] for s in slot_list]
+            types = _arrange(kinds, pools, prev_type.get(p), rank)
+            if types is None:
+                types = _arrange(kinds, pools, None, rank)
+            if types is None and len(pools) > 1:
+                # the plan's headline split leaves no order without a type back to back: let
+                # any type lead a push (the week's counts stay the plan's)
+                types = _arrange(["any"] * len(kinds), {"any": dict(counts)}, prev_type.get(p),
+                                 rank) or _arrange(["any"] * len(kinds), {"any": dict(counts)},
+                                                   None, rank)
+                if types is not None:
+                    notes.append((f"{_plat(p, 'en')}, week of {days[0]}: headlines changed from "
+                                  f"the plan's so that no content type runs back to back.",
+                                  f"{_plat(p, 'zh')}，{days[0]} 当周：为避免同类内容连续发布，"
+                                  f"头条类型与方案略有不同。"))
+            if types is None:
+                types = _greedy(kinds, pools, prev_type.get(p), rank)
+                warnings.append((f"{_plat(p, 'en')}, week of {days[0]}: the counts leave no order "
+                                 f"without a content type back to back.",
+                                 f"{_plat(p, 'zh')}，{days[0]} 当周：按发文数量无法避免同类内容"
+                                 f"连续发布。"))
+            seen: dict[str, int] = {}
+            day_seq: dict[dt.date, int] = {}
+            for (when, pos, _, mult), t in zip(slot_list, types):
+                seen[t] = seen.get(t, 0) + 1
+                d = when.date()
+                if pos is None:
+                    day_seq[d] = day_seq.get(d, 0) + 1
+                    n = day_seq[d]
+                    push = None
+                else:
+                    n = pos
+                    if pos == 1:
+                        push_no[p] = push_no.get(p, 0) + 1
+                    push = push_no[p]
+                item_id = f"{p}-{d:%Y%m%d}-{n}"
+                decay = plan_.decay.get(p, ASSUMED_DECAY)
+                exp_reads = value[(p, t)] * mult * decay ** (seen[t] - 1)
+                items.append(CalendarItem(item_id, when, p, t, push, pos, float(mult),
+                                          float(exp_reads), plan_.statuses.get(item_id, "draft"),
+                                          tuple(marks.get(d, ()))))
+            if types:
+                prev_type[p] = types[-1]
+    items.sort(key=lambda it: (it.start, cons.platforms.index(it.platform), it.position or 0))
+    plan_.calendar_settings = {"start": first.isoformat(), "weeks": weeks}
+    return Calendar(items, marks, first, weeks, cons.account_type, warnings, plan_, notes)
