@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -17,8 +16,6 @@ from ..export import csv_rows
 from ..festivals import DayMark
 from .common import TIMEZONE, _plat, _type
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .planner import MixPlan
 #: Review status of a calendar item, in workflow order.
 STATUSES: tuple[str, ...] = ("draft", "in_review", "approved", "published")
 _STATUS_LABELS = {"draft": ("Draft", "草稿"), "in_review": ("In review", "审核中"),
@@ -78,6 +75,9 @@ class Calendar:
     notes : ``(en, zh)`` where the calendar departs from the plan's detail to keep a rule (a
         push led by another type than the plan's headline split).
 
+    ``statuses`` (the plan's :attr:`MixPlan.statuses`) is the record :meth:`set_status` writes
+    to, so that the review statuses are saved with the plan.
+
     Examples
     --------
     >>> cal = plan(est, Constraints()).calendar("2026-03-02", weeks=2)          # doctest: +SKIP
@@ -86,7 +86,8 @@ class Calendar:
 
     def __init__(self, items: list[CalendarItem], marks: dict[dt.date, list[DayMark]],
                  start: dt.date, weeks: int, account_type: str, warnings: list[tuple[str, str]],
-                 plan: MixPlan | None = None, notes: list[tuple[str, str]] | None = None
+                 statuses: dict[str, str] | None = None,
+                 notes: list[tuple[str, str]] | None = None
                  ) -> None:
         self.items = items
         self.marks = marks
@@ -95,7 +96,7 @@ class Calendar:
         self.account_type = account_type
         self.warnings = warnings
         self.notes = notes or []
-        self._plan = plan
+        self._statuses = statuses
         self._by_id = {it.item_id: it for it in items}
 
     def __len__(self) -> int:
@@ -122,8 +123,8 @@ class Calendar:
                 fix_zh="可选：" + "、".join(_STATUS_LABELS[s][1] for s in STATUSES) + "。")
         it = self.item(item_id)
         it.status = value
-        if self._plan is not None:
-            self._plan.statuses[item_id] = value
+        if self._statuses is not None:
+            self._statuses[item_id] = value
         return it
 
     def frame(self, lang: str = "en") -> pd.DataFrame:

@@ -4,22 +4,23 @@ history, pushes on the best days, and an order in which no content type runs bac
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 import numpy as np
+import pandas as pd
 
 from ..errors import InputError
 from ..festivals import day_marks
 from .calendar import Calendar, CalendarItem
 from .common import POSITIONED, _plat
 from .estimates import ASSUMED_DECAY
+from .rules import Constraints
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .planner import MixPlan
 #: Hours used when a platform has no timing history.
 DEFAULT_POST_HOURS: tuple[int, ...] = (20, 12, 21, 8, 18, 19, 22, 10, 15)
 _DFS_NODES = 20_000
-def _parse_start(start: dt.date | str | None) -> dt.date:
+def parse_start(start: dt.date | str | None) -> dt.date:
+    """The calendar's first day: a date, ISO text, or ``None`` for next Monday."""
     if start is None:
         today = dt.date.today()
         return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
@@ -127,20 +128,22 @@ def _greedy(pools_of_slots: list[str], pools: dict[str, dict[str, int]], prev: s
     return out
 
 
-def _calendar(plan_: MixPlan, start: dt.date | str | None, weeks: int) -> Calendar:
+def check_weeks(weeks: Any) -> int:
+    """``weeks`` as an int, if it is a whole number of weeks from 1 to 52."""
     if not isinstance(weeks, (int, np.integer)) or isinstance(weeks, bool) or not 1 <= weeks <= 52:
         raise InputError(f"The calendar covers 1 to 52 weeks, not {weeks!r}.",
                          f"日历可覆盖 1 到 52 周，而不是 {weeks!r}。")
-    if not plan_.feasible:
-        raise InputError("There is no plan to put on a calendar: " + plan_.message["en"],
-                         "没有可排入日历的方案：" + plan_.message["zh"],
-                         fix="Relax the conflicting rules first.", fix_zh="请先放宽冲突的规则。")
-    first = _parse_start(start)
-    weeks = int(weeks)
+    return int(weeks)
+
+
+def place(cells: pd.DataFrame, cons: Constraints, slots: Mapping[str, Any],
+          decays: Mapping[str, float], statuses: dict[str, str], first: dt.date, weeks: int
+          ) -> Calendar:
+    """A plan's posts (``cells``, as :attr:`MixPlan.cells`) on the dates of ``weeks`` weeks
+    from ``first``, in the history's best ``slots``; ``statuses`` are the plan's review
+    statuses (kept by the calendar, see :class:`Calendar`)."""
     last = first + dt.timedelta(days=7 * weeks - 1)
     marks = day_marks(first, last)
-    cons = plan_.constraints
-    cells = plan_.cells
     value = {(r.platform, r.content_type): float(r.reads_per_post)
              for r in cells.itertuples()}
     items: list[CalendarItem] = []
@@ -158,8 +161,8 @@ def _calendar(plan_: MixPlan, start: dt.date | str | None, weeks: int) -> Calend
         heads = {r.content_type: int(r.headlines) for r in sub.itertuples()}
         rank = {t: i for i, t in enumerate(sorted(counts, key=lambda t: (-value[(p, t)], t)))}
         weekly[p] = {"counts": counts, "heads": heads, "rank": rank,
-                     "slots": _platform_slots(plan_.slots.get(p)),
-                     "info": plan_.slots.get(p, {})}
+                     "slots": _platform_slots(slots.get(p)),
+                     "info": slots.get(p, {})}
     for w in range(weeks):
         days = [first + dt.timedelta(days=7 * w + i) for i in range(7)]
         for p, wk in weekly.items():
@@ -235,13 +238,12 @@ def _calendar(plan_: MixPlan, start: dt.date | str | None, weeks: int) -> Calend
                         push_no[p] = push_no.get(p, 0) + 1
                     push = push_no[p]
                 item_id = f"{p}-{d:%Y%m%d}-{n}"
-                decay = plan_.decay.get(p, ASSUMED_DECAY)
+                decay = decays.get(p, ASSUMED_DECAY)
                 exp_reads = value[(p, t)] * mult * decay ** (seen[t] - 1)
                 items.append(CalendarItem(item_id, when, p, t, push, pos, float(mult),
-                                          float(exp_reads), plan_.statuses.get(item_id, "draft"),
+                                          float(exp_reads), statuses.get(item_id, "draft"),
                                           tuple(marks.get(d, ()))))
             if types:
                 prev_type[p] = types[-1]
     items.sort(key=lambda it: (it.start, cons.platforms.index(it.platform), it.position or 0))
-    plan_.calendar_settings = {"start": first.isoformat(), "weeks": weeks}
-    return Calendar(items, marks, first, weeks, cons.account_type, warnings, plan_, notes)
+    return Calendar(items, marks, first, weeks, cons.account_type, warnings, statuses, notes)

@@ -17,7 +17,7 @@ from .calendar import Calendar
 from .common import METRICS, POSITIONED
 from .conflicts import Conflict, _explain, _share_sum_conflict, _share_window_conflict
 from .estimates import Estimates, estimate
-from .placement import _calendar
+from .placement import check_weeks, parse_start, place
 from .rules import Constraints
 from .solver import _Problem, _problem, _solve, _totals, _weights
 @dataclass(eq=False)
@@ -90,7 +90,7 @@ class MixPlan:
         """Expected weekly total of ``metric``."""
         return float(self.expected.loc[metric, "expected"])
 
-    def calendar(self, start: dt.date | str | None = None, weeks: int = 4) -> "Calendar":
+    def calendar(self, start: dt.date | str | None = None, weeks: int = 4) -> Calendar:
         """Place the weekly plan on dates, times and push slots for ``weeks`` weeks.
 
         Parameters
@@ -102,7 +102,17 @@ class MixPlan:
         -------
         Calendar
         """
-        return _calendar(self, start, weeks)
+        weeks = check_weeks(weeks)
+        if not self.feasible:
+            raise InputError("There is no plan to put on a calendar: " + self.message["en"],
+                             "没有可排入日历的方案：" + self.message["zh"],
+                             fix="Relax the conflicting rules first.",
+                             fix_zh="请先放宽冲突的规则。")
+        first = parse_start(start)
+        cal = place(self.cells, self.constraints, self.slots, self.decay, self.statuses, first,
+                    weeks)
+        self.calendar_settings = {"start": first.isoformat(), "weeks": weeks}
+        return cal
 
     def to_payload(self) -> dict[str, Any]:
         """The plan as plain JSON types for :class:`workbench.store.ScenarioStore`."""
