@@ -21,6 +21,7 @@ datetime.date(2025, 8, 29)
 >>> [str(d.date()) for d in festivals.spring_festivals([2025, 2026])]
 ['2025-01-29', '2026-02-17']
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,6 +29,8 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
+
+
 @dataclass(frozen=True)
 class DayMark:
     """A public holiday or shopping festival on a date.

@@ -3,6 +3,7 @@ review status, the holidays and festivals of its days, and its CSV and iCalendar
 
 :mod:`workbench.mix.placement` builds it from a plan; :mod:`workbench.festivals` marks the days.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,6 +23,8 @@ _STATUS_LABELS = {"draft": ("Draft", "草稿"), "in_review": ("In review", "审�
                   "approved": ("Approved", "已通过"), "published": ("Published", "已发布")}
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
 @dataclass
 class CalendarItem:
     """One planned post on a date and time.

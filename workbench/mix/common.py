@@ -1,10 +1,12 @@
 """Names every step of the content mix shares: the metrics a post brings, the WeChat push
 layout, the time zone, and how messages write numbers and labels."""
+
 from __future__ import annotations
 
 import math
 
 from .. import i18n
+
 #: What a post brings, in the order used everywhere.
 METRICS: tuple[str, ...] = ("reads", "engagement", "shares", "follows", "conversions")
 _METRIC_ZH = {"reads": "阅读", "engagement": "互动", "shares": "分享", "follows": "关注",
@@ -15,6 +17,8 @@ ARTICLES_PER_PUSH = 8
 POSITIONED: tuple[str, ...] = ("wechat",)
 TIMEZONE = "Asia/Shanghai"
 _Z80 = 1.2815515655446004      # standard normal 90th percentile: 80 % two-sided intervals
+
+
 def _num(x: float, digits: int = 1) -> str:
     """``26`` for 26.0, ``25.5`` for 25.5, thousands separated."""
     if x is None or not math.isfinite(x):

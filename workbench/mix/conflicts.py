@@ -9,6 +9,7 @@ are relaxed together and those with slack are reported.
 Share limits so narrow that no whole number of posts meets them at any weekly total are found
 by counting (:func:`_share_window_conflict`) when the solver runs out of time without a plan.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,6 +19,7 @@ from typing import Any
 from .common import POSITIONED, _num, _pct, _plat, _type
 from .rules import Constraints
 from .solver import _Problem, _Row, _solve
+
 #: Constraint groups, in the order conflicts are reported.
 GROUPS: tuple[str, ...] = ("team_hours", "budget", "pushes", "platform_max", "platform_min",
                            "persona", "type_share_min", "type_share_max", "variety")
@@ -50,6 +52,8 @@ class Conflict:
     def to_dict(self) -> dict[str, Any]:
         return {"group": self.group, "amount": float(self.amount), "unit": self.unit,
                 "en": self.en, "zh": self.zh, "alone": bool(self.alone)}
+
+
 def _units(group: str) -> str:
     return {"team_hours": "h", "budget": "CNY", "pushes": "pushes"}.get(group, "posts")
 

@@ -37,6 +37,7 @@ A post whose reads are not a count (text, negative, infinite, above :data:`MAX_C
 publish time is not a date is left out, and the notes say how many; other counts that are not
 counts are missing values. A rate per read needs at least one read.
 """
+
 from __future__ import annotations
 
 import math
@@ -51,6 +52,7 @@ from .. import i18n, schemas
 from ..errors import InputError, require_columns
 from .common import ARTICLES_PER_PUSH, METRICS, POSITIONED, TIMEZONE, _plat, _Z80
 from .shrinkage import _centre, _dl, _group_eb, _rate_eb
+
 #: Columns summed into engagement (missing parts count as 0; wows exist on WeChat only).
 ENGAGEMENT_PARTS: tuple[str, ...] = ("likes", "wows", "comments", "shares", "favourites")
 #: Fewer posts than this and :func:`estimate` refuses: the per-cell numbers would be noise.
@@ -74,6 +76,8 @@ CONVERSION_PER_FOLLOW = 0.05
 MIN_SLOT_POSTS = 3
 _Z90_ONE_SIDED = 1.6448536269514722
 _BACKFIT_ROUNDS = 4
+
+
 @dataclass(eq=False)
 class Estimates:
     """What one post of each (platform, content type) brings, learnt from the history.
@@ -322,6 +326,8 @@ def _fit_platform(y: np.ndarray, cell: np.ndarray, pos: np.ndarray, wd: np.ndarr
         "i": i_eff.reshape(7, 24), "resid": resid, "smear": float(np.mean(np.exp(resid))),
         "b": b_free, "sxx": sxx, "rss": rss, "pairs": pairs,
     }
+
+
 def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_FOLLOW,
              decay: float | Mapping[str, float] | None = None) -> Estimates:
     """Expected outcome of one post per (platform, content type), slot effects and decay.

@@ -1,6 +1,7 @@
 """Putting the weekly plan on dates, times and WeChat push slots: the best slots from the
 history, pushes on the best days, and an order in which no content type runs back to back.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,6 +20,8 @@ from .rules import Constraints
 #: Hours used when a platform has no timing history.
 DEFAULT_POST_HOURS: tuple[int, ...] = (20, 12, 21, 8, 18, 19, 22, 10, 15)
 _DFS_NODES = 20_000
+
+
 def parse_start(start: dt.date | str | None) -> dt.date:
     """The calendar's first day: a date, ISO text, or ``None`` for next Monday."""
     if start is None:

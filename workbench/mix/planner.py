@@ -1,6 +1,7 @@
 """The weekly plan: :func:`plan` solves it, :func:`frontier` traces the trade-off between two
 goals, and :class:`MixPlan` holds the result (saved to and loaded from the scenario store).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,6 +21,8 @@ from .estimates import Estimates, estimate
 from .placement import check_weeks, parse_start, place
 from .rules import Constraints
 from .solver import _Problem, _problem, _solve, _totals, _weights
+
+
 @dataclass(eq=False)
 class MixPlan:
     """Posts per week per (platform, content type), what they should bring, and how it solved.
@@ -43,7 +46,8 @@ class MixPlan:
         solve_ms : solver wall-clock time (including the conflict search when infeasible).
     constraints : the :class:`Constraints` it was solved for.
     conflicts : why no plan exists (empty unless infeasible).
-    notes : ``(en, zh)`` pairs: assumptions (decay, conversions, thin cells, service-account pushes).
+    notes : ``(en, zh)`` pairs: assumptions (decay, conversions, thin cells, service-account
+        pushes).
     message : ``{"en": ..., "zh": ...}`` one-line summary of the outcome.
     decay, slots : the decay per platform and the history's best slots, kept so that
         :meth:`calendar` works on a plan loaded from the scenario store.
@@ -239,7 +243,8 @@ def plan(data: pd.DataFrame | Estimates, constraints: Constraints | None = None,
     if cons.account_type == "service" and "wechat" in cons.platforms:
         notes.append(("Service account: four group pushes a month are planned as one push a "
                       "week (up to eight articles); a 4-week calendar has exactly four pushes.",
-                      "服务号：每月 4 次群发按每周 1 次（最多 8 篇）安排；4 周的日历正好 4 次群发。"))
+                      "服务号：每月 4 次群发按每周 1 次（最多 8 篇）安排；"
+                      "4 周的日历正好 4 次群发。"))
     notes.append(("Expected values are for a typical time slot; the calendar picks better slots, "
                   "so the plan's totals lean conservative.",
                   "预期值按一般时段计算；日历会选更好的时段，因此方案总数偏保守。"))

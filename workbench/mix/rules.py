@@ -10,6 +10,7 @@ Rules are checked (:meth:`Constraints.validate`) before anything is solved: post
 whole numbers up to :data:`MAX_POSTS_PER_WEEK`, hours and costs per post lie in ranges the
 solver computes exactly in.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,6 +23,7 @@ import numpy as np
 from .. import i18n, schemas
 from ..errors import InputError
 from .common import ARTICLES_PER_PUSH, METRICS, _METRIC_ZH, _num, _pct, _plat, _type
+
 #: WeChat account types a plan can be for.
 ACCOUNT_TYPES: tuple[str, ...] = ("subscription", "service")
 #: Most posts a week on one platform a plan may ask for (min or max); Weibo's busiest cadence
@@ -59,6 +61,8 @@ CADENCE: dict[str, tuple[int, int]] = {
 #: Group pushes a week: a subscription account once a day; a service account four a month,
 #: planned as one a week.
 PUSHES_PER_WEEK: dict[str, int] = {"subscription": 7, "service": 1}
+
+
 @dataclass
 class PersonaTarget:
     """A target persona the weekly plan must serve.
@@ -385,6 +389,8 @@ def _check_number(value: Any, name: str, name_zh: str, minimum: float | None = N
         raise InputError(f"The {name} must be {kind} " + " and ".join(rng) + f", not {value!r}.",
                          f"{name_zh}必须是" + ("整数" if integer else "数字") + "，且"
                          + "、".join(rng_zh) + f"，而不是 {value!r}。")
+
+
 # --------------------------------------------------------------------------------------------
 # Target personas from a saved persona set
 # --------------------------------------------------------------------------------------------

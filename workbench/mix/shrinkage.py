@@ -7,9 +7,12 @@ method-of-moments estimate, and each group keeps the share ``tau² / (tau² + si
 distance from the precision-weighted mean: 3 lucky posts are pulled most of the way, 300 barely
 move, an empty group *is* the mean. Rates per read (:func:`_rate_eb`) shrink the same way.
 """
+
 from __future__ import annotations
 
 import numpy as np
+
+
 def _dl(est: np.ndarray, var: np.ndarray
         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
     """Empirical Bayes (DerSimonian–Laird): shrink estimates towards their weighted mean.
@@ -93,6 +96,8 @@ def _group_eb(values: np.ndarray, codes: np.ndarray, n_groups: int, sigma2: floa
 def _centre(effect: np.ndarray, counts: np.ndarray) -> np.ndarray:
     total = counts.sum()
     return effect - (effect * counts).sum() / total if total > 0 else effect
+
+
 def _rate_eb(metric: np.ndarray, reads: np.ndarray, cell: np.ndarray, n_types: int
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shrunk per-read rates of one metric per cell: (rate, posterior sd, own weight).

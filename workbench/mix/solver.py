@@ -27,6 +27,7 @@ share and persona rules — takes HiGHS 100-600 ms, mostly on near-ties worth a 
 percent, far inside the estimates' own 80 % intervals; at 1 % a weekly plan solves in
 ~20-40 ms. The tests check the exact mode against brute-force enumeration.
 """
+
 from __future__ import annotations
 
 import math
@@ -42,6 +43,8 @@ from ..errors import InputError
 from .common import METRICS, POSITIONED, _METRIC_ZH, _Z80
 from .estimates import Estimates
 from .rules import Constraints, _check_number
+
+
 @dataclass
 class _Row:
     group: str
@@ -276,10 +279,10 @@ def _in_order(owner: np.ndarray, worth: np.ndarray, n_cols: int) -> sparse.csr_m
     values when the plan is reported. Where an owner's increments are worth less and less
     (or the same), the solver takes the first ones of its own accord (they have the same
     coefficients in every rule), so they need no rows (and a plan stopped short of the
-    optimum is reported at least at the solver's value, never below). Where any later increment is worth
-    more, e.g. a headline worth less than a secondary slot (a negative extra, decayed towards
-    0), the solver would switch on the last, cheapest ones: all of that owner's increments
-    are then chained, the n-th only with the (n-1)-th.
+    optimum is reported at least at the solver's value, never below). Where any later
+    increment is worth more, e.g. a headline worth less than a secondary slot (a negative
+    extra, decayed towards 0), the solver would switch on the last, cheapest ones: all of that
+    owner's increments are then chained, the n-th only with the (n-1)-th.
     """
     later = np.flatnonzero(owner[1:] == owner[:-1]) + 1
     rising = np.unique(owner[later[worth[later] > worth[later - 1]]])
