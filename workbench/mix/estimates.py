@@ -360,20 +360,7 @@ def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_
     (0.85, True)
     """
     df, dropped = _check_articles(articles)
-    if not (isinstance(conversion_rate, (int, float)) and 0 <= conversion_rate <= 1):
-        raise InputError(f"The conversion rate must be between 0 and 1, not {conversion_rate!r}.",
-                         f"转化率必须在 0 到 1 之间，而不是 {conversion_rate!r}。")
-    decays_given: dict[str, float] = {}
-    if decay is not None:
-        items = decay.items() if isinstance(decay, Mapping) else (("*", decay),)
-        for key, value in items:
-            if not (isinstance(value, (int, float)) and 0 < float(value) <= 1):
-                raise InputError(f"The decay must be in (0, 1], not {value!r}.",
-                                 f"递减系数必须在 (0, 1] 之间，而不是 {value!r}。",
-                                 fix="Use e.g. 0.85: the second post of a type in a week is "
-                                     "worth 85 % of the first.",
-                                 fix_zh="例如 0.85：同一周同类型的第二篇价值为第一篇的 85%。")
-            decays_given[str(key)] = float(value)
+    decays_given = _check_parameters(conversion_rate, decay)
     if len(df) < MIN_HISTORY:
         raise InputError(
             f"Too little history to estimate what a post brings: {len(df)} posts with reads "
@@ -388,44 +375,121 @@ def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_
                       "infinite or text) or their publish time is not a date.",
                       f"{dropped} 篇内容未计入：阅读数不是有效数字（负数、无穷大或文字），"
                       "或发表时间不是日期。"))
+    history = _history(df)
+    decay_fit = _fit_decay(history, decays_given)
+    platforms = [_estimate_platform(history, p, decay_fit, conversion_rate)
+                 for p in history.platforms]
+    notes += [p.note for p in platforms if p.note is not None]
+    if not history.has_conversions:
+        notes.append((f"No conversions column: conversions are assumed to be follows after "
+                      f"reading × {conversion_rate:g}.",
+                      f"数据中没有转化列：转化按 阅读后关注 × {conversion_rate:g} 估算。"))
+    notes.append(_decay_note(decay_fit, bool(decays_given)))
+    return _estimates(history, platforms, decay_fit, notes,
+                      conversion_rate=None if history.has_conversions else float(conversion_rate),
+                      decay_fitted=bool(decay_fit.fitted and not decays_given))
+
+
+# --------------------------------------------------------------------------------------------
+# The steps of estimate()
+# --------------------------------------------------------------------------------------------
+def _check_parameters(conversion_rate: Any, decay: Any) -> dict[str, float]:
+    """Refuse a conversion rate outside [0, 1] or a decay outside (0, 1]; the decays the
+    planner gave, per platform (``"*"``: every platform)."""
+    if not (isinstance(conversion_rate, (int, float)) and 0 <= conversion_rate <= 1):
+        raise InputError(f"The conversion rate must be between 0 and 1, not {conversion_rate!r}.",
+                         f"转化率必须在 0 到 1 之间，而不是 {conversion_rate!r}。")
+    decays_given: dict[str, float] = {}
+    if decay is not None:
+        items = decay.items() if isinstance(decay, Mapping) else (("*", decay),)
+        for key, value in items:
+            if not (isinstance(value, (int, float)) and 0 < float(value) <= 1):
+                raise InputError(f"The decay must be in (0, 1], not {value!r}.",
+                                 f"递减系数必须在 (0, 1] 之间，而不是 {value!r}。",
+                                 fix="Use e.g. 0.85: the second post of a type in a week is "
+                                     "worth 85 % of the first.",
+                                 fix_zh="例如 0.85：同一周同类型的第二篇价值为第一篇的 85%。")
+            decays_given[str(key)] = float(value)
+    return decays_given
+
+
+@dataclass
+class _History:
+    """The usable posts as arrays, in publish order (within a push, by position)."""
+
+    platform: np.ndarray        # (n,) platform code
+    content_type: np.ndarray    # (n,) index into schemas.CONTENT_TYPES
+    metrics: np.ndarray         # (n, 5) per post, in METRICS order (NaN: not recorded)
+    times: pd.Series            # publish time
+    weekday: np.ndarray         # 0 = Monday
+    hour: np.ndarray
+    position: np.ndarray        # push position - 1 (0 = headline); -1 where there is none
+    week_group: np.ndarray      # code of the post's (platform, type, week)
+    rank: np.ndarray            # order among the same-type posts of its platform's week (0 = first)
+    has_conversions: bool       # conversions recorded (else assumed from follows)
+    platforms: list[str]        # platforms with history, in schemas.PLATFORMS order
+
+
+def _history(df: pd.DataFrame) -> _History:
     has_conv = "conversions" in df.columns and not np.isnan(_counts(df["conversions"])).all()
     df = df.sort_values(["publish_time", "position"] if "position" in df.columns
                         else ["publish_time"], kind="stable", na_position="last")
     plat = df["platform"].astype(str).to_numpy()
     ctype = df["content_type"].astype(str).to_numpy()
-    types = schemas.CONTENT_TYPES
-    n_types = len(types)
-    type_idx = {c: i for i, c in enumerate(types)}
-    cell = np.array([type_idx[c] for c in ctype], np.int64)
-    metrics = _metric_frame(df, has_conv)
+    type_idx = {c: i for i, c in enumerate(schemas.CONTENT_TYPES)}
     times = pd.to_datetime(df["publish_time"])
-    wd = times.dt.day_of_week.to_numpy(np.int64)
-    hr = times.dt.hour.to_numpy(np.int64)
     if "position" in df.columns:
         pos = pd.to_numeric(df["position"], errors="coerce").to_numpy(float, na_value=np.nan)
         pos = np.where(np.isnan(pos), -1, np.clip(pos, 1, ARTICLES_PER_PUSH) - 1).astype(np.int64)
     else:
         pos = np.full(len(df), -1, np.int64)
     week = times.dt.to_period("W-SUN").astype(str).to_numpy()
-    # order among same-type posts of the platform's week (0 = first), and that (type, week)
     key = pd.Series(plat, dtype=object) + "|" + pd.Series(ctype, dtype=object) + "|" + week
-    group_all = pd.factorize(key)[0].astype(np.int64)
-    rank = pd.Series(group_all).groupby(group_all).cumcount().to_numpy(float)
-    order = [p for p in schemas.PLATFORMS if p in set(plat)]
-    n_p = len(order)
+    week_group = pd.factorize(key)[0].astype(np.int64)
+    return _History(
+        platform=plat, content_type=np.array([type_idx[c] for c in ctype], np.int64),
+        metrics=_metric_frame(df, has_conv), times=times,
+        weekday=times.dt.day_of_week.to_numpy(np.int64), hour=times.dt.hour.to_numpy(np.int64),
+        position=pos, week_group=week_group,
+        rank=pd.Series(week_group).groupby(week_group).cumcount().to_numpy(float),
+        has_conversions=has_conv,
+        platforms=[p for p in schemas.PLATFORMS if p in set(plat)])
 
-    def fit_of(p: str, slope: float | None) -> dict[str, Any]:
-        rows = plat == p
-        y = np.log1p(np.maximum(metrics[rows, 0], 0))
-        positioned = p in POSITIONED and (pos[rows] >= 0).sum() >= 10
-        g = pd.factorize(group_all[rows])[0].astype(np.int64)
-        out = _fit_platform(y, cell[rows], pos[rows], wd[rows], hr[rows], positioned,
-                            rank[rows], g, slope)
-        out["positioned"] = positioned
-        return out
 
-    # diminishing returns: pass 1 fits the rank slope freely per platform (week fixed effects)
-    free = {p: fit_of(p, None) for p in order}
+def _fit(history: _History, platform: str, slope: float | None) -> dict[str, Any]:
+    """:func:`_fit_platform` on one platform's posts (``slope``: the rank slope, ``None`` to
+    fit it); ``"positioned"`` says whether push positions were fitted (10 posts with one)."""
+    rows = history.platform == platform
+    y = np.log1p(np.maximum(history.metrics[rows, 0], 0))
+    positioned = platform in POSITIONED and (history.position[rows] >= 0).sum() >= 10
+    group = pd.factorize(history.week_group[rows])[0].astype(np.int64)
+    out = _fit_platform(y, history.content_type[rows], history.position[rows],
+                        history.weekday[rows], history.hour[rows], positioned,
+                        history.rank[rows], group, slope)
+    out["positioned"] = positioned
+    return out
+
+
+@dataclass
+class _DecayFit:
+    """Diminishing returns per platform, and the pooled fit the notes report."""
+
+    free: dict[str, dict[str, Any]]     # pass 1 per platform: the rank slope fitted freely
+    decays: dict[str, float]            # the decay used
+    slopes: dict[str, float]            # the rank slope pass 2 holds fixed: log(decay) or 0
+    rows: list[dict[str, Any]]          # the Estimates.decay table
+    fitted: bool                        # the pooled slope is clearly below zero
+    pooled_slope: float
+    pooled_se: float
+    pooled_pairs: float
+    upper: float                        # upper end of the pooled slope's one-sided 90 % bound
+
+
+def _fit_decay(history: _History, decays_given: Mapping[str, float]) -> _DecayFit:
+    """Pass 1: the rank slope per platform (week fixed effects), pooled; per-platform slopes
+    shrunk towards the pool when it is clearly below zero; else the decay given or assumed."""
+    order = history.platforms
+    free = {p: _fit(history, p, None) for p in order}
     sxx_all = sum(f["sxx"] for f in free.values())
     pairs_all = sum(f["pairs"] for f in free.values())
     b_all = sum(f["b"] * f["sxx"] for f in free.values()) / sxx_all if sxx_all > 0 else 0.0
@@ -436,7 +500,7 @@ def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_
     per_b = np.array([free[p]["b"] if free[p]["sxx"] > 0 else np.nan for p in order])
     per_se = np.array([math.sqrt(free[p]["rss"] / max(free[p]["pairs"] - 1, 1) / free[p]["sxx"])
                        if free[p]["sxx"] > 0 else math.inf for p in order])
-    shrunk_b = _dl(per_b, per_se ** 2)[0] if decay_fitted else np.zeros(n_p)
+    shrunk_b = _dl(per_b, per_se ** 2)[0] if decay_fitted else np.zeros(len(order))
     decay_rows: list[dict[str, Any]] = []
     decays: dict[str, float] = {}
     slope_of: dict[str, float] = {}
@@ -454,150 +518,214 @@ def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_
         decay_rows.append({"platform": p, "decay": value, "source": source,
                            "fitted": math.exp(per_b[pi]) if np.isfinite(per_b[pi]) else np.nan,
                            "se": float(per_se[pi]), "pairs": int(free[p]["pairs"])})
+    return _DecayFit(free, decays, slope_of, decay_rows, bool(decay_fitted), b_all, se_all,
+                     pairs_all, upper)
 
-    mean = np.zeros((n_p, n_types, len(METRICS)))
-    se_log = np.zeros((n_p, n_types, len(METRICS)))
-    posts = np.zeros((n_p, n_types))
-    log_sd = np.zeros(n_p)
-    cell_rows: list[dict[str, Any]] = []
-    pos_rows: list[dict[str, Any]] = []
-    timing_rows: list[dict[str, Any]] = []
-    plat_rows: list[dict[str, Any]] = []
-    slots: dict[str, tuple[float, float]] = {}
-    for pi, p in enumerate(order):
-        rows = plat == p
-        positioned = free[p]["positioned"]
-        # pass 2: type, slot and timing effects with the rank slope fixed at the decay used
-        # (history), or at 0 (assumed or given: the cell levels are then the average post's)
-        fit = fit_of(p, slope_of[p])
-        sd = float(np.std(fit["resid"]))
-        log_sd[pi] = sd
-        counts = fit["counts"]
-        posts[pi] = counts
-        level = fit["mu"] + fit["a"]
-        reads_mean = np.maximum(np.exp(level) * fit["smear"] - 1, 0)
-        reads_se = np.sqrt(fit["a_post"])
-        span_days = (times[rows].max() - times[rows].min()).days + 1
-        weeks = max(span_days / 7.0, 1.0)
-        # rates of the other metrics
-        rates = {}
-        for mi, m in enumerate(METRICS[1:], start=1):
-            if m == "conversions" and not has_conv:
-                continue
-            rates[m] = _rate_eb(metrics[rows, mi], metrics[rows, 0], cell[rows], n_types)
-        mean[pi, :, 0] = reads_mean
-        se_log[pi, :, 0] = reads_se
-        for mi, m in enumerate(METRICS[1:], start=1):
-            if m in rates:
-                rate, rate_sd, _ = rates[m]
-                mean[pi, :, mi] = reads_mean * rate
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    rel = np.where(rate > 0, rate_sd / np.maximum(rate, 1e-300), 0.0)
-                se_log[pi, :, mi] = np.sqrt(reads_se ** 2 + rel ** 2)
-        if not has_conv:
-            mean[pi, :, 4] = mean[pi, :, 3] * conversion_rate
-            se_log[pi, :, 4] = se_log[pi, :, 3]
-        se_log[pi] = np.fmin(se_log[pi], MAX_SE_LOG)       # NaN (no information) → the cap
-        for ci, c in enumerate(types):
-            in_cell = rows & (cell == ci)
-            for mi, m in enumerate(METRICS):
-                vals = metrics[in_cell, mi]
-                if m == "conversions" and not has_conv:
-                    vals = metrics[in_cell, 3] * conversion_rate
-                vals = vals[~np.isnan(vals)]
-                mu_m = float(mean[pi, ci, mi])
-                s = float(se_log[pi, ci, mi])
-                if m == "reads":
-                    shrink = 1.0 - float(fit["a_own"][ci])
-                elif m in rates:
-                    shrink = 1.0 - float(rates[m][2][ci])
-                else:
-                    shrink = 1.0 - float(rates.get("follows", (0, 0, np.zeros(n_types)))[2][ci])
-                cell_rows.append({
-                    "platform": p, "content_type": c, "metric": m, "posts": int(counts[ci]),
-                    "raw_mean": float(vals.mean()) if len(vals) else np.nan,
-                    "mean": mu_m, "low": mu_m * math.exp(-_Z80 * s),
-                    "high": mu_m * math.exp(_Z80 * s), "se_log": s, "shrinkage": shrink,
-                })
-        # positions
-        if positioned:
-            mult = np.exp(fit["p_eff"])
-            for k in range(ARTICLES_PER_PUSH):
-                if fit["p_n"][k] > 0:
-                    pos_rows.append({"platform": p, "position": k + 1, "posts": int(fit["p_n"][k]),
-                                     "raw_multiplier": float(np.exp(fit["p_raw"][k])),
-                                     "multiplier": float(mult[k])})
-            sec_n = fit["p_n"][1:]
-            head = float(mult[0])
-            sec = float((mult[1:] * sec_n).sum() / sec_n.sum()) if sec_n.sum() > 0 else head
-            slots[p] = (head, sec)
-        # timing grid over the hours this platform publishes at
-        hours_seen = np.unique(hr[rows])
-        n_wh = np.bincount(wd[rows] * 24 + hr[rows], minlength=7 * 24).reshape(7, 24)
-        eff = fit["w"][:, None] + fit["h"][None, :] + fit["i"]
-        for w_ in range(7):
-            for h_ in hours_seen:
-                timing_rows.append({"platform": p, "weekday": w_, "hour": int(h_),
-                                    "posts": int(n_wh[w_, h_]),
-                                    "multiplier": float(np.exp(eff[w_, h_]))})
-        plat_rows.append({
-            "platform": p, "posts": int(rows.sum()), "weeks": weeks,
-            "posts_per_week": float(rows.sum() / weeks),
-            "mean_reads": float(np.exp(fit["mu"] + float((fit["a"] * counts).sum()
-                                                          / max(counts.sum(), 1)))
-                                * fit["smear"] - 1),
-            "log_sd": sd, "tau": float(np.sqrt(np.var(fit["a"][counts > 0]))) if (counts > 0).any()
-            else 0.0,
-        })
-        if (counts < 5).any():
-            thin = [c for ci, c in enumerate(types) if counts[ci] < 5]
-            notes.append((f"{_plat(p, 'en')}: thin history for "
-                          f"{', '.join(i18n.level('content_type', c, 'en') for c in thin)} (fewer "
-                          "than 5 posts); their estimates lean on the platform average.",
-                          f"{_plat(p, 'zh')}："
-                          f"{'、'.join(i18n.level('content_type', c, 'zh') for c in thin)} 的历史"
-                          "不足 5 篇，估计值主要参考该平台的平均水平。"))
 
-    if not has_conv:
-        notes.append((f"No conversions column: conversions are assumed to be follows after "
-                      f"reading × {conversion_rate:g}.",
-                      f"数据中没有转化列：转化按 阅读后关注 × {conversion_rate:g} 估算。"))
-    pooled = {"b": b_all, "se": se_all, "pairs": pairs_all}
-    lo = math.exp(pooled["b"] - _Z90_ONE_SIDED * pooled["se"]) if np.isfinite(pooled["se"]) else 0
+@dataclass
+class _PlatformEstimate:
+    """What :func:`_estimate_platform` learnt about one platform."""
+
+    mean: np.ndarray            # (types, metrics) per post in a typical slot
+    se_log: np.ndarray          # (types, metrics)
+    posts: np.ndarray           # (types,) posts in the history
+    log_sd: float               # post-to-post noise of log reads
+    cells: list[dict[str, Any]]
+    positions: list[dict[str, Any]]
+    slots: tuple[float, float] | None   # (headline, secondary) on a push platform
+    timing: list[dict[str, Any]]
+    summary: dict[str, Any]     # the platform's row of Estimates.platforms
+    note: tuple[str, str] | None        # thin cells
+
+
+def _estimate_platform(history: _History, p: str, decay_fit: _DecayFit,
+                       conversion_rate: float) -> _PlatformEstimate:
+    """Pass 2: type, slot and timing effects with the rank slope fixed at the decay used
+    (history), or at 0 (assumed or given: the cell levels are then the average post's)."""
+    rows = history.platform == p
+    fit = _fit(history, p, decay_fit.slopes[p])
+    counts = fit["counts"]
+    mean, se_log, rates = _cell_means(history, rows, fit, conversion_rate)
+    slots = None
+    positions: list[dict[str, Any]] = []
+    if decay_fit.free[p]["positioned"]:
+        positions, slots = _position_rows(p, fit)
+    span_days = (history.times[rows].max() - history.times[rows].min()).days + 1
+    weeks = max(span_days / 7.0, 1.0)
+    sd = float(np.std(fit["resid"]))
+    summary = {
+        "platform": p, "posts": int(rows.sum()), "weeks": weeks,
+        "posts_per_week": float(rows.sum() / weeks),
+        "mean_reads": float(np.exp(fit["mu"] + float((fit["a"] * counts).sum()
+                                                      / max(counts.sum(), 1)))
+                            * fit["smear"] - 1),
+        "log_sd": sd, "tau": float(np.sqrt(np.var(fit["a"][counts > 0]))) if (counts > 0).any()
+        else 0.0,
+    }
+    return _PlatformEstimate(
+        mean=mean, se_log=se_log, posts=counts, log_sd=sd,
+        cells=_cell_rows(history, rows, p, fit, mean, se_log, rates, conversion_rate),
+        positions=positions, slots=slots, timing=_timing_rows(history, rows, p, fit),
+        summary=summary, note=_thin_note(p, counts))
+
+
+def _cell_means(history: _History, rows: np.ndarray, fit: dict[str, Any],
+                conversion_rate: float
+                ) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, ...]]]:
+    """Per content type and metric: the mean per post, its standard error on the log scale
+    (capped at :data:`MAX_SE_LOG`), and the shrunk rates per read of the other metrics."""
+    n_types = len(schemas.CONTENT_TYPES)
+    mean = np.zeros((n_types, len(METRICS)))
+    se_log = np.zeros((n_types, len(METRICS)))
+    level = fit["mu"] + fit["a"]
+    reads_mean = np.maximum(np.exp(level) * fit["smear"] - 1, 0)
+    reads_se = np.sqrt(fit["a_post"])
+    rates = {}
+    for mi, m in enumerate(METRICS[1:], start=1):
+        if m == "conversions" and not history.has_conversions:
+            continue
+        rates[m] = _rate_eb(history.metrics[rows, mi], history.metrics[rows, 0],
+                            history.content_type[rows], n_types)
+    mean[:, 0] = reads_mean
+    se_log[:, 0] = reads_se
+    for mi, m in enumerate(METRICS[1:], start=1):
+        if m in rates:
+            rate, rate_sd, _ = rates[m]
+            mean[:, mi] = reads_mean * rate
+            with np.errstate(invalid="ignore", divide="ignore"):
+                rel = np.where(rate > 0, rate_sd / np.maximum(rate, 1e-300), 0.0)
+            se_log[:, mi] = np.sqrt(reads_se ** 2 + rel ** 2)
+    if not history.has_conversions:
+        mean[:, 4] = mean[:, 3] * conversion_rate
+        se_log[:, 4] = se_log[:, 3]
+    se_log = np.fmin(se_log, MAX_SE_LOG)       # NaN (no information) → the cap
+    return mean, se_log, rates
+
+
+def _cell_rows(history: _History, rows: np.ndarray, p: str, fit: dict[str, Any],
+               mean: np.ndarray, se_log: np.ndarray, rates: dict[str, tuple[np.ndarray, ...]],
+               conversion_rate: float) -> list[dict[str, Any]]:
+    """The platform's rows of :attr:`Estimates.cells`."""
+    n_types = len(schemas.CONTENT_TYPES)
+    out = []
+    for ci, c in enumerate(schemas.CONTENT_TYPES):
+        in_cell = rows & (history.content_type == ci)
+        for mi, m in enumerate(METRICS):
+            vals = history.metrics[in_cell, mi]
+            if m == "conversions" and not history.has_conversions:
+                vals = history.metrics[in_cell, 3] * conversion_rate
+            vals = vals[~np.isnan(vals)]
+            mu_m = float(mean[ci, mi])
+            s = float(se_log[ci, mi])
+            if m == "reads":
+                shrink = 1.0 - float(fit["a_own"][ci])
+            elif m in rates:
+                shrink = 1.0 - float(rates[m][2][ci])
+            else:
+                shrink = 1.0 - float(rates.get("follows", (0, 0, np.zeros(n_types)))[2][ci])
+            out.append({
+                "platform": p, "content_type": c, "metric": m, "posts": int(fit["counts"][ci]),
+                "raw_mean": float(vals.mean()) if len(vals) else np.nan,
+                "mean": mu_m, "low": mu_m * math.exp(-_Z80 * s),
+                "high": mu_m * math.exp(_Z80 * s), "se_log": s, "shrinkage": shrink,
+            })
+    return out
+
+
+def _position_rows(p: str, fit: dict[str, Any]
+                   ) -> tuple[list[dict[str, Any]], tuple[float, float]]:
+    """A push platform's rows of :attr:`Estimates.positions`, and its (headline, secondary)
+    reads multipliers (secondary: the positions 2..8 averaged by their posts)."""
+    mult = np.exp(fit["p_eff"])
+    out = []
+    for k in range(ARTICLES_PER_PUSH):
+        if fit["p_n"][k] > 0:
+            out.append({"platform": p, "position": k + 1, "posts": int(fit["p_n"][k]),
+                        "raw_multiplier": float(np.exp(fit["p_raw"][k])),
+                        "multiplier": float(mult[k])})
+    sec_n = fit["p_n"][1:]
+    head = float(mult[0])
+    sec = float((mult[1:] * sec_n).sum() / sec_n.sum()) if sec_n.sum() > 0 else head
+    return out, (head, sec)
+
+
+def _timing_rows(history: _History, rows: np.ndarray, p: str, fit: dict[str, Any]
+                 ) -> list[dict[str, Any]]:
+    """The platform's rows of :attr:`Estimates.timing`: every weekday at every hour the
+    platform has published at."""
+    hr, wd = history.hour[rows], history.weekday[rows]
+    hours_seen = np.unique(hr)
+    n_wh = np.bincount(wd * 24 + hr, minlength=7 * 24).reshape(7, 24)
+    eff = fit["w"][:, None] + fit["h"][None, :] + fit["i"]
+    out = []
+    for w_ in range(7):
+        for h_ in hours_seen:
+            out.append({"platform": p, "weekday": w_, "hour": int(h_),
+                        "posts": int(n_wh[w_, h_]), "multiplier": float(np.exp(eff[w_, h_]))})
+    return out
+
+
+def _thin_note(p: str, counts: np.ndarray) -> tuple[str, str] | None:
+    """The note for content types with fewer than 5 posts on the platform, if any."""
+    if not (counts < 5).any():
+        return None
+    thin = [c for ci, c in enumerate(schemas.CONTENT_TYPES) if counts[ci] < 5]
+    return (f"{_plat(p, 'en')}: thin history for "
+            f"{', '.join(i18n.level('content_type', c, 'en') for c in thin)} (fewer "
+            "than 5 posts); their estimates lean on the platform average.",
+            f"{_plat(p, 'zh')}："
+            f"{'、'.join(i18n.level('content_type', c, 'zh') for c in thin)} 的历史"
+            "不足 5 篇，估计值主要参考该平台的平均水平。")
+
+
+def _decay_note(decay_fit: _DecayFit, given: bool) -> tuple[str, str]:
+    """Where the decay came from, with the pooled fit and its 90 % interval."""
+    b, se, upper = decay_fit.pooled_slope, decay_fit.pooled_se, decay_fit.upper
+    lo = math.exp(b - _Z90_ONE_SIDED * se) if np.isfinite(se) else 0
     hi = math.exp(upper) if np.isfinite(upper) else math.inf
-    fitted_text = (f"pooled fit {math.exp(pooled['b']):.3f} (90 % interval {lo:.3f}–{hi:.3f}, "
-                   f"{int(pooled['pairs'])} within-week pairs)")
-    fitted_zh = (f"历史拟合 {math.exp(pooled['b']):.3f}（90% 区间 {lo:.3f}–{hi:.3f}，"
-                 f"{int(pooled['pairs'])} 对同周文章）")
-    if decays_given:
-        notes.append((f"Diminishing returns: decay given by the planner ({fitted_text}).",
-                      f"边际递减：衰减系数由策划人给定（{fitted_zh}）。"))
-    elif decay_fitted:
-        notes.append((f"Diminishing returns fitted from the history: {fitted_text}; per "
-                      "platform shrunk towards it.",
-                      f"边际递减由历史数据拟合：{fitted_zh}；各平台向其收缩。"))
-    else:
-        notes.append((f"Diminishing returns assumed at {ASSUMED_DECAY:g} a post: the history "
-                      f"shows no clear decay ({fitted_text}).",
-                      f"边际递减假定为每多发一篇 ×{ASSUMED_DECAY:g}：历史数据看不出明显衰减"
-                      f"（{fitted_zh}）。"))
+    fitted_text = (f"pooled fit {math.exp(b):.3f} (90 % interval {lo:.3f}–{hi:.3f}, "
+                   f"{int(decay_fit.pooled_pairs)} within-week pairs)")
+    fitted_zh = (f"历史拟合 {math.exp(b):.3f}（90% 区间 {lo:.3f}–{hi:.3f}，"
+                 f"{int(decay_fit.pooled_pairs)} 对同周文章）")
+    if given:
+        return (f"Diminishing returns: decay given by the planner ({fitted_text}).",
+                f"边际递减：衰减系数由策划人给定（{fitted_zh}）。")
+    if decay_fit.fitted:
+        return (f"Diminishing returns fitted from the history: {fitted_text}; per "
+                "platform shrunk towards it.",
+                f"边际递减由历史数据拟合：{fitted_zh}；各平台向其收缩。")
+    return (f"Diminishing returns assumed at {ASSUMED_DECAY:g} a post: the history "
+            f"shows no clear decay ({fitted_text}).",
+            f"边际递减假定为每多发一篇 ×{ASSUMED_DECAY:g}：历史数据看不出明显衰减"
+            f"（{fitted_zh}）。")
 
-    cells = pd.DataFrame(cell_rows)
+
+def _estimates(history: _History, platforms: list[_PlatformEstimate], decay_fit: _DecayFit,
+               notes: list[tuple[str, str]], *, conversion_rate: float | None,
+               decay_fitted: bool) -> Estimates:
+    """The platforms' results as the tables and solver arrays of :class:`Estimates`."""
+    order = history.platforms
+    mean = np.stack([p.mean for p in platforms])
+    posts = np.stack([p.posts for p in platforms])
+    cells = pd.DataFrame([row for p in platforms for row in p.cells])
     for col in ("platform", "content_type", "metric"):
-        levels = {"platform": order, "content_type": types, "metric": METRICS}[col]
+        levels = {"platform": order, "content_type": schemas.CONTENT_TYPES,
+                  "metric": METRICS}[col]
         cells[col] = pd.Categorical(cells[col], categories=list(levels))
-    positions = pd.DataFrame(pos_rows, columns=["platform", "position", "posts",
-                                                "raw_multiplier", "multiplier"])
-    timing = pd.DataFrame(timing_rows, columns=["platform", "weekday", "hour", "posts",
-                                                "multiplier"])
-    platforms = pd.DataFrame(plat_rows)
-    ppw = posts / platforms["weeks"].to_numpy()[:, None]
+    positions = pd.DataFrame([row for p in platforms for row in p.positions],
+                             columns=["platform", "position", "posts", "raw_multiplier",
+                                      "multiplier"])
+    timing = pd.DataFrame([row for p in platforms for row in p.timing],
+                          columns=["platform", "weekday", "hour", "posts", "multiplier"])
+    summary = pd.DataFrame([p.summary for p in platforms])
+    ppw = posts / summary["weeks"].to_numpy()[:, None]
     reference = {m: float((ppw * mean[:, :, mi]).sum()) for mi, m in enumerate(METRICS)}
     return Estimates(
-        cells=cells, positions=positions, timing=timing, decay=pd.DataFrame(decay_rows),
-        platforms=platforms, reference=reference,
-        conversion_rate=None if has_conv else float(conversion_rate),
-        decay_fitted=bool(decay_fitted and not decays_given), notes=notes,
-        _platforms=tuple(order), _mean=mean, _se_log=se_log, _posts=posts, _log_sd=log_sd,
-        _slots=slots, _decay=decays,
+        cells=cells, positions=positions, timing=timing, decay=pd.DataFrame(decay_fit.rows),
+        platforms=summary, reference=reference, conversion_rate=conversion_rate,
+        decay_fitted=decay_fitted, notes=notes,
+        _platforms=tuple(order), _mean=mean, _se_log=np.stack([p.se_log for p in platforms]),
+        _posts=posts, _log_sd=np.array([p.log_sd for p in platforms]),
+        _slots={p: est.slots for p, est in zip(order, platforms) if est.slots is not None},
+        _decay=decay_fit.decays,
     )
