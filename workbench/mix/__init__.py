@@ -16,7 +16,8 @@ Three steps, three functions:
 Where things are
 ----------------
 * :mod:`~workbench.mix.estimates`: :func:`estimate` and :class:`Estimates`, how the estimates
-  work (:mod:`~workbench.mix.shrinkage`: the empirical Bayes they shrink with).
+  work; :mod:`~workbench.mix.history` reads the articles (which posts are usable),
+  :mod:`~workbench.mix.shrinkage` is the empirical Bayes they shrink with.
 * :mod:`~workbench.mix.rules`: :class:`Constraints`, :class:`PersonaTarget`,
   :func:`persona_targets` and the defaults (hours, costs, cadence, pushes).
 * :mod:`~workbench.mix.solver`: the mixed-integer programme and how it is solved.
@@ -46,8 +47,9 @@ from .calendar import STATUSES, Calendar, CalendarItem
 from .common import ARTICLES_PER_PUSH, METRICS
 from .conflicts import GROUPS, Conflict
 from .estimates import (
-    ASSUMED_DECAY, CONVERSION_PER_FOLLOW, MAX_COUNT, MAX_SE_LOG, MIN_HISTORY, Estimates, estimate,
+    ASSUMED_DECAY, CONVERSION_PER_FOLLOW, MAX_SE_LOG, MIN_HISTORY, Estimates, estimate,
 )
+from .history import MAX_COUNT
 from .planner import MixPlan, frontier, plan
 from .rules import (
     ACCOUNT_TYPES, CADENCE, DEFAULT_COST, DEFAULT_HOURS, INTEREST_TYPES, MAX_COST_PER_POST,
@@ -60,9 +62,10 @@ from .rules import (
 # check in tests/test_mix.py reaches for.
 from .common import POSITIONED as POSITIONED, TIMEZONE as TIMEZONE
 from .estimates import (
-    DECAY_FLOOR as DECAY_FLOOR, ENGAGEMENT_PARTS as ENGAGEMENT_PARTS,
-    MIN_DECAY_PAIRS as MIN_DECAY_PAIRS, MIN_SLOT_POSTS as MIN_SLOT_POSTS,
+    DECAY_FLOOR as DECAY_FLOOR, MIN_DECAY_PAIRS as MIN_DECAY_PAIRS,
+    MIN_SLOT_POSTS as MIN_SLOT_POSTS,
 )
+from .history import ENGAGEMENT_PARTS as ENGAGEMENT_PARTS
 from .placement import DEFAULT_POST_HOURS as DEFAULT_POST_HOURS
 from .solver import (
     _Problem as _Problem, _problem as _problem, _solve as _solve, _totals as _totals,
