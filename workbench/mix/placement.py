@@ -5,6 +5,7 @@ history, pushes on the best days, and an order in which no content type runs bac
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
@@ -154,78 +155,22 @@ def place(cells: pd.DataFrame, cons: Constraints, slots: Mapping[str, Any],
     notes: list[tuple[str, str]] = []
     prev_type: dict[str, str] = {}
     push_no: dict[str, int] = {}
-    # per platform, what a week holds
-    weekly: dict[str, dict[str, Any]] = {}
-    for p in cons.platforms:
-        sub = cells[(cells["platform"] == p) & (cells["posts"] > 0)]
-        if sub.empty:
-            continue
-        counts = {r.content_type: int(r.posts) for r in sub.itertuples()}
-        heads = {r.content_type: int(r.headlines) for r in sub.itertuples()}
-        rank = {t: i for i, t in enumerate(sorted(counts, key=lambda t: (-value[(p, t)], t)))}
-        weekly[p] = {"counts": counts, "heads": heads, "rank": rank,
-                     "slots": _platform_slots(slots.get(p)),
-                     "info": slots.get(p, {})}
+    weekly = {p: wk for p in cons.platforms
+              if (wk := _platform_week(cells, p, value, slots)) is not None}
     for w in range(weeks):
         days = [first + dt.timedelta(days=7 * w + i) for i in range(7)]
         for p, wk in weekly.items():
-            by_day, hours, score = wk["slots"]
-            counts, heads, rank = wk["counts"], wk["heads"], wk["rank"]
-            N = sum(counts.values())
-            order = sorted(range(7), key=lambda i: (-score[days[i].weekday()], i))
-            slot_list: list[tuple[dt.datetime, int | None, str, float]] = []
+            # the week's days, best first by the platform's best slot on that weekday
+            order = sorted(range(7), key=lambda i: (-wk.score[days[i].weekday()], i))
             if p in POSITIONED:
-                P = max(sum(heads.values()), 1)
-                P = min(P, 7)
-                push_days = sorted(order[:P])
-                better = sorted(push_days, key=lambda i: order.index(i))
-                size = {i: N // P for i in push_days}
-                for i in better[:N % P]:
-                    size[i] += 1
-                head_m = float(wk["info"].get("headline", 1.0))
-                sec_m = float(wk["info"].get("secondary", 1.0))
-                for i in push_days:
-                    d = days[i]
-                    hr, mult = _hours_for_day(by_day, hours, d.weekday(), 1)[0]
-                    t0 = dt.datetime.combine(d, dt.time(hr))
-                    for pos in range(1, size[i] + 1):
-                        slot_list.append((t0, pos, "head" if pos == 1 else "sec",
-                                          mult * (head_m if pos == 1 else sec_m)))
-                pools = {"head": {t: heads.get(t, 0) for t in counts},
-                         "sec": {t: counts[t] - heads.get(t, 0) for t in counts}}
+                slot_list, pools = _push_slots(wk, days, order)
             else:
-                per_day = {i: N // 7 for i in range(7)}
-                for i in order[:N % 7]:
-                    per_day[i] += 1
-                for i in range(7):
-                    if per_day[i] == 0:
-                        continue
-                    d = days[i]
-                    for hr, mult in _hours_for_day(by_day, hours, d.weekday(), per_day[i]):
-                        slot_list.append((dt.datetime.combine(d, dt.time(hr)), None, "any", mult))
-                pools = {"any": dict(counts)}
+                slot_list, pools = _post_slots(wk, days, order)
             slot_list.sort(key=lambda s: (s[0], s[1] or 0))
-            kinds = [s[2] for s in slot_list]
-            types = _arrange(kinds, pools, prev_type.get(p), rank)
-            if types is None:
-                types = _arrange(kinds, pools, None, rank)
-            if types is None and len(pools) > 1:
-                # the plan's headline split leaves no order without a type back to back: let
-                # any type lead a push (the week's counts stay the plan's)
-                types = _arrange(["any"] * len(kinds), {"any": dict(counts)}, prev_type.get(p),
-                                 rank) or _arrange(["any"] * len(kinds), {"any": dict(counts)},
-                                                   None, rank)
-                if types is not None:
-                    notes.append((f"{_plat(p, 'en')}, week of {days[0]}: headlines changed from "
-                                  f"the plan's so that no content type runs back to back.",
-                                  f"{_plat(p, 'zh')}，{days[0]} 当周：为避免同类内容连续发布，"
-                                  f"头条类型与方案略有不同。"))
-            if types is None:
-                types = _greedy(kinds, pools, prev_type.get(p), rank)
-                warnings.append((f"{_plat(p, 'en')}, week of {days[0]}: the counts leave no order "
-                                 f"without a content type back to back.",
-                                 f"{_plat(p, 'zh')}，{days[0]} 当周：按发文数量无法避免同类内容"
-                                 f"连续发布。"))
+            types, note, warning = _order_types([s[2] for s in slot_list], pools, wk,
+                                                prev_type.get(p), p, days[0])
+            notes += [note] if note else []
+            warnings += [warning] if warning else []
             seen: dict[str, int] = {}
             day_seq: dict[dt.date, int] = {}
             for (when, pos, _, mult), t in zip(slot_list, types):
@@ -250,3 +195,111 @@ def place(cells: pd.DataFrame, cons: Constraints, slots: Mapping[str, Any],
                 prev_type[p] = types[-1]
     items.sort(key=lambda it: (it.start, cons.platforms.index(it.platform), it.position or 0))
     return Calendar(items, marks, first, weeks, cons.account_type, warnings, statuses, notes)
+
+
+#: A slot on the calendar: when, push position (``None`` off push platforms), the pool of types
+#: it draws from (``"head"``, ``"sec"`` or ``"any"``) and its reads multiplier.
+_Slot = tuple[dt.datetime, int | None, str, float]
+
+
+@dataclass
+class _PlatformWeek:
+    """What one platform's week holds, the same every week of the calendar."""
+
+    counts: dict[str, int]          # posts a week per content type
+    heads: dict[str, int]           # headlines a week per content type (push platforms)
+    rank: dict[str, int]            # content types by reads per post, best first (0)
+    by_day: dict[int, list[tuple[int, float]]]   # per weekday: (hour, multiplier), best first
+    hours: list[int]                # the hours the platform publishes at
+    score: np.ndarray               # (7,) best multiplier per weekday
+    headline: float                 # reads multiplier of a push's headline ...
+    secondary: float                # ... and of its secondary positions
+
+
+def _platform_week(cells: pd.DataFrame, p: str, value: Mapping[tuple[str, str], float],
+                   slots: Mapping[str, Any]) -> _PlatformWeek | None:
+    """The plan's week on platform ``p`` (``None`` when it has no post there)."""
+    sub = cells[(cells["platform"] == p) & (cells["posts"] > 0)]
+    if sub.empty:
+        return None
+    counts = {r.content_type: int(r.posts) for r in sub.itertuples()}
+    heads = {r.content_type: int(r.headlines) for r in sub.itertuples()}
+    rank = {t: i for i, t in enumerate(sorted(counts, key=lambda t: (-value[(p, t)], t)))}
+    by_day, hours, score = _platform_slots(slots.get(p))
+    info = slots.get(p, {})
+    return _PlatformWeek(counts, heads, rank, by_day, hours, score,
+                         float(info.get("headline", 1.0)), float(info.get("secondary", 1.0)))
+
+
+def _push_slots(wk: _PlatformWeek, days: list[dt.date], order: list[int]
+                ) -> tuple[list[_Slot], dict[str, dict[str, int]]]:
+    """A push platform's week: one push a headline on the best days (the articles spread over
+    them, the better days first), each at the day's best hour; the pools of headline and
+    secondary types."""
+    counts, heads = wk.counts, wk.heads
+    n_posts = sum(counts.values())
+    n_pushes = min(max(sum(heads.values()), 1), 7)
+    push_days = sorted(order[:n_pushes])
+    better = sorted(push_days, key=lambda i: order.index(i))
+    size = {i: n_posts // n_pushes for i in push_days}
+    for i in better[:n_posts % n_pushes]:
+        size[i] += 1
+    out: list[_Slot] = []
+    for i in push_days:
+        d = days[i]
+        hr, mult = _hours_for_day(wk.by_day, wk.hours, d.weekday(), 1)[0]
+        t0 = dt.datetime.combine(d, dt.time(hr))
+        for pos in range(1, size[i] + 1):
+            out.append((t0, pos, "head" if pos == 1 else "sec",
+                        mult * (wk.headline if pos == 1 else wk.secondary)))
+    pools = {"head": {t: heads.get(t, 0) for t in counts},
+             "sec": {t: counts[t] - heads.get(t, 0) for t in counts}}
+    return out, pools
+
+
+def _post_slots(wk: _PlatformWeek, days: list[dt.date], order: list[int]
+                ) -> tuple[list[_Slot], dict[str, dict[str, int]]]:
+    """Another platform's week: the posts spread over the seven days (the better days get the
+    remainder), each day at its best hours; one pool of every type."""
+    n_posts = sum(wk.counts.values())
+    per_day = {i: n_posts // 7 for i in range(7)}
+    for i in order[:n_posts % 7]:
+        per_day[i] += 1
+    out: list[_Slot] = []
+    for i in range(7):
+        if per_day[i] == 0:
+            continue
+        d = days[i]
+        for hr, mult in _hours_for_day(wk.by_day, wk.hours, d.weekday(), per_day[i]):
+            out.append((dt.datetime.combine(d, dt.time(hr)), None, "any", mult))
+    return out, {"any": dict(wk.counts)}
+
+
+def _order_types(kinds: list[str], pools: dict[str, dict[str, int]], wk: _PlatformWeek,
+                 prev: str | None, p: str, monday: dt.date
+                 ) -> tuple[list[str], tuple[str, str] | None, tuple[str, str] | None]:
+    """The content type of each slot, no type back to back (also across the week's start,
+    after ``prev``) where the counts allow; and the note or warning when they do not."""
+    rank, counts = wk.rank, wk.counts
+    note = warning = None
+    types = _arrange(kinds, pools, prev, rank)
+    if types is None:
+        types = _arrange(kinds, pools, None, rank)
+    if types is None and len(pools) > 1:
+        # the plan's headline split leaves no order without a type back to back: let
+        # any type lead a push (the week's counts stay the plan's)
+        types = _arrange(["any"] * len(kinds), {"any": dict(counts)}, prev,
+                         rank) or _arrange(["any"] * len(kinds), {"any": dict(counts)},
+                                           None, rank)
+        if types is not None:
+            note = (f"{_plat(p, 'en')}, week of {monday}: headlines changed from "
+                    f"the plan's so that no content type runs back to back.",
+                    f"{_plat(p, 'zh')}，{monday} 当周：为避免同类内容连续发布，"
+                    f"头条类型与方案略有不同。")
+    if types is None:
+        types = _greedy(kinds, pools, prev, rank)
+        warning = (f"{_plat(p, 'en')}, week of {monday}: the counts leave no order "
+                   f"without a content type back to back.",
+                   f"{_plat(p, 'zh')}，{monday} 当周：按发文数量无法避免同类内容"
+                   f"连续发布。")
+    return types, note, warning
