@@ -2,8 +2,9 @@
 and the lunar festivals the team plans around, one home for the content mix, the campaign
 review and the sample data.
 
-* :func:`day_marks`: every public holiday (and rest day) and festival between two dates,
-  as :class:`DayMark` (English and Chinese names). Holidays come from ``holidays.China``;
+* :func:`day_marks`: every public holiday and festival between two dates, as :class:`DayMark`
+  (English and Chinese names). Holidays (New Year, Spring Festival, Qingming, Labour Day,
+  Dragon Boat, Mid-Autumn, National Day, with their rest days) come from ``holidays.China``;
   festivals are 520, 618, Qixi, Double 11 and Double 12.
 * :func:`qixi`: Qixi (七夕, 7th day of the 7th lunar month), from new moons and the solar
   term Chushu (处暑) computed with Meeus' algorithms.
