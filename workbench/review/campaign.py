@@ -22,7 +22,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .. import mix, roi
+from .. import festivals, mix, roi
 from ..errors import InputError
 from .activities import _VALUE_KEYS, _activities, _estimate_of
 from .calibrate import (CALIBRATION_PRIOR_ACTIVITIES, CALIBRATION_PRIOR_POSTS, Calibration,
@@ -359,7 +359,7 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
 
     # ---- the rest
     variance = _variance(view, cur)
-    marks = mix.day_marks(pre_start.date(), last.date())
+    marks = festivals.day_marks(pre_start.date(), last.date())
     trends = _trends(view, arts[on_plan], daily, pre_start, daily_reads, marks)
     imp = _impact(view, arts[on_plan], daily) if impact else Impact(
         pd.DataFrame(columns=["metric", "label_en", "label_zh", "actual", "counterfactual",

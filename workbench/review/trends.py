@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import i18n, mix
+from .. import festivals, i18n
 from ..errors import missing_columns
 from .inputs import _FOLLOW_SOURCES, _PlanView
 from .values import _col, _jsonable, _records, _sum
@@ -151,7 +151,7 @@ def _daily_content(arts: pd.DataFrame, index: pd.DatetimeIndex) -> pd.DataFrame:
 
 def _trends(view: _PlanView, arts: pd.DataFrame, daily: pd.DataFrame,
             pre_start: pd.Timestamp, daily_reads: pd.DataFrame | None,
-            marks: dict[dt.date, list[mix.DayMark]]) -> Trends:
+            marks: dict[dt.date, list[festivals.DayMark]]) -> Trends:
     end = view.as_of
     ctx = pre_start - pd.Timedelta(days=_MAD_WINDOW)
     index = pd.date_range(ctx, end, freq="D", name="date")

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import holidays
 import numpy as np
 import pandas as pd
+
+from workbench.festivals import spring_festivals
 
 __all__ = ["BRAND", "N_FOLLOWERS", "SEED", "SEGMENTS", "START", "START_FOLLOWERS", "TODAY",
            "Segment", "spring_festivals"]
@@ -43,23 +44,6 @@ CITIES = ["上海", "北京", "杭州", "成都", "广州", "深圳"]
 
 def _days() -> pd.DatetimeIndex:
     return pd.date_range(START, TODAY, freq="D")
-
-
-def spring_festivals(years: range | list[int]) -> list[pd.Timestamp]:
-    """Spring Festival (Lunar New Year's Day) of each year, from ``holidays.China``.
-
-    Examples
-    --------
-    >>> [d.strftime("%Y-%m-%d") for d in spring_festivals([2025, 2026])]
-    ['2025-01-29', '2026-02-17']
-    """
-    out = []
-    for year in years:
-        cal = holidays.China(years=year)
-        days = [d for d, name in cal.items()
-                if "Spring Festival" in name and "observed" not in name.lower()]
-        out.append(pd.Timestamp(min(days)))
-    return out
 
 
 @dataclass(frozen=True)
