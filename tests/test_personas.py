@@ -273,7 +273,7 @@ def test_a_large_segmentation_keeps_a_sample_of_its_encoded_rows(
     217 MB at a million followers); the map and the silhouette draw from it."""
     small = personas.segment(followers.iloc[:3000], k=4, seed=0)
     assert small._matrix.shape[0] == 3000 and small._matrix_rows is None
-    monkeypatch.setattr(personas, "MAP_ROWS", 500)
+    monkeypatch.setattr(personas.segmentation, "MAP_ROWS", 500)
     seg = personas.segment(followers.iloc[:3000], k=4, seed=0)
     kept = seg._matrix_rows
     assert seg._matrix.shape == (500, small._matrix.shape[1])

@@ -59,12 +59,12 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from . import i18n, schemas
-from .errors import InputError
+from .. import i18n, schemas
+from ..errors import InputError
 from .latent_class import _STARTS, _assign, _Design, _em, _fit, _Model
 from .latent_class import _kmeans as _kmeans  # checked against scikit-learn from here
-from .personas_select import ELBOW_SHARE, _bic, choose_k
-from .personas_select import steps as _choice_steps
+from .choose_k import ELBOW_SHARE, _bic, choose_k
+from .choose_k import steps as _choice_steps
 
 __all__ = [
     "CATEGORICAL", "FIT_ROWS", "K_RANGE", "MAX_NUMBER", "MAX_WEIGHT", "MULTI", "NUMERIC",
