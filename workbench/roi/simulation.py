@@ -76,8 +76,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from . import i18n, schemas
-from .errors import InputError
+from .. import i18n, schemas
+from ..errors import InputError
 
 __all__ = [
     "ACTIVITY_TYPES", "ActivityEstimate", "INPUTS", "INPUT_KEYS", "INPUT_LABELS", "InputSpec",
