@@ -507,7 +507,8 @@ def test_reader_candidates_recover_a_known_joint_table_from_marginals_and_a_surv
     cells = rng.choice(6, size=3000, p=truth.ravel())
     survey = pd.DataFrame({"gender": [genders[c // 3] for c in cells],
                            "age_band": [ages[c % 3] for c in cells]})
-    survey = pd.concat([survey, survey[survey["gender"] == "female"]])  # women answer twice as often
+    # women answer twice as often
+    survey = pd.concat([survey, survey[survey["gender"] == "female"]])
     got = personas.reader_candidates(profile, survey, dimensions=("gender", "age"), top=6)
     table = got.set_index(["gender", "age"])["share"]
     for g, gender in enumerate(genders):

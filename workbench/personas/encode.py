@@ -164,78 +164,113 @@ def _zh(name: str) -> str:
 
 def _encode(followers: pd.DataFrame, features: list[str], weights: dict[str, float],
             notes: list[tuple[str, str]]) -> list[_Attribute]:
-    n = len(followers)
+    """Each feature as an :class:`_Attribute`; one that cannot tell followers apart (weight 0,
+    every value missing, a single value) is left out, and ``notes`` gets an ``(en, zh)`` why."""
     attrs: list[_Attribute] = []
     for name in features:
-        s = followers[name]
-        w = weights.get(name, 1.0)
-        if isinstance(w, (bool, np.bool_)) or not isinstance(
-                w, (int, float, np.integer, np.floating)) or not (0 <= w <= MAX_WEIGHT):
-            raise InputError(f"The weight of {name!r} must be a number from 0 to {MAX_WEIGHT:g}, "
-                             f"not {w!r}.",
-                             f"“{_zh(name)}”的权重必须是 0 到 {MAX_WEIGHT:g} 之间的数，而不是 {w!r}。",
-                             fix="Set the weight between 0 (not used) and 3.",
-                             fix_zh="请把权重设在 0（不使用）到 3 之间。")
-        w = float(w)
-        if w == 0:
-            notes.append((f"{name}: weight 0, not used for clustering", f"{_zh(name)}：权重为 0，不参与分群"))
+        column = followers[name]
+        weight = _weight(name, weights)
+        if weight == 0:
+            notes.append(_left_out(name, "weight 0, not used for clustering",
+                                   "权重为 0，不参与分群"))
             continue
-        if s.isna().all():
-            notes.append((f"{name}: every value is missing, ignored", f"{_zh(name)}：全部缺失，已忽略"))
+        if column.isna().all():
+            notes.append(_left_out(name, "every value is missing, ignored", "全部缺失，已忽略"))
             continue
         if name in MULTI:
-            combo, combos, levels = _multi_combos(s, schemas.FOLLOWERS[name].levels)
-            ind = combos[combo]
-            if not levels or (ind.min(axis=0) == ind.max(axis=0)).all():
-                notes.append((f"{name}: the same for everyone, ignored", f"{_zh(name)}：所有人都一样，已忽略"))
-                continue
-            attrs.append(_Attribute(name, "multi", levels, combo,
-                                    _standardise(ind.astype(np.float32)), w, combos))
+            encoded = _encode_multi(name, column, weight)
         elif name == HOUR:
-            x = _numbers(s)
-            ok = ~np.isnan(x)
-            if np.unique(x[ok]).size < 2:
-                notes.append((f"{name}: only one value, ignored", f"{_zh(name)}：只有一个取值，已忽略"))
-                continue
-            codes = np.where(ok, np.mod(np.rint(np.nan_to_num(x)), 24), -1).astype(np.int32)
-            hour = np.mod(np.where(ok, x, np.nanmedian(x)), 24)
-            ang = 2 * np.pi * hour / 24
-            block = _standardise(np.column_stack([np.sin(ang), np.cos(ang)]))
-            attrs.append(_Attribute(name, "hour", [f"{h}" for h in range(24)], codes,
-                                    block, w))
-        elif name in NUMERIC or pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(
-                s.dtype, pd.CategoricalDtype):
-            x = _numbers(s)
-            ok = ~np.isnan(x)
-            if np.unique(x[ok]).size < 2:
-                notes.append((f"{name}: only one value, ignored", f"{_zh(name)}：只有一个取值，已忽略"))
-                continue
-            filled = np.where(ok, x, np.median(x[ok]))
-            block = _standardise(np.log1p(np.maximum(filled, 0))[:, None]
-                                 if filled.min() >= 0 else filled[:, None])
-            den = _RATES.get(name)
-            if den is not None and den in features and den in followers.columns:
-                d = _numbers(followers[den])
-                rate = np.where((d > 0) & ok, x / np.where(d > 0, d, 1), np.nan)
-                codes, labels = _bin_codes(rate, zero_level=False)
-            else:
-                codes, labels = _bin_codes(x, zero_level=bool(np.nanmin(x) <= 0))
-            attrs.append(_Attribute(name, "number", labels, codes, block, w))
+            encoded = _encode_hour(name, column, weight)
+        elif name in NUMERIC or pd.api.types.is_numeric_dtype(column.dtype) and not isinstance(
+                column.dtype, pd.CategoricalDtype):
+            encoded = _encode_number(name, column, weight, followers, features)
         else:
-            canonical = name in schemas.FOLLOWERS.names
-            levels_hint = schemas.FOLLOWERS[name].levels if canonical else None
-            codes, levels = _category_codes(s, levels_hint or None)
-            used = np.unique(codes[codes >= 0])
-            if used.size < 2:
-                notes.append((f"{name}: only one category ({levels[int(used[0])]}), ignored",
-                              f"{_zh(name)}：只有一个类别（{levels[int(used[0])]}），已忽略"))
-                continue
-            onehot = np.zeros((n, len(levels)), np.float32)
-            rows = np.flatnonzero(codes >= 0)
-            onehot[rows, codes[rows]] = 1.0
-            attrs.append(_Attribute(name, "category", levels, codes,
-                                    _standardise(onehot), w))
+            encoded = _encode_category(name, column, weight)
+        if isinstance(encoded, _Attribute):
+            attrs.append(encoded)
+        else:
+            notes.append(encoded)
     return attrs
+
+
+def _weight(name: str, weights: dict[str, float]) -> float:
+    """The weight of ``name`` (default 1): a number from 0 to :data:`MAX_WEIGHT`."""
+    w = weights.get(name, 1.0)
+    if isinstance(w, (bool, np.bool_)) or not isinstance(
+            w, (int, float, np.integer, np.floating)) or not (0 <= w <= MAX_WEIGHT):
+        raise InputError(f"The weight of {name!r} must be a number from 0 to {MAX_WEIGHT:g}, "
+                         f"not {w!r}.",
+                         f"“{_zh(name)}”的权重必须是 0 到 {MAX_WEIGHT:g} 之间的数，"
+                         f"而不是 {w!r}。",
+                         fix="Set the weight between 0 (not used) and 3.",
+                         fix_zh="请把权重设在 0（不使用）到 3 之间。")
+    return float(w)
+
+
+def _left_out(name: str, why: str, why_zh: str) -> tuple[str, str]:
+    """The ``(en, zh)`` note saying why attribute ``name`` is not used."""
+    return f"{name}: {why}", f"{_zh(name)}：{why_zh}"
+
+
+def _encode_multi(name: str, column: pd.Series, weight: float) -> _Attribute | tuple[str, str]:
+    """A multi-label column (interests): one indicator per level."""
+    combo, combos, levels = _multi_combos(column, schemas.FOLLOWERS[name].levels)
+    indicators = combos[combo]
+    if not levels or (indicators.min(axis=0) == indicators.max(axis=0)).all():
+        return _left_out(name, "the same for everyone, ignored", "所有人都一样，已忽略")
+    return _Attribute(name, "multi", levels, combo,
+                      _standardise(indicators.astype(np.float32)), weight, combos)
+
+
+def _encode_hour(name: str, column: pd.Series, weight: float) -> _Attribute | tuple[str, str]:
+    """The online hour: 24 levels for the model, ``sin``/``cos`` of the hour for k-means."""
+    x = _numbers(column)
+    ok = ~np.isnan(x)
+    if np.unique(x[ok]).size < 2:
+        return _left_out(name, "only one value, ignored", "只有一个取值，已忽略")
+    codes = np.where(ok, np.mod(np.rint(np.nan_to_num(x)), 24), -1).astype(np.int32)
+    hour = np.mod(np.where(ok, x, np.nanmedian(x)), 24)
+    angle = 2 * np.pi * hour / 24
+    block = _standardise(np.column_stack([np.sin(angle), np.cos(angle)]))
+    return _Attribute(name, "hour", [f"{h}" for h in range(24)], codes, block, weight)
+
+
+def _encode_number(name: str, column: pd.Series, weight: float, followers: pd.DataFrame,
+                   features: list[str]) -> _Attribute | tuple[str, str]:
+    """A count or amount: ``log1p`` of it (median-imputed) for k-means; for the model, bins of
+    it, or of the rate behind it when its denominator (:data:`_RATES`) is a feature too."""
+    x = _numbers(column)
+    ok = ~np.isnan(x)
+    if np.unique(x[ok]).size < 2:
+        return _left_out(name, "only one value, ignored", "只有一个取值，已忽略")
+    filled = np.where(ok, x, np.median(x[ok]))
+    block = _standardise(np.log1p(np.maximum(filled, 0))[:, None]
+                         if filled.min() >= 0 else filled[:, None])
+    denominator = _RATES.get(name)
+    if denominator is not None and denominator in features and denominator in followers.columns:
+        d = _numbers(followers[denominator])
+        rate = np.where((d > 0) & ok, x / np.where(d > 0, d, 1), np.nan)
+        codes, labels = _bin_codes(rate, zero_level=False)
+    else:
+        codes, labels = _bin_codes(x, zero_level=bool(np.nanmin(x) <= 0))
+    return _Attribute(name, "number", labels, codes, block, weight)
+
+
+def _encode_category(name: str, column: pd.Series, weight: float
+                     ) -> _Attribute | tuple[str, str]:
+    """A category: its level codes for the model, one-hot levels for k-means."""
+    canonical = name in schemas.FOLLOWERS.names
+    levels_hint = schemas.FOLLOWERS[name].levels if canonical else None
+    codes, levels = _category_codes(column, levels_hint or None)
+    used = np.unique(codes[codes >= 0])
+    if used.size < 2:
+        only = levels[int(used[0])]
+        return (f"{name}: only one category ({only}), ignored",
+                f"{_zh(name)}：只有一个类别（{only}），已忽略")
+    onehot = np.zeros((len(column), len(levels)), np.float32)
+    rows = np.flatnonzero(codes >= 0)
+    onehot[rows, codes[rows]] = 1.0
+    return _Attribute(name, "category", levels, codes, _standardise(onehot), weight)
 
 
 def _seed_matrix(attrs: list[_Attribute], rows: np.ndarray | None = None) -> np.ndarray:

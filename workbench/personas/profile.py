@@ -6,7 +6,7 @@ filtered subset (:meth:`workbench.personas.Segmentation.profile`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -73,6 +73,8 @@ def _ratio(a: float, b: float) -> float:
 
 def _profile(prof: _Profiler, labels: np.ndarray, k: int, mask: np.ndarray | None,
              names: list[dict[str, str]] | None) -> list[Persona]:
+    """The ``k`` personas of the rows where ``mask`` is true (every row when None), with
+    ``names`` (by id), or names made from their traits when None."""
     if mask is not None:
         mask = np.asarray(mask)
         if mask.dtype != bool or mask.shape != labels.shape:
@@ -81,15 +83,35 @@ def _profile(prof: _Profiler, labels: np.ndarray, k: int, mask: np.ndarray | Non
         # positions, then take: a boolean index scans its mask again for each of the ~15
         # columns (4 ms each at 1,000,000 followers), a take of positions costs 0.2-0.5 ms
         rows = np.flatnonzero(mask)
-        lab = labels.take(rows).astype(np.intp)
+        ids = labels.take(rows).astype(np.intp)
     else:
-        lab = labels.astype(np.intp)  # labels are small ints: the table indices are larger
-    n = len(lab)
-    sizes = np.bincount(lab, minlength=k)
+        ids = labels.astype(np.intp)  # labels are small ints: the table indices are larger
 
-    def sub(a: np.ndarray) -> np.ndarray:
+    def subset(a: np.ndarray) -> np.ndarray:
+        """``a``'s values of the rows profiled."""
         return a if mask is None else a.take(rows, axis=0)
 
+    n = len(ids)
+    sizes = np.bincount(ids, minlength=k)
+    traits, platforms, interests = _level_shares(prof, ids, subset, sizes)
+    numeric = _numeric_traits(prof, ids, subset, k)
+    hours = _hour_shares(prof, ids, subset, k)
+    out = []
+    for j in range(k):
+        p = Persona(j, int(sizes[j]), _ratio(sizes[j], n), traits[j], numeric[j], platforms[j],
+                    hours[j], interests[j], {}, {})
+        p.name = dict(names[j]) if names is not None else _name(p)
+        p.description = _describe(p)
+        out.append(p)
+    return out
+
+
+def _level_shares(prof: _Profiler, ids: np.ndarray, subset: Callable[[np.ndarray], np.ndarray],
+                  sizes: np.ndarray) -> tuple[list[list[Trait]], list[list[tuple[str, float]]],
+                                              list[list[tuple[str, float]]]]:
+    """Per persona (``ids``: the persona of each row profiled): its traits (every level of the
+    trait attributes, by lift), and its platforms and interests by share."""
+    k, n = len(sizes), len(ids)
     traits: list[list[Trait]] = [[] for _ in range(k)]
     platforms: list[list[tuple[str, float]]] = [[] for _ in range(k)]
     interests: list[list[tuple[str, float]]] = [[] for _ in range(k)]
@@ -114,47 +136,50 @@ def _profile(prof: _Profiler, labels: np.ndarray, k: int, mask: np.ndarray | Non
     for attr, (codes, levels) in prof.categories.items():
         # missing (code -1) counted in a column of its own, then dropped: no boolean index
         width = len(levels) + 1
-        table = np.bincount(lab * width + (sub(codes) + 1), minlength=k * width)
+        table = np.bincount(ids * width + (subset(codes) + 1), minlength=k * width)
         add(attr, levels, table.reshape(k, width)[:, 1:], attr in prof.trait_attrs)
     for attr, (combo, combos, levels) in prof.multis.items():
         # followers per persona and combination of levels, then levels per persona
         width = len(combos)
-        per_combo = np.bincount(lab * width + sub(combo), minlength=k * width).reshape(k, width)
+        per_combo = np.bincount(ids * width + subset(combo), minlength=k * width).reshape(k, width)
         add(attr, levels, per_combo @ combos.astype(np.int64), attr in prof.trait_attrs)
     for j in range(k):
         traits[j].sort(key=lambda t: (-t.lift, -t.count))
+    return traits, platforms, interests
 
+
+def _numeric_traits(prof: _Profiler, ids: np.ndarray,
+                    subset: Callable[[np.ndarray], np.ndarray], k: int
+                    ) -> list[list[NumericTrait]]:
+    """Per persona, the mean and z-score of each behaviour column (missing values left out)."""
     numeric: list[list[NumericTrait]] = [[] for _ in range(k)]
     for attr, x in prof.numbers.items():
-        v, lab_v = sub(x), lab
-        ok = ~np.isnan(v)
+        values, value_ids = subset(x), ids
+        ok = ~np.isnan(values)
         if not ok.any():  # nobody with a value (or nobody at all: an empty filter)
             continue
         if not ok.all():
-            v, lab_v = v[ok], lab[ok]
-        mean_all = float(v.mean(dtype=np.float64))
-        std_all = float(v.std(dtype=np.float64))
-        cnt = np.bincount(lab_v, minlength=k)
-        tot = np.bincount(lab_v, weights=v, minlength=k)
+            values, value_ids = values[ok], ids[ok]
+        mean_all = float(values.mean(dtype=np.float64))
+        std_all = float(values.std(dtype=np.float64))
+        count = np.bincount(value_ids, minlength=k)
+        total = np.bincount(value_ids, weights=values, minlength=k)
         for j in range(k):
-            m = float(tot[j] / cnt[j]) if cnt[j] else float("nan")
-            z = (m - mean_all) / std_all if std_all > 0 and cnt[j] else 0.0
+            m = float(total[j] / count[j]) if count[j] else float("nan")
+            z = (m - mean_all) / std_all if std_all > 0 and count[j] else 0.0
             numeric[j].append(NumericTrait(attr, m, mean_all, float(z)))
+    return numeric
 
+
+def _hour_shares(prof: _Profiler, ids: np.ndarray,
+                 subset: Callable[[np.ndarray], np.ndarray], k: int) -> list[list[float]]:
+    """Per persona, the share of its people online at each hour 0..23 (empty without hours)."""
     hours: list[list[float]] = [[] for _ in range(k)]
     if prof.hours is not None:
         # unknown hours (-1) in a column of their own, dropped
-        table = np.bincount(lab * 25 + (sub(prof.hours) + 1), minlength=k * 25).reshape(k, 25)
+        table = np.bincount(ids * 25 + (subset(prof.hours) + 1), minlength=k * 25).reshape(k, 25)
         table = table[:, 1:]
         for j in range(k):
             total = table[j].sum()
             hours[j] = (table[j] / total).tolist() if total else []
-
-    out = []
-    for j in range(k):
-        p = Persona(j, int(sizes[j]), _ratio(sizes[j], n), traits[j], numeric[j], platforms[j],
-                    hours[j], interests[j], {}, {})
-        p.name = dict(names[j]) if names is not None else _name(p)
-        p.description = _describe(p)
-        out.append(p)
-    return out
+    return hours

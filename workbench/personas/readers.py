@@ -196,8 +196,9 @@ def reader_candidates(profile: pd.DataFrame, survey: pd.DataFrame | None = None,
     Examples
     --------
     >>> prof = pd.DataFrame({"content_type": "news", "platform": "wechat", "reads": 100,
-    ...     "dimension": ["gender"] * 2 + ["age"] * 2, "level": ["female", "male", "18_24", "25_30"],
-    ...     "share": [0.6, 0.4, 0.5, 0.5], "articles": 1})
+    ...     "dimension": ["gender"] * 2 + ["age"] * 2,
+    ...     "level": ["female", "male", "18_24", "25_30"], "share": [0.6, 0.4, 0.5, 0.5],
+    ...     "articles": 1})
     >>> survey = pd.DataFrame({"gender": ["female"] * 3 + ["male"] * 3,
     ...                        "age_band": ["18_24", "18_24", "25_30", "25_30", "25_30", "18_24"]})
     >>> reader_candidates(prof, survey, dimensions=("gender", "age"), top=1,

@@ -39,12 +39,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .choose_k import ELBOW_SHARE, _bic, choose_k
+from .choose_k import ELBOW_SHARE, Choice, _bic, choose_k
 from .choose_k import steps as _choice_steps
 from .encode import (
-    EXCLUDED, _design, _encode, _matrix, _seed_matrix, _small_int, _zh, default_features,
+    EXCLUDED, _Attribute, _design, _encode, _matrix, _seed_matrix, _small_int, _zh,
+    default_features,
 )
-from .latent_class import _STARTS, _assign, _em, _fit, _Model
+from .latent_class import _STARTS, _assign, _Design, _em, _fit, _Model
 from .naming import _unique_names
 from .persona import Persona
 from .profile import _profile, _Profiler, _profiler
@@ -228,13 +229,15 @@ def _check_features(followers: pd.DataFrame, features: list[str] | None) -> list
     if missing:
         raise InputError(f"The followers table has no column {', '.join(map(repr, missing))} "
                          f"(its columns: {', '.join(map(str, followers.columns))}).",
-                         f"粉丝表没有列 {'、'.join(missing)}（现有列：{'、'.join(map(str, followers.columns))}）。",
+                         f"粉丝表没有列 {'、'.join(missing)}"
+                         f"（现有列：{'、'.join(map(str, followers.columns))}）。",
                          fix="Choose attributes the table has.", fix_zh="请选择表中已有的属性。")
     bad = [f for f in features if f in EXCLUDED]
     if bad:
         raise InputError(f"{', '.join(map(repr, bad))} cannot define a persona (ids, province "
                          "and dates are not used).",
-                         f"{'、'.join(_zh(b) for b in bad)} 不能用来划分人设（不使用 ID、省份和日期）。",
+                         f"{'、'.join(_zh(b) for b in bad)} 不能用来划分人设"
+                         "（不使用 ID、省份和日期）。",
                          fix="Remove them from the attributes to segment on.",
                          fix_zh="请从分群属性中去掉它们。")
     return features
@@ -251,7 +254,7 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     followers : canonical followers frame (:func:`workbench.io.load` / ``io.sample("followers")``).
     k : number of personas; ``None`` tries :data:`K_RANGE` on a sample of :data:`SELECT_ROWS`,
         each k started from the fit of k − 1, and keeps the elbow of the BIC curve
-        (:func:`workbench.personas_select.choose_k`).
+        (:func:`workbench.personas.choose_k.choose_k`).
     features : columns to segment on; default :func:`default_features`.
     weights : per-attribute weights (default 1); 0 leaves an attribute out of the clustering
         (it is still profiled when it is a canonical column).
@@ -269,10 +272,11 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     Raises
     ------
     InputError
-        (a ``ValueError`` with English and Chinese text) fewer rows than ``k``, an unknown or excluded feature, no usable feature left (constant,
-        single-category and all-missing columns are ignored and listed in ``notes``), or a bad
-        ``k`` / weight (a number from 0 to :data:`MAX_WEIGHT`) / seed (0 to 2³² − 1). Numbers
-        that are not numbers (text, infinite, beyond ± :data:`MAX_NUMBER`) are missing values.
+        (a ``ValueError`` with English and Chinese text) fewer rows than ``k``, an unknown or
+        excluded feature, no usable feature left (constant, single-category and all-missing
+        columns are ignored and listed in ``notes``), or a bad ``k`` / weight (a number from 0
+        to :data:`MAX_WEIGHT`) / seed (0 to 2³² − 1). Numbers that are not numbers (text,
+        infinite, beyond ± :data:`MAX_NUMBER`) are missing values.
 
     Examples
     --------
@@ -280,6 +284,44 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     >>> seg.k, len(seg.labels)                                # doctest: +SKIP
     (6, 20000)
     """
+    k, weights = _check_arguments(followers, k, features, weights, seed)
+    n = len(followers)
+    features = _check_features(followers, features)
+    notes: list[tuple[str, str]] = []
+    attrs = _usable_attributes(followers, features, weights, notes)
+    used = [a.name for a in attrs]
+    rng = np.random.default_rng(seed)
+    design = _design(attrs)
+    work = _Progress(progress)
+    choice = None
+    if k is None:
+        choice = _choose_k(attrs, design, n, seed, rng, work, trying_k)
+        k = choice.k
+    model, log_likelihood, fitted = _fit_everyone(attrs, design, n, k, seed, rng, choice, work)
+    labels = _ids_by_size(_assign(design, model), k)
+    work.step()
+
+    kept = None if n <= MAP_ROWS else np.sort(rng.choice(n, MAP_ROWS, replace=False))
+    X = _matrix(attrs, kept)
+    quality = _quality(choice, model, log_likelihood, k, n, fitted)
+    if k >= 2 and n > k:
+        silhouette = _sampled_silhouette(X, labels, kept, rng)
+        if silhouette is not None:
+            quality["silhouette"] = silhouette
+    prof = _profiler(followers, used, attrs)
+    personas = _profile(prof, labels, k, None, None)
+    _unique_names(personas)
+    work.finish()
+    return Segmentation(labels=labels, personas=personas, k=k, quality=quality, features=used,
+                        seed=seed, notes=notes, _profiler=prof, _matrix=X,
+                        _matrix_rows=kept)
+
+
+def _check_arguments(followers: pd.DataFrame, k: int | None, features: list[str] | None,
+                     weights: Mapping[str, float] | None, seed: int
+                     ) -> tuple[int | None, dict[str, float]]:
+    """``k`` as an int (or None) and the weights as a dict, once :func:`segment`'s arguments
+    are checked (an :class:`~workbench.errors.InputError` saying what is wrong otherwise)."""
     if not isinstance(followers, pd.DataFrame):
         raise InputError("The followers must be a table (load it with workbench.io.load).",
                          "粉丝数据必须是一张表（请用 workbench.io.load 读取）。")
@@ -315,8 +357,13 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
                          f"为不存在的属性设置了权重：{'、'.join(unknown)}。",
                          fix="Weight only the attributes you segment on.",
                          fix_zh="只给参与分群的属性设置权重。")
-    features = _check_features(followers, features)
-    notes: list[tuple[str, str]] = []
+    return k, weights
+
+
+def _usable_attributes(followers: pd.DataFrame, features: list[str],
+                       weights: dict[str, float], notes: list[tuple[str, str]]
+                       ) -> list[_Attribute]:
+    """The encoded features (:func:`~.encode._encode`); an error when none can segment."""
     attrs = _encode(followers, features, weights, notes)
     if not attrs:
         why = "; ".join(en for en, _ in notes) if notes else (
@@ -328,57 +375,82 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
                          fix="Choose attributes whose values differ between followers, with a "
                              "weight above 0.",
                          fix_zh="请选择粉丝之间取值不同、且权重大于 0 的属性。")
-    used = [a.name for a in attrs]
-    rng = np.random.default_rng(seed)
-    design = _design(attrs)
-    # progress: one step per k-means start and final EM run (k=None: per persona whose split
-    # is screened and per run to convergence while choosing k, then the final run), then
-    # assignment and profiling
-    total = (_STARTS + 1) + 2
-    done = [0]
+    return attrs
 
-    def step() -> None:
-        done[0] += 1
-        if progress is not None:
-            progress(min(done[0] / total, 1.0))
 
-    curve: dict[int, float] = {}
-    likelihoods: dict[int, float] = {}
-    chosen: _Model | None = None
-    if k is None:
-        sel = np.sort(rng.choice(n, size=min(SELECT_ROWS, n), replace=False))
-        Xs, Ds = _seed_matrix(attrs, sel), design.rows(sel)
-        ks = [kk for kk in K_RANGE if kk <= len(sel)]
-        if not ks:
-            raise InputError(f"Cannot choose the number of personas from {n} followers.",
-                             f"{n} 位粉丝无法自动选择人设数。",
-                             fix=f"Load at least {K_RANGE[0]} followers.",
-                             fix_zh=f"请导入至少 {K_RANGE[0]} 位粉丝。")
-        total = _choice_steps(ks) + 1 + 2
-        choice = choose_k(Xs, Ds, ks, seed, step=step, trying=trying_k or (lambda kk: None))
-        k, curve, likelihoods = choice.k, choice.bic, choice.log_likelihood
-        chosen = choice.models[k]
-        if trying_k is not None:
-            trying_k(k)   # the chosen k, fitted on everyone
+class _Progress:
+    """The share of :func:`segment`'s work done, for a progress bar: one step per k-means start
+    and the final EM run (k=None: per persona whose split is screened and per run to
+    convergence while choosing k, then the final run), then assignment and profiling."""
 
+    def __init__(self, report: Callable[[float], None] | None) -> None:
+        self.report = report
+        self.total = (_STARTS + 1) + 2
+        self.done = 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.report is not None:
+            self.report(min(self.done / self.total, 1.0))
+
+    def finish(self) -> None:
+        """The last step, however many came before."""
+        self.done = self.total - 1
+        self.step()
+
+
+def _choose_k(attrs: list[_Attribute], design: _Design, n: int, seed: int,
+              rng: np.random.Generator, work: _Progress,
+              trying_k: Callable[[int], None] | None) -> Choice:
+    """The number of personas, chosen on a sample of :data:`SELECT_ROWS` followers
+    (:func:`~.choose_k.choose_k`)."""
+    sample = np.sort(rng.choice(n, size=min(SELECT_ROWS, n), replace=False))
+    ks = [kk for kk in K_RANGE if kk <= len(sample)]
+    if not ks:
+        raise InputError(f"Cannot choose the number of personas from {n} followers.",
+                         f"{n} 位粉丝无法自动选择人设数。",
+                         fix=f"Load at least {K_RANGE[0]} followers.",
+                         fix_zh=f"请导入至少 {K_RANGE[0]} 位粉丝。")
+    work.total = _choice_steps(ks) + 1 + 2
+    choice = choose_k(_seed_matrix(attrs, sample), design.rows(sample), ks, seed,
+                      step=work.step, trying=trying_k or (lambda kk: None))
+    if trying_k is not None:
+        trying_k(choice.k)   # the chosen k, fitted on everyone
+    return choice
+
+
+def _fit_everyone(attrs: list[_Attribute], design: _Design, n: int, k: int, seed: int,
+                  rng: np.random.Generator, choice: Choice | None, work: _Progress
+                  ) -> tuple[_Model, float, int]:
+    """The model of ``k`` personas fitted on every follower (a random :data:`FIT_ROWS` of
+    them when there are more), started from k-means or, when k was chosen, from the chosen
+    fit on the sample. Returns the model, its log-likelihood and the rows it was fitted on."""
     fit_rows = np.arange(n) if n <= FIT_ROWS else np.sort(rng.choice(n, FIT_ROWS, replace=False))
-    Df = design if n <= FIT_ROWS else design.rows(fit_rows)
-    if chosen is None:
-        Xf = _seed_matrix(attrs) if n <= FIT_ROWS else _seed_matrix(attrs, fit_rows)
-        model, ll = _fit(Xf, Df, k, seed, step=step)
+    fit_design = design if n <= FIT_ROWS else design.rows(fit_rows)
+    if choice is None:
+        starts = _seed_matrix(attrs) if n <= FIT_ROWS else _seed_matrix(attrs, fit_rows)
+        model, log_likelihood = _fit(starts, fit_design, k, seed, step=work.step)
     else:   # the chosen k's fit on the sample starts the fit of every row
-        model, ll = _em(Df, np.empty(0, np.int64), k, model=chosen)
-        step()
-    raw = _assign(design, model)
-    step()
-    # ids by size, descending (ties: lower raw id first)
-    order = np.argsort(-np.bincount(raw, minlength=k), kind="stable")
-    relabel = np.empty(k, _small_int(k))  # int8 for up to 126 personas: 1 MB a million rows
-    relabel[order] = np.arange(k)
-    labels = relabel[raw]
+        model, log_likelihood = _em(fit_design, np.empty(0, np.int64), k,
+                                    model=choice.models[k])
+        work.step()
+    return model, log_likelihood, len(fit_rows)
 
-    kept = None if n <= MAP_ROWS else np.sort(rng.choice(n, MAP_ROWS, replace=False))
-    X = _matrix(attrs, kept)
+
+def _ids_by_size(raw: np.ndarray, k: int) -> np.ndarray:
+    """Persona ids by size, descending (ties: lower raw id first), as small ints (int8 for up
+    to 126 personas: 1 MB a million rows)."""
+    order = np.argsort(-np.bincount(raw, minlength=k), kind="stable")
+    relabel = np.empty(k, _small_int(k))
+    relabel[order] = np.arange(k)
+    return relabel[raw]
+
+
+def _quality(choice: Choice | None, model: _Model, log_likelihood: float, k: int, n: int,
+             fitted: int) -> dict[str, Any]:
+    """:attr:`Segmentation.quality` but the silhouette: the BIC curve of the chosen k, or the
+    BIC of the one k fitted."""
+    curve = choice.bic if choice is not None else {}
     quality: dict[str, Any] = {"criterion": f"BIC of the latent class model (sample of "
                                             f"{min(SELECT_ROWS, n):,}; elbow: smallest k after "
                                             f"which one more persona improves it by less than "
@@ -387,23 +459,22 @@ def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] |
     if curve:
         quality["score"] = curve[k]
     else:
-        quality["criterion"] = f"BIC of the latent class model ({len(fit_rows):,} rows)"
-        quality["score"] = _bic(ll, model, len(fit_rows))
+        quality["criterion"] = f"BIC of the latent class model ({fitted:,} rows)"
+        quality["score"] = _bic(log_likelihood, model, fitted)
         quality["curve"] = {k: quality["score"]}
-    quality["log_likelihood"] = ll
-    if likelihoods:
-        quality["log_likelihood_curve"] = likelihoods
-    if k >= 2 and n > k:
-        m = X.shape[0]
-        srows = np.sort(rng.choice(m, size=min(SILHOUETTE_ROWS, m), replace=False))
-        slabels = labels[srows if kept is None else kept[srows]]
-        if len(np.unique(slabels)) >= 2:
-            quality["silhouette"] = _silhouette(X[srows], slabels)
-    prof = _profiler(followers, used, attrs)
-    personas = _profile(prof, labels, k, None, None)
-    _unique_names(personas)
-    done[0] = total - 1
-    step()
-    return Segmentation(labels=labels, personas=personas, k=k, quality=quality, features=used,
-                        seed=seed, notes=notes, _profiler=prof, _matrix=X,
-                        _matrix_rows=kept)
+    quality["log_likelihood"] = log_likelihood
+    if choice is not None and choice.log_likelihood:
+        quality["log_likelihood_curve"] = choice.log_likelihood
+    return quality
+
+
+def _sampled_silhouette(X: np.ndarray, labels: np.ndarray, kept: np.ndarray | None,
+                        rng: np.random.Generator) -> float | None:
+    """The silhouette of :data:`SILHOUETTE_ROWS` of the kept rows ``X`` (``kept``: their
+    positions among the followers; None: all, in order); None when they hold one persona."""
+    m = X.shape[0]
+    sample = np.sort(rng.choice(m, size=min(SILHOUETTE_ROWS, m), replace=False))
+    sample_labels = labels[sample if kept is None else kept[sample]]
+    if len(np.unique(sample_labels)) < 2:
+        return None
+    return _silhouette(X[sample], sample_labels)
