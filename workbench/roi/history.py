@@ -124,52 +124,13 @@ def priors(activities: pd.DataFrame, activity_type: str,
                           i18n.level("activity_type", kind, "zh"))
     ranges: dict[str, Any] = {}
     sources = {k: "template" for k in INPUT_KEYS}
-    from_history, too_few = [], []
+    from_history: list[str] = []
+    too_few: list[str] = []
     if len(past) >= MIN_HISTORY:
-        for key, column in _history_values(past, tpl).items():
-            usable = np.isfinite(column) & (column >= 0)
-            if _SPEC[key].kind != "rate":
-                usable &= column <= MAX_AMOUNT
-            x = column[usable]
-            if x.size < MIN_HISTORY:
-                too_few.append(key)
-                continue
-            lo, mid, hi = (float(v) for v in np.quantile(x, PRIOR_QUANTILES))
-            if _SPEC[key].kind == "rate":
-                lo, mid, hi = (min(max(v, 0.0), 1.0) for v in (lo, mid, hi))
-            ranges[key] = Range(lo, mid, hi)
-            sources[key] = "history"
-            from_history.append(key)
-        if "ad_impressions" in ranges:
-            # history knows the spend, not the price: fix the CPM it was split at, so the
-            # prior's ad spend is the history's spend (widen the CPM to add price risk).
-            ranges["cpm"] = Range.fixed(_prior_cpm(tpl))
-    if len(past) >= MIN_HISTORY:
-        dates = pd.to_datetime(past["start_date"], errors="coerce") if "start_date" in past \
-            else pd.Series(dtype="datetime64[ns]")
-        span = (f" ({dates.min():%Y-%m-%d} – {dates.max():%Y-%m-%d})"
-                if dates.notna().any() else "")
-        en = (f"From {len(past)} past {label_en} activities{span}: low / likely / high are "
-              f"the p10 / median / p90 of {', '.join(from_history)}.")
-        zh = (f"依据 {len(past)} 场历史{label_zh}活动{span}：最低 / 最可能 / 最高取 "
-              f"{'、'.join(INPUT_LABELS[k][1] for k in from_history)} 的 "
-              "第10百分位 / 中位数 / 第90百分位。")
-        if too_few:
-            en += (f" Fewer than {MIN_HISTORY} usable values for {', '.join(too_few)}: "
-                   "template used.")
-            zh += (f"{'、'.join(INPUT_LABELS[k][1] for k in too_few)} 的有效数据少于 "
-                   f"{MIN_HISTORY} 个，使用模板值。")
-        if "ad_impressions" in ranges:
-            cpm = _prior_cpm(tpl)
-            en += f" Past ad spend is split into impressions at a fixed CPM of {cpm:g} CNY."
-            zh += f"历史广告费用按固定 CPM {cpm:g} 元折算为广告曝光量。"
-        en += " Everything else is the template."
-        zh += "其余输入使用模板值。"
-    else:
-        en = (f"Only {len(past)} past {label_en} activities (fewer than {MIN_HISTORY}): every "
-              "input is the template.")
-        zh = (f"历史{label_zh}活动只有 {len(past)} 场（少于 {MIN_HISTORY} 场）："
-              "所有输入使用模板值。")
+        ranges, from_history, too_few = _ranges_from_history(past, tpl)
+        sources.update({key: "history" for key in from_history})
+    en, zh = _note(past, label_en, label_zh, from_history, too_few,
+                   split_ads="ad_impressions" in ranges, cpm=_prior_cpm(tpl))
     if calibrated:
         unknown = [k for k in calibrated if k not in _SPEC]
         if unknown:
@@ -184,3 +145,60 @@ def priors(activities: pd.DataFrame, activity_type: str,
         zh += f"依据复盘校准：{'、'.join(INPUT_LABELS[k][1] for k in calibrated)}。"
     return dataclasses.replace(tpl, **ranges, name=f"{label_en} (history)",
                                note={"en": en, "zh": zh}, sources=sources)
+
+
+def _ranges_from_history(past: pd.DataFrame, tpl: ActivityEstimate
+                         ) -> tuple[dict[str, Range], list[str], list[str]]:
+    """The p10 / median / p90 :class:`Range` of every input with at least
+    :data:`MIN_HISTORY` usable past values, the keys taken from history and the keys with too
+    few values (left to the template)."""
+    ranges: dict[str, Range] = {}
+    from_history, too_few = [], []
+    for key, column in _history_values(past, tpl).items():
+        usable = np.isfinite(column) & (column >= 0)
+        if _SPEC[key].kind != "rate":
+            usable &= column <= MAX_AMOUNT
+        x = column[usable]
+        if x.size < MIN_HISTORY:
+            too_few.append(key)
+            continue
+        lo, mid, hi = (float(v) for v in np.quantile(x, PRIOR_QUANTILES))
+        if _SPEC[key].kind == "rate":
+            lo, mid, hi = (min(max(v, 0.0), 1.0) for v in (lo, mid, hi))
+        ranges[key] = Range(lo, mid, hi)
+        from_history.append(key)
+    if "ad_impressions" in ranges:
+        # history knows the spend, not the price: fix the CPM it was split at, so the
+        # prior's ad spend is the history's spend (widen the CPM to add price risk).
+        ranges["cpm"] = Range.fixed(_prior_cpm(tpl))
+    return ranges, from_history, too_few
+
+
+def _note(past: pd.DataFrame, label_en: str, label_zh: str, from_history: list[str],
+          too_few: list[str], split_ads: bool, cpm: float) -> tuple[str, str]:
+    """Where the prior's numbers came from, in English and Chinese (before calibration)."""
+    if len(past) < MIN_HISTORY:
+        return (f"Only {len(past)} past {label_en} activities (fewer than {MIN_HISTORY}): every "
+                "input is the template.",
+                f"历史{label_zh}活动只有 {len(past)} 场（少于 {MIN_HISTORY} 场）："
+                "所有输入使用模板值。")
+    dates = pd.to_datetime(past["start_date"], errors="coerce") if "start_date" in past \
+        else pd.Series(dtype="datetime64[ns]")
+    span = (f" ({dates.min():%Y-%m-%d} – {dates.max():%Y-%m-%d})"
+            if dates.notna().any() else "")
+    en = (f"From {len(past)} past {label_en} activities{span}: low / likely / high are "
+          f"the p10 / median / p90 of {', '.join(from_history)}.")
+    zh = (f"依据 {len(past)} 场历史{label_zh}活动{span}：最低 / 最可能 / 最高取 "
+          f"{'、'.join(INPUT_LABELS[k][1] for k in from_history)} 的 "
+          "第10百分位 / 中位数 / 第90百分位。")
+    if too_few:
+        en += (f" Fewer than {MIN_HISTORY} usable values for {', '.join(too_few)}: "
+               "template used.")
+        zh += (f"{'、'.join(INPUT_LABELS[k][1] for k in too_few)} 的有效数据少于 "
+               f"{MIN_HISTORY} 个，使用模板值。")
+    if split_ads:
+        en += f" Past ad spend is split into impressions at a fixed CPM of {cpm:g} CNY."
+        zh += f"历史广告费用按固定 CPM {cpm:g} 元折算为广告曝光量。"
+    en += " Everything else is the template."
+    zh += "其余输入使用模板值。"
+    return en, zh

@@ -185,7 +185,8 @@ def _triple(key: str | None, low: Any, likely: Any, high: Any) -> tuple[float, f
     if hi > MAX_AMOUNT:
         raise InputError(f"{en} is {noun} of at most {MAX_AMOUNT:,.0f} (a trillion); got high "
                          f"{hi:g}.",
-                         f"{zh} 是{noun_zh}，最多为 {MAX_AMOUNT:,.0f}（一万亿）；现在最高为 {hi:g}。",
+                         f"{zh} 是{noun_zh}，最多为 {MAX_AMOUNT:,.0f}（一万亿）；"
+                         f"现在最高为 {hi:g}。",
                          fix="Check the units: amounts are in CNY, counts in people, "
                              "impressions or clicks.",
                          fix_zh="请检查单位：金额以元计，数量以人数、曝光量或点击量计。")
