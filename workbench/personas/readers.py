@@ -224,39 +224,15 @@ def reader_candidates(profile: pd.DataFrame, survey: pd.DataFrame | None = None,
                             if content_type else "") + "。",
                          fix="Export the 单篇详情 sheets with their distribution sections.",
                          fix_zh="请导出包含读者分布部分的“单篇详情”。")
-    levels: list[list[str]] = []
-    marginals: list[np.ndarray] = []
-    for d in dims:
-        part = prof[prof["dimension"] == d]
-        weighted = (part["share"] * part["reads"]).groupby(part["level"].astype(str)).sum()
-        reads = part.drop_duplicates(["content_type", "platform"])["reads"].sum()
-        margin = (weighted / reads).sort_values(ascending=False)
-        margin = margin[margin > 0]
-        levels.append([str(x) for x in margin.index])
-        marginals.append(margin.to_numpy() / margin.sum())
+    levels, marginals = _marginals(prof, dims)
     shape = tuple(len(lv) for lv in levels)
     seed = np.full(shape, float(smoothing) if survey is not None else 1.0)
     survey_share = None
     used = 0
     if survey is not None:
-        columns = [DISTRIBUTION_COLUMNS[d] for d in dims]
-        absent = [c for c in columns if c not in survey.columns]
-        if absent:
-            raise InputError(f"The survey has no column {', '.join(absent)}.",
-                             f"调查数据缺少列：{'、'.join(absent)}。",
-                             fix="Load followers or survey answers with these columns.",
-                             fix_zh="请导入包含这些列的粉丝或调查数据。")
-        codes = []
-        keep = np.ones(len(survey), dtype=bool)
-        for c, lv in zip(columns, levels):
-            index = {code: i for i, code in enumerate(lv)}
-            col = survey[c].astype("string").map(index).astype("float")
-            keep &= col.notna().to_numpy()
-            codes.append(col.to_numpy())
-        used = int(keep.sum())
+        counts = _survey_counts(survey, dims, levels)
+        used = int(counts.sum())
         if used:
-            counts = np.zeros(shape)
-            np.add.at(counts, tuple(c[keep].astype(int) for c in codes), 1.0)
             seed += counts
             survey_share = counts / counts.sum()
     if survey is not None and not used:
@@ -282,3 +258,42 @@ def reader_candidates(profile: pd.DataFrame, survey: pd.DataFrame | None = None,
         {"en": "no survey: the dimensions are taken as independent",
          "zh": "无调查数据：假定各维度相互独立"})
     return out
+
+
+def _marginals(prof: pd.DataFrame, dims: list[str]) -> tuple[list[list[str]], list[np.ndarray]]:
+    """Each dimension's levels (by share, descending; levels nobody reads left out) and their
+    shares of the readers, weighted by reads over the content types and platforms of ``prof``."""
+    levels: list[list[str]] = []
+    marginals: list[np.ndarray] = []
+    for d in dims:
+        part = prof[prof["dimension"] == d]
+        weighted = (part["share"] * part["reads"]).groupby(part["level"].astype(str)).sum()
+        reads = part.drop_duplicates(["content_type", "platform"])["reads"].sum()
+        margin = (weighted / reads).sort_values(ascending=False)
+        margin = margin[margin > 0]
+        levels.append([str(x) for x in margin.index])
+        marginals.append(margin.to_numpy() / margin.sum())
+    return levels, marginals
+
+
+def _survey_counts(survey: pd.DataFrame, dims: list[str], levels: list[list[str]]
+                   ) -> np.ndarray:
+    """The survey's cross-table over ``dims`` (one axis per dimension, in ``levels`` order);
+    rows with a level the export does not have are left out."""
+    columns = [DISTRIBUTION_COLUMNS[d] for d in dims]
+    absent = [c for c in columns if c not in survey.columns]
+    if absent:
+        raise InputError(f"The survey has no column {', '.join(absent)}.",
+                         f"调查数据缺少列：{'、'.join(absent)}。",
+                         fix="Load followers or survey answers with these columns.",
+                         fix_zh="请导入包含这些列的粉丝或调查数据。")
+    codes = []
+    keep = np.ones(len(survey), dtype=bool)
+    for c, lv in zip(columns, levels):
+        index = {code: i for i, code in enumerate(lv)}
+        col = survey[c].astype("string").map(index).astype("float")
+        keep &= col.notna().to_numpy()
+        codes.append(col.to_numpy())
+    counts = np.zeros(tuple(len(lv) for lv in levels))
+    np.add.at(counts, tuple(c[keep].astype(int) for c in codes), 1.0)
+    return counts

@@ -301,9 +301,42 @@ class ActivityEstimate:
 
 def _pairs(correlation: Any) -> dict[tuple[str, str], float]:
     """``correlation`` (dict of pairs, labelled DataFrame, or a square array in
-    :data:`INPUT_KEYS` order) as ``{(a, b): rho}`` with ``a`` before ``b`` in key order."""
+    :data:`INPUT_KEYS` order) as ``{(a, b): rho}`` with ``a`` before ``b`` in key order, each
+    pair checked: known inputs, not an input with itself, ``rho`` in [-1, 1], given once."""
     if correlation is None:
         return {}
+    out: dict[tuple[str, str], float] = {}
+    order = {k: i for i, k in enumerate(INPUT_KEYS)}
+    for a, b, rho in _correlation_items(correlation):
+        for key in (a, b):
+            if key not in order:
+                raise InputError(f"Correlation names an unknown input {key!r}.",
+                                 f"相关系数中有无法识别的输入 {key!r}。",
+                                 fix=f"Inputs are: {', '.join(INPUT_KEYS)}.",
+                                 fix_zh=f"可用的输入：{'、'.join(INPUT_KEYS)}。")
+        (ea, za), (eb, zb) = _names(a), _names(b)
+        if a == b:
+            raise InputError(f"An input cannot be correlated with itself ({ea}).",
+                             f"输入不能与自身相关（{za}）。")
+        r = _number(None, "correlation", "相关系数", rho)
+        if not -1.0 <= r <= 1.0:
+            raise InputError(f"The correlation of {ea} and {eb} must lie in [-1, 1]; got {r:g}.",
+                             f"{za} 与 {zb} 的相关系数必须在 [-1, 1] 之间；现在是 {r:g}。",
+                             fix="Use e.g. 0.5 for a moderate positive link.",
+                             fix_zh="例如中等正相关可填 0.5。")
+        pair = (a, b) if order[a] < order[b] else (b, a)
+        if pair in out and out[pair] != r:
+            raise InputError(f"The correlation of {ea} and {eb} is given twice "
+                             f"({out[pair]:g} and {r:g}).",
+                             f"{za} 与 {zb} 的相关系数给了两次（{out[pair]:g} 和 {r:g}）。",
+                             fix="Keep one value.", fix_zh="请只保留一个值。")
+        out[pair] = r
+    return out
+
+
+def _correlation_items(correlation: Any) -> Iterable[tuple[Any, Any, Any]]:
+    """``(input, input, rho)`` of a dict of pairs, a labelled DataFrame or a square array in
+    :data:`INPUT_KEYS` order (the array's zeros left out)."""
     items: Iterable[tuple[Any, Any, Any]]
     if isinstance(correlation, pd.DataFrame):
         keys_r, keys_c = list(correlation.index), list(correlation.columns)
@@ -336,30 +369,4 @@ def _pairs(correlation: Any) -> dict[tuple[str, str], float]:
                          f"{type(correlation).__name__}.",
                          f"相关系数应为“输入对 → 系数”的字典或矩阵；现在是 "
                          f"{type(correlation).__name__}。")
-    out: dict[tuple[str, str], float] = {}
-    order = {k: i for i, k in enumerate(INPUT_KEYS)}
-    for a, b, rho in items:
-        for key in (a, b):
-            if key not in order:
-                raise InputError(f"Correlation names an unknown input {key!r}.",
-                                 f"相关系数中有无法识别的输入 {key!r}。",
-                                 fix=f"Inputs are: {', '.join(INPUT_KEYS)}.",
-                                 fix_zh=f"可用的输入：{'、'.join(INPUT_KEYS)}。")
-        (ea, za), (eb, zb) = _names(a), _names(b)
-        if a == b:
-            raise InputError(f"An input cannot be correlated with itself ({ea}).",
-                             f"输入不能与自身相关（{za}）。")
-        r = _number(None, "correlation", "相关系数", rho)
-        if not -1.0 <= r <= 1.0:
-            raise InputError(f"The correlation of {ea} and {eb} must lie in [-1, 1]; got {r:g}.",
-                             f"{za} 与 {zb} 的相关系数必须在 [-1, 1] 之间；现在是 {r:g}。",
-                             fix="Use e.g. 0.5 for a moderate positive link.",
-                             fix_zh="例如中等正相关可填 0.5。")
-        pair = (a, b) if order[a] < order[b] else (b, a)
-        if pair in out and out[pair] != r:
-            raise InputError(f"The correlation of {ea} and {eb} is given twice "
-                             f"({out[pair]:g} and {r:g}).",
-                             f"{za} 与 {zb} 的相关系数给了两次（{out[pair]:g} 和 {r:g}）。",
-                             fix="Keep one value.", fix_zh="请只保留一个值。")
-        out[pair] = r
-    return out
+    return items
