@@ -273,7 +273,7 @@ def test_a_large_segmentation_keeps_a_sample_of_its_encoded_rows(
     217 MB at a million followers); the map and the silhouette draw from it."""
     small = personas.segment(followers.iloc[:3000], k=4, seed=0)
     assert small._matrix.shape[0] == 3000 and small._matrix_rows is None
-    monkeypatch.setattr(personas, "MAP_ROWS", 500)
+    monkeypatch.setattr(personas.segmentation, "MAP_ROWS", 500)
     seg = personas.segment(followers.iloc[:3000], k=4, seed=0)
     kept = seg._matrix_rows
     assert seg._matrix.shape == (500, small._matrix.shape[1])
@@ -507,7 +507,8 @@ def test_reader_candidates_recover_a_known_joint_table_from_marginals_and_a_surv
     cells = rng.choice(6, size=3000, p=truth.ravel())
     survey = pd.DataFrame({"gender": [genders[c // 3] for c in cells],
                            "age_band": [ages[c % 3] for c in cells]})
-    survey = pd.concat([survey, survey[survey["gender"] == "female"]])  # women answer twice as often
+    # women answer twice as often
+    survey = pd.concat([survey, survey[survey["gender"] == "female"]])
     got = personas.reader_candidates(profile, survey, dimensions=("gender", "age"), top=6)
     table = got.set_index(["gender", "age"])["share"]
     for g, gender in enumerate(genders):

@@ -9,8 +9,9 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from benchmarks.bench_personas import resampled
-from workbench import io, personas, personas_select
-from workbench.latent_class import _e_step, _m_step
+from workbench import io, personas
+from workbench.personas import choose_k as personas_select
+from workbench.personas.latent_class import _e_step, _m_step
 from workbench.personas import Segmentation
 
 

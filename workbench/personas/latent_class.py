@@ -3,13 +3,13 @@
 A mixture of independent categorical distributions: each persona has a share (``log_pi``) and,
 for every attribute, a distribution over its levels (multi-label interests: one yes/no per
 interest). The data is a sparse 0/1 *design* (:class:`_Design`, one column per level, built by
-:func:`workbench.personas._design`); each attribute's log-likelihood is multiplied by its
+:func:`workbench.personas.encode._design`); each attribute's log-likelihood is multiplied by its
 weight. EM (:func:`_em`) fits it from a hard partition or from a model; :func:`_fit` starts it
 from the best of several k-means partitions (:func:`_kmeans`, in numpy: importing
 scikit-learn, which imports scipy.stats, cost every personas kernel 88 MB of its 290 (issue 7's
 goal: 250 MB); tests/test_personas_numeric.py checks it against scikit-learn).
 
-Choosing the number of personas is :mod:`workbench.personas_select`.
+Choosing the number of personas is :mod:`workbench.personas.choose_k`.
 """
 
 from __future__ import annotations
