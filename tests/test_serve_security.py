@@ -29,8 +29,9 @@ import pytest
 from jupyter_server.base.handlers import JupyterHandler
 
 from serving import HOME, fetch
-from workbench import access, io
-from workbench.access import (
+from workbench import io
+from workbench.runtime import access
+from workbench.runtime.access import (
     ALLOWED_HOSTS_ENV, HOSTS_SETTING, accepted_hosts, host_allowed, is_public,
 )
 from workbench.serve import KERNEL_SERVER_ENV, NOTEBOOKS, TOKEN_ENV, WorkbenchServer, running

@@ -36,10 +36,11 @@ A thin subclass of Voilà that
   (``fill_delay``), not while the visitor's page is still being drawn;
 * binds 127.0.0.1 without a token, and refuses any other address without one; ``--team``
   serves on a stated ``--host`` and requires a token (``WORKBENCH_TOKEN``, else a random one
-  printed once with the URL) for everything but the login page (:mod:`workbench.access`);
+  printed once with the URL) for everything but the login page
+  (:mod:`workbench.runtime.access`);
 * answers only requests that name it in their ``Host`` header: loopback, its address and the
   names configured with ``--allowed-host`` / ``WORKBENCH_ALLOWED_HOSTS`` (a reverse proxy's),
-  against DNS rebinding (:mod:`workbench.access`);
+  against DNS rebinding (:mod:`workbench.runtime.access`);
 * owns SIGTERM (which stops it and its kernels) only while it serves: building the
   application leaves a process's signal handlers alone.
 
@@ -78,7 +79,7 @@ from voila.static_file_handler import MultiStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from workbench import STATIC_DIR, STATIC_ENV, plotly_bundle, plotly_js, static_url
-from workbench.access import (
+from workbench.runtime.access import (
     ALLOWED_HOSTS_ENV, EVERY_INTERFACE, HOSTS_SETTING, LOGIN_FILES, accepted_hosts, guarded,
     is_loopback,
 )
@@ -255,7 +256,7 @@ class WorkbenchServer(Voila):
     must be stated, and every request needs the token (``WORKBENCH_TOKEN``, else a random one
     that is printed once, in the URL to share), except the login page and its files. Either
     way it answers only requests whose ``Host`` names it (loopback, its address,
-    :attr:`allowed_hosts`): see :mod:`workbench.access`.
+    :attr:`allowed_hosts`): see :mod:`workbench.runtime.access`.
     """
 
     name = "workbench-serve"
@@ -340,8 +341,8 @@ class WorkbenchServer(Voila):
             os.environ[TOKEN_ENV] = self.token
         settings = super().init_settings()
         # Voilà turns jupyter_server's Host check off; every handler gets the workbench's
-        # (workbench.access, init_handlers), and jupyter_server's own refuses any name but
-        # loopback should one be missed.
+        # (workbench.runtime.access, init_handlers), and jupyter_server's own refuses any name
+        # but loopback should one be missed.
         settings.update(allow_remote_access=False, local_hostnames=["localhost"])
         settings[HOSTS_SETTING] = accepted_hosts(self.ip, self.allowed_hosts)
         if size > 0 and self.pool_stagger > 0:
@@ -422,8 +423,9 @@ class WorkbenchServer(Voila):
 
     def init_handlers(self) -> list:
         """Voilà's handlers, the workbench's own, and the login page's files
-        (:data:`workbench.access.LOGIN_FILES`), each checking the Host and the login
-        (:func:`workbench.access.guarded`): only the login page and its files are public."""
+        (:data:`workbench.runtime.access.LOGIN_FILES`), each checking the Host and the login
+        (:func:`workbench.runtime.access.guarded`): only the login page and its files are
+        public."""
         home = url_path_join(self.server_url, HOME)
         redirect = (self.server_url, _HomeRedirect, {"target": home})
         handlers = [

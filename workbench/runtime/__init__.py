@@ -1,0 +1,9 @@
+"""The runtime: what the pages need from the kernel, Voilà, the browser and the machine.
+
+* :mod:`workbench.runtime.access`: who the server answers (the ``Host`` rule, the token).
+
+:mod:`workbench.serve` (the server) is the runtime's other half. The runtime knows no model and
+no page. Import its modules by name: this package imports nothing, so a kernel pays only for
+what it uses (:mod:`workbench.runtime.access` loads jupyter_server, which a page's kernel never
+needs).
+"""
