@@ -83,6 +83,8 @@ from workbench.runtime.access import (
     ALLOWED_HOSTS_ENV, EVERY_INTERFACE, HOSTS_SETTING, LOGIN_FILES, accepted_hosts, guarded,
     is_loopback,
 )
+# Chromium's path and flags, for the browser tests, benchmarks and tools that import them here
+from workbench.runtime.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -97,15 +99,6 @@ FRONT_END = ("page.css", "page.js")
 #: Head-room of the websocket message limit over the upload limit (a file travels as one
 #: binary message, plus the widget's JSON around it).
 WEBSOCKET_HEADROOM = 2
-
-
-#: Debian's Chromium, for browser tests, benchmarks and screenshots (``playwright install``
-#: cannot download browsers here), with the flags that keep it off the closed network.
-CHROMIUM = Path(os.environ.get("WORKBENCH_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-)
 
 
 class _HomeRedirect(tornado.web.RequestHandler):

@@ -1,5 +1,6 @@
 """The runtime: what the pages need from the kernel, Voilà, the browser and the machine.
 
+* :mod:`workbench.runtime.chromium`: the Chromium that prints reports and runs browser tests.
 * :mod:`workbench.runtime.access`: who the server answers (the ``Host`` rule, the token).
 
 :mod:`workbench.serve` (the server) is the runtime's other half. The runtime knows no model and
