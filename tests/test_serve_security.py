@@ -174,7 +174,7 @@ def test_kernels_reach_a_team_server_on_its_address_with_its_token(host, address
 def _settings(server: WorkbenchServer, monkeypatch) -> dict:
     """The tornado settings ``start()`` gives the application (no kernel starts: no pool).
     The server tells its kernels things through the environment: put it back afterwards."""
-    from workbench import STATIC_ENV
+    from workbench.runtime.assets import STATIC_ENV
 
     for name in (STATIC_ENV, TOKEN_ENV, KERNEL_SERVER_ENV):
         monkeypatch.setenv(name, os.environ.get(name, ""))

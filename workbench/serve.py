@@ -13,7 +13,7 @@ A thin subclass of Voilà that
 * serves plotly.js once at ``/workbench/static/plotly.min.js`` (cached by the
   browser), so a chart does not carry its own 5 MB copy over the websocket
   (:mod:`workbench.ui.slots`): the workbench's partial bundle of the trace kinds it draws
-  (:func:`workbench.plotly_js`);
+  (:func:`workbench.runtime.assets.plotly_js`);
 * starts fetching plotly.js in the ``<head>`` of every page with charts, while the kernel still
   runs the notebook; the front end runs it once it has asked the kernel for the widgets'
   states (:func:`plotly_tag`);
@@ -78,11 +78,11 @@ from voila.app import Voila
 from voila.static_file_handler import MultiStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from workbench import STATIC_DIR, STATIC_ENV, plotly_bundle, plotly_js, static_url
 from workbench.runtime.access import (
     ALLOWED_HOSTS_ENV, EVERY_INTERFACE, HOSTS_SETTING, LOGIN_FILES, accepted_hosts, guarded,
     is_loopback,
 )
+from workbench.runtime.assets import STATIC_DIR, STATIC_ENV, plotly_bundle, plotly_js, static_url
 # Chromium's path and flags, for the browser tests, benchmarks and tools that import them here
 from workbench.runtime.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported)
 
@@ -94,7 +94,8 @@ STATIC = "workbench/static/"
 TOKEN_ENV = "WORKBENCH_TOKEN"
 #: The page template: Voilà's "lab" page with the workbench's front end (see the module's notes).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: The front end's files in :data:`workbench.STATIC_DIR` (``tools/frontend/build.sh``).
+#: The front end's files in :data:`workbench.runtime.assets.STATIC_DIR`
+#: (``tools/frontend/build.sh``).
 FRONT_END = ("page.css", "page.js")
 #: Head-room of the websocket message limit over the upload limit (a file travels as one
 #: binary message, plus the widget's JSON around it).
@@ -113,8 +114,8 @@ class _HomeRedirect(tornado.web.RequestHandler):
 
 
 class _BundleHandler(tornado.web.StaticFileHandler):
-    """plotly.js (:func:`workbench.plotly_js`) at ``plotly.min.js``; the URL names the file's
-    content, so it is cached for a year."""
+    """plotly.js (:func:`workbench.runtime.assets.plotly_js`) at ``plotly.min.js``; the URL
+    names the file's content, so it is cached for a year."""
 
     def parse_url_path(self, url_path: str) -> str:
         return plotly_js().name

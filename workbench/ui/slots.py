@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 import traitlets as tl
 from plotly.utils import PlotlyJSONEncoder
 
-from workbench import STATIC_ENV, plotly_bundle
+from workbench.runtime.assets import STATIC_ENV, plotly_bundle
 from workbench.ui.soon import soon
 
 _ESM = r"""
