@@ -1,5 +1,8 @@
 """The runtime: what the pages need from the kernel, Voilà, the browser and the machine.
 
+* :mod:`workbench.runtime.assets`: the pages' static files, the plotly.js they load and the
+  URLs that name a file's content.
+* :mod:`workbench.runtime.memory`: handing freed memory back to the operating system.
 * :mod:`workbench.runtime.chromium`: the Chromium that prints reports and runs browser tests.
 * :mod:`workbench.runtime.access`: who the server answers (the ``Host`` rule, the token).
 

@@ -30,12 +30,12 @@ from typing import Any
 import ipywidgets as w
 import traitlets as tl
 
-from workbench import release_memory
 from workbench.errors import inline
 from workbench.i18n import (
     DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, default_language, kind_name, language, level,
     request_pending, t,
 )
+from workbench.runtime.memory import release_memory
 
 log = logging.getLogger(__name__)
 
