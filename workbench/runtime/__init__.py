@@ -1,5 +1,7 @@
 """The runtime: what the pages need from the kernel, Voilà, the browser and the machine.
 
+* :mod:`workbench.runtime.loop`: the kernel's event loop (work that runs later, on the
+  widgets' thread).
 * :mod:`workbench.runtime.assets`: the pages' static files, the plotly.js they load and the
   URLs that name a file's content.
 * :mod:`workbench.runtime.memory`: handing freed memory back to the operating system.
