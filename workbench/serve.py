@@ -328,7 +328,7 @@ class WorkbenchServer(Voila):
             # the kernel manager starts no pool of its own; _heat starts them one by one
             self.config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0}}
         # A pre-heated kernel asks for its visitor's request (voila/query/<kernel id>,
-        # workbench.i18n._wait_for_request) on the server's address (Voilà's kernels assume
+        # workbench.runtime.voila) on the server's address (Voilà's kernels assume
         # 127.0.0.1, where a team server on 10.0.0.5 does not listen), with the token.
         os.environ[KERNEL_SERVER_ENV] = kernel_address(self.ip)
         if self.token:

@@ -2,6 +2,8 @@
 
 * :mod:`workbench.runtime.loop`: the kernel's event loop (work that runs later, on the
   widgets' thread).
+* :mod:`workbench.runtime.voila`: the Voilà request a kernel serves (the page's query string,
+  and the wait of a pre-heated kernel for its visitor).
 * :mod:`workbench.runtime.assets`: the pages' static files, the plotly.js they load and the
   URLs that name a file's content.
 * :mod:`workbench.runtime.memory`: handing freed memory back to the operating system.

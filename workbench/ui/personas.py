@@ -28,9 +28,10 @@ from workbench.charts import personas as charts
 from workbench.errors import InputError
 from workbench.export import csv_text, download_link
 from workbench.i18n import attribute as attribute_name
-from workbench.i18n import level, request_pending, t
+from workbench.i18n import level, t
 from workbench.runtime.loop import kernel_loop
 from workbench.runtime.memory import release_memory
+from workbench.runtime.voila import request_pending
 from workbench.ui.readers import ReaderPanel
 from workbench.ui.shell import Header, Page
 from workbench.ui.slots import ChartSlot
