@@ -39,8 +39,8 @@ RULES: list[tuple[str, str]] = [
     # models, data, text and what they share know nothing of pages, charts, reports or runtime
     *((low, high) for low in (*MODELS, *DATA, *TEXT, *SHARED)
       for high in (*UI, *CHARTS, *REPORT, *RUNTIME)),
-    # charts are pure figures: no widgets, no server
-    *(("workbench.charts", high) for high in (*UI, *RUNTIME)),
+    # charts are pure figures: no widgets
+    *(("workbench.charts", high) for high in UI),
     # the runtime (kernel loop, Voilà, assets, Chromium, the server) knows no model and no page
     *((runtime, high) for runtime in RUNTIME for high in (*MODELS, *UI, *CHARTS, *REPORT)),
     # what a page's kernel runs never loads the server (a PDF needs Chromium's path only)
