@@ -443,7 +443,8 @@ class PersonaDashboard(Page):
             use.description = attribute_name(name, lang)
             weight.description = t("personas.weight", lang)
         for key, widget in self.titles.items():
-            widget.value = f'<h3 class="wb-section">{html.escape(t(f"personas.section.{key}", lang))}</h3>'
+            title = html.escape(t(f"personas.section.{key}", lang))
+            widget.value = f'<h3 class="wb-section">{title}</h3>'
         self._redraw()
         self._show_status()
 

@@ -175,7 +175,8 @@ class DataSourceModel(tl.HasTraits):
         """Show an error; ``data`` stays as it was."""
         has_data = self.data is not None
         self._set_status(
-            "error", lambda lang: [*describe(lang), *([t("error.kept_previous", lang)] if has_data else [])]
+            "error",
+            lambda lang: [*describe(lang), *([t("error.kept_previous", lang)] if has_data else [])],
         )
 
     # -- actions -----------------------------------------------------------------------------

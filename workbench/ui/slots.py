@@ -43,7 +43,10 @@ function loadPlotly(url) {
       const waiting = early && !early.dataset.failed;
       const script = waiting ? early : document.createElement("script");
       script.addEventListener("load", () => resolve(window.Plotly));
-      script.addEventListener("error", () => { window[KEY] = null; reject(new Error("plotly.js did not load: " + url)); });
+      script.addEventListener("error", () => {
+        window[KEY] = null;
+        reject(new Error("plotly.js did not load: " + url));
+      });
       if (!waiting) { script.src = url; document.head.appendChild(script); }
     });
   }
@@ -67,7 +70,10 @@ export default {
       if (layout.uirevision === undefined) layout.uirevision = "workbench";
       for (const axis of zoomed) {
         const range = plot.layout && plot.layout[axis] && plot.layout[axis].range;
-        if (range) layout[axis] = Object.assign({}, layout[axis], { range: range.slice(), autorange: false });
+        if (range) {
+          const kept = { range: range.slice(), autorange: false };
+          layout[axis] = Object.assign({}, layout[axis], kept);
+        }
       }
       return Plotly.react(plot, figure.data || [], layout, { displaylogo: false });
     };
