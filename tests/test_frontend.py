@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from workbench import STATIC_DIR
+from workbench.runtime.assets import STATIC_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / "tools" / "frontend"

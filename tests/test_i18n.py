@@ -139,3 +139,22 @@ def test_language_env_fallback(clean_env):
     assert language("lang=en") == "en"  # the URL wins over the environment
     clean_env.setenv("WORKBENCH_LANG", "fr")
     assert language() == "en"
+
+
+def test_language_never_waits_for_a_visit(clean_env):
+    """A pre-heated kernel learns its visitor's URL only when
+    :func:`workbench.runtime.voila.query_string` waits for it (``Page.from_url`` does); until
+    then ``language()`` answers at once, from what the environment already holds."""
+    from workbench.runtime import voila
+
+    def wait():
+        raise AssertionError("language() waited for the visit")
+
+    clean_env.setenv("VOILA_PREHEAT", "True")
+    clean_env.setattr(voila, "_request_seen", False)
+    clean_env.setattr(voila, "_wait_for_request", wait)
+    assert voila.request_pending()
+    assert language() == "en"
+    clean_env.setenv("WORKBENCH_LANG", "zh")
+    assert language() == "zh" and language("lang=en") == "en"
+    assert voila.request_pending()  # nobody has waited: the visit is still to come

@@ -101,7 +101,7 @@ def test_release_memory_hands_freed_heap_memory_back():
 
     code = (
         "import gc, psutil, numpy as np\n"
-        "from workbench import release_memory\n"
+        "from workbench.runtime.memory import release_memory\n"
         "p = psutil.Process()\n"
         "blocks = [np.ones(12_000) for _ in range(4_000)]  # 96 KB each, 384 MB\n"
         "del blocks[::2]; gc.collect()\n"

@@ -1,4 +1,4 @@
-"""The pages' plotly.js (``workbench.plotly_js``): the partial bundle built by
+"""The pages' plotly.js (``workbench.runtime.assets.plotly_js``): the partial bundle built by
 ``tools/plotly_bundle/build.sh`` when it matches the plotly.js that plotly's Python package
 expects, with every trace kind the charts draw."""
 
@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 import workbench
-from workbench import PARTIAL_PLOTLY, full_plotly_js, plotly_bundle, plotly_js
 from workbench.charts import theme
+from workbench.runtime import assets
+from workbench.runtime.assets import PARTIAL_PLOTLY, full_plotly_js, plotly_bundle, plotly_js
 
 ENTRY = Path(__file__).resolve().parents[1] / "tools" / "plotly_bundle" / "entry.js"
 
@@ -25,8 +26,8 @@ def bundled_traces() -> set[str]:
 def test_the_partial_bundle_is_of_the_plotly_js_that_plotly_expects():
     """After upgrading plotly, rebuild: tools/plotly_bundle/build.sh (pin the new plotly.js in
     its package.json). Until then the pages fall back to the full bundle."""
-    expected = workbench._plotly_js_version(full_plotly_js())
-    assert expected and workbench._plotly_js_version(PARTIAL_PLOTLY) == expected
+    expected = assets._plotly_js_version(full_plotly_js())
+    assert expected and assets._plotly_js_version(PARTIAL_PLOTLY) == expected
     assert f'"plotly.js": "{expected}"' in (ENTRY.parent / "package.json").read_text()
     assert plotly_js() == PARTIAL_PLOTLY
 
@@ -49,13 +50,13 @@ def test_every_chart_builder_draws_only_bundled_trace_kinds(module):
 def test_a_mismatched_partial_bundle_falls_back_to_the_full_one(tmp_path, monkeypatch):
     stale = tmp_path / "plotly-workbench.min.js"
     stale.write_text("/* plotly.js v0.0.1 (partial) */ var Plotly = {};")
-    monkeypatch.setattr(workbench, "PARTIAL_PLOTLY", stale)
-    workbench.plotly_js.cache_clear()
+    monkeypatch.setattr(assets, "PARTIAL_PLOTLY", stale)
+    assets.plotly_js.cache_clear()
     try:
-        assert workbench.plotly_js() == full_plotly_js()
-        url = workbench.plotly_bundle("/s/")
+        assert assets.plotly_js() == full_plotly_js()
+        url = assets.plotly_bundle("/s/")
         assert url.startswith("/s/plotly.min.js?v=")
     finally:
         monkeypatch.undo()
-        workbench.plotly_js.cache_clear()
+        assets.plotly_js.cache_clear()
         assert plotly_js() == PARTIAL_PLOTLY and plotly_bundle("/s/") != url  # the URL follows

@@ -14,9 +14,10 @@ import plotly.graph_objects as go
 import plotly.offline
 import pytest
 
-from workbench import io, report, review, serve
+from workbench import io, report, review
 from workbench.charts import review as charts
 from workbench.i18n import t
+from workbench.runtime import chromium
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -173,12 +174,12 @@ def test_report_without_activities_or_counterfactual(bare):
 
 # -- PDF ------------------------------------------------------------------------------------
 def test_pdf_is_none_without_chromium(monkeypatch):
-    monkeypatch.setattr(serve, "CHROMIUM", Path("/nonexistent/chromium"))
+    monkeypatch.setattr(chromium, "CHROMIUM", Path("/nonexistent/chromium"))
     assert report.pdf("<html><body>x</body></html>") is None
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not serve.CHROMIUM.exists()
+@pytest.mark.skipif(not chromium.CHROMIUM.exists()
                     and os.environ.get("WORKBENCH_REQUIRE_BROWSER") != "1",
                     reason="Chromium is not installed (set WORKBENCH_REQUIRE_BROWSER=1 to fail)")
 def test_pdf_of_the_report(pages):

@@ -15,7 +15,7 @@ import urllib.request
 from html.parser import HTMLParser
 
 from serving import HOME, RENDER_TIMEOUT, fetch
-from workbench import PARTIAL_PLOTLY, STATIC_DIR, plotly_bundle, plotly_js
+from workbench.runtime.assets import PARTIAL_PLOTLY, STATIC_DIR, plotly_bundle, plotly_js
 from workbench.serve import FRONT_END, NOTEBOOKS
 
 ROI = "voila/render/03_activity_roi.ipynb"
@@ -166,7 +166,7 @@ def test_pre_heated_kernels_know_where_plotly_js_is_and_start_a_page_at_a_time(m
     import tornado.ioloop
     import voila.app
 
-    from workbench import STATIC_ENV
+    from workbench.runtime.assets import STATIC_ENV
     from workbench.serve import WorkbenchServer
 
     monkeypatch.delenv(STATIC_ENV, raising=False)

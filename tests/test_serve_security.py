@@ -29,8 +29,9 @@ import pytest
 from jupyter_server.base.handlers import JupyterHandler
 
 from serving import HOME, fetch
-from workbench import access, io
-from workbench.access import (
+from workbench import io
+from workbench.runtime import access
+from workbench.runtime.access import (
     ALLOWED_HOSTS_ENV, HOSTS_SETTING, accepted_hosts, host_allowed, is_public,
 )
 from workbench.serve import KERNEL_SERVER_ENV, NOTEBOOKS, TOKEN_ENV, WorkbenchServer, running
@@ -173,7 +174,7 @@ def test_kernels_reach_a_team_server_on_its_address_with_its_token(host, address
 def _settings(server: WorkbenchServer, monkeypatch) -> dict:
     """The tornado settings ``start()`` gives the application (no kernel starts: no pool).
     The server tells its kernels things through the environment: put it back afterwards."""
-    from workbench import STATIC_ENV
+    from workbench.runtime.assets import STATIC_ENV
 
     for name in (STATIC_ENV, TOKEN_ENV, KERNEL_SERVER_ENV):
         monkeypatch.setenv(name, os.environ.get(name, ""))

@@ -287,12 +287,12 @@ def test_from_url_builds_the_page_in_the_url_language(monkeypatch):
 
 def pre_heated(monkeypatch, query: str, on_visit=lambda: None) -> list[str]:
     """Make this process a pre-heated Voilà kernel whose visitor asks for ``?query``: the first
-    :func:`workbench.i18n.language` waits for the visit (``on_visit`` runs then). Returns the
-    list the events go to (``"visit"``)."""
-    from workbench import i18n
+    :func:`workbench.runtime.voila.query_string` waits for the visit (``on_visit`` runs then).
+    Returns the list the events go to (``"visit"``)."""
+    from workbench.runtime import voila
 
     monkeypatch.setenv("VOILA_PREHEAT", "True")
-    monkeypatch.setattr(i18n, "_voila_request_seen", False)
+    monkeypatch.setattr(voila, "_request_seen", False)
     monkeypatch.delenv("WORKBENCH_LANG", raising=False)
     monkeypatch.delenv("QUERY_STRING", raising=False)
     events = []
@@ -302,7 +302,7 @@ def pre_heated(monkeypatch, query: str, on_visit=lambda: None) -> list[str]:
         monkeypatch.setenv("QUERY_STRING", query)
         on_visit()
 
-    monkeypatch.setattr(i18n, "_wait_for_request", visit)
+    monkeypatch.setattr(voila, "_wait_for_request", visit)
     return events
 
 
@@ -451,6 +451,7 @@ def test_a_preheated_kernel_gets_its_request_from_voilas_own_handler(monkeypatch
     from voila.request_info_handler import RequestInfoSocketHandler
 
     from workbench import i18n
+    from workbench.runtime import voila
     from workbench.serve import free_port
 
     kernel_id, port, ready = str(uuid.uuid4()), free_port(), threading.Event()
@@ -474,9 +475,9 @@ def test_a_preheated_kernel_gets_its_request_from_voilas_own_handler(monkeypatch
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("QUERY_STRING", raising=False)
     monkeypatch.setenv("SERVER_PORT", "")
-    monkeypatch.setattr(i18n, "_voila_request_seen", False)
+    monkeypatch.setattr(voila, "_request_seen", False)
     try:
-        assert i18n.language() == "zh"
-        assert os.environ["SERVER_PORT"] == "9" and not i18n.request_pending()
+        assert i18n.language(voila.query_string()) == "zh"
+        assert os.environ["SERVER_PORT"] == "9" and not voila.request_pending()
     finally:
         loop.call_soon_threadsafe(loop.stop)

@@ -7,7 +7,7 @@ import json
 import plotly.graph_objects as go
 import pytest
 
-from workbench import STATIC_ENV, plotly_bundle
+from workbench.runtime.assets import STATIC_ENV, plotly_bundle
 from workbench.charts import theme
 from workbench.ui.slots import ChartSlot, PlotView, plotly_url
 

@@ -141,7 +141,7 @@ class TimerLoop(Loop):
 
 def test_after_waits_a_moment_and_a_later_call_replaces_the_waiting_one(monkeypatch):
     loop, done = TimerLoop(), []
-    monkeypatch.setattr(drafts, "kernel_loop", lambda: loop)
+    monkeypatch.setattr(soon, "kernel_loop", lambda: loop)
     soon.after("rest", lambda: done.append("v1"))
     soon.after("rest", lambda: done.append("v2"))
     soon.after("other", lambda: done.append("other"), delay=0.2)
@@ -153,7 +153,7 @@ def test_after_waits_a_moment_and_a_later_call_replaces_the_waiting_one(monkeypa
 
 def test_after_runs_at_once_outside_a_kernel_and_queues_while_a_page_is_built(monkeypatch):
     done = []
-    monkeypatch.setattr(drafts, "kernel_loop", lambda: None)
+    monkeypatch.setattr(soon, "kernel_loop", lambda: None)
     soon.after("x", lambda: done.append("x"))
     assert done == ["x"]
     loop = Loop()
@@ -171,7 +171,7 @@ def test_a_persona_filter_sends_the_heatmap_before_the_other_charts(monkeypatch)
 
     page = PersonaDashboard(lang="en", background=False, store=ScenarioStore("sqlite://"))
     loop = TimerLoop()
-    monkeypatch.setattr(drafts, "kernel_loop", lambda: loop)
+    monkeypatch.setattr(soon, "kernel_loop", lambda: loop)
     heat, sizes, cards = page.heatmap, page.sizes, page.cards.value
     box = page.filter_boxes["city_tier"]
     box.value = next(v for _, v in box.options if v != box.value)

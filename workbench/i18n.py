@@ -8,7 +8,8 @@ Three things live here and nothing else:
   (``"tier1"`` → ``"Tier 1"`` / ``"一线"``), read with :func:`level`; :func:`kind_name` names a
   data kind.
 * :func:`language`: which language a page starts in (``?lang=zh`` in the Voilà URL, else the
-  ``WORKBENCH_LANG`` environment variable, else English).
+  ``WORKBENCH_LANG`` environment variable, else English), from a query string already known:
+  it never waits (a pre-heated kernel's wait for its visitor is :mod:`workbench.runtime.voila`).
 
 Examples
 --------
@@ -22,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import logging
 import os
 from urllib.parse import parse_qs
 
@@ -933,85 +933,15 @@ def kind_name(kind: str, lang: str | None = DEFAULT_LANG) -> str:
     return pair[LANGS.index(_lang(lang))]
 
 
-_voila_request_seen = False
-
-
-def _voila_query_string() -> str | None:
-    """The page's query string inside a Voilà kernel, ``None`` elsewhere.
-
-    Voilà puts the query string into the kernel's ``QUERY_STRING`` variable. A pre-heated
-    kernel (``preheat_kernel`` in voila.json) starts before anyone asks for the page, so there
-    the first call waits until the request arrives (:func:`_wait_for_request`); the answer
-    lands in the environment, so later calls in the same kernel do not wait again.
-    """
-    global _voila_request_seen
-    if request_pending():
-        _wait_for_request()
-        _voila_request_seen = True
-    return os.environ.get("QUERY_STRING")
-
-
-def _wait_for_request() -> None:
-    """Wait until Voilà gives this pre-heated kernel its visitor, and put the request's
-    variables (``QUERY_STRING``, ``SERVER_NAME`` …) into the environment.
-
-    What ``voila.utils.wait_for_request`` does (Voilà's server sends them as JSON over a
-    websocket at ``voila/query/<kernel id>``), without importing ``voila.utils``: that imports
-    jupyter_server and jupyterlab_server, 67 MB in every pooled kernel. tornado is already
-    loaded by the kernel. The kernel's own event loop is busy running this cell, so the wait
-    runs in a thread, as Voilà's does.
-    """
-    import asyncio
-    import json
-    import threading
-
-    from tornado.httpclient import HTTPRequest
-    from tornado.websocket import websocket_connect
-
-    env = os.environ
-    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
-    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
-           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/"
-           f"{env.get('VOILA_KERNEL_ID', '')}")
-    # a team server wants its token here too (workbench.serve gives it to its kernels)
-    token = env.get("WORKBENCH_TOKEN", "")
-    headers = {"Authorization": f"token {token}"} if token else {}
-    received: list[str | None] = []
-
-    async def receive() -> None:
-        request = HTTPRequest(url, headers=headers, connect_timeout=5)
-        connection = await websocket_connect(request)
-        received.append(await connection.read_message())
-        connection.close()
-
-    def wait() -> None:
-        try:
-            asyncio.run(receive())
-        except Exception:  # the page still builds, in the default language
-            logging.getLogger(__name__).warning("no request from Voilà at %s", url,
-                                                exc_info=True)
-
-    thread = threading.Thread(target=wait, name="workbench-wait-for-request")
-    thread.start()
-    thread.join()
-    if received and received[0]:
-        for key, value in json.loads(received[0]).items():
-            os.environ[key] = str(value)
-
-
-def request_pending() -> bool:
-    """Whether this is a pre-heated Voilà kernel no visitor has asked for yet (its page's URL,
-    and so its ``?lang=``, is not known until :func:`language` has waited for the request)."""
-    return os.environ.get("VOILA_PREHEAT", "False") == "True" and not _voila_request_seen
-
-
 def language(query_string: str | None = None) -> str:
     """The language a page starts in: ``?lang=`` of its URL, else ``WORKBENCH_LANG``, else English.
 
     Parameters
     ----------
     query_string : the URL's query (``"lang=zh&x=1"``, a leading ``?`` is fine). ``None`` reads
-        the page's own query string inside Voilà (the kernel's ``QUERY_STRING``).
+        the page's own query string inside Voilà (the kernel's ``QUERY_STRING``) as it is now:
+        a pre-heated kernel knows it only once :func:`workbench.runtime.voila.query_string` has
+        waited for the visit, and until then this is the default language. Never waits.
 
     Unknown values (``lang=xx``) are ignored, so the next source decides.
 
@@ -1021,7 +951,7 @@ def language(query_string: str | None = None) -> str:
     ('zh', 'zh', 'en')
     """
     if query_string is None:
-        query_string = _voila_query_string()
+        query_string = os.environ.get("QUERY_STRING")
     for value in parse_qs((query_string or "").lstrip("?")).get("lang", []):
         lang = normalise_lang(value)
         if lang:

@@ -55,6 +55,7 @@ import plotly.offline
 from workbench.charts import review as charts
 from workbench.charts import theme
 from workbench.i18n import level, normalise_lang, t
+from workbench.runtime import chromium
 
 if TYPE_CHECKING:  # pragma: no cover
     from workbench.review import CampaignReview
@@ -654,7 +655,7 @@ def pdf(html_text: str, *, timeout: float = PDF_TIMEOUT,
     -------
     bytes or None
         The PDF (starts with ``b"%PDF"``); ``None`` when Chromium is not installed
-        (:data:`workbench.serve.CHROMIUM`).
+        (:data:`workbench.runtime.chromium.CHROMIUM`).
 
     Raises
     ------
@@ -663,16 +664,15 @@ def pdf(html_text: str, *, timeout: float = PDF_TIMEOUT,
     TimeoutError
         It took longer than ``timeout``.
     """
-    from workbench.serve import CHROMIUM, CHROMIUM_ARGS
-
-    if not CHROMIUM.exists():
+    if not chromium.CHROMIUM.exists():
         return None
     with tempfile.TemporaryDirectory(prefix="wb-report-") as tmp:
         page = Path(tmp) / "report.html"
         out = Path(tmp) / "report.pdf"
         page.write_text(html_text, encoding="utf-8")
-        args = [a for a in CHROMIUM_ARGS if not a.startswith("--headless")]
-        cmd = [str(CHROMIUM), "--headless=new", *args, f"--user-data-dir={Path(tmp) / 'profile'}",
+        args = [a for a in chromium.CHROMIUM_ARGS if not a.startswith("--headless")]
+        cmd = [str(chromium.CHROMIUM), "--headless=new", *args,
+               f"--user-data-dir={Path(tmp) / 'profile'}",
                f"--window-size={PRINT_WIDTH_PX + 2 * _SCREEN_PADDING_PX},1100", "--hide-scrollbars",
                "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
                f"--virtual-time-budget={int(budget_ms)}", f"--print-to-pdf={out}",

@@ -13,7 +13,7 @@ A thin subclass of Voilà that
 * serves plotly.js once at ``/workbench/static/plotly.min.js`` (cached by the
   browser), so a chart does not carry its own 5 MB copy over the websocket
   (:mod:`workbench.ui.slots`): the workbench's partial bundle of the trace kinds it draws
-  (:func:`workbench.plotly_js`);
+  (:func:`workbench.runtime.assets.plotly_js`);
 * starts fetching plotly.js in the ``<head>`` of every page with charts, while the kernel still
   runs the notebook; the front end runs it once it has asked the kernel for the widgets'
   states (:func:`plotly_tag`);
@@ -36,10 +36,11 @@ A thin subclass of Voilà that
   (``fill_delay``), not while the visitor's page is still being drawn;
 * binds 127.0.0.1 without a token, and refuses any other address without one; ``--team``
   serves on a stated ``--host`` and requires a token (``WORKBENCH_TOKEN``, else a random one
-  printed once with the URL) for everything but the login page (:mod:`workbench.access`);
+  printed once with the URL) for everything but the login page
+  (:mod:`workbench.runtime.access`);
 * answers only requests that name it in their ``Host`` header: loopback, its address and the
   names configured with ``--allowed-host`` / ``WORKBENCH_ALLOWED_HOSTS`` (a reverse proxy's),
-  against DNS rebinding (:mod:`workbench.access`);
+  against DNS rebinding (:mod:`workbench.runtime.access`);
 * owns SIGTERM (which stops it and its kernels) only while it serves: building the
   application leaves a process's signal handlers alone.
 
@@ -77,11 +78,13 @@ from voila.app import Voila
 from voila.static_file_handler import MultiStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from workbench import STATIC_DIR, STATIC_ENV, plotly_bundle, plotly_js, static_url
-from workbench.access import (
+from workbench.runtime.access import (
     ALLOWED_HOSTS_ENV, EVERY_INTERFACE, HOSTS_SETTING, LOGIN_FILES, accepted_hosts, guarded,
     is_loopback,
 )
+from workbench.runtime.assets import STATIC_DIR, STATIC_ENV, plotly_bundle, plotly_js, static_url
+# Chromium's path and flags, for the browser tests, benchmarks and tools that import them here
+from workbench.runtime.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -91,20 +94,12 @@ STATIC = "workbench/static/"
 TOKEN_ENV = "WORKBENCH_TOKEN"
 #: The page template: Voilà's "lab" page with the workbench's front end (see the module's notes).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: The front end's files in :data:`workbench.STATIC_DIR` (``tools/frontend/build.sh``).
+#: The front end's files in :data:`workbench.runtime.assets.STATIC_DIR`
+#: (``tools/frontend/build.sh``).
 FRONT_END = ("page.css", "page.js")
 #: Head-room of the websocket message limit over the upload limit (a file travels as one
 #: binary message, plus the widget's JSON around it).
 WEBSOCKET_HEADROOM = 2
-
-
-#: Debian's Chromium, for browser tests, benchmarks and screenshots (``playwright install``
-#: cannot download browsers here), with the flags that keep it off the closed network.
-CHROMIUM = Path(os.environ.get("WORKBENCH_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-)
 
 
 class _HomeRedirect(tornado.web.RequestHandler):
@@ -119,8 +114,8 @@ class _HomeRedirect(tornado.web.RequestHandler):
 
 
 class _BundleHandler(tornado.web.StaticFileHandler):
-    """plotly.js (:func:`workbench.plotly_js`) at ``plotly.min.js``; the URL names the file's
-    content, so it is cached for a year."""
+    """plotly.js (:func:`workbench.runtime.assets.plotly_js`) at ``plotly.min.js``; the URL
+    names the file's content, so it is cached for a year."""
 
     def parse_url_path(self, url_path: str) -> str:
         return plotly_js().name
@@ -255,7 +250,7 @@ class WorkbenchServer(Voila):
     must be stated, and every request needs the token (``WORKBENCH_TOKEN``, else a random one
     that is printed once, in the URL to share), except the login page and its files. Either
     way it answers only requests whose ``Host`` names it (loopback, its address,
-    :attr:`allowed_hosts`): see :mod:`workbench.access`.
+    :attr:`allowed_hosts`): see :mod:`workbench.runtime.access`.
     """
 
     name = "workbench-serve"
@@ -333,15 +328,15 @@ class WorkbenchServer(Voila):
             # the kernel manager starts no pool of its own; _heat starts them one by one
             self.config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0}}
         # A pre-heated kernel asks for its visitor's request (voila/query/<kernel id>,
-        # workbench.i18n._wait_for_request) on the server's address (Voilà's kernels assume
+        # workbench.runtime.voila) on the server's address (Voilà's kernels assume
         # 127.0.0.1, where a team server on 10.0.0.5 does not listen), with the token.
         os.environ[KERNEL_SERVER_ENV] = kernel_address(self.ip)
         if self.token:
             os.environ[TOKEN_ENV] = self.token
         settings = super().init_settings()
         # Voilà turns jupyter_server's Host check off; every handler gets the workbench's
-        # (workbench.access, init_handlers), and jupyter_server's own refuses any name but
-        # loopback should one be missed.
+        # (workbench.runtime.access, init_handlers), and jupyter_server's own refuses any name
+        # but loopback should one be missed.
         settings.update(allow_remote_access=False, local_hostnames=["localhost"])
         settings[HOSTS_SETTING] = accepted_hosts(self.ip, self.allowed_hosts)
         if size > 0 and self.pool_stagger > 0:
@@ -422,8 +417,9 @@ class WorkbenchServer(Voila):
 
     def init_handlers(self) -> list:
         """Voilà's handlers, the workbench's own, and the login page's files
-        (:data:`workbench.access.LOGIN_FILES`), each checking the Host and the login
-        (:func:`workbench.access.guarded`): only the login page and its files are public."""
+        (:data:`workbench.runtime.access.LOGIN_FILES`), each checking the Host and the login
+        (:func:`workbench.runtime.access.guarded`): only the login page and its files are
+        public."""
         home = url_path_join(self.server_url, HOME)
         redirect = (self.server_url, _HomeRedirect, {"target": home})
         handlers = [

@@ -57,6 +57,7 @@ import ipywidgets as w
 
 from workbench.errors import inline
 from workbench.i18n import LANGS, t
+from workbench.runtime.loop import kernel_loop
 from workbench.ui.soon import soon
 
 log = logging.getLogger(__name__)
@@ -74,18 +75,6 @@ can wait the store's timeout, and the page must stay usable meanwhile."""
 
 # ---------------------------------------------------------------------------------------------
 # clocks
-
-
-def kernel_loop():
-    """The running IPython kernel's event loop, or ``None`` outside a kernel."""
-    try:
-        from ipykernel.kernelapp import IPKernelApp
-    except ImportError:  # pragma: no cover - ipykernel is a dependency
-        return None
-    if not IPKernelApp.initialized():
-        return None
-    kernel = getattr(IPKernelApp.instance(), "kernel", None)
-    return getattr(kernel, "io_loop", None)
 
 
 class KernelClock:

@@ -24,13 +24,14 @@ import pandas as pd
 import traitlets as tl
 
 from workbench import personas as model_lib
-from workbench import release_memory
 from workbench.charts import personas as charts
 from workbench.errors import InputError
 from workbench.export import csv_text, download_link
 from workbench.i18n import attribute as attribute_name
-from workbench.i18n import level, request_pending, t
-from workbench.ui.drafts import kernel_loop
+from workbench.i18n import level, t
+from workbench.runtime.loop import kernel_loop
+from workbench.runtime.memory import release_memory
+from workbench.runtime.voila import request_pending
 from workbench.ui.readers import ReaderPanel
 from workbench.ui.shell import Header, Page
 from workbench.ui.slots import ChartSlot
@@ -442,7 +443,8 @@ class PersonaDashboard(Page):
             use.description = attribute_name(name, lang)
             weight.description = t("personas.weight", lang)
         for key, widget in self.titles.items():
-            widget.value = f'<h3 class="wb-section">{html.escape(t(f"personas.section.{key}", lang))}</h3>'
+            title = html.escape(t(f"personas.section.{key}", lang))
+            widget.value = f'<h3 class="wb-section">{title}</h3>'
         self._redraw()
         self._show_status()
 

@@ -30,12 +30,12 @@ from typing import Any
 import ipywidgets as w
 import traitlets as tl
 
-from workbench import release_memory
 from workbench.errors import inline
 from workbench.i18n import (
-    DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, default_language, kind_name, language, level,
-    request_pending, t,
+    DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, default_language, kind_name, language, level, t,
 )
+from workbench.runtime import voila
+from workbench.runtime.memory import release_memory
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,8 @@ class DataSourceModel(tl.HasTraits):
         """Show an error; ``data`` stays as it was."""
         has_data = self.data is not None
         self._set_status(
-            "error", lambda lang: [*describe(lang), *([t("error.kept_previous", lang)] if has_data else [])]
+            "error",
+            lambda lang: [*describe(lang), *([t("error.kept_previous", lang)] if has_data else [])],
         )
 
     # -- actions -----------------------------------------------------------------------------
@@ -573,7 +574,8 @@ class Page:
 
         In a pre-heated kernel (Voilà's pool, ``preheat_kernel``) the page is built before
         anyone asks for it, in the default language (:func:`workbench.i18n.default_language`),
-        its charts included, and then waits for the visit; a URL asking for the other language
+        its charts included, and then waits for the visit
+        (:func:`workbench.runtime.voila.query_string`); a URL asking for the other language
         relabels it (its charts are drawn again once the cell has ended), and the saved
         scenarios it lists are read again (:meth:`reread_saved`). The look for a draft waits
         for the visit: another session may have left one since the page was built.
@@ -582,12 +584,12 @@ class Page:
         from workbench.ui.soon import deferred, run_now
 
         with deferred():
-            pooled = request_pending()
+            pooled = voila.request_pending()
             page = cls(*args, lang=default_language() if pooled else language(), **kwargs)
             if pooled:  # nobody waits yet: a visit in this language finds its charts drawn
                 run_now(lambda key: not isinstance(key, DraftKeeper))
                 import workbench.store  # noqa: F401 (the draft look's SQLAlchemy, ~0.5 s)
-            lang = language()  # a pre-heated kernel waits here for its visitor
+            lang = language(voila.query_string())  # a pre-heated kernel waits here for its visit
             if lang != page.lang:
                 page.header.model.lang = lang
             if pooled:

@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 import traitlets as tl
 from plotly.utils import PlotlyJSONEncoder
 
-from workbench import STATIC_ENV, plotly_bundle
+from workbench.runtime.assets import STATIC_ENV, plotly_bundle
 from workbench.ui.soon import soon
 
 _ESM = r"""
@@ -43,7 +43,10 @@ function loadPlotly(url) {
       const waiting = early && !early.dataset.failed;
       const script = waiting ? early : document.createElement("script");
       script.addEventListener("load", () => resolve(window.Plotly));
-      script.addEventListener("error", () => { window[KEY] = null; reject(new Error("plotly.js did not load: " + url)); });
+      script.addEventListener("error", () => {
+        window[KEY] = null;
+        reject(new Error("plotly.js did not load: " + url));
+      });
       if (!waiting) { script.src = url; document.head.appendChild(script); }
     });
   }
@@ -67,7 +70,10 @@ export default {
       if (layout.uirevision === undefined) layout.uirevision = "workbench";
       for (const axis of zoomed) {
         const range = plot.layout && plot.layout[axis] && plot.layout[axis].range;
-        if (range) layout[axis] = Object.assign({}, layout[axis], { range: range.slice(), autorange: false });
+        if (range) {
+          const kept = { range: range.slice(), autorange: false };
+          layout[axis] = Object.assign({}, layout[axis], kept);
+        }
       }
       return Plotly.react(plot, figure.data || [], layout, { displaylogo: false });
     };

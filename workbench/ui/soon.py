@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Hashable
 
+from workbench.runtime.loop import kernel_loop
+
 log = logging.getLogger(__name__)
 
 #: the queue while a page is built inside :func:`deferred` (key → work, in order)
@@ -48,8 +50,6 @@ def after(key: Hashable, work: Callable[[], None], delay: float = AFTER) -> None
     same ``key`` replaces it. Outside a kernel, or while a page is built inside
     :func:`deferred`, it is :func:`soon`. Call it on the kernel's thread, as every widget
     change is made."""
-    from workbench.ui.drafts import kernel_loop
-
     loop = kernel_loop() if _queue is None else None
     if loop is None:
         soon(key, work)
@@ -96,8 +96,6 @@ def deferred(loop=None) -> Iterator[None]:
         yield
         return
     if loop is None:
-        from workbench.ui.drafts import kernel_loop
-
         loop = kernel_loop()
     _queue = {}
     try:
