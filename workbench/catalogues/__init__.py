@@ -1,7 +1,8 @@
-"""Label catalogues of single pages, merged into :data:`workbench.i18n.CATALOGUES`.
+"""The labels, one catalogue a page plus the labels they share, merged into
+:data:`workbench.i18n.CATALOGUES` at import.
 
-A module here defines ``EN`` and ``ZH``: dicts with the same keys (``page.key``), merged by
-:mod:`workbench.i18n` at import. Keys must not clash with the main catalogue or each other.
+A module here defines ``EN`` and ``ZH``: dicts with the same keys (``page.key``). A key lives in
+exactly one of them (:mod:`workbench.i18n` refuses a key defined twice).
 """
 
-PAGES = ("review",)
+PAGES = ("shared", "home", "personas", "mix", "roi", "review")

@@ -8,7 +8,8 @@ filled in by :func:`workbench.i18n.t`.
 EN: dict[str, str] = {
     # -- the page (workbench/ui/review.py) --
     "review.plan": "Plan under review",
-    "review.demo": "Demo: the plan the team would have made on {start} from the history ({weeks} weeks)",
+    "review.demo": (
+        "Demo: the plan the team would have made on {start} from the history ({weeks} weeks)"),
     "review.present": "Presentation mode",
     "review.period": "Reviewing {start} – {end} ({weeks} weeks) against the plan.",
     "review.kept": "The last review stays on screen.",
@@ -29,7 +30,9 @@ EN: dict[str, str] = {
     "review.save_name": "Name of this review",
     "review.save": "Save review (its rates feed the next plan)",
     "review.default_name": "Review {start} – {end}",
-    "review.saved": "Saved \"{name}\" as version {version}. The content-mix and ROI pages can now use its results.",
+    "review.saved": (
+        "Saved \"{name}\" as version {version}. The content-mix and ROI pages can now use its "
+        "results."),
     "review.save_failed": "Could not save: {error}. Nothing was lost; try again.",
     "review.report": "Export report (HTML)",
     "review.pdf": "Export PDF",
@@ -325,7 +328,8 @@ ZH: dict[str, str] = {
     "review.save_name": "复盘名称",
     "review.save": "保存复盘（结果用于下期方案）",
     "review.default_name": "复盘 {start} 至 {end}",
-    "review.saved": "已将“{name}”保存为第 {version} 版，内容规划和活动 ROI 页面现在可以使用它的结果。",
+    "review.saved": (
+        "已将“{name}”保存为第 {version} 版，内容规划和活动 ROI 页面现在可以使用它的结果。"),
     "review.save_failed": "保存失败：{error}。没有丢失任何内容，请重试。",
     "review.report": "导出报告（HTML）",
     "review.pdf": "导出 PDF",
