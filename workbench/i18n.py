@@ -2,7 +2,8 @@
 
 Three things live here and nothing else:
 
-* :data:`CATALOGUES`: ``{lang: {key: text}}``; both languages carry the same keys.
+* :data:`CATALOGUES`: ``{lang: {key: text}}``, gathered from :mod:`workbench.catalogues` (a
+  catalogue a page, and the labels the pages share); both languages carry the same keys.
   :func:`t` looks a key up and fills ``{placeholders}``.
 * :data:`LEVEL_NAMES`: display names of the level codes of :mod:`workbench.schemas`
   (``"tier1"`` → ``"Tier 1"`` / ``"一线"``), read with :func:`level`; :func:`kind_name` names a
