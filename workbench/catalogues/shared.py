@@ -7,6 +7,22 @@ by :func:`workbench.i18n.t`.
 """
 
 EN: dict[str, str] = {
+    # the metrics, as the KPI table, the trends and the counterfactual name them
+    "metric.posts": "Posts published",
+    "metric.reads": "Reads",
+    "metric.open_rate": "Open rate (WeChat push)",
+    "metric.engagement_rate": "Engagement rate",
+    "metric.share_rate": "Share rate",
+    "metric.new_follows": "New follows",
+    "metric.unfollows": "Unfollows",
+    "metric.net_follows": "Net growth",
+    "metric.cumulative_follows": "Cumulative followers",
+    "metric.follows": "Follows after reading",
+    "metric.follow_conversion": "Follow conversion",
+    "metric.participants": "Activity participants",
+    "metric.conversions": "Activity conversions",
+    "metric.cost": "Activity cost (CNY)",
+    "metric.roi": "Activity ROI",
     # shell
     "app.name": "Planning Workbench",
     "lang.tooltip": "Language",
@@ -102,6 +118,22 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    # the metrics
+    "metric.posts": "发文篇数",
+    "metric.reads": "阅读量",
+    "metric.open_rate": "打开率（公众号推送）",
+    "metric.engagement_rate": "互动率",
+    "metric.share_rate": "分享率",
+    "metric.new_follows": "新关注人数",
+    "metric.unfollows": "取消关注人数",
+    "metric.net_follows": "净增关注人数",
+    "metric.cumulative_follows": "累积关注人数",
+    "metric.follows": "阅读后关注人数",
+    "metric.follow_conversion": "关注转化率",
+    "metric.participants": "活动参与人数",
+    "metric.conversions": "活动转化人数",
+    "metric.cost": "活动成本（元）",
+    "metric.roi": "活动ROI",
     # shell
     "app.name": "运营策划工作台",
     "lang.tooltip": "语言",

@@ -552,7 +552,7 @@ def trends(review: CampaignReview, *, metric: str = "reads", freq: str = "daily"
 
 # -- counterfactual -------------------------------------------------------------------------
 def _impact_note(review: CampaignReview, metric: str, lang: str) -> str:
-    label = {"new_follows": "New follows", "reads": "Reads"}.get(metric, metric)
+    label = t(f"metric.{metric}", "en")  # the notes start with the metric's English name
     idx = 1 if _code(lang) == "zh" else 0
     for note in review.impact.notes:
         if note[0].startswith(label) or len(review.impact.notes) == 1:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..i18n import t
 from . import baseline
 from .inputs import _PlanView
 from .trends import _MAD_SCALE
@@ -200,7 +201,7 @@ def _impact(view: _PlanView, arts: pd.DataFrame, daily: pd.DataFrame) -> Impact:
     if len(arts):
         idx = pd.date_range(arts["date"].min(), arts["date"].max(), freq="D")
         series["reads"] = arts.groupby("date")["reads"].sum().reindex(idx, fill_value=0.0)
-    labels = {"new_follows": ("New follows", "新关注人数"), "reads": ("Reads", "阅读量")}
+    labels = {m: (t(f"metric.{m}", "en"), t(f"metric.{m}", "zh")) for m in series}
     for m, s in series.items():
         try:
             out = counterfactual(s, view.start, view.as_of)

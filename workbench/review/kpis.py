@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .. import mix, roi
+from ..i18n import t
 from .activities import _activity_totals, _activity_value, _value_params
 from .inputs import _PlanView
 from .values import _ratio, _sum
@@ -40,24 +41,19 @@ STATUSES: tuple[str, ...] = ("on_track", "at_risk", "off_track", "n/a")
 _STATUS_LABELS = {"on_track": ("On track", "达标"), "at_risk": ("At risk", "有风险"),
                   "off_track": ("Off track", "未达标"), "n/a": ("n/a", "无数据")}
 
-#: ``(key, English label, Chinese label, unit, better)`` of every KPI, in table order.
-KPIS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("posts", "Posts published", "发文篇数", "posts", "higher"),
-    ("reads", "Reads", "阅读量", "reads", "higher"),
-    ("open_rate", "Open rate (WeChat push)", "打开率（公众号推送）", "share", "higher"),
-    ("engagement_rate", "Engagement rate", "互动率", "share", "higher"),
-    ("share_rate", "Share rate", "分享率", "share", "higher"),
-    ("new_follows", "New follows", "新关注人数", "people", "higher"),
-    ("unfollows", "Unfollows", "取消关注人数", "people", "lower"),
-    ("net_follows", "Net growth", "净增关注人数", "people", "higher"),
-    ("cumulative_follows", "Cumulative followers", "累积关注人数", "people", "higher"),
-    ("follows", "Follows after reading", "阅读后关注人数", "people", "higher"),
-    ("follow_conversion", "Follow conversion", "关注转化率", "share", "higher"),
-    ("participants", "Activity participants", "活动参与人数", "people", "higher"),
-    ("conversions", "Activity conversions", "活动转化人数", "people", "higher"),
-    ("cost", "Activity cost (CNY)", "活动成本（元）", "CNY", "lower"),
-    ("roi", "Activity ROI", "活动ROI", "ratio", "higher"),
-)
+#: ``(key, English label, Chinese label, unit, better)`` of every KPI, in table order; the
+#: labels are the shared catalogue's ``metric.<key>``.
+KPIS: tuple[tuple[str, str, str, str, str], ...] = tuple(
+    (key, t(f"metric.{key}", "en"), t(f"metric.{key}", "zh"), unit, better)
+    for key, unit, better in (
+        ("posts", "posts", "higher"), ("reads", "reads", "higher"),
+        ("open_rate", "share", "higher"), ("engagement_rate", "share", "higher"),
+        ("share_rate", "share", "higher"), ("new_follows", "people", "higher"),
+        ("unfollows", "people", "lower"), ("net_follows", "people", "higher"),
+        ("cumulative_follows", "people", "higher"), ("follows", "people", "higher"),
+        ("follow_conversion", "share", "higher"), ("participants", "people", "higher"),
+        ("conversions", "people", "higher"), ("cost", "CNY", "lower"), ("roi", "ratio", "higher"),
+    ))
 _KPI = {k[0]: k for k in KPIS}
 
 

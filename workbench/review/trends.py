@@ -27,9 +27,8 @@ __all__ = ["ANOMALY_K", "ANOMALY_WINDOW", "TREND_SERIES", "Trends", "flag_anomal
 
 #: Daily series of :attr:`Trends.daily` that get an anomaly flag.
 TREND_SERIES: tuple[str, ...] = ("reads", "posts", "new_follows", "unfollows", "net_follows")
-_SERIES_LABELS = {"reads": ("Reads", "阅读量"), "posts": ("Posts", "发文篇数"),
-                  "new_follows": ("New follows", "新关注"), "unfollows": ("Unfollows", "取消关注"),
-                  "net_follows": ("Net growth", "净增关注")}
+_SERIES_LABELS = {s: (i18n.t(f"metric.{s}", "en"), i18n.t(f"metric.{s}", "zh"))
+                  for s in TREND_SERIES}
 #: Robust z beyond which a day is a spike or a drop.
 ANOMALY_K = 3.5
 #: Days of the centred rolling median the anomaly residual is taken from.

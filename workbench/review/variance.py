@@ -25,8 +25,6 @@ __all__ = ["VARIANCE_METRICS"]
 
 #: Metrics split into volume and rate per (platform, content type).
 VARIANCE_METRICS: tuple[str, ...] = ("reads", "engagement", "shares", "follows")
-_METRIC_LABELS = {"reads": ("reads", "阅读"), "engagement": ("engagement", "互动"),
-                  "shares": ("shares", "分享"), "follows": ("follows after reading", "阅读后关注")}
 
 
 def _planned_per_post(view: _PlanView) -> dict[tuple[str, str], dict[str, Any]]:
