@@ -88,6 +88,25 @@ def test_pages_load_the_workbench_front_end_and_not_voilas(server):
     assert len(fetch_gzip(url + js[0].lstrip("/"))[1]) < 250_000  # Voilà's: about 1.2 MB
 
 
+def test_every_page_links_the_one_stylesheet_and_carries_no_style_of_its_own(server):
+    """The pages' styles are one file (workbench/static/workbench.css), linked from the head and
+    cached; no page sends them again in its widgets (they were eight strings in Python modules,
+    two of them sent again with every redraw of the persona cards and reader tables)."""
+    url, _ = server
+    for path in (HOME, ROI, "voila/render/01_personas.ipynb", "voila/render/02_content_mix.ipynb",
+                 "voila/render/04_campaign_review.ipynb"):
+        status, _, page = fetch(url + path + "?lang=en")
+        assert status == 200, path
+        links = re.findall(
+            r'<link rel="stylesheet" href="(/workbench/static/workbench\.css\?v=\w+)">',
+            head(page))
+        assert len(links) == 1, path
+        assert ".wb-page {" not in page and ".wb-persona {" not in page, path
+    headers, body = fetch_gzip(url + links[0].lstrip("/"))
+    assert gzip.decompress(body) == (STATIC_DIR / "workbench.css").read_bytes()
+    assert "max-age" in headers["Cache-Control"]
+
+
 class _Scripts(HTMLParser):
     """The attributes of each ``<script>`` of a page, by its ``src`` without the query."""
 

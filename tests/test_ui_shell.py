@@ -481,3 +481,18 @@ def test_a_preheated_kernel_gets_its_request_from_voilas_own_handler(monkeypatch
         assert os.environ["SERVER_PORT"] == "9" and not voila.request_pending()
     finally:
         loop.call_soon_threadsafe(loop.stop)
+
+
+def test_the_stylesheet_is_inline_only_where_no_workbench_server_links_it(monkeypatch):
+    """Served by workbench.serve (WORKBENCH_STATIC_PATH set) a page's <head> links the one
+    stylesheet; elsewhere (stock Voilà, JupyterLab) the header carries it inline."""
+    from workbench.runtime.assets import STATIC_ENV, STYLESHEET
+    from workbench.ui.shell import styles
+
+    monkeypatch.setenv(STATIC_ENV, "/workbench/static/")
+    assert styles().value == ""
+    monkeypatch.delenv(STATIC_ENV)
+    inline = styles().value
+    assert inline == f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>"
+    for rule in (".wb-page {", ".wb-persona {", ".wb-week {", ".wb-card {", ".wb-table {"):
+        assert rule in inline

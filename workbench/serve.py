@@ -82,7 +82,9 @@ from workbench.runtime.access import (
     ALLOWED_HOSTS_ENV, EVERY_INTERFACE, HOSTS_SETTING, LOGIN_FILES, accepted_hosts, guarded,
     is_loopback,
 )
-from workbench.runtime.assets import STATIC_DIR, STATIC_ENV, plotly_bundle, plotly_js, static_url
+from workbench.runtime.assets import (
+    STATIC_DIR, STATIC_ENV, STYLESHEET, plotly_bundle, plotly_js, static_url,
+)
 # Chromium's path and flags, for the browser tests, benchmarks and tools that import them here
 from workbench.runtime.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported)
 
@@ -179,17 +181,19 @@ FRONT_END_TEXTS = ("connection.waiting", "connection.lost", "connection.reload")
 
 
 def front_end_tags(path: str, lang: str) -> str:
-    """The ``<link>`` and deferred ``<script>`` of the front end (:data:`FRONT_END`) under the
-    static ``path``: fetched and compiled while the kernel still runs the notebook, run once the
-    page is parsed. The script's data attributes give page.js the page's starting language
+    """The ``<link>`` and deferred ``<script>`` of the front end (:data:`FRONT_END`), and the
+    ``<link>`` of the pages' stylesheet (``workbench.css``), under the static ``path``: fetched
+    and compiled while the kernel still runs the notebook, run once the page is parsed. The script's data attributes give page.js the page's starting language
     (``data-lang``), the header toggle's languages in order (``data-langs``) and its texts
     (``data-messages``, :data:`FRONT_END_TEXTS` in every language)."""
     from workbench.i18n import LANGS
 
     css, js = (static_url(path, STATIC_DIR / name) for name in FRONT_END)
+    styles = static_url(path, STYLESHEET)
     script = _attributes({"src": js, "data-lang": lang, "data-langs": ",".join(LANGS),
                           "data-messages": _texts(FRONT_END_TEXTS)})
     return (f'<link rel="stylesheet" href="{html.escape(css, quote=True)}">'
+            f'<link rel="stylesheet" href="{html.escape(styles, quote=True)}">'
             f"<script defer {script}></script>")
 
 
@@ -428,7 +432,8 @@ class WorkbenchServer(Voila):
         ]
         static = (url_path_join(self.server_url, STATIC, "(plotly\\.min\\.js)"),
                   _BundleHandler, {"path": str(plotly_js().parent)})
-        names = "|".join(re.escape(name) for name in ("upload-guard.js", *FRONT_END))
+        names = "|".join(re.escape(name) for name in ("upload-guard.js", *FRONT_END,
+                                                      STYLESHEET.name))
         own = (url_path_join(self.server_url, STATIC, f"({names})"),
                tornado.web.StaticFileHandler, {"path": str(STATIC_DIR)})
         voila_files = next(h for h in handlers if h[1] is MultiStaticFileHandler)

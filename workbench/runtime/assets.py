@@ -20,6 +20,8 @@ from pathlib import Path
 STATIC_ENV = "WORKBENCH_STATIC_PATH"
 #: The workbench's own browser files.
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+#: The pages' stylesheet (every dashboard's styles, one file).
+STYLESHEET = STATIC_DIR / "workbench.css"
 #: plotly.js with only the trace kinds the charts draw (``tools/plotly_bundle/build.sh``).
 PARTIAL_PLOTLY = STATIC_DIR / "plotly-workbench.min.js"
 

@@ -24,23 +24,6 @@ DATA_KINDS: dict[str, tuple[str, ...]] = {
     "campaign_review": ("daily_users", "articles", "activities"),
 }
 
-HOME_CSS = """
-<style>
-.wb-intro { font-size: 15px; line-height: 1.7; color: #323f4b; max-width: 760px;
-  margin: 4px 0 20px; }
-.wb-cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
-  gap: 16px; }
-.wb-card { display: flex; flex-direction: column; gap: 6px; padding: 16px 18px;
-  border: 1px solid #d9e2ec; border-radius: 8px; background: #fff; color: inherit;
-  text-decoration: none; transition: border-color .15s, box-shadow .15s; min-height: 150px; }
-.wb-card:hover, .wb-card:focus { border-color: #2f6fed; box-shadow: 0 2px 8px rgba(47,111,237,.15);
-  outline: none; }
-.wb-card-step { font-size: 12px; font-weight: 600; color: #2f6fed; letter-spacing: .02em; }
-.wb-card-title { font-size: 18px; font-weight: 600; color: #1f2933; line-height: 1.35; }
-.wb-card-purpose { font-size: 14px; line-height: 1.6; color: #52606d; flex: 1 1 auto; }
-.wb-card-open { font-size: 14px; font-weight: 600; color: #2f6fed; }
-</style>
-"""
 
 
 def dashboard_cards_html(lang: str) -> str:
@@ -71,7 +54,7 @@ class HomeDashboard(Page):
                              home_link=False)
         self.intro = w.HTML()
         self.cards = w.HTML()
-        self.widget = w.VBox([self.header.widget, w.HTML(HOME_CSS), self.intro, self.cards])
+        self.widget = w.VBox([self.header.widget, self.intro, self.cards])
         self.widget.add_class("wb-page")
         self.header.model.observe(self._relabel, names="lang")
         self._relabel()

@@ -282,7 +282,6 @@ class MixDashboard(Page):
             self.titles["estimates"], self.charts["estimates"].box,
             self.titles["save"], w.HBox([self.save_name, self.save_button, self.export_button]),
             self.save_status, self.downloads,
-            w.HTML(CSS),
         ])
         self.widget.add_class("wb-page")
 
@@ -753,22 +752,3 @@ def calendar_html(cal, lang: str, records: list[dict] | None = None) -> str:
     return f'<div class="wb-legend">{legend}</div>{"".join(weeks)}{warnings}'
 
 
-CSS = """<style>
-.wb-kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; }
-.wb-kpi-note { font-size: 12px; color: #7b8794; line-height: 1.5; }
-.wb-kpi-delta { font-size: 12.5px; font-weight: 600; margin-top: 2px; }
-.wb-kpi-delta--up { color: #2f855a; } .wb-kpi-delta--down { color: #c23b3d; }
-.wb-week { display: grid; grid-template-columns: repeat(7, minmax(0, 1fr)); gap: 6px; margin: 0 0 10px; }
-.wb-day { background: #f8fafc; border: 1px solid #e4e7eb; border-radius: 6px; padding: 4px; min-height: 70px; }
-.wb-day-head { font-size: 12px; font-weight: 600; color: #52606d; margin-bottom: 3px; }
-.wb-mark { font-size: 11.5px; color: #c05621; background: #fff4e5; border-radius: 3px; padding: 1px 4px; margin-bottom: 3px; }
-.wb-chip { font-size: 11.5px; line-height: 1.35; background: #fff; border: 1px solid #e4e7eb;
-  border-left: 4px solid #999; border-radius: 4px; padding: 2px 4px; margin-bottom: 3px; color: #1f2933; }
-.wb-chip-status { float: right; color: #7b8794; font-size: 10.5px; }
-.wb-chip--approved .wb-chip-status { color: #2f855a; } .wb-chip--published .wb-chip-status { color: #1f5f8b; font-weight: 600; }
-.wb-chip--in_review .wb-chip-status { color: #b7791f; }
-.wb-legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12.5px; color: #52606d; margin: 4px 0 8px; }
-.wb-legend-item i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; }
-.wb-notes { font-size: 13px; color: #52606d; margin: 4px 0 8px; }
-.wb-notes summary { cursor: pointer; }
-</style>"""

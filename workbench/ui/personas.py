@@ -705,7 +705,7 @@ def _cards_html(people, lang: str) -> str:
             f"<h4>{html.escape(p.name[lang])}</h4>"
             f'<p class="wb-persona-size">{p.size:,} · {p.share:.0%}</p>'
             f"<p>{html.escape(p.description[lang])}</p><ul>{traits}</ul>{habits}</div>")
-    return f'{CARDS_CSS}<div class="wb-personas">{"".join(cards)}</div>'
+    return f'<div class="wb-personas">{"".join(cards)}</div>'
 
 
 def _habits(p, lang: str) -> list[tuple[str, str]]:
@@ -723,14 +723,3 @@ def _habits(p, lang: str) -> list[tuple[str, str]]:
     return [("reads", reads), ("online", online), ("where", where)]
 
 
-CARDS_CSS = """<style>
-.wb-personas { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr));
-  gap: 12px; }
-.wb-persona { border: 1px solid #d9e2ec; border-radius: 8px; padding: 12px 14px; background: #fff; }
-.wb-persona h4 { font-size: 15px; margin: 0 0 4px; line-height: 1.4; color: #1f2933; }
-.wb-persona p { font-size: 13px; line-height: 1.55; margin: 0 0 6px; color: #52606d; }
-.wb-persona .wb-persona-size { font-weight: 600; color: #2f6fed; }
-.wb-persona ul { margin: 0; padding-left: 18px; font-size: 13px; color: #323f4b; }
-.wb-persona .wb-persona-habit { margin: 4px 0 0; font-size: 12.5px; color: #52606d; }
-.wb-persona .wb-persona-habit b { color: #323f4b; font-weight: 600; }
-</style>"""

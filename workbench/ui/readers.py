@@ -190,12 +190,8 @@ def candidates_html(found: pd.DataFrame, dims, lang: str) -> str:
     method = found.attrs.get("method", {}).get(lang, "")
     readers = found.attrs.get("readers")
     basis = t("readers.basis", lang, reads=f"{readers:,.0f}") if readers else ""
-    return (f"{TABLE_CSS}<table class=\"wb-table\"><thead><tr>{head}</tr></thead>"
+    return (f"<table class=\"wb-table\"><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
             f'<p class="wb-note">{html.escape(" ".join(x for x in (basis, method) if x))}</p>')
 
 
-TABLE_CSS = """<style>
-.wb-table { min-width: 560px; }
-.wb-table td:not(:first-child), .wb-table th:not(:first-child) { text-align: right; }
-</style>"""

@@ -199,7 +199,7 @@ class ReviewDashboard(Page):
             self.titles["save"],
             w.HBox([self.save_name, self.save_button, self.report_button, self.pdf_button],
                    layout=w.Layout(flex_flow="row wrap", grid_gap="4px 8px")),
-            self.save_status, self.downloads, w.HTML(CSS),
+            self.save_status, self.downloads,
         ])
         self.widget.add_class("wb-page")
         self.model.observe(self._redraw, names="review")
@@ -492,14 +492,3 @@ def leaderboard_html(articles: pd.DataFrame, lang: str, top: int = 10) -> str:
     return f'<table class="wb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-CSS = """<style>
-.wb-summary { font-size: 14.5px; line-height: 1.7; color: #323f4b; max-width: 980px; }
-.wb-badge { color: #fff; border-radius: 10px; padding: 1px 8px; font-size: 12px; white-space: nowrap; }
-.wb-recs li { font-size: 14px; line-height: 1.7; margin-bottom: 4px; color: #1f2933; }
-.wb-score { font-size: 18px; font-weight: 600; color: #1f5f8b; }
-.wb-present .wb-review-section { min-height: 92vh; padding-top: 12px; border-bottom: 1px solid #e4e7eb; }
-.wb-present .wb-section { font-size: 30px; }
-.wb-present .wb-summary, .wb-present .wb-recs li { font-size: 22px; line-height: 1.6; }
-.wb-present .wb-table { font-size: 18px; }
-.wb-present .wb-badge { font-size: 16px; }
-</style>"""

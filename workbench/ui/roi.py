@@ -252,7 +252,6 @@ class RoiDashboard(Page):
             self.charts["compare"].box, self.scenario_table,
             self.titles["save"], w.HBox([self.save_name, self.save_button]), self.save_status,
             self.downloads,
-            w.HTML(CSS),
         ])
         self.widget.add_class("wb-page")
 
@@ -525,13 +524,3 @@ def scenarios_html(scenarios: list, lang: str) -> str:
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
-CSS = """<style>
-.wb-roi-group { font-weight: 600; font-size: 14px; color: #1f2933; width: 210px; margin: 8px 0 2px; }
-.wb-roi-point { display: inline-block; width: 96px; font-size: 12px; color: #616e7c; }
-.wb-roi-label { font-size: 13px; color: #323f4b; line-height: 1.3; }
-.wb-roi-label small { color: #7b8794; }
-.wb-kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(165px, 1fr)); gap: 10px; }
-.wb-kpi-note { font-size: 12px; color: #7b8794; }
-.wb-table { min-width: 560px; }
-.wb-table tr.wb-inside td { background: #fff4e5; }
-</style>"""

@@ -24,6 +24,7 @@ from __future__ import annotations
 import html
 import logging
 import math
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -35,6 +36,7 @@ from workbench.i18n import (
     DEFAULT_LANG, LANGS, LANGUAGE_NAMES, PAGES, default_language, kind_name, language, level, t,
 )
 from workbench.runtime import voila
+from workbench.runtime.assets import STATIC_ENV, STYLESHEET
 from workbench.runtime.memory import release_memory
 
 log = logging.getLogger(__name__)
@@ -42,54 +44,13 @@ log = logging.getLogger(__name__)
 SOURCES = ("sample", "upload")
 ACCEPTED_FILES = ".csv,.xlsx,.txt,.zip,.gz"
 
-# Styles shared by every page. Class names start with ``wb-`` so they touch nothing else;
-# system fonts only (no web fonts: the server runs offline).
-CSS = """
-<style>
-.wb-page { max-width: 1080px; margin: 0 auto; padding: 8px 16px 32px;
-  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC",
-  "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", sans-serif;
-  color: #1f2933; }
-.wb-header { border-bottom: 1px solid #e4e7eb; padding-bottom: 10px; margin-bottom: 12px;
-  align-items: flex-end; }
-.wb-crumb { font-size: 13px; color: #52606d; margin: 0 0 2px; }
-.wb-crumb a { color: #2f6fed; text-decoration: none; }
-.wb-crumb a:hover { text-decoration: underline; }
-.wb-title { font-size: 26px; font-weight: 600; margin: 4px 0 2px; line-height: 1.3; }
-.wb-subtitle { font-size: 14px; color: #52606d; margin: 0; }
-.wb-status { font-size: 13px; line-height: 1.5; padding: 6px 10px; border-radius: 4px;
-  margin: 4px 0; }
-.wb-status p { margin: 0; }
-.wb-status--info { background: #f0f4f8; color: #334e68; }
-.wb-status--busy { background: #fffbea; color: #8d6708; }
-.wb-preview, .wb-preview .widget-html-content { width: 100%; min-width: 0; }
-.wb-preview-box { margin: 6px 0 14px; max-width: 100%; }
-.wb-preview-caption { font-size: 12px; color: #52606d; margin: 0 0 4px; }
-.wb-preview-scroll { overflow-x: auto; border: 1px solid #e4e7eb; border-radius: 4px; }
-.wb-preview-scroll table { border-collapse: collapse; font-size: 12px; white-space: nowrap; }
-.wb-preview-scroll th { background: #f5f7fa; font-weight: 600; text-align: left; }
-.wb-preview-scroll th, .wb-preview-scroll td { padding: 4px 8px; border-bottom: 1px solid #eef1f4; }
-.wb-status--error { background: #fdecea; color: #9b1c1c; border-left: 3px solid #d64545; }
-.wb-hint { font-size: 12px; color: #7b8794; }
-.wb-lang .widget-toggle-button { background: #f0f4f8; color: #334e68; border: 1px solid #d9e2ec;
-  box-shadow: none; font-size: 13px; }
-.wb-lang .widget-toggle-button.mod-active { background: #2f6fed; color: #fff;
-  border-color: #2f6fed; }
-.wb-section { font-size: 17px; font-weight: 600; margin: 18px 0 6px; color: #1f2933; }
-.wb-subsection { font-size: 15px; font-weight: 600; margin: 14px 0 4px; color: #1f2933; }
-.wb-note { font-size: 13px; color: #52606d; margin: 2px 0 8px; line-height: 1.5; }
-.wb-download { color: #2f6fed; font-size: 14px; }
-.wb-table { border-collapse: collapse; font-size: 13px; margin: 4px 0 6px; }
-.wb-table th { text-align: left; font-weight: 600; color: #323f4b; border-bottom: 2px solid #d9e2ec;
-  padding: 6px 14px 6px 0; }
-.wb-table td { padding: 5px 14px 5px 0; border-bottom: 1px solid #eef2f6; color: #1f2933; }
-.wb-table small { color: #7b8794; }
-.wb-kpi { border: 1px solid #d9e2ec; border-radius: 8px; padding: 10px 12px; background: #fff; }
-.wb-kpi-label { font-size: 12.5px; color: #52606d; }
-.wb-kpi-value { font-size: 24px; font-weight: 600; color: #1f5f8b; margin: 2px 0; }
-.wb-kpi--loss .wb-kpi-value { color: #c23b3d; }
-</style>
-"""
+def styles() -> w.HTML:
+    """The pages' stylesheet (``workbench/static/workbench.css``, its one home) for a page's
+    header: empty when :mod:`workbench.serve` serves the page (its ``<head>`` links the file,
+    which the browser keeps), the stylesheet inline elsewhere (stock Voilà, JupyterLab)."""
+    if os.environ.get(STATIC_ENV):
+        return w.HTML()
+    return w.HTML(f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>")
 
 
 def _esc(text: object) -> str:
@@ -487,7 +448,7 @@ class Header:
                      layout=w.Layout(align_items="flex-end", justify_content="space-between",
                                      flex_flow="row wrap"))
         top.add_class("wb-header")
-        self.widget = w.VBox([w.HTML(CSS), top, *(p.widget for p in self.pickers.values())])
+        self.widget = w.VBox([styles(), top, *(p.widget for p in self.pickers.values())])
         self.model.observe(self._relabel, names=["lang", "title_key"])
         self._relabel()
 
