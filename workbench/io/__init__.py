@@ -67,9 +67,9 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 import pandas as pd
 
-from . import schemas
-from .errors import InputError
-from .schemas import Column, Schema
+from .. import schemas
+from ..errors import InputError
+from ..schemas import Column, Schema
 
 __all__ = [
     "BAD_VALUE_SHARE", "DataError", "LoadReport", "Loaded", "MAX_COLUMNS", "MAX_ROWS",
@@ -106,7 +106,7 @@ _PACKED_TABLES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls")
 #: Largest share of non-blank values of an optional column that may be unreadable and become NA.
 BAD_VALUE_SHARE = 0.10
 
-_ALIAS_DIR = Path(__file__).resolve().parent / "aliases"
+_ALIAS_DIR = Path(__file__).resolve().parents[1] / "aliases"
 _HEADER_SCAN_ROWS = 30
 _SAMPLE_BYTES = 256 * 1024
 _MAX_COUNT = 9e15  # beyond float precision for whole numbers: not a count anyone exports
@@ -3037,7 +3037,7 @@ def load(path_or_file: Any, kind: str | None = None, *, name: str | None = None)
 
 def _data_dir() -> Path:
     env = os.environ.get("WORKBENCH_DATA_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "data"
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
 
 
 _SAMPLE_CACHE: dict[tuple[str, str, float], pd.DataFrame] = {}
