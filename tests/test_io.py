@@ -563,7 +563,7 @@ def test_a_zipped_or_gzipped_export_reads_as_the_file_inside():
 
 def test_a_compressed_file_that_unpacks_too_large_is_refused(monkeypatch):
     import gzip
-    monkeypatch.setattr(io, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(io.limits, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
     body = b"date,new_follows,unfollows\n" + b"2024-03-01,10,2\n" * 200_000  # 3.2 MB
     for packed, name in ((_zipped({"u.csv": body}), "u.zip"), (gzip.compress(body), "u.csv.gz")):
         assert len(packed) < 50_000
