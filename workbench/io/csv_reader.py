@@ -42,11 +42,11 @@ def _split_rows(text: str, sep: str, limit: int | None = None, *,
         for row in reader:
             if len(row) > limits.MAX_COLUMNS:
                 if budget is not None:
-                    raise _too_wide(budget, reader.line_num, len(row))
+                    raise _too_wide(budget.name, reader.line_num, len(row))
                 row = row[:limits.MAX_COLUMNS + 1]
             cells += len(row)
             if budget is not None and cells > limits.MAX_SHEET_CELLS:
-                raise _too_many_cells(budget, ("table", "表格"))
+                raise _too_many_cells(budget.name, ("table", "表格"))
             rows.append(row)
             if limit is not None and len(rows) >= limit:
                 break
@@ -90,7 +90,7 @@ def _sample_width(src: _Source, enc: str, sep: str, skip: int) -> int:
                 for i, row in enumerate(reader):
                     if i >= skip:
                         if len(row) > limits.MAX_COLUMNS:  # the sample may end inside this row
-                            raise _too_wide(src, reader.line_num, len(row),
+                            raise _too_wide(src.name, reader.line_num, len(row),
                                             at_least=not complete)
                         width, rows = max(width, len(row)), rows + 1
         except csv.Error:
@@ -151,7 +151,7 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
         return _split_rows(full, sep, budget=src), None
     header_idx, scores, header = _find_header(rows, kinds)
     if len(header) > limits.MAX_COLUMNS:
-        raise _too_wide(src, header_idx + 1, len(header))
+        raise _too_wide(src.name, header_idx + 1, len(header))
     chosen = kind or _choose_kind(scores, header, src)
     mapped = _map_headers(chosen, header, header_idx + 1, src)
     _missing_required(mapped, header, src, header_idx + 1)
@@ -194,7 +194,7 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
         except pd.errors.ParserError as exc:
             m = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", str(exc))
             if m and int(m.group(2)) > limits.MAX_COLUMNS:
-                raise _too_wide(src, int(m.group(1)), int(m.group(2))) from None
+                raise _too_wide(src.name, int(m.group(1)), int(m.group(2))) from None
             if m and int(m.group(2)) > width:  # a wider row further down: read again
                 width = int(m.group(2))
                 continue
@@ -206,7 +206,7 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
     if df is None:
         raise _parser_error(src, enc, sep, "")
     if len(df) > limits.MAX_ROWS:
-        raise _too_many_rows(src)
+        raise _too_many_rows(src.name)
     first_data_row = header_idx + 2
     if width > len(header):
         _check_extra_fields(src, dict(kwargs, encoding=enc), len(header), width, first_data_row)

@@ -117,7 +117,7 @@ class _TableParser(HTMLParser):
         for text, colspan, rowspan in t["cells"]:
             fill_covered()
             if len(out) + colspan > limits.MAX_COLUMNS:
-                raise _too_wide(self.src, len(t["rows"]) + 1, len(out) + colspan)
+                raise _too_wide(self.src.name, len(t["rows"]) + 1, len(out) + colspan)
             for k in range(colspan):
                 if rowspan > 1:
                     pending[len(out)] = rowspan - 1
@@ -130,7 +130,7 @@ class _TableParser(HTMLParser):
                 out.append(None)
         self.cells += len(out)
         if self.cells > limits.MAX_SHEET_CELLS or len(t["rows"]) >= limits.MAX_ROWS + 1:
-            raise _too_many_cells(self.src, ("web page", "网页"))
+            raise _too_many_cells(self.src.name, ("web page", "网页"))
         t["rows"].append(tuple(out))
         t["cells"] = None
 

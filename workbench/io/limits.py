@@ -11,12 +11,7 @@ one small patches this module: ``monkeypatch.setattr(io.limits, "MAX_ROWS", 50)`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .report import DataError
-
-if TYPE_CHECKING:  # the sources refuse uploads over MAX_UPLOAD_BYTES with these errors
-    from .sources import _Source
 
 #: The stated upload limit. ``load()`` of bytes or a file object larger than this raises
 #: :class:`DataError`. Paths on the local disk are not limited (they are the team's own files).
@@ -66,15 +61,15 @@ def _too_large_unpacked(name: str, what: tuple[str, str] = ("compressed file", "
         fix_zh="请缩短导出的日期范围或拆分文件，并删除不需要的列。", file=name)
 
 
-def _too_many_rows(src: _Source) -> DataError:
+def _too_many_rows(name: str) -> DataError:
     return DataError(
         f"the table has more than {MAX_ROWS:,} rows, the most the workbench reads from one file.",
         f"表格超过 {MAX_ROWS:,} 行，这是工作台从一个文件读取的上限。",
         fix="export a shorter date range, or split the file and load the parts one at a time.",
-        fix_zh="请缩短导出的日期范围，或拆分文件后分别导入。", file=src.name)
+        fix_zh="请缩短导出的日期范围，或拆分文件后分别导入。", file=name)
 
 
-def _too_wide(src: _Source, row: int | None, fields: int, *, column: str = "",
+def _too_wide(name: str, row: int | None, fields: int, *, column: str = "",
               at_least: bool = False) -> DataError:
     """A row past :data:`MAX_COLUMNS`: ``fields`` of it (``at_least``: counted in a sample that
     ends inside the row), or its last value in spreadsheet ``column`` (e.g. ``"XFD"``)."""
@@ -90,10 +85,10 @@ def _too_wide(src: _Source, row: int | None, fields: int, *, column: str = "",
         fix="delete the columns you do not need (and the empty columns or separators at the end "
             "of that row) in Excel or WPS, save, and load the file again.",
         fix_zh="请在 Excel 或 WPS 中删除不需要的列（以及这一行末尾的空列或多余的分隔符），保存后重新导入。",
-        file=src.name, row=row)
+        file=name, row=row)
 
 
-def _too_many_cells(src: _Source, what: tuple[str, str]) -> DataError:
+def _too_many_cells(name: str, what: tuple[str, str]) -> DataError:
     return DataError(
         f"the {what[0]} holds more than {MAX_SHEET_CELLS:,} cells (rows × columns), the most the "
         f"workbench reads from one {what[0]}.",
@@ -101,4 +96,4 @@ def _too_many_cells(src: _Source, what: tuple[str, str]) -> DataError:
         fix=f"save it as 'CSV UTF-8' (a CSV may hold up to {MAX_ROWS:,} rows), or export a "
             "shorter date range, and delete the columns you do not need.",
         fix_zh=f"请另存为“CSV UTF-8”格式（CSV 最多可含 {MAX_ROWS:,} 行），或缩短导出的日期范围，并删除不需要的列。",
-        file=src.name)
+        file=name)

@@ -74,13 +74,13 @@ def _sheet_rows(wb: Any, ws: Any, src: _Source) -> _Sheet:
             if not values:
                 continue
             if idx > limits.MAX_ROWS + 1:
-                raise _too_many_rows(src)
+                raise _too_many_rows(src.name)
             last = max(col for col, _v in values)
             if last > limits.MAX_COLUMNS:
-                raise _too_wide(src, idx, last, column=get_column_letter(last))
+                raise _too_wide(src.name, idx, last, column=get_column_letter(last))
             cells += last
             if cells > limits.MAX_SHEET_CELLS:
-                raise _too_many_cells(src, ("sheet", "工作表"))
+                raise _too_many_cells(src.name, ("sheet", "工作表"))
             rows.extend([()] * (idx - 1 - len(rows)))  # blank rows between
             row: list[Any] = [None] * last
             for col, value in values:
