@@ -124,9 +124,7 @@ def read(path_or_file: Any, kind: str | None = None, *, name: str | None = None)
     ('daily_users', 1222)
     """
     if kind is not None and kind not in schemas.SCHEMAS:
-        raise DataError(f"unknown kind of data '{kind}'; expected one of {', '.join(schemas.KINDS)}.",
-                        f"未知的数据类型“{kind}”；应为 {'、'.join(schemas.KINDS)} 之一。",
-                        fix="choose one of the listed kinds.", fix_zh="请选择列出的类型之一。")
+        raise _unknown_kind(kind)
     outer = _open_source(path_or_file, name)
     src = _unpack(outer)
     fmt = _sniff_format(src)
@@ -171,6 +169,13 @@ def load(path_or_file: Any, kind: str | None = None, *, name: str | None = None)
     return read(path_or_file, kind, name=name).frame
 
 
+def _unknown_kind(kind: str) -> DataError:
+    return DataError(
+        f"unknown kind of data '{kind}'; expected one of {', '.join(schemas.KINDS)}.",
+        f"未知的数据类型“{kind}”；应为 {'、'.join(schemas.KINDS)} 之一。",
+        fix="choose one of the listed kinds.", fix_zh="请选择列出的类型之一。")
+
+
 def _data_dir() -> Path:
     env = os.environ.get("WORKBENCH_DATA_DIR")
     return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
@@ -194,16 +199,15 @@ def sample(kind: str) -> pd.DataFrame:
     'article_id'
     """
     if kind not in schemas.SCHEMAS:
-        raise DataError(f"unknown kind of data '{kind}'; expected one of {', '.join(schemas.KINDS)}.",
-                        f"未知的数据类型“{kind}”；应为 {'、'.join(schemas.KINDS)} 之一。",
-                        fix="choose one of the listed kinds.", fix_zh="请选择列出的类型之一。")
+        raise _unknown_kind(kind)
     path = _data_dir() / f"{kind}.csv"
     if not path.exists():
         raise DataError(f"there is no bundled sample for {kind} ({path}).",
                         f"没有{schemas.schema(kind).zh}的示例数据（{path}）。",
                         fix="regenerate the samples (workbench.sample) or set WORKBENCH_DATA_DIR "
                             "to the folder that holds them.",
-                        fix_zh="请重新生成示例数据（workbench.sample），或把 WORKBENCH_DATA_DIR 设为示例数据所在的文件夹。",
+                        fix_zh="请重新生成示例数据（workbench.sample），或把 WORKBENCH_DATA_DIR "
+                               "设为示例数据所在的文件夹。",
                         file=path.name)
     key = (kind, str(path), path.stat().st_mtime)
     if key not in _SAMPLE_CACHE:

@@ -34,8 +34,9 @@ def _split_rows(text: str, sep: str, limit: int | None = None, *,
                 budget: _Source | None = None) -> list[list[str]]:
     """The first ``limit`` rows of ``text`` (all when ``None``), split into fields.
 
-    Without ``budget`` (header sniffing) a row is cut at :data:`limits.MAX_COLUMNS` + 1 fields; with it
-    (a whole grid) a row wider than that, or a grid over :data:`limits.MAX_SHEET_CELLS`, is refused."""
+    Without ``budget`` (header sniffing) a row is cut at :data:`~.limits.MAX_COLUMNS` + 1 fields;
+    with it (a whole grid) a row wider than that, or a grid over :data:`~.limits.MAX_SHEET_CELLS`,
+    is refused."""
     rows, cells = [], 0
     reader = csv.reader(_io.StringIO(text), delimiter=sep)
     try:
@@ -263,7 +264,8 @@ def _more_fields_error(src: _Source, row: int | None, fields: int | None,
         f"这一行的字段比表头多{n_zh}；可能是某个值里含有未加引号的分隔符。",
         fix="check that row (e.g. a comma inside a title) and save the file again from Excel "
             "or WPS, which quotes such values.",
-        fix_zh="请检查这一行（例如标题里的逗号），再用 Excel 或 WPS 重新保存，软件会自动给这类值加引号。",
+        fix_zh="请检查这一行（例如标题里的逗号），再用 Excel 或 WPS 重新保存，"
+               "软件会自动给这类值加引号。",
         file=src.name, row=row)
 
 
@@ -276,7 +278,8 @@ def _parser_error(src: _Source, enc: str, sep: str, message: str) -> DataError:
             "某个值以英文双引号（\"）开头，但引号没有闭合，导致文件余下部分都被当成一个值。",
             fix="close the quote in that row or remove it (write a quote inside a value as \"\"), "
                 "or save the file again from Excel or WPS.",
-            fix_zh="请在这一行补上或删除这个引号（值中的引号要写成 \"\"），或用 Excel 或 WPS 重新保存文件。",
+            fix_zh="请在这一行补上或删除这个引号（值中的引号要写成 \"\"），"
+                   "或用 Excel 或 WPS 重新保存文件。",
             file=src.name, row=line)
     m = re.search(r"line (\d+), saw (\d+)", message)
     return _more_fields_error(src, int(m.group(1)) if m else None,

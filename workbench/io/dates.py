@@ -44,8 +44,8 @@ class _DateOrder:
             en = (f"Dates in '{header}' fit both day/month and month/day order; read as "
                   "month/day/year, the way WeChat writes dates. If they are day/month, write them "
                   "as 2024-04-03.")
-            zh = (f"“{header}”列的日期既可按“日/月”也可按“月/日”理解；已按微信的写法“月/日/年”读取。"
-                  "如实际是“日/月”，请写成 2024-04-03 这样的格式。")
+            zh = (f"“{header}”列的日期既可按“日/月”也可按“月/日”理解；"
+                  "已按微信的写法“月/日/年”读取。如实际是“日/月”，请写成 2024-04-03 这样的格式。")
         else:
             en = (f"Dates in '{header}' read as {how} (values such as '{self.example}' settle "
                   "the order).")

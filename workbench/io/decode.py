@@ -163,8 +163,8 @@ def _relined(src: _Source) -> tuple[_Source, str, list[tuple[str, str]]]:
     return new, "utf-8", [(
         f"Text encoding: mixed. Line(s) {shown} are {few_label}, the rest {rest}; each line was "
         "read in its own encoding. Check these rows, and save the file as 'CSV UTF-8' next time.",
-        f"文字编码混合：第 {shown.replace(', ', '、')} 行是 {few_label}，其余是 {rest}；已按各行自己的编码读取。"
-        "请核对这些行，以后请另存为“CSV UTF-8”。")]
+        f"文字编码混合：第 {shown.replace(', ', '、')} 行是 {few_label}，其余是 {rest}；"
+        "已按各行自己的编码读取。请核对这些行，以后请另存为“CSV UTF-8”。")]
 
 
 _KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa\u30fc]")

@@ -176,7 +176,8 @@ def _map_headers(kind: str, header: list[Any], header_row: int, src: _Source) ->
             raise DataError(
                 f"the header '{cell}' appears twice (columns {_col_letter(first)} and "
                 f"{_col_letter(pos)}), so it is not clear which one to use.",
-                f"表头“{cell}”出现了两次（{_col_letter(first)} 列和 {_col_letter(pos)} 列），无法确定使用哪一列。",
+                f"表头“{cell}”出现了两次（{_col_letter(first)} 列和 {_col_letter(pos)} 列），"
+                "无法确定使用哪一列。",
                 fix="rename or delete one of the two columns so that every header is unique.",
                 fix_zh="请重命名或删除其中一列，使每个表头都唯一。",
                 file=src.name, row=header_row, column=str(cell), column_letter=_col_letter(pos))
@@ -314,11 +315,13 @@ def _note_columns(raw: _Raw, mapped: _Mapped, scores: dict[str, float] | None, s
     shown = ", ".join(heads[:4]) + ("…" if len(heads) > 4 else "")
     shown_zh = "、".join(heads[:4]) + ("…" if len(heads) > 4 else "")
     if scores is not None:
+        kind_zh = schemas.schema(mapped.kind).zh
         raw.notes.insert(0, (f"Detected kind '{mapped.kind}' from headers {shown}.",
-                             f"根据表头 {shown_zh} 识别为“{mapped.kind}”（{schemas.schema(mapped.kind).zh}）。"))
+                             f"根据表头 {shown_zh} 识别为“{mapped.kind}”（{kind_zh}）。"))
     if mapped.unused:
         names = ", ".join(mapped.unused[:8]) + ("…" if len(mapped.unused) > 8 else "")
-        raw.notes.append((f"Columns not used: {names}.", f"未使用的列：{names.replace(', ', '、')}。"))
+        raw.notes.append((f"Columns not used: {names}.",
+                          f"未使用的列：{names.replace(', ', '、')}。"))
     if sep is not None and sep != ",":
         label = {"\t": "tab", ";": "semicolon", "|": "vertical bar"}[sep]
         label_zh = {"\t": "制表符", ";": "分号", "|": "竖线"}[sep]

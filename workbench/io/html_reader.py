@@ -25,8 +25,9 @@ class _TableParser(HTMLParser):
     its text in its first cell and leaves the others blank, as a workbook does.
 
     The cells the spans lay out count against the budget as each row is built: a row wider than
-    :data:`limits.MAX_COLUMNS`, or a page over :data:`limits.MAX_SHEET_CELLS` cells, is refused there (a few
-    kilobytes of ``colspan=1000 rowspan=1000`` would otherwise lay out billions of cells)."""
+    :data:`~.limits.MAX_COLUMNS`, or a page over :data:`~.limits.MAX_SHEET_CELLS` cells, is
+    refused there (a few kilobytes of ``colspan=1000 rowspan=1000`` would otherwise lay out
+    billions of cells)."""
 
     def __init__(self, src: _Source) -> None:
         super().__init__(convert_charrefs=True)

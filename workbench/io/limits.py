@@ -38,15 +38,16 @@ def _too_large(name: str, size: int | None) -> DataError:
     if size is None:
         en, zh = "the file is", "文件大小"
     else:
-        en, zh = f"the file is {size / 1024 / 1024:.1f} MB,", f"文件大小为 {size / 1024 / 1024:.1f} MB，"
+        mb = size / 1024 / 1024
+        en, zh = f"the file is {mb:.1f} MB,", f"文件大小为 {mb:.1f} MB，"
     return DataError(
         f"{en} over the upload limit of {limit} MB.",
         f"{zh}超过了 {limit} MB 的上传上限。",
         fix="zip it (a .zip or .gz holding one .csv or .xlsx file is read as that file, and "
             "only its compressed size counts), or export a shorter date range or split the "
             "file, and remove sheets and columns you do not need.",
-        fix_zh="请把文件压缩（内含一个 .csv 或 .xlsx 文件的 .zip 或 .gz 会按该文件读取，只计压缩后的"
-               "大小），或缩短导出的日期范围、拆分文件，并删除不需要的工作表和列。",
+        fix_zh="请把文件压缩（内含一个 .csv 或 .xlsx 文件的 .zip 或 .gz 会按该文件读取，"
+               "只计压缩后的大小），或缩短导出的日期范围、拆分文件，并删除不需要的工作表和列。",
         file=name)
 
 
@@ -84,7 +85,8 @@ def _too_wide(name: str, row: int | None, fields: int, *, column: str = "",
         f"{what_zh}；工作台最多读取 {MAX_COLUMNS:,} 列。",
         fix="delete the columns you do not need (and the empty columns or separators at the end "
             "of that row) in Excel or WPS, save, and load the file again.",
-        fix_zh="请在 Excel 或 WPS 中删除不需要的列（以及这一行末尾的空列或多余的分隔符），保存后重新导入。",
+        fix_zh="请在 Excel 或 WPS 中删除不需要的列（以及这一行末尾的空列或多余的分隔符），"
+               "保存后重新导入。",
         file=name, row=row)
 
 
@@ -92,8 +94,10 @@ def _too_many_cells(name: str, what: tuple[str, str]) -> DataError:
     return DataError(
         f"the {what[0]} holds more than {MAX_SHEET_CELLS:,} cells (rows × columns), the most the "
         f"workbench reads from one {what[0]}.",
-        f"该{what[1]}超过 {MAX_SHEET_CELLS:,} 个单元格（行数 × 列数），这是工作台从一个{what[1]}读取的上限。",
+        f"该{what[1]}超过 {MAX_SHEET_CELLS:,} 个单元格（行数 × 列数），"
+        f"这是工作台从一个{what[1]}读取的上限。",
         fix=f"save it as 'CSV UTF-8' (a CSV may hold up to {MAX_ROWS:,} rows), or export a "
             "shorter date range, and delete the columns you do not need.",
-        fix_zh=f"请另存为“CSV UTF-8”格式（CSV 最多可含 {MAX_ROWS:,} 行），或缩短导出的日期范围，并删除不需要的列。",
+        fix_zh=f"请另存为“CSV UTF-8”格式（CSV 最多可含 {MAX_ROWS:,} 行），"
+               "或缩短导出的日期范围，并删除不需要的列。",
         file=name)

@@ -30,11 +30,13 @@ class DataError(InputError):
 
     Examples
     --------
+    >>> from workbench import io
     >>> try:
-    ...     load(b"", name="empty.csv")
-    ... except DataError as err:
-    ...     print(err.message("en"))
-    File 'empty.csv': the file is empty (0 bytes). Fix: export the data again and check that the chosen date range has data.
+    ...     io.load(b"", name="empty.csv")
+    ... except io.DataError as err:
+    ...     print(err.message("en"))  # doctest: +NORMALIZE_WHITESPACE
+    File 'empty.csv': the file is empty (0 bytes). Fix: export the data again and check that
+    the chosen date range has data.
     """
 
     def __init__(self, problem: str, problem_zh: str, *, fix: str = "", fix_zh: str = "",

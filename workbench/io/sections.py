@@ -41,8 +41,9 @@ def _grid_title(grid: list[list[Any]], first_section_row: int) -> str | None:
                 for nxt in row[c + 1:]:
                     if not _is_blank_cell(nxt):
                         return str(nxt).strip()
-                if r + 1 < len(grid) and c < len(grid[r + 1]) and not _is_blank_cell(grid[r + 1][c]):
-                    return str(grid[r + 1][c]).strip()
+                below = grid[r + 1] if r + 1 < len(grid) else []
+                if c < len(below) and not _is_blank_cell(below[c]):
+                    return str(below[c]).strip()
             m = re.search(r"《(.+?)》", text)
             if m:
                 return m.group(1).strip()
@@ -93,7 +94,8 @@ def _sections_to_raw(grid: list[list[Any]], src: _Source, kind: str | None) -> _
                 f"“{label}”部分的表头行中没有“人数”列。",
                 fix="keep the section as exported (分类/人数/占比), or put the data in a table "
                     "with columns dimension, level, users, share.",
-                fix_zh="请保留导出时的格式（分类/人数/占比），或整理成包含 维度、分类、人数、占比 列的表格。",
+                fix_zh="请保留导出时的格式（分类/人数/占比），"
+                       "或整理成包含 维度、分类、人数、占比 列的表格。",
                 file=src.name, row=h + 1, column=label)
         d = h + 1
         while d < len(grid) and d not in section_rows:
@@ -115,10 +117,10 @@ def _sections_to_raw(grid: list[list[Any]], src: _Source, kind: str | None) -> _
                 "share": "占比"},
                {k: None for k in out}, True, 0)
     if kind is None:
+        used = [f[3] for f in found if f[2]]
         raw.notes.append((
-            f"Detected kind 'distributions' from the sections {', '.join(f[3] for f in found if f[2])} "
-            "(单篇详情 sheet).",
-            f"根据 {'、'.join(f[3] for f in found if f[2])} 等部分识别为“distributions”（单篇详情 读者分布）。"))
+            f"Detected kind 'distributions' from the sections {', '.join(used)} (单篇详情 sheet).",
+            f"根据 {'、'.join(used)} 等部分识别为“distributions”（单篇详情 读者分布）。"))
     if ignored:
         raw.notes.append((f"Sections not used: {', '.join(ignored)}.",
                           f"未使用的部分：{'、'.join(ignored)}。"))

@@ -71,11 +71,13 @@ def _sniff_zip(src: _Source, head: bytes) -> str:
             "Excel 工作簿已损坏或不完整（文件结尾缺失，例如下载或复制被中断），无法打开。",
             fix="download or export the file again (and wait until the download has finished); "
                 "if Excel can still open it, save it again as .xlsx.",
-            fix_zh="请重新下载或导出文件（等下载完成后再导入）；如果 Excel 仍能打开，请重新另存为 .xlsx。",
+            fix_zh="请重新下载或导出文件（等下载完成后再导入）；"
+                   "如果 Excel 仍能打开，请重新另存为 .xlsx。",
             file=src.name)
     raise _unsupported(src, f"this is a zip archive ({suffix or 'no extension'}), not an Excel "
                        ".xlsx workbook or a CSV file.",
-                       f"这是一个压缩包（{suffix or '无扩展名'}），不是 Excel .xlsx 工作簿或 CSV 文件。")
+                       f"这是一个压缩包（{suffix or '无扩展名'}），"
+                       "不是 Excel .xlsx 工作簿或 CSV 文件。")
 
 
 def _sniff_ole(src: _Source) -> None:
@@ -130,8 +132,8 @@ def _sniff_format(src: _Source) -> str:
             named_zh = f"（“{suffix}”）" if suffix else ""
             raise _unsupported(src, f"this file{named} is {what[0]}, not a table; the workbench "
                                "reads tables from .csv and .xlsx files.",
-                               f"这个文件{named_zh}是{what[1]}，不是表格；工作台只能读取 .csv 和 .xlsx "
-                               "文件中的表格。")
+                               f"这个文件{named_zh}是{what[1]}，不是表格；"
+                               "工作台只能读取 .csv 和 .xlsx 文件中的表格。")
     wide = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
         or _utf32_guess(head) is not None or _utf16_guess(head) is not None
     if b"\x00" in head and not wide:
@@ -154,9 +156,11 @@ def _sniff_format(src: _Source) -> str:
         raise _unsupported(src, "this file is a web page (HTML) without a table, even if it is "
                            f"named '{suffix or src.name}' (for example a login or error page "
                            "saved instead of the export).",
-                           f"这个文件实际上是不含表格的网页（HTML），虽然文件名为“{suffix or src.name}”"
+                           "这个文件实际上是不含表格的网页（HTML），"
+                           f"虽然文件名为“{suffix or src.name}”"
                            "（例如保存成了登录页或错误页，而不是导出的数据）。")
     if suffix in _BINARY_SUFFIXES:
         raise _unsupported(src, f"'{suffix}' files cannot be read; the workbench reads .csv and "
-                           ".xlsx files.", f"无法读取“{suffix}”文件；工作台只能读取 .csv 和 .xlsx 文件。")
+                           ".xlsx files.",
+                           f"无法读取“{suffix}”文件；工作台只能读取 .csv 和 .xlsx 文件。")
     return "csv"

@@ -56,8 +56,8 @@ class _Source:
 
 def _read_limited(stream: Any, name: str) -> bytes:
     """All of ``stream`` (a file object that decompresses), refused past
-    :data:`limits.MAX_UNPACKED_BYTES` without reading further (a small archive can unpack to far more
-    than its stated size)."""
+    :data:`~.limits.MAX_UNPACKED_BYTES` without reading further (a small archive can unpack to far
+    more than its stated size)."""
     chunks, total = [], 0
     while chunk := stream.read(1 << 20):
         total += len(chunk)
@@ -80,7 +80,8 @@ def _unpack(src: _Source) -> _Source:
             raise DataError("the .gz file is damaged or incomplete, so it cannot be unpacked.",
                             ".gz 压缩文件已损坏或不完整，无法解压。",
                             fix="compress the file again (or upload the .csv itself).",
-                            fix_zh="请重新压缩文件（或直接上传 .csv 文件）。", file=src.name) from None
+                            fix_zh="请重新压缩文件（或直接上传 .csv 文件）。",
+                            file=src.name) from None
         return _Source(inner, data=data)
     if not head.startswith(b"PK\x03\x04"):
         return src
@@ -100,10 +101,12 @@ def _unpack(src: _Source) -> _Source:
             more = "" if len(tables) <= 6 else f" … ({len(tables)})"
             raise DataError(
                 f"the zip archive holds several tables ({shown}{more}); the workbench reads "
-                "one table at a time.", f"压缩包里有多个表格（{shown}{more}）；工作台一次读取一个表格。",
+                "one table at a time.",
+                f"压缩包里有多个表格（{shown}{more}）；工作台一次读取一个表格。",
                 fix="upload a zip that holds only the one .csv or .xlsx file you want to use, "
                     "or the file itself.",
-                fix_zh="请上传只含一个 .csv 或 .xlsx 文件的压缩包，或直接上传该文件。", file=src.name)
+                fix_zh="请上传只含一个 .csv 或 .xlsx 文件的压缩包，或直接上传该文件。",
+                file=src.name)
         if not tables:
             return src  # _sniff_zip says what it is
         member = tables[0]
@@ -140,8 +143,8 @@ def _open_source(src: Any, name: str | None) -> _Source:
                             fix_zh="请检查路径和文件名。", file=label)
         if path.is_dir():
             raise DataError(f"'{path}' is a folder, not a file.", f"“{path}”是文件夹，不是文件。",
-                            fix="choose a .csv or .xlsx file.", fix_zh="请选择 .csv 或 .xlsx 文件。",
-                            file=label)
+                            fix="choose a .csv or .xlsx file.",
+                            fix_zh="请选择 .csv 或 .xlsx 文件。", file=label)
         return _Source(label, path=path)
     if isinstance(src, (bytes, bytearray, memoryview)):
         data = bytes(src)

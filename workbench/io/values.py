@@ -19,7 +19,9 @@ _NA_TOKENS = frozenset({
     "", "-", "--", "---", "—", "——", "–", "/", "n/a", "na", "nan", "null", "none", "#n/a",
     "无", "暂无", "空", "#div/0!", "#value!",
 })
-_SUMMARY_TOKENS = frozenset({"合计", "总计", "汇总", "总和", "平均", "平均值", "total", "sum", "average"})
+_SUMMARY_TOKENS = frozenset({
+    "合计", "总计", "汇总", "总和", "平均", "平均值", "total", "sum", "average",
+})
 _READ_CSV_NA = sorted({v for t in _NA_TOKENS if t for v in (t, t.upper(), t.title())})
 
 
@@ -197,7 +199,7 @@ def _parse_multi(s: pd.Series, table: dict[str, str], levels: tuple[str, ...],
 
 
 def _province(text: Any) -> str:
-    """``广东省`` → ``广东``, ``广西壮族自治区`` → ``广西`` (table in levels.csv, column province)."""
+    """``广东省`` → ``广东``, ``广西壮族自治区`` → ``广西`` (levels.csv, column province)."""
     t = str(text).strip()
     return _levels().get("province", {}).get(_norm_value(t)) or re.sub(r"(省|市)$", "", t) or t
 

@@ -36,10 +36,12 @@ def _check_xlsx_parts(src: _Source) -> None:
             raise DataError(
                 f"the workbook's table of texts (sharedStrings) unpacks to {mb:,.0f} MB, more "
                 f"than the {limit} MB the workbench reads.",
-                f"工作簿的文本表（sharedStrings）解压后有 {mb:,.0f} MB，超过工作台读取的上限 {limit} MB。",
+                f"工作簿的文本表（sharedStrings）解压后有 {mb:,.0f} MB，"
+                f"超过工作台读取的上限 {limit} MB。",
                 fix="save the sheet as 'CSV UTF-8' in Excel or WPS and load that file, or delete "
                     "the sheets and columns you do not need.",
-                fix_zh="请在 Excel 或 WPS 中把工作表另存为“CSV UTF-8”后导入，或删除不需要的工作表和列。",
+                fix_zh="请在 Excel 或 WPS 中把工作表另存为“CSV UTF-8”后导入，"
+                       "或删除不需要的工作表和列。",
                 file=src.name)
 
 
@@ -120,7 +122,8 @@ def _read_xlsx(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, 
 
 
 def _unsaved_formulas_error(src: _Source, n: int, first: str | None) -> DataError:
-    at_en, at_zh = (f", the first in cell {first}", f"，第一个在 {first} 单元格") if first else ("", "")
+    at_en, at_zh = (f", the first in cell {first}", f"，第一个在 {first} 单元格") if first \
+        else ("", "")
     return DataError(
         f"the data are formulas without saved results ({n:,} cells{at_en}): the program that "
         "wrote the file did not calculate them, so they read as blank.",
