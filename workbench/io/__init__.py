@@ -51,7 +51,8 @@ The package, in the order a file goes through it:
   :mod:`.sections` — the multi-section 单篇详情 sheet;
 * :mod:`.headers` — the header row, the kind of data, which column is which;
 * :mod:`.values`, :mod:`.dates` — cell values: numbers, levels, dates read in one order;
-* :mod:`.build` — the canonical frame and the notes of its report.
+* :mod:`.build` — the canonical frame and the notes of its report; :mod:`.kinds` — what each
+  kind adds (per-source rows pivoted, distribution levels mapped, derived columns).
 
 Used throughout: :mod:`.limits` (the budget a file must fit), :mod:`.aliases` (the alias and
 level tables in ``workbench/aliases/``) and :mod:`.report` (:class:`DataError`,

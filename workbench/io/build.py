@@ -1,7 +1,8 @@
 """Building the canonical frame from a mapped raw table (:class:`_Builder`): blank and summary
 rows skipped, each column parsed to its schema dtype under the bad-value policy
-(:data:`BAD_VALUE_SHARE`), the kind's own finishing (per-source rows pivoted, distribution levels
-mapped), derived columns, and notes on what cannot be right but may be as exported."""
+(:data:`BAD_VALUE_SHARE`), then the kind's own finishing and derived columns (:mod:`.kinds`), the
+checks (no negative counts), and notes on what cannot be right but may be as exported (dates
+after today, a part larger than its whole, rows that share a key)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ import pandas as pd
 
 from .. import schemas
 from ..schemas import Column
-from .aliases import _level_table, _levels, _norm_value
+from .aliases import _level_table, _levels
 from .dates import _Dates, _parse_dates
 from .headers import _Raw, _schema_col
+from .kinds import _KindSteps
 from .report import DataError, LoadReport
 from .sources import _Source
 from .values import (
-    _blank_mask, _is_blank_cell, _is_summary_text, _parse_category, _parse_multi, _parse_numbers,
-    _province, _provinces, _show, _summary_mask, _text_of,
+    _blank_mask, _is_blank_cell, _is_summary_text, _Numbers, _parse_category, _parse_multi,
+    _parse_numbers, _provinces, _show, _summary_mask, _text_of,
 )
 from .xlsx_reader import _unsaved_formulas_error
 
@@ -49,7 +51,10 @@ class _LazyBlanks:
         return out
 
 
-class _Builder:
+class _Builder(_KindSteps):
+    """Builds one file's canonical frame (:meth:`build`) and writes what it did into the
+    report: rows skipped or dropped, values left blank, columns derived."""
+
     def __init__(self, raw: _Raw, src: _Source, report: LoadReport) -> None:
         self.raw, self.src, self.report = raw, src, report
         self.sch = schemas.schema(raw.kind)
@@ -99,73 +104,91 @@ class _Builder:
             f"“{header}”列有 {n_bad} 个值无法读取，已留空：{ex_zh}。")
 
     # ---- per dtype ----------------------------------------------------------------------
-    def number(self, canon: str, s: pd.Series, blank: np.ndarray) -> Any:
+    def number(self, canon: str, cells: pd.Series, blank: np.ndarray) -> Any:
+        """A count (``Int64``) or a number (``float64``) column: ``1,234``, ``1.2万``, ``10万+``
+        (its lower bound), ``3.2%``; rates written as percentages become fractions."""
         col = self.sch[canon]
-        if col.dtype == "int" and s.dtype.kind in "iu" and s.dtype.itemsize <= 8:
-            if s.dtype.kind == "i" or s.max() <= np.iinfo(np.int64).max:  # fast path: clean counts
-                return pd.arrays.IntegerArray(s.to_numpy(dtype=np.int64),
-                                              np.zeros(len(s), dtype=bool))
-        if col.dtype == "float" and s.dtype.kind in "iuf" and col.unit != "fraction":
-            vals = s.to_numpy(dtype="float64")
-            if np.isfinite(vals[~np.isnan(vals)]).all():
-                return vals
-        parsed = _parse_numbers(s, blank)
-        vals = parsed.values
-        is_int = col.dtype == "int"
-        bad = parsed.bad.copy()
-        if is_int:
-            finite = np.isfinite(vals)
-            rounded = np.round(vals)
+        clean = _clean_numbers(col, cells)
+        if clean is not None:
+            return clean
+        parsed = _parse_numbers(cells, blank)
+        values, bad = self._settle_numbers(canon, cells, blank, parsed)
+        self._note_lower_bounds(canon, parsed.lower_bound & ~bad)
+        if col.unit == "fraction":
+            values = self._fractions(canon, values, parsed.percent, bad)
+        if col.dtype == "int":
+            missing = np.isnan(values)
+            return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+        return values.astype("float64")
+
+    def _settle_numbers(self, canon: str, cells: pd.Series, blank: np.ndarray,
+                        parsed: _Numbers) -> tuple[np.ndarray, np.ndarray]:
+        """The values (NaN where unreadable) and the unreadable ones, under the bad-value
+        policy; a count must be a whole number, not a percentage, within float precision."""
+        whole = self.sch[canon].dtype == "int"
+        values, bad = parsed.values, parsed.bad.copy()
+        if whole:
+            finite = np.isfinite(values)
+            rounded = np.round(values)
             with np.errstate(invalid="ignore"):
-                frac = finite & (np.abs(vals - rounded) > 1e-6 * np.maximum(1, np.abs(vals)))
-                huge = finite & (np.abs(vals) > _MAX_COUNT)
-            bad |= frac | huge | (parsed.percent & ~blank)
-            vals = np.where(bad, np.nan, rounded)
+                fraction = finite & (np.abs(values - rounded)
+                                     > 1e-6 * np.maximum(1, np.abs(values)))
+                huge = finite & (np.abs(values) > _MAX_COUNT)
+            bad |= fraction | huge | (parsed.percent & ~blank)
+            values = np.where(bad, np.nan, rounded)
         else:
-            vals = np.where(bad, np.nan, vals)
+            values = np.where(bad, np.nan, values)
         header = self.raw.headers.get(canon, canon)
-        expect = "whole numbers" if is_int else "numbers"
-        expect_zh = "整数" if is_int else "数字"
+        expect = "whole numbers" if whole else "numbers"
+        expect_zh = "整数" if whole else "数字"
         self._settle(
-            canon, bad, blank, s,
+            canon, bad, blank, cells,
             f"these values are not {expect} (expected e.g. 1234, 1,234, 1.2万 or 10万+"
-            + ("" if is_int else ", 3.2%") + ")",
-            f"这些值不是{expect_zh}（应为 1234、1,234、1.2万 或 10万+" + ("" if is_int else "、3.2%")
-            + " 这样的写法）",
+            + ("" if whole else ", 3.2%") + ")",
+            f"这些值不是{expect_zh}（应为 1234、1,234、1.2万 或 10万+"
+            + ("" if whole else "、3.2%") + " 这样的写法）",
             f"replace the text in column '{header}' with {expect}, or leave the cell blank if "
             "the value is unknown.",
             f"请把“{header}”列中的文字改成{expect_zh}；数值未知时可留空。")
-        lower = parsed.lower_bound & ~bad
-        if lower.any():
-            rows = [int(r) for r in self.raw.rownums[lower][:5]]
-            n_low = int(lower.sum())
-            self.report.note(
-                f"column {canon} ('{header}'): '10万+'-style values read as their lower bound "
-                f"(10万+ → 100000) in {n_low} row{'s' if n_low != 1 else ''} "
-                f"(rows {', '.join(map(str, rows))}{'…' if n_low > 5 else ''}).",
-                f"“{header}”列中 {int(lower.sum())} 行的“10万+”类数值按下限读取（如 100000）"
-                f"（第 {'、'.join(map(str, rows))}{'…' if lower.sum() > 5 else ''} 行）。")
-        if col.unit == "fraction":
-            has_pct = (parsed.percent & ~bad).any()
-            plain = ~parsed.percent & np.isfinite(vals)
-            if not has_pct and plain.any():
-                mx = np.nanmax(vals[plain])
-                if 1 < mx <= 100:
-                    vals = np.where(plain, vals / 100.0, vals)
-                    self.report.note(
-                        f"'{header}' looks like percentages (largest value {mx:g}): divided by "
-                        "100 to give fractions.",
-                        f"“{header}”列看起来是百分数（最大值 {mx:g}）：已除以 100 转为小数。")
-        if is_int:
-            mask = np.isnan(vals)
-            data = np.where(mask, 0, vals).astype(np.int64)
-            return pd.arrays.IntegerArray(data, mask)
-        return vals.astype("float64")
+        return values, bad
 
-    def date(self, canon: str, s: pd.Series, blank: np.ndarray,
+    def _note_lower_bounds(self, canon: str, lower: np.ndarray) -> None:
+        """Say where ``10万+`` was read as 100000."""
+        if not lower.any():
+            return
+        header = self.raw.headers.get(canon, canon)
+        rows = [int(r) for r in self.raw.rownums[lower][:5]]
+        n_low = int(lower.sum())
+        self.report.note(
+            f"column {canon} ('{header}'): '10万+'-style values read as their lower bound "
+            f"(10万+ → 100000) in {n_low} row{'s' if n_low != 1 else ''} "
+            f"(rows {', '.join(map(str, rows))}{'…' if n_low > 5 else ''}).",
+            f"“{header}”列中 {int(lower.sum())} 行的“10万+”类数值按下限读取（如 100000）"
+            f"（第 {'、'.join(map(str, rows))}{'…' if lower.sum() > 5 else ''} 行）。")
+
+    def _fractions(self, canon: str, values: np.ndarray, percent: np.ndarray,
+                   bad: np.ndarray) -> np.ndarray:
+        """A rate column: when no value says ``%`` and the largest is over 1 (up to 100), the
+        column was written in percent and is divided by 100."""
+        has_pct = (percent & ~bad).any()
+        plain = ~percent & np.isfinite(values)
+        if has_pct or not plain.any():
+            return values
+        largest = np.nanmax(values[plain])
+        if not (1 < largest <= 100):
+            return values
+        header = self.raw.headers.get(canon, canon)
+        self.report.note(
+            f"'{header}' looks like percentages (largest value {largest:g}): divided by "
+            "100 to give fractions.",
+            f"“{header}”列看起来是百分数（最大值 {largest:g}）：已除以 100 转为小数。")
+        return np.where(plain, values / 100.0, values)
+
+    def date(self, canon: str, cells: pd.Series, blank: np.ndarray,
              parsed: _Dates | None = None) -> pd.Series:
+        """A date or datetime column (``datetime64[ns]``; a date column at midnight)."""
         col = self.sch[canon]
-        parsed = parsed if parsed is not None else _parse_dates(s, blank)
+        parsed = parsed if parsed is not None else _parse_dates(cells, blank)
         header = self.raw.headers.get(canon, canon)
         what, what_zh = "these values could not be read as dates", "这些值无法识别为日期"
         if parsed.order is not None:
@@ -176,22 +199,24 @@ class _Builder:
                 what += f" (the column reads {how}, as most of its dates do)"
                 what_zh += f"（该列多数日期按“{how_zh}”书写，已按此顺序读取）"
         self._settle(
-            canon, parsed.bad, blank, s, what, what_zh,
+            canon, parsed.bad, blank, cells, what, what_zh,
             "write dates like 2024-03-01, 2024/3/1 or 2024年3月1日 (times like 2024-03-01 20:30)"
             f" in column '{header}', or format the cells as dates in Excel.",
-            f"请把“{header}”列的日期写成 2024-03-01、2024/3/1 或 2024年3月1日（时间写成 2024-03-01 20:30），"
-            "或在 Excel 中把单元格设为日期格式。")
-        vals = parsed.values
+            f"请把“{header}”列的日期写成 2024-03-01、2024/3/1 或 2024年3月1日"
+            "（时间写成 2024-03-01 20:30），或在 Excel 中把单元格设为日期格式。")
+        values = parsed.values
         if col.dtype == "date":
-            vals = vals.dt.normalize()
-        return vals
+            values = values.dt.normalize()
+        return values
 
-    def category(self, canon: str, s: pd.Series, blank: np.ndarray) -> pd.Categorical:
+    def category(self, canon: str, cells: pd.Series, blank: np.ndarray) -> pd.Categorical:
+        """A level column (gender, age band, channel …): the schema's codes, from the codes
+        themselves or their names in ``levels.csv``."""
         col = self.sch[canon]
         table = _level_table(canon, col.levels)
-        cat, bad = _parse_category(s, table, col.levels, blank)
-        self._settle(canon, bad, blank, s, *self._level_texts(canon, col))
-        return cat
+        levels, bad = _parse_category(cells, table, col.levels, blank)
+        self._settle(canon, bad, blank, cells, *self._level_texts(canon, col))
+        return levels
 
     def _level_texts(self, canon: str, col: Column) -> tuple[str, str, str, str]:
         table = _levels().get(canon, {})
@@ -207,21 +232,23 @@ class _Builder:
                 "name), or leave the cell blank.",
                 f"请在“{header}”列中使用可识别的值（英文代码或中文名称均可），或留空。")
 
-    def multi(self, canon: str, s: pd.Series, blank: np.ndarray) -> pd.Series:
+    def multi(self, canon: str, cells: pd.Series, blank: np.ndarray) -> pd.Series:
+        """A column of several levels a cell (``a;b``), as text of codes joined by ``;``."""
         col = self.sch[canon]
         table = _level_table(canon, col.levels)
-        vals, bad = _parse_multi(s, table, col.levels, blank)
-        en, zh, fen, fzh = self._level_texts(canon, col)
-        self._settle(canon, bad, blank, s, en, zh,
-                     fen + " Separate several values with ';'.", fzh + " 多个值用“;”分隔。")
-        return pd.Series(vals, dtype="string")
+        codes, bad = _parse_multi(cells, table, col.levels, blank)
+        what, what_zh, fix, fix_zh = self._level_texts(canon, col)
+        self._settle(canon, bad, blank, cells, what, what_zh,
+                     fix + " Separate several values with ';'.", fix_zh + " 多个值用“;”分隔。")
+        return pd.Series(codes, dtype="string")
 
-    def text(self, canon: str, s: pd.Series, blank: np.ndarray | None) -> pd.Series:
-        if s.dtype == object:
-            s = s.map(lambda v: None if _is_blank_cell(v) else _text_of(v).strip())
-        elif s.dtype.kind == "f":  # a text column that happened to hold only numbers: 2024, not 2024.0
-            s = s.map(lambda v: None if np.isnan(v) else _text_of(v))
-        out = s.astype("string")
+    def text(self, canon: str, cells: pd.Series, blank: np.ndarray | None) -> pd.Series:
+        """A text column (titles, names, ids), trimmed; province names shortened (广东省 → 广东)."""
+        if cells.dtype == object:
+            cells = cells.map(lambda v: None if _is_blank_cell(v) else _text_of(v).strip())
+        elif cells.dtype.kind == "f":  # a text column that held only numbers: 2024, not 2024.0
+            cells = cells.map(lambda v: None if np.isnan(v) else _text_of(v))
+        out = cells.astype("string")
         if blank is not None and blank.any():
             out = out.mask(blank)
         if canon == "province":
@@ -235,83 +262,113 @@ class _Builder:
 
     # ---- the whole frame ----------------------------------------------------------------
     def build(self) -> pd.DataFrame:
-        raw, rep = self.raw, self.report
-        cols = {k: v.reset_index(drop=True) for k, v in raw.columns.items()}
-        n = len(raw)
-        rep.rows_read = n
-        if n == 0:
+        """The canonical frame, in named steps: the rows that hold data, each column parsed to
+        its dtype, the kind's own finishing, derived columns, checks and notes."""
+        columns = {k: v.reset_index(drop=True) for k, v in self.raw.columns.items()}
+        self.report.rows_read = len(self.raw)
+        if len(self.raw) == 0:
             self._no_rows()
         # CSV: read_csv already turned the NA tokens (—, -, 暂无) into NA
-        blanks = _LazyBlanks(cols, lambda k: self._is_text(k) and not raw.na_done)
-        # blank lines: cheap columns first, stop as soon as no row can be blank everywhere
-        all_blank = np.ones(n, dtype=bool)
-        order = sorted(cols, key=lambda k: cols[k].dtype.kind not in "iufb")
-        for k in order:
-            all_blank &= blanks[k]
-            if not all_blank.any():
-                break
-        if all_blank.any():
-            self._drop_note(all_blank, "blank row(s) skipped", "个空行已跳过")
-        # a summary row (合计/总计/平均) says so in its first text, level or date cell
-        summary = np.zeros(n, dtype=bool)
-        for canon, s in cols.items():  # in file order
-            col = _schema_col(self.sch, canon)
-            if col is not None and col.dtype not in ("int", "float"):
-                summary |= _summary_mask(s)
-                break
+        blanks = _LazyBlanks(columns, lambda k: self._is_text(k) and not self.raw.na_done)
+        blank_rows = self._blank_rows(columns, blanks)
+        summary_rows = self._summary_rows(columns)
         # dates first: a summary row written some other way shows up as an unreadable date
-        dates: dict[str, _Dates] = {}
-        for canon, s in cols.items():
-            col = _schema_col(self.sch, canon)
-            if col is None or col.dtype not in ("date", "datetime"):
-                continue
-            parsed = _parse_dates(s, blanks[canon] | all_blank)
-            if parsed.bad.any():
-                idx = np.flatnonzero(parsed.bad)
-                summ = s.iloc[idx].map(_is_summary_text).to_numpy(bool)
-                summary[idx[summ]] = True
-            dates[canon] = parsed
-        if summary.any():
-            self._drop_note(summary, "summary row(s) (合计/总计) skipped", "个汇总行（合计/总计）已跳过")
-        keep = ~(all_blank | summary)
-        if not keep.all():
-            idx = np.flatnonzero(keep)
-            cols = {k: v.iloc[idx].reset_index(drop=True) for k, v in cols.items()}
-            blanks = blanks.subset(idx)
-            dates = {k: _Dates(v.values.iloc[idx].reset_index(drop=True), v.bad[idx])
-                     for k, v in dates.items()}
-            raw.rownums = raw.rownums[idx]
-        if len(raw) == 0:
-            self._no_rows()
-        out: dict[str, Any] = {}
-        for canon, s in cols.items():
-            col = _schema_col(self.sch, canon)
-            if col is None:
-                continue
-            b = blanks[canon] if col.dtype not in ("string",) or not raw.na_done else None
-            if col.dtype in ("int", "float"):
-                out[canon] = self.number(canon, s, b)
-            elif col.dtype in ("date", "datetime"):
-                out[canon] = self.date(canon, s, b, dates[canon])
-            elif col.dtype == "category":
-                out[canon] = self.category(canon, s, b)
-            elif col.dtype == "multi":
-                out[canon] = self.multi(canon, s, b)
-            else:
-                out[canon] = self.text(canon, s, None if raw.na_done else b)
-        extra = {k: v for k, v in cols.items() if _schema_col(self.sch, k) is None}
-        frame = pd.DataFrame(out, index=pd.RangeIndex(len(raw)), copy=False)
-        frame = self._finish_kind(frame, extra)
+        dates, summary_dates = self._read_dates(columns, blanks, blank_rows)
+        summary_rows = summary_rows | summary_dates
+        if summary_rows.any():
+            self._drop_note(summary_rows, "summary row(s) (合计/总计) skipped",
+                            "个汇总行（合计/总计）已跳过")
+        columns, blanks, dates = self._keep_rows(~(blank_rows | summary_rows), columns, blanks,
+                                                 dates)
+        frame = self._parse_columns(columns, blanks, dates)
+        unmapped = {k: v for k, v in columns.items() if _schema_col(self.sch, k) is None}
+        frame = self._finish_kind(frame, unmapped)
         frame = self._drop_blank_required(frame)
         self._check_min(frame)
         frame = self._derive(frame)
         self._note_implausible(frame)
         frame = self._complete(frame)
         self._note_duplicates(frame)
-        rep.rows_loaded = len(frame)
-        rep.columns = dict(raw.headers)
+        self.report.rows_loaded = len(frame)
+        self.report.columns = dict(self.raw.headers)
         return frame
 
+    def _blank_rows(self, columns: dict[str, pd.Series], blanks: _LazyBlanks) -> np.ndarray:
+        """Rows blank in every column, noted as skipped. Cheap columns are looked at first, and
+        the search stops as soon as no row can be blank everywhere."""
+        blank_rows = np.ones(len(self.raw), dtype=bool)
+        for canon in sorted(columns, key=lambda k: columns[k].dtype.kind not in "iufb"):
+            blank_rows &= blanks[canon]
+            if not blank_rows.any():
+                break
+        if blank_rows.any():
+            self._drop_note(blank_rows, "blank row(s) skipped", "个空行已跳过")
+        return blank_rows
+
+    def _summary_rows(self, columns: dict[str, pd.Series]) -> np.ndarray:
+        """Rows whose first text, level or date cell says 合计/总计/平均 (a summary row)."""
+        for canon, values in columns.items():  # in file order
+            col = _schema_col(self.sch, canon)
+            if col is not None and col.dtype not in ("int", "float"):
+                return _summary_mask(values)
+        return np.zeros(len(self.raw), dtype=bool)
+
+    def _read_dates(self, columns: dict[str, pd.Series], blanks: _LazyBlanks,
+                    blank_rows: np.ndarray) -> tuple[dict[str, _Dates], np.ndarray]:
+        """The date columns parsed, and the rows whose unreadable date is a summary word."""
+        dates: dict[str, _Dates] = {}
+        summary_rows = np.zeros(len(self.raw), dtype=bool)
+        for canon, values in columns.items():
+            col = _schema_col(self.sch, canon)
+            if col is None or col.dtype not in ("date", "datetime"):
+                continue
+            parsed = _parse_dates(values, blanks[canon] | blank_rows)
+            if parsed.bad.any():
+                idx = np.flatnonzero(parsed.bad)
+                says_summary = values.iloc[idx].map(_is_summary_text).to_numpy(bool)
+                summary_rows[idx[says_summary]] = True
+            dates[canon] = parsed
+        return dates, summary_rows
+
+    def _keep_rows(self, keep: np.ndarray, columns: dict[str, pd.Series], blanks: _LazyBlanks,
+                   dates: dict[str, _Dates]
+                   ) -> tuple[dict[str, pd.Series], _LazyBlanks, dict[str, _Dates]]:
+        """Only the rows in ``keep``, of the columns, their blank masks, the parsed dates and
+        the row numbers; :class:`DataError` when no row is left."""
+        if not keep.all():
+            idx = np.flatnonzero(keep)
+            columns = {k: v.iloc[idx].reset_index(drop=True) for k, v in columns.items()}
+            blanks = blanks.subset(idx)
+            dates = {k: _Dates(v.values.iloc[idx].reset_index(drop=True), v.bad[idx])
+                     for k, v in dates.items()}
+            self.raw.rownums = self.raw.rownums[idx]
+        if len(self.raw) == 0:
+            self._no_rows()
+        return columns, blanks, dates
+
+    def _parse_columns(self, columns: dict[str, pd.Series], blanks: _LazyBlanks,
+                       dates: dict[str, _Dates]) -> pd.DataFrame:
+        """Every column of the schema parsed to its dtype (columns it does not know are left
+        out: :meth:`_finish_kind` may use them)."""
+        out: dict[str, Any] = {}
+        for canon, values in columns.items():
+            col = _schema_col(self.sch, canon)
+            if col is None:
+                continue
+            blank = blanks[canon] if col.dtype != "string" or not self.raw.na_done else None
+            if col.dtype in ("int", "float"):
+                out[canon] = self.number(canon, values, blank)
+            elif col.dtype in ("date", "datetime"):
+                out[canon] = self.date(canon, values, blank, dates[canon])
+            elif col.dtype == "category":
+                out[canon] = self.category(canon, values, blank)
+            elif col.dtype == "multi":
+                out[canon] = self.multi(canon, values, blank)
+            else:
+                out[canon] = self.text(canon, values, None if self.raw.na_done else blank)
+        return pd.DataFrame(out, index=pd.RangeIndex(len(self.raw)), copy=False)
+
+    # ---- rows dropped, checks and notes -------------------------------------------------
     def _no_rows(self) -> None:
         if self.raw.unsaved_formulas:
             raise _unsaved_formulas_error(self.src, self.raw.unsaved_formulas,
@@ -343,7 +400,8 @@ class _Builder:
                     shown = ", ".join(map(str, rows[:8])) + ("…" if len(rows) > 8 else "")
                     self.report.note(
                         f"{len(rows)} rows dropped: blank {header} (rows {shown}).",
-                        f"{len(rows)} 行因“{header}”为空被删除（第 {shown.replace(', ', '、')} 行）。")
+                        f"{len(rows)} 行因“{header}”为空被删除"
+                        f"（第 {shown.replace(', ', '、')} 行）。")
                 drop |= miss
         if not drop.any():
             return frame
@@ -354,26 +412,30 @@ class _Builder:
         return frame.iloc[keep].reset_index(drop=True)
 
     def _check_min(self, frame: pd.DataFrame) -> None:
+        """A value below its column's ``min_value`` (a negative count) is an error."""
         for col in self.sch.columns:
             if col.min_value is None or col.name not in frame.columns:
                 continue
-            s = frame[col.name]
-            if s.dtype.kind not in "iuf" and not isinstance(s.dtype, pd.Int64Dtype):
+            values = frame[col.name]
+            if values.dtype.kind not in "iuf" and not isinstance(values.dtype, pd.Int64Dtype):
                 continue
-            arr = s.to_numpy(dtype="float64", na_value=np.nan)
-            low = arr < col.min_value
-            if low.any():
-                rows, ex_en, ex_zh = self._examples(low, s)
-                what = "counts cannot be negative" if col.min_value == 0 else \
-                    f"values must be at least {col.min_value:g}"
-                what_zh = "计数不能为负数" if col.min_value == 0 else f"数值不能小于 {col.min_value:g}"
-                raise DataError(
-                    f"{what}, but {int(low.sum())} value(s) are below it: {ex_en}.",
-                    f"{what_zh}，但有 {int(low.sum())} 个值不符合：{ex_zh}。",
-                    fix="correct these values (a count is 0 or more); a net change such as "
-                        "net follows belongs in its own column.",
-                    fix_zh="请更正这些值（计数应为 0 或以上）；净增这类可正可负的数请放在对应的净增列。",
-                    rows=rows, **self._where(col.name))
+            low = values.to_numpy(dtype="float64", na_value=np.nan) < col.min_value
+            if not low.any():
+                continue
+            rows, ex_en, ex_zh = self._examples(low, values)
+            if col.min_value == 0:
+                what, what_zh = "counts cannot be negative", "计数不能为负数"
+            else:
+                what = f"values must be at least {col.min_value:g}"
+                what_zh = f"数值不能小于 {col.min_value:g}"
+            raise DataError(
+                f"{what}, but {int(low.sum())} value(s) are below it: {ex_en}.",
+                f"{what_zh}，但有 {int(low.sum())} 个值不符合：{ex_zh}。",
+                fix="correct these values (a count is 0 or more); a net change such as "
+                    "net follows belongs in its own column.",
+                fix_zh="请更正这些值（计数应为 0 或以上）；"
+                       "净增这类可正可负的数请放在对应的净增列。",
+                rows=rows, **self._where(col.name))
 
     def _note_implausible(self, frame: pd.DataFrame) -> None:
         """Values that cannot be right but may be as exported: kept, and the report says where
@@ -418,166 +480,6 @@ class _Builder:
                          "rows in the source.",
                          f"{zh}，共 {len(rows)} 行（{ex_zh}）；已按导出值保留，请在源数据中核对。")
 
-    def _finish_kind(self, frame: pd.DataFrame, extra: dict[str, pd.Series]) -> pd.DataFrame:
-        if self.raw.kind == "daily_users" and "user_source" in extra:
-            return self._pivot_user_source(frame, extra["user_source"])
-        if self.raw.kind == "distributions":
-            return self._finish_distributions(frame)
-        return frame
-
-    def _pivot_user_source(self, frame: pd.DataFrame, source: pd.Series) -> pd.DataFrame:
-        """datacube getusersummary: one row per day and user_source → one row per day."""
-        table = _levels().get("user_source", {})
-        target = source.map(lambda v: table.get(_norm_value(_text_of(v)), "new_from_other")
-                            if not _is_blank_cell(v) else None)
-        if "date" not in frame.columns:
-            return frame
-        g = frame.assign(_t=target.to_numpy())
-        agg = {c: "sum" for c in ("new_follows", "unfollows") if c in g.columns}
-        if "cumulative_follows" in g.columns:
-            agg["cumulative_follows"] = "max"
-        days = g.groupby("date", sort=True).agg(agg) if agg else g.groupby("date").size().to_frame()
-        if "new_follows" in g.columns:
-            piv = g.dropna(subset=["_t"]).pivot_table(index="date", columns="_t",
-                                                      values="new_follows", aggfunc="sum")
-            for c in piv.columns:
-                days[c] = piv[c].reindex(days.index)
-        days = days.reset_index()
-        first_rows = g.groupby("date", sort=True).head(1).index.to_numpy()
-        self.raw.rownums = self.raw.rownums[np.sort(first_rows)][:len(days)]
-        for c in days.columns:
-            if c != "date":
-                days[c] = days[c].astype("Int64")
-        self.report.note(
-            f"{len(frame)} per-source rows (user_source) combined into {len(days)} days.",
-            f"{len(frame)} 行分来源数据（user_source）已合并为 {len(days)} 天。")
-        return days
-
-    def _finish_distributions(self, frame: pd.DataFrame) -> pd.DataFrame:
-        rep = self.report
-        if "dimension" in frame.columns and "level" in frame.columns:
-            dims = frame["dimension"].astype(object).to_numpy()
-            levels = frame["level"].astype(object).to_numpy()
-            gender = _level_table("gender", schemas.GENDERS)
-            ages = _level_table("age_band", schemas.AGE_BANDS)
-            kept: list[str] = []
-            new = []
-            for d, lv in zip(dims, levels):
-                if lv is None or lv is pd.NA:
-                    new.append(lv)
-                    continue
-                key = _norm_value(lv)
-                if d == "gender":
-                    code = gender.get(key)
-                elif d == "age":
-                    code = ages.get(key)
-                    if code == "":
-                        code = "unknown"
-                elif d == "region":
-                    code = _province(lv)
-                else:
-                    code = None
-                if code is None:
-                    code = str(lv).strip()
-                    if code not in kept:
-                        kept.append(code)
-                new.append(code)
-            frame["level"] = pd.array(new, dtype="string")
-            if kept:
-                rep.note(f"Levels kept as exported (no matching code): {', '.join(kept[:8])}.",
-                         f"以下分类没有对应的代码，按原样保留：{'、'.join(kept[:8])}。")
-            key = [c for c in ("title", "dimension", "level") if c in frame.columns]
-            grouped = frame.assign(_t=frame["title"].fillna("") if "title" in frame else "")
-            dup = grouped.duplicated(subset=["_t"] + key[1:], keep=False).to_numpy()
-            if dup.any():
-                before = len(frame)
-                firsts = ~grouped.duplicated(subset=["_t"] + key[1:], keep="first").to_numpy()
-                agg = grouped.groupby(["_t"] + key[1:], sort=False, observed=True, dropna=False
-                                      )[[c for c in ("users", "share") if c in frame.columns]
-                                        ].sum(min_count=1)
-                frame = frame[firsts].reset_index(drop=True)
-                self.raw.rownums = self.raw.rownums[firsts]
-                idx = pd.MultiIndex.from_frame(grouped[firsts][["_t"] + key[1:]])
-                for c in agg.columns:
-                    frame[c] = agg[c].reindex(idx).to_numpy()
-                    if c == "users":
-                        frame[c] = frame[c].astype("Int64")
-                if "users" in frame.columns:  # shares from the merged users (two articles of
-                    users = frame["users"].astype("Float64")  # one title add up to one, not two)
-                    total = users.groupby([frame["title"].fillna("") if "title" in frame else "",
-                                           frame["dimension"]], observed=True).transform("sum")
-                    recomputed = (users / total.where(total > 0)).astype("float64").round(6)
-                    frame["share"] = recomputed.where(recomputed.notna(),
-                                                      frame.get("share", np.nan))
-                rep.note(f"{before - len(frame)} level rows merged into the same band after "
-                         "mapping (their users added, shares recomputed).",
-                         f"{before - len(frame)} 行分类映射到同一区间后已合并（人数相加，占比重新计算）。")
-        return frame
-
-    def _derive(self, frame: pd.DataFrame) -> pd.DataFrame:
-        kind, rep, n = self.raw.kind, self.report, len(frame)
-        cols = frame.columns
-        if kind == "daily_users":
-            if "net_follows" not in cols and {"new_follows", "unfollows"} <= set(cols):
-                frame["net_follows"] = frame["new_follows"] - frame["unfollows"]
-                rep.note("net_follows computed as new_follows − unfollows.",
-                         "净增关注人数按 新关注人数 − 取消关注人数 计算。")
-            elif "net_follows" in cols:
-                diff = (frame["net_follows"] != frame["new_follows"] - frame["unfollows"]).fillna(
-                    False).to_numpy(bool)
-                if diff.any():
-                    rows = [int(r) for r in self.raw.rownums[diff][:5]]
-                    rep.note(f"net_follows differs from new − unfollows in {int(diff.sum())} rows "
-                             f"(rows {', '.join(map(str, rows))}); kept as exported.",
-                             f"{int(diff.sum())} 行的净增关注人数与 新关注 − 取消关注 不一致"
-                             f"（第 {'、'.join(map(str, rows))} 行），按导出值保留。")
-        if kind == "activities" and "cost_total" not in cols:
-            items = [c.name for c in self.sch.columns
-                     if c.name.startswith("cost_") and c.name != "cost_total" and c.name in cols]
-            frame["cost_total"] = frame[items].sum(axis=1, min_count=1)
-            rep.note(f"cost_total computed as the sum of {', '.join(items)}.",
-                     f"总成本按 {'、'.join(self.sch[c].zh for c in items)} 之和计算。")
-            if frame["cost_total"].isna().any():
-                frame = self._drop_blank_required(frame)
-        if kind == "articles":
-            if "open_rate" not in cols and {"push_reads", "delivered"} <= set(cols):
-                pr = frame["push_reads"].to_numpy(dtype="float64", na_value=np.nan)
-                dl = frame["delivered"].to_numpy(dtype="float64", na_value=np.nan)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    frame["open_rate"] = np.where(dl > 0, pr / dl, np.nan)
-                rep.note("open_rate computed as push_reads ÷ delivered.",
-                         "送达阅读率按 公众号消息阅读次数 ÷ 送达人数 计算。")
-            if "article_id" not in cols:
-                frame["article_id"] = _ids("A", n)
-                rep.note(f"article_id generated (A000001…) for {n} rows.",
-                         f"已为 {n} 行生成文章ID（A000001…）。")
-        if kind == "followers" and "follower_id" not in cols:
-            frame["follower_id"] = _ids("F", n)
-            rep.note(f"follower_id generated (F000001…) for {n} rows.",
-                     f"已为 {n} 行生成用户ID（F000001…）。")
-        if "platform" in self.sch.names and "platform" not in cols and self.raw.wechat:
-            frame["platform"] = pd.Categorical(["wechat"] * n, categories=list(schemas.PLATFORMS))
-            rep.note("No platform column: set to WeChat (a WeChat backend export).",
-                     "文件没有平台列：按微信后台导出设为“微信”。")
-        if kind == "articles" and "account_type" not in cols and self.raw.wechat:
-            frame["account_type"] = pd.Categorical(["subscription"] * n,
-                                                   categories=list(schemas.ACCOUNT_TYPES))
-            rep.note("No account type column: set to subscription account (WeChat 订阅号 export).",
-                     "文件没有账号类型列：按订阅号导出设为“订阅号”。")
-        if kind == "distributions" and "users" in cols and (
-                "share" not in cols or frame["share"].isna().any()):
-            g = frame.assign(_t=frame["title"].fillna("") if "title" in cols else "")
-            tot = g.groupby(["_t", "dimension"], observed=True, dropna=False)["users"].transform("sum")
-            u = frame["users"].to_numpy(dtype="float64", na_value=np.nan)
-            t = tot.to_numpy(dtype="float64", na_value=np.nan)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                computed = np.where(t > 0, u / t, np.nan)
-            old = frame["share"].to_numpy(dtype="float64") if "share" in cols else computed
-            frame["share"] = np.where(np.isnan(old), computed, old)
-            rep.note("share computed as users ÷ all users of the dimension where it was blank.",
-                     "占比为空处按 人数 ÷ 该维度总人数 计算。")
-        return frame
-
     def _complete(self, frame: pd.DataFrame) -> pd.DataFrame:
         n = len(frame)
         out = {}
@@ -606,13 +508,24 @@ class _Builder:
                 f"{'…' if dup.sum() > 6 else ''} 行），已全部保留。")
 
 
-def _ids(prefix: str, n: int) -> pd.Series:
-    return pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(6).radd(prefix).astype("string")
+def _clean_numbers(col: Column, cells: pd.Series) -> Any:
+    """The fast path: a column pandas already read as clean numbers, as it is (``None`` when
+    it needs parsing)."""
+    if col.dtype == "int" and cells.dtype.kind in "iu" and cells.dtype.itemsize <= 8:
+        if cells.dtype.kind == "i" or cells.max() <= np.iinfo(np.int64).max:
+            return pd.arrays.IntegerArray(cells.to_numpy(dtype=np.int64),
+                                          np.zeros(len(cells), dtype=bool))
+    if col.dtype == "float" and cells.dtype.kind in "iuf" and col.unit != "fraction":
+        values = cells.to_numpy(dtype="float64")
+        if np.isfinite(values[~np.isnan(values)]).all():
+            return values
+    return None
 
 
 def _coerce(s: pd.Series, col: Column) -> pd.Series:
     """Make sure a finished column has the schema dtype."""
-    want = {"int": "Int64", "float": "float64", "string": "string", "multi": "string"}.get(col.dtype)
+    want = {"int": "Int64", "float": "float64", "string": "string",
+            "multi": "string"}.get(col.dtype)
     if want is not None:
         if col.dtype == "float" and s.dtype != "float64":
             return pd.Series(s.to_numpy(dtype="float64", na_value=np.nan), index=s.index)
