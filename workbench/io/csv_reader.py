@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from .. import schemas
+from ..schemas import Schema
 from . import limits
 from .decode import _decode_sample, _decoded, _encoding_error, _relined
 from .headers import (
-    _HEADER_SCAN_ROWS, _Raw, _choose_kind, _col_letter, _find_header, _map_headers,
+    _HEADER_SCAN_ROWS, _Mapped, _Raw, _choose_kind, _col_letter, _find_header, _map_headers,
     _missing_required, _note_columns, _schema_col,
 )
 from .limits import _SAMPLE_BYTES, _too_many_cells, _too_many_rows, _too_wide
@@ -144,34 +145,20 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
                         fix_zh="请重新导出数据，并确认所选日期范围内有数据。", file=src.name)
     sep, rows = _sniff_sep(text, kinds)
     if kind in (None, "distributions") and _is_section_grid(rows):
-        try:
-            full = src.all_bytes().decode(enc)
-        except UnicodeDecodeError:
-            src, enc, enc_notes = _relined(src)
-            full = src.all_bytes().decode(enc)
-        return _split_rows(full, sep, budget=src), None
+        return _whole_grid(src, enc, sep), None
     header_idx, scores, header = _find_header(rows, kinds)
     if len(header) > limits.MAX_COLUMNS:
         raise _too_wide(src.name, header_idx + 1, len(header))
     chosen = kind or _choose_kind(scores, header, src)
     mapped = _map_headers(chosen, header, header_idx + 1, src)
     _missing_required(mapped, header, src, header_idx + 1)
-    sch = schemas.schema(chosen)
     # every row is read to the widest one seen, so short rows and trailing empty fields are fine;
     # fields beyond the header must be empty (else a separator inside a value was not quoted):
     # _check_extra_fields reads them apart, a slice of rows at a time
     width = max(len(header), _sample_width(src, enc, sep, header_idx + 1))
-    # columns are named, not numbered: pandas takes integer keys of ``dtype`` for positions
-    # among the columns it keeps (a header-only file then failed with an IndexError)
-    dtype: dict[str, str] = {}
-    for canon, pos in mapped.positions.items():
-        col = _schema_col(sch, canon)
-        if col is None or canon.endswith("_id") or col.dtype == "multi":
-            dtype[_field(pos)] = "str"  # keep ids such as 000123 as written
-        elif col.dtype == "category":
-            dtype[_field(pos)] = "category"  # parsed once per distinct value
+    dtype = _column_dtypes(mapped, schemas.schema(chosen))
     usecols = [_field(p) for p in sorted(mapped.positions.values()) or [0]]
-    df = None
+    table = None
     for _attempt in range(4):
         names = [_field(p) for p in range(width)]
         # reading every column is faster than selecting them all (1.8 → 1.4 × read_csv)
@@ -182,46 +169,72 @@ def _read_csv(src: _Source, kind: str | None) -> tuple[list[list[Any]] | None, _
                       nrows=limits.MAX_ROWS + 1)
         try:
             try:
-                df = _pandas_read_csv(src.handle(), encoding=enc, **kwargs)
+                table = _pandas_read_csv(src.handle(), encoding=enc, **kwargs)
             except UnicodeDecodeError:
                 if enc not in ("utf-8", "utf-8-sig"):
                     raise
                 src, enc, enc_notes = _relined(src)  # a UTF-8 file with GBK lines further down
-                df = _pandas_read_csv(src.handle(), encoding=enc, **kwargs)
+                table = _pandas_read_csv(src.handle(), encoding=enc, **kwargs)
         except UnicodeDecodeError as exc:
             raise _encoding_error(src, getattr(exc, "start", None)) from None
         except pd.errors.EmptyDataError:
-            df = pd.DataFrame({p: pd.Series([], dtype=object) for p in usecols})
+            table = pd.DataFrame({p: pd.Series([], dtype=object) for p in usecols})
         except pd.errors.ParserError as exc:
-            m = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", str(exc))
-            if m and int(m.group(2)) > limits.MAX_COLUMNS:
-                raise _too_wide(src.name, int(m.group(1)), int(m.group(2))) from None
-            if m and int(m.group(2)) > width:  # a wider row further down: read again
-                width = int(m.group(2))
+            wider = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", str(exc))
+            if wider and int(wider.group(2)) > limits.MAX_COLUMNS:
+                raise _too_wide(src.name, int(wider.group(1)), int(wider.group(2))) from None
+            if wider and int(wider.group(2)) > width:  # a wider row further down: read again
+                width = int(wider.group(2))
                 continue
             raise _parser_error(src, enc, sep, str(exc)) from None
         except ValueError as exc:
             raise DataError(f"the table could not be read ({exc}).", f"无法读取表格（{exc}）。",
                             fix=_SAVE_AS_FIX[0], fix_zh=_SAVE_AS_FIX[1], file=src.name) from None
         break
-    if df is None:
+    if table is None:
         raise _parser_error(src, enc, sep, "")
-    if len(df) > limits.MAX_ROWS:
+    if len(table) > limits.MAX_ROWS:
         raise _too_many_rows(src.name)
     first_data_row = header_idx + 2
     if width > len(header):
         _check_extra_fields(src, dict(kwargs, encoding=enc), len(header), width, first_data_row)
-    n = len(df)
+    n = len(table)
     cols = {}
     for canon, pos in mapped.positions.items():
         name = _field(pos)
-        cols[canon] = df[name] if name in df.columns else pd.Series([None] * n, dtype=object)
+        missing = name not in table.columns
+        cols[canon] = pd.Series([None] * n, dtype=object) if missing else table[name]
     raw = _Raw(chosen, kind is None, cols, np.arange(n) + first_data_row, mapped.headers,
                {c: _col_letter(p) for c, p in mapped.positions.items()}, mapped.wechat,
                header_idx + 1, list(mapped.notes), na_done=True)
     _note_columns(raw, mapped, scores if kind is None else None, sep)
     raw.notes.extend(enc_notes)
     return None, raw
+
+
+def _whole_grid(src: _Source, enc: str, sep: str) -> list[list[str]]:
+    """Every row of a multi-section sheet (单篇详情), split into fields, within the budget."""
+    try:
+        full = src.all_bytes().decode(enc)
+    except UnicodeDecodeError:
+        src, enc, _notes = _relined(src)
+        full = src.all_bytes().decode(enc)
+    return _split_rows(full, sep, budget=src)
+
+
+def _column_dtypes(mapped: _Mapped, sch: Schema) -> dict[str, str]:
+    """What ``read_csv`` reads each mapped field as: ids and lists as text (``000123`` stays as
+    written), levels as categories (parsed once per distinct value), the rest as pandas sees
+    them. Fields are named, not numbered: pandas takes integer keys of ``dtype`` for positions
+    among the columns it keeps (a header-only file then failed with an IndexError)."""
+    dtype: dict[str, str] = {}
+    for canon, pos in mapped.positions.items():
+        col = _schema_col(sch, canon)
+        if col is None or canon.endswith("_id") or col.dtype == "multi":
+            dtype[_field(pos)] = "str"
+        elif col.dtype == "category":
+            dtype[_field(pos)] = "category"
+    return dtype
 
 
 def _field(pos: int) -> str:

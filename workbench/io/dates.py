@@ -129,6 +129,9 @@ def _number_dates(v: np.ndarray) -> np.ndarray:
 
 
 def _parse_dates(s: pd.Series, blank: np.ndarray) -> _Dates:
+    """A column's dates, whatever each cell holds: a date or datetime, a number (Excel serial
+    days, ``20240301``) or text (ISO, then :func:`_written_dates`); outside 1900–2200 is
+    unreadable. A column that repeats its dates (daily data) is parsed once per value."""
     n = len(s)
     if s.dtype.kind not in "iufbmM" and n > 2000:  # daily data repeats its dates: parse once
         codes, uniques = pd.factorize(s.reset_index(drop=True), use_na_sentinel=True)
@@ -188,27 +191,8 @@ def _parse_dates(s: pd.Series, blank: np.ndarray) -> _Dates:
             na_like = texts.map(_is_na_text).to_numpy(bool) & miss
             miss &= ~na_like
         if miss.any():
-            t = texts[miss].str.normalize("NFKC").str.strip()
-            t = t.str.replace(r"[(（]?(星期|周)[一二三四五六日天][)）]?", "", regex=True)
-            t = t.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号]?)?",
-                              lambda m: f"{m.group(1)}-{m.group(2)}-{m.group(3) or 1} ", regex=True)
-            t = t.str.replace(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3 ", regex=True)
-            t = t.str.replace(r"\s+", " ", regex=True).str.strip()
-            t, order = _one_date_order(t)
-            again = _iso(t)
-            still = again.isna().to_numpy()
-            if still.any():
-                cand = t[still]
-                has_year = cand.str.contains(r"\d{4}", regex=True).to_numpy()
-                if has_year.any():
-                    try:
-                        mixed = pd.to_datetime(cand[has_year], format="mixed", errors="coerce")
-                    except (ValueError, TypeError, OverflowError):
-                        mixed = pd.Series(pd.NaT, index=cand[has_year].index)
-                    if isinstance(mixed.dtype, pd.DatetimeTZDtype):
-                        mixed = mixed.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
-                    again.loc[cand[has_year].index] = mixed.astype(again.dtype)
-            got.loc[t.index] = again.astype(got.dtype)
+            written, order = _written_dates(texts[miss])
+            got.loc[written.index] = written.astype(got.dtype)
         got_ns = got.astype("datetime64[us]")
         in_range = got_ns.notna() & (got_ns >= _MIN_TS) & (got_ns < _MAX_TS)
         ok = in_range.to_numpy()
@@ -217,3 +201,31 @@ def _parse_dates(s: pd.Series, blank: np.ndarray) -> _Dates:
         result.iloc[idx[ok]] = got_ns[ok].astype("datetime64[ns]").to_numpy()
         bad[idx[~ok & ~na_like]] = True
     return _Dates(result, bad, order)
+
+
+def _written_dates(texts: pd.Series) -> tuple[pd.Series, _DateOrder | None]:
+    """Dates as people write them: ``2024年3月1日（星期五）``, ``2024/3/1``, ``03/04/2024`` (one
+    order for the column: :func:`_one_date_order`), and what pandas reads of the rest that has a
+    four-digit year; ``NaT`` where none of that reads. The index is ``texts``'."""
+    written = texts.str.normalize("NFKC").str.strip()
+    written = written.str.replace(r"[(（]?(星期|周)[一二三四五六日天][)）]?", "", regex=True)
+    written = written.str.replace(
+        r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号]?)?",
+        lambda m: f"{m.group(1)}-{m.group(2)}-{m.group(3) or 1} ", regex=True)
+    written = written.str.replace(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3 ", regex=True)
+    written = written.str.replace(r"\s+", " ", regex=True).str.strip()
+    written, order = _one_date_order(written)
+    dates = _iso(written)
+    still = dates.isna().to_numpy()
+    if still.any():
+        left = written[still]
+        has_year = left.str.contains(r"\d{4}", regex=True).to_numpy()
+        if has_year.any():
+            try:
+                mixed = pd.to_datetime(left[has_year], format="mixed", errors="coerce")
+            except (ValueError, TypeError, OverflowError):
+                mixed = pd.Series(pd.NaT, index=left[has_year].index)
+            if isinstance(mixed.dtype, pd.DatetimeTZDtype):
+                mixed = mixed.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+            dates.loc[left[has_year].index] = mixed.astype(dates.dtype)
+    return dates, order
