@@ -132,7 +132,7 @@ def test_wrong_kind_is_named_when_detection_would_have_worked(tmp_path):
 # Properties: random tables through the loaders
 # --------------------------------------------------------------------------------------------
 def _alias_table(kind: str) -> dict[str, list[str]]:
-    path = Path(io.__file__).resolve().parent / "aliases" / f"{kind}.csv"
+    path = io._ALIAS_DIR / f"{kind}.csv"
     out: dict[str, list[str]] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -142,7 +142,7 @@ def _alias_table(kind: str) -> dict[str, list[str]]:
 
 ALIASES = {kind: _alias_table(kind) for kind in schemas.KINDS}
 LEVEL_WORDS = sorted({row["alias"] for row in csv.DictReader(
-    (Path(io.__file__).resolve().parent / "aliases" / "levels.csv").open(encoding="utf-8"))})
+    (io._ALIAS_DIR / "levels.csv").open(encoding="utf-8"))})
 
 messy_cell = st.one_of(
     st.none(),

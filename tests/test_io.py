@@ -24,7 +24,8 @@ import make_fixtures as mf  # tests/fixtures, put on sys.path by tests/conftest.
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-DATA_DIR = Path(os.environ.get("WORKBENCH_DATA_DIR") or Path(__file__).resolve().parents[1] / "data")
+DATA_DIR = Path(os.environ.get("WORKBENCH_DATA_DIR")
+                or Path(__file__).resolve().parents[1] / "data")
 
 TS = pd.Timestamp
 
@@ -115,12 +116,14 @@ def test_content_trend_utf8_bom_tab_separated(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_notified_articles(tmp_path, fmt):
-    path = fx("wechat_notified_articles.csv") if fmt == "csv" else mf.notified_articles_xlsx(tmp_path)
+    path = fx("wechat_notified_articles.csv") if fmt == "csv" \
+        else mf.notified_articles_xlsx(tmp_path)
     got = io.read(path)
     df, rep = got.frame, got.report
     assert_canonical(df, "articles")
     assert rep.kind == "articles" and rep.detected
-    assert rep.messages("en")[0].startswith("Detected kind 'articles' from headers 内容标题, 发表时间")
+    assert rep.messages("en")[0].startswith(
+        "Detected kind 'articles' from headers 内容标题, 发表时间")
     assert df["article_id"].tolist() == ["A000001", "A000002", "A000003"]
     assert df.loc[0, "title"] == "春季新品发布｜三大亮点一次看懂"
     assert df.loc[0, "publish_time"] == TS("2024-03-01 20:30")
@@ -435,7 +438,8 @@ def test_missing_required_column_lists_closest_headers():
 
 
 def test_missing_cost_total_and_no_cost_items():
-    err = raises("活动名称,活动类型,开始日期,参与人数\nA,抽奖,2024-03-01,5\n".encode(), name="a.csv")
+    err = raises("活动名称,活动类型,开始日期,参与人数\nA,抽奖,2024-03-01,5\n".encode(),
+                 name="a.csv")
     assert_error(err, "cost_total", "总成本")
 
 
@@ -459,7 +463,8 @@ def test_too_many_bad_values_in_optional_column():
 
 def test_duplicate_headers():
     err = raises("日期,阅读次数,阅读次数\n2024-03-01,1,2\n".encode(), name="d.csv")
-    assert_error(err, "d.csv", "阅读次数", "B", "C", fix_en="rename or delete", fix_zh="重命名或删除")
+    assert_error(err, "d.csv", "阅读次数", "B", "C", fix_en="rename or delete",
+                 fix_zh="重命名或删除")
     assert err.row == 1
 
 
@@ -494,7 +499,8 @@ def test_xlsx_error_rows_count_title_rows(tmp_path):
 
 
 def test_unknown_level_in_required_category():
-    text = "活动名称,活动类型,开始日期,总成本,参与人数\nA,抽奖,2024-03-01,1,5\nB,跳舞,2024-03-02,1,5\n"
+    text = ("活动名称,活动类型,开始日期,总成本,参与人数\n"
+            "A,抽奖,2024-03-01,1,5\nB,跳舞,2024-03-02,1,5\n")
     err = raises(text.encode(), name="act.csv")
     assert_error(err, "act.csv", "活动类型", "跳舞", "lottery")
     assert err.row == 3
@@ -563,7 +569,7 @@ def test_a_zipped_or_gzipped_export_reads_as_the_file_inside():
 
 def test_a_compressed_file_that_unpacks_too_large_is_refused(monkeypatch):
     import gzip
-    monkeypatch.setattr(io, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(io.limits, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
     body = b"date,new_follows,unfollows\n" + b"2024-03-01,10,2\n" * 200_000  # 3.2 MB
     for packed, name in ((_zipped({"u.csv": body}), "u.zip"), (gzip.compress(body), "u.csv.gz")):
         assert len(packed) < 50_000

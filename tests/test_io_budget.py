@@ -117,7 +117,7 @@ def refusal(data: bytes, name: str) -> io.DataError:
 
 
 def test_rows_over_the_limit_are_refused_in_every_format(monkeypatch):
-    monkeypatch.setattr(io, "MAX_ROWS", 50)
+    monkeypatch.setattr(io.limits, "MAX_ROWS", 50)
     assert len(io.load((USERS + users_rows(50)).encode(), name="u.csv")) == 50
     err = refusal((USERS + users_rows(51)).encode(), "u.csv")
     assert "more than 50 rows" in err.message("en") and "超过 50 行" in err.message("zh")
@@ -134,7 +134,7 @@ def test_rows_over_the_limit_are_refused_in_every_format(monkeypatch):
 
 
 def test_a_row_wider_than_the_limit_is_refused_wherever_it_is(monkeypatch):
-    monkeypatch.setattr(io, "MAX_COLUMNS", 12)
+    monkeypatch.setattr(io.limits, "MAX_COLUMNS", 12)
     fine = USERS + "2024-03-01,1,1" + "," * 9 + "\n"  # 12 fields: trailing empty ones are fine
     assert len(io.load(fine.encode(), name="u.csv")) == 1
     far = USERS + users_rows(20_000) + "2024-03-01,1,1" + "," * 10 + "\n"  # 13 fields, past
@@ -152,14 +152,14 @@ def test_a_row_wider_than_the_limit_is_refused_wherever_it_is(monkeypatch):
 def test_a_first_data_row_longer_than_the_sample_is_measured_whole(monkeypatch):
     """pandas takes the number of fields from the first data row; one longer than the sniffing
     sample must still be measured (here: a long value, then too many fields)."""
-    monkeypatch.setattr(io, "MAX_COLUMNS", 12)
+    monkeypatch.setattr(io.limits, "MAX_COLUMNS", 12)
     row = "2024-03-01,1,1," + "x" * (io._SAMPLE_BYTES + 10) + ",1" * 12 + "\n"
     err = refusal((USERS + row + users_rows(3)).encode(), "u.csv")
     assert err.row == 2 and "16 fields" in err.message("en")
 
 
 def test_sheet_cells_over_the_limit_are_refused(monkeypatch):
-    monkeypatch.setattr(io, "MAX_SHEET_CELLS", 1_000)
+    monkeypatch.setattr(io.limits, "MAX_SHEET_CELLS", 1_000)
     assert len(io.load(hostile.xlsx_wide_rows(300, 3), name="u.xlsx")) == 300  # 903 cells
     err = refusal(hostile.xlsx_wide_rows(400, 3), "u.xlsx")
     assert "more than 1,000 cells" in err.message("en") and "1,000 个单元格" in err.message("zh")
@@ -167,10 +167,10 @@ def test_sheet_cells_over_the_limit_are_refused(monkeypatch):
 
 
 def test_a_large_table_of_texts_is_refused_before_it_is_read(monkeypatch):
-    monkeypatch.setattr(io, "MAX_SHARED_STRINGS_BYTES", 10_000)
+    monkeypatch.setattr(io.limits, "MAX_SHARED_STRINGS_BYTES", 10_000)
     err = refusal(hostile.xlsx_shared_strings(total=20_000), "u.xlsx")
     assert "sharedStrings" in err.message("en") and "文本表" in err.message("zh")
-    monkeypatch.setattr(io, "MAX_SHARED_STRINGS_BYTES", 100_000)
+    monkeypatch.setattr(io.limits, "MAX_SHARED_STRINGS_BYTES", 100_000)
     frame = io.load(hostile.xlsx_shared_strings(total=20_000), name="u.xlsx")
     assert frame["new_follows"].tolist() == [1] and frame["unfollows"].tolist() == [2]
 
@@ -178,7 +178,7 @@ def test_a_large_table_of_texts_is_refused_before_it_is_read(monkeypatch):
 def test_extra_fields_far_down_are_found_a_slice_at_a_time(monkeypatch):
     """The fields beyond the header are read apart, a slice of rows at a time; the row number
     of a value there is still the one the user sees."""
-    monkeypatch.setattr(io, "_EXTRA_CELLS_AT_ONCE", 10)  # slices of 1,000 rows
+    monkeypatch.setattr(io.csv_reader, "_EXTRA_CELLS_AT_ONCE", 10)  # slices of 1,000 rows
     rows = users_rows(5_000).splitlines()
     rows[0] += ",,"  # a wider row, so the fields beyond the header are read
     rows[3_456] += ",,stray"
