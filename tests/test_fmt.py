@@ -34,7 +34,7 @@ def test_missing_values_are_a_dash_everywhere(missing):
 
 def test_rates_and_their_differences():
     assert fmt.pct(0.125) == "12.5%" and fmt.pct(0.125, 0) == "12%"
-    assert fmt.pct(-0.0004) == "−<0.1%" and fmt.pct(-0.0) == "0.0%"
+    assert fmt.pct(-0.0004) == "0.0%" and fmt.pct(-0.0) == "0.0%" and fmt.pct(-0.001, 0) == "0%"
     assert fmt.pp(0.0123 - 0.0100) == "+0.23 pp" and fmt.pp(-0.0023, lang="zh") == "−0.23 个百分点"
     assert fmt.pp(1e-6) == "0.00 pp"
 

@@ -575,7 +575,7 @@ def test_share_rules_that_cannot_both_hold(est):
     (c,) = p.conflicts
     assert c.group == "type_share_min" and c.unit == "share"
     assert c.amount == pytest.approx(0.2)
-    assert "120 %" in c.en and "120 %" in c.zh
+    assert "120.0%" in c.en and "120.0%" in c.zh
     # shares that only conflict through the other rules are found by the solver
     cons = mix.Constraints(platforms=("zhihu",), content_types=("educational", "news"),
                            min_posts={"zhihu": 2}, max_posts={"zhihu": 2}, variety=False,
@@ -849,7 +849,7 @@ def test_share_limits_no_whole_number_of_posts_meets_are_explained(est) -> None:
     (c,) = p.conflicts
     assert c.group == "type_share_max" and c.unit == "share"
     assert c.amount == pytest.approx(1 / 35)          # 16 of 35 posts: 45.7 % needs +2.9 points
-    assert "9–35 posts" in c.en and "45.3 %" in c.en and "趣味" in c.zh
+    assert "9–35 posts" in c.en and "45.3%" in c.en and "趣味" in c.zh
     wider = mix.plan(est, cons.replace(max_share={"fun": 0.453125 + c.amount + 1e-9}))
     assert wider.feasible
 

@@ -64,7 +64,7 @@ def csv_text(frame: pd.DataFrame) -> str:
     frame = frame.copy()
     for column in frame.columns:
         dtype = frame[column].dtype
-        if isinstance(dtype, pd.CategoricalDtype) or dtype == object \
+        if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(dtype) \
                 or pd.api.types.is_string_dtype(dtype):
             frame[column] = frame[column].astype(object).map(safe_cell)
     frame.columns = [safe_cell(c) for c in frame.columns]

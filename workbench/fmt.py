@@ -100,7 +100,8 @@ def money(x: Any, lang: str = "en") -> str:
 
 
 def pct(share: Any, digits: int = 1) -> str:
-    """A share as a percentage; a tiny but non-zero one as ``<0.1%``.
+    """A share as a percentage; a tiny but positive one as ``<0.1%`` (a tiny negative change
+    rounds to ``0.0%``).
 
     >>> pct(0.1234), pct(0.0004), pct(1.5, 0)
     ('12.3%', '<0.1%', '150%')
@@ -109,8 +110,8 @@ def pct(share: Any, digits: int = 1) -> str:
         return DASH
     share = float(share)
     smallest = 10.0 ** (-digits)
-    if 0 < abs(share) * 100 < 0.5 * smallest:
-        return ("−" if share < 0 else "") + f"<{smallest:.{digits}f}%"
+    if 0 < share * 100 < 0.5 * smallest:  # a share there is some of, not none
+        return f"<{smallest:.{digits}f}%"
     return _minus(share, f"{abs(share) * 100:.{digits}f}%")
 
 

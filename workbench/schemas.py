@@ -112,7 +112,8 @@ class Schema:
 FOLLOWERS = Schema(
     "followers",
     (
-        Column("follower_id", "string", zh="用户ID", description="Survey/CRM id (generated when absent)"),
+        Column("follower_id", "string", zh="用户ID",
+               description="Survey/CRM id (generated when absent)"),
         Column("gender", "category", required=True, levels=GENDERS, zh="性别"),
         Column("age_band", "category", required=True, levels=AGE_BANDS, zh="年龄段"),
         Column("city_tier", "category", levels=CITY_TIERS, zh="城市线级"),
@@ -184,7 +185,8 @@ DAILY_USERS = Schema(
         Column("net_follows", "int", unit="count", zh="净增关注人数",
                description="new_follows - unfollows (computed when absent)"),
         _count("cumulative_follows", "累积关注人数", "Followers at the end of the day"),
-        _count("new_from_search_name", "搜索公众号名称", "New follows by searching the account name"),
+        _count("new_from_search_name", "搜索公众号名称",
+               "New follows by searching the account name"),
         _count("new_from_search_id", "搜索微信号", "New follows by searching the WeChat id"),
         _count("new_from_article_menu", "图文页右上角菜单", "New follows from an article's menu"),
         _count("new_from_card_share", "名片分享", "New follows from a shared profile card"),
@@ -276,4 +278,5 @@ def schema(kind: str) -> Schema:
     try:
         return SCHEMAS[kind]
     except KeyError:
-        raise ValueError(f"unknown data kind {kind!r}; expected one of {', '.join(KINDS)}") from None
+        raise ValueError(
+            f"unknown data kind {kind!r}; expected one of {', '.join(KINDS)}") from None

@@ -183,9 +183,10 @@ FRONT_END_TEXTS = ("connection.waiting", "connection.lost", "connection.reload")
 def front_end_tags(path: str, lang: str) -> str:
     """The ``<link>`` and deferred ``<script>`` of the front end (:data:`FRONT_END`), and the
     ``<link>`` of the pages' stylesheet (``workbench.css``), under the static ``path``: fetched
-    and compiled while the kernel still runs the notebook, run once the page is parsed. The script's data attributes give page.js the page's starting language
-    (``data-lang``), the header toggle's languages in order (``data-langs``) and its texts
-    (``data-messages``, :data:`FRONT_END_TEXTS` in every language)."""
+    and compiled while the kernel still runs the notebook, run once the page is parsed. The
+    script's data attributes give page.js the page's starting language (``data-lang``), the
+    header toggle's languages in order (``data-langs``) and its texts (``data-messages``,
+    :data:`FRONT_END_TEXTS` in every language)."""
     from workbench.i18n import LANGS
 
     css, js = (static_url(path, STATIC_DIR / name) for name in FRONT_END)

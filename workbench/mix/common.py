@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from .. import i18n
+from .. import fmt, i18n
 
 #: What a post brings, in the order used everywhere.
 METRICS: tuple[str, ...] = ("reads", "engagement", "shares", "follows", "conversions")
@@ -28,7 +28,8 @@ def _num(x: float, digits: int = 1) -> str:
 
 
 def _pct(share: float) -> str:
-    return f"{_num(100 * share)} %"
+    """A share of the posts as every page writes it (:func:`workbench.fmt.pct`)."""
+    return fmt.pct(share)
 
 
 def _plat(p: str, lang: str) -> str:

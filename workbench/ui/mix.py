@@ -19,6 +19,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets as tl
 
+from workbench import fmt
 from workbench import mix as mix_lib
 from workbench.charts import mix as charts
 from workbench.charts.mix import TYPE_COLOURS
@@ -346,7 +347,8 @@ class MixDashboard(Page):
         self.save_button.description = t("mix.save", lang)
         self.export_button.description = t("mix.export", lang)
         for key, widget in self.titles.items():
-            widget.value = f'<h3 class="wb-section">{html.escape(t(f"mix.section.{key}", lang))}</h3>'
+            title = t(f"mix.section.{key}", lang)
+            widget.value = f'<h3 class="wb-section">{html.escape(title)}</h3>'
         self._fill_saved()
         self._fill_personas()
         self._show_status()
@@ -564,8 +566,9 @@ class MixDashboard(Page):
         self.charts["mix"].draw(charts.mix_bars, plan.posts, lang=lang)
         notes = "".join(f"<li>{html.escape(zh if lang == 'zh' else en)}</li>"
                         for en, zh in plan.notes)
-        self.notes.value = (f'<details class="wb-notes"><summary>{html.escape(t("mix.notes", lang))}'
-                            f"</summary><ul>{notes}</ul></details>")
+        summary = html.escape(t("mix.notes", lang))
+        self.notes.value = (f'<details class="wb-notes"><summary>{summary}</summary>'
+                            f"<ul>{notes}</ul></details>")
 
     def _draw_calendar(self, change=None) -> None:
         cal, lang = self.model.calendar, self.lang
@@ -659,10 +662,6 @@ class MixDashboard(Page):
 
 
 # -- HTML views ---------------------------------------------------------------------------------
-def _count(x: float) -> str:
-    return f"{x:,.0f}"
-
-
 def kpis_html(plan, baseline: dict | None, lang: str) -> str:
     """Expected weekly reads, engagement, new follows and conversions with their 80 % range,
     and the change against the baseline plan when one is chosen."""
@@ -677,13 +676,17 @@ def kpis_html(plan, baseline: dict | None, lang: str) -> str:
         if metric in base and base[metric] > 0:
             change = row.expected / base[metric] - 1
             tone = "up" if change >= 0 else "down"
+            sign = "+" if change >= 0 else fmt.MINUS
+            vs = t("mix.kpi.vs_baseline", lang, change=sign + fmt.pct(abs(change), 0))
             delta = (f'<div class="wb-kpi-delta wb-kpi-delta--{tone}">'
-                     f'{html.escape(t("mix.kpi.vs_baseline", lang, change=f"{change:+.0%}"))}</div>')
+                     f'{html.escape(vs)}</div>')
+        low, high = fmt.count(row.low, lang), fmt.count(row.high, lang)
         cards.append(
             f'<div class="wb-kpi" data-kpi="{metric}">'
             f'<div class="wb-kpi-label">{html.escape(t(f"mix.kpi.{metric}", lang))}</div>'
-            f'<div class="wb-kpi-value">{_count(row.expected)}</div>'
-            f'<div class="wb-kpi-note">{html.escape(t("mix.kpi.range", lang, low=_count(row.low), high=_count(row.high)))}</div>'
+            f'<div class="wb-kpi-value">{fmt.count(row.expected, lang)}</div>'
+            f'<div class="wb-kpi-note">{html.escape(t("mix.kpi.range", lang, low=low, high=high))}'
+            "</div>"
             f"{delta}</div>")
     usage = plan.usage.set_index("group")
     hours = usage.loc["team_hours"] if "team_hours" in usage.index else None
@@ -694,9 +697,11 @@ def kpis_html(plan, baseline: dict | None, lang: str) -> str:
         budget = budget.iloc[0]
     use = []
     if hours is not None:
-        use.append(t("mix.kpi.hours", lang, used=f"{hours.used:,.1f}", total=f"{hours.upper:,.0f}"))
+        use.append(t("mix.kpi.hours", lang, used=f"{hours.used:,.1f}",
+                     total=f"{hours.upper:,.0f}"))
     if budget is not None:
-        use.append(t("mix.kpi.budget", lang, used=f"{budget.used:,.0f}", total=f"{budget.upper:,.0f}"))
+        use.append(t("mix.kpi.budget", lang, used=f"{budget.used:,.0f}",
+                     total=f"{budget.upper:,.0f}"))
     cards.append(
         f'<div class="wb-kpi" data-kpi="posts">'
         f'<div class="wb-kpi-label">{html.escape(t("mix.kpi.posts", lang))}</div>'

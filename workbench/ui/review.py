@@ -314,9 +314,9 @@ class ReviewDashboard(Page):
                                  f"{html.escape(kept)}</div>")
         elif model.review is not None:
             rv = model.review
+            period = t("review.period", lang, start=rv.start, end=rv.end, weeks=rv.weeks)
             self.status.value = (f'<div class="wb-status wb-status--info">'
-                                 f'{html.escape(t("review.period", lang, start=rv.start, end=rv.end, weeks=rv.weeks))}'
-                                 f"</div>")
+                                 f"{html.escape(period)}</div>")
         else:
             self.status.value = ""
 
@@ -328,7 +328,8 @@ class ReviewDashboard(Page):
         self.kpis.value = kpi_table_html(rv.kpis, lang)
         self._draw_comparison()
         self._draw_trends()
-        self.charts["counterfactual"].draw(charts.counterfactual, rv, metric="new_follows", lang=lang)
+        self.charts["counterfactual"].draw(charts.counterfactual, rv, metric="new_follows",
+                                           lang=lang)
         self.charts["wci"].draw(charts.wci, rv, lang=lang)
         self.charts["calibration"].draw(charts.calibration, rv,
                                         lang=lang)
@@ -342,8 +343,8 @@ class ReviewDashboard(Page):
         rv, lang = self.model.review, self.lang
         if rv is None or not self.by.value or not self.metric.value:
             return
-        self.charts["plan_vs_actual"].draw(charts.plan_vs_actual, rv, by=self.by.value, metric=self.metric.value,
-                                           lang=lang)
+        self.charts["plan_vs_actual"].draw(charts.plan_vs_actual, rv, by=self.by.value,
+                                           metric=self.metric.value, lang=lang)
         self.charts["waterfall"].draw(charts.waterfall, rv,
                                       metric=self.metric.value, by=self.by.value, lang=lang)
 
@@ -375,7 +376,8 @@ class ReviewDashboard(Page):
         self.scorecard.value = (
             f'<table class="wb-table" data-total="{card.total:.1f}"><thead><tr>{head}</tr>'
             f"</thead><tbody>{rows}</tbody></table>"
-            f'<p class="wb-score">{html.escape(t("review.sc.total", lang, total=f"{card.total:.1f}"))}</p>')
+            f'<p class="wb-score">'
+            f'{html.escape(t("review.sc.total", lang, total=f"{card.total:.1f}"))}</p>')
         self.card = card
 
     # -- actions -------------------------------------------------------------------------------
@@ -455,7 +457,8 @@ def kpi_table_html(kpis: pd.DataFrame, lang: str) -> str:
     for r in kpis.to_dict("records"):
         unit = str(r.get("unit", ""))
         colour = charts.kpi_status_colour(r["status"])
-        plan_note = "" if r.get("plan_source") == "plan" else f' <small>{html.escape(t("review.baseline", lang))}</small>'
+        plan_note = "" if r.get("plan_source") == "plan" else (
+            f' <small>{html.escape(t("review.baseline", lang))}</small>')
         pct = "–" if pd.isna(r["pct"]) else f"{r['pct']:+.1f}%"
         rows.append(
             f'<tr data-kpi="{html.escape(str(r["kpi"]))}">'
@@ -464,7 +467,8 @@ def kpi_table_html(kpis: pd.DataFrame, lang: str) -> str:
             f"<td>{_value(r['diff'], unit)}</td><td>{pct}</td>"
             f'<td><span class="wb-badge" style="background:{colour}">'
             f"{html.escape(review_lib.status_label(r['status'], lang))}</span></td></tr>")
-    return f'<table class="wb-table wb-kpi-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return (f'<table class="wb-table wb-kpi-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def leaderboard_html(articles: pd.DataFrame, lang: str, top: int = 10) -> str:
@@ -489,6 +493,7 @@ def leaderboard_html(articles: pd.DataFrame, lang: str, top: int = 10) -> str:
                 v = "–" if pd.isna(v) else f"{v:,.0f}"
             cells.append(f"<td>{html.escape(str(v))}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return f'<table class="wb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return (f'<table class="wb-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
 
 

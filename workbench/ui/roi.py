@@ -13,6 +13,7 @@ without a browser::
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import logging
 import math
@@ -21,6 +22,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets as tl
 
+from workbench import fmt
 from workbench import roi as roi_lib
 from workbench.charts import roi as charts
 from workbench.errors import InputError
@@ -300,7 +302,8 @@ class RoiDashboard(Page):
         self.save_name.placeholder = t("roi.save_name", lang)
         self.save_button.description = t("roi.save", lang)
         for key, widget in self.titles.items():
-            widget.value = f'<h3 class="wb-section">{html.escape(t(f"roi.section.{key}", lang))}</h3>'
+            title = t(f"roi.section.{key}", lang)
+            widget.value = f'<h3 class="wb-section">{html.escape(title)}</h3>'
         for group in GROUPS:
             self.group_titles[group].value = (f'<div class="wb-roi-group">'
                                               f'{html.escape(t(f"roi.group.{group}", lang))}</div>')
@@ -429,18 +432,9 @@ class RoiDashboard(Page):
 
 
 # -- HTML views ---------------------------------------------------------------------------------
-def _money(x: float | None, lang: str) -> str:
-    if x is None or not math.isfinite(x):
-        return "–"
-    sign = "−" if x < 0 else ""
-    return f"{sign}¥{abs(x):,.0f}" if abs(x) >= 100 else f"{sign}¥{abs(x):,.2f}"
-
-
-def _pct(x: float | None) -> str:
-    if x is None or not math.isfinite(x):
-        return "–"
-    text = f"{abs(x):.0%}"
-    return f"−{text}" if x < 0 and text != "0%" else text  # a true minus, as money shows it
+#: The page's numbers (:mod:`workbench.fmt`): ROI and chances as whole percentages, money in yuan.
+_money = fmt.money
+_pct = functools.partial(fmt.pct, digits=0)
 
 
 def kpis_html(summary: dict, target: float, lang: str) -> str:
@@ -451,7 +445,8 @@ def kpis_html(summary: dict, target: float, lang: str) -> str:
     cards = [
         ("expected_roi", _pct(summary.get("roi_mean")),
          t("roi.kpi.range", lang, low=_pct(summary.get("roi_p5")),
-           high=_pct(summary.get("roi_p95"))), "loss" if (summary.get("roi_mean") or 0) < 0 else ""),
+           high=_pct(summary.get("roi_p95"))),
+         "loss" if (summary.get("roi_mean") or 0) < 0 else ""),
         ("p_loss", _pct(p_loss), t("roi.kpi.p_loss_note", lang),
          "loss" if (p_loss or 0) > 0.5 else ""),
         ("p_target", _pct(summary.get("p_roi_above_target")),
