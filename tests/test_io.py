@@ -672,3 +672,17 @@ def test_distribution_rows_of_one_title_merge_with_shares_recomputed():
     assert got.loc["male", "users"] == 40 and got.loc["female", "users"] == 80
     assert got.loc["male", "share"] == pytest.approx(40 / 120)
     assert df["share"].sum() == pytest.approx(1.0)
+
+
+def test_distributions_without_a_title_merge_their_levels():
+    """One article's distributions (no title column) where two levels mean the same (未知 and
+    unknown): merged, users added, shares from the merged users. Before, the missing title
+    column was grouped by as the column named '' (KeyError), and the dimension was dropped from
+    the key, so 未知 of gender and 未知 of age would have merged into one row."""
+    data = ("dimension,level,users\ngender,男,20\ngender,未知,5\ngender,unknown,5\n"
+            "age,未知,8\nage,18-24岁,32\n").encode()
+    frame = io.load(data, "distributions", name="单篇详情.csv")
+    got = {(d, lv): (u, round(s, 4)) for d, lv, u, s in
+           frame[["dimension", "level", "users", "share"]].itertuples(index=False)}
+    assert got == {("gender", "male"): (20, 0.6667), ("gender", "unknown"): (10, 0.3333),
+                   ("age", "unknown"): (8, 0.2), ("age", "18_24"): (32, 0.8)}

@@ -82,3 +82,12 @@ def test_the_order_holds_when_a_long_column_is_parsed_once_per_distinct_date():
     assert len(got) == 31 * 70
     assert got["date"].dt.month.unique().tolist() == [3]
     assert "read as day/month/year" in notes(got)
+
+
+def test_the_order_is_said_when_a_summary_row_is_dropped_too():
+    """A 合计 row under the dates is dropped before the dates are kept: the column's order went
+    with it, and the report no longer said how 13/03/2024 was read."""
+    body = "".join(f"{d:02d}/03/2024,{d},1\n" for d in range(1, 32)) + "合计,496,31\n"
+    got = io.load((USERS + body).encode(), name="用户增长.csv")
+    assert len(got) == 31 and got["date"].dt.month.unique().tolist() == [3]
+    assert "read as day/month/year" in notes(got)

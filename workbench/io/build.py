@@ -339,7 +339,7 @@ class _Builder(_KindSteps):
             idx = np.flatnonzero(keep)
             columns = {k: v.iloc[idx].reset_index(drop=True) for k, v in columns.items()}
             blanks = blanks.subset(idx)
-            dates = {k: _Dates(v.values.iloc[idx].reset_index(drop=True), v.bad[idx])
+            dates = {k: _Dates(v.values.iloc[idx].reset_index(drop=True), v.bad[idx], v.order)
                      for k, v in dates.items()}
             self.raw.rownums = self.raw.rownums[idx]
         if len(self.raw) == 0:

@@ -115,9 +115,8 @@ class _KindSteps:
     def _merge_same_levels(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Rows of one title and dimension that now have the same level (25-29岁 and 30-34岁 are
         both 25_34): their users added, shares recomputed from the merged users."""
-        key = [c for c in ("title", "dimension", "level") if c in frame.columns]
-        grouped = frame.assign(_t=frame["title"].fillna("") if "title" in frame else "")
-        group_by = ["_t"] + key[1:]
+        grouped = frame.assign(_t=_titles(frame))
+        group_by = ["_t"] + [c for c in ("dimension", "level") if c in frame.columns]
         if not grouped.duplicated(subset=group_by, keep=False).to_numpy().any():
             return frame
         before = len(frame)
@@ -133,8 +132,8 @@ class _KindSteps:
                 frame[name] = frame[name].astype("Int64")
         if "users" in frame.columns:  # shares from the merged users (two articles of one
             users = frame["users"].astype("Float64")  # title add up to one, not two)
-            total = users.groupby([frame["title"].fillna("") if "title" in frame else "",
-                                   frame["dimension"]], observed=True).transform("sum")
+            total = users.groupby([_titles(frame), frame["dimension"]],
+                                  observed=True).transform("sum")
             recomputed = (users / total.where(total > 0)).astype("float64").round(6)
             frame["share"] = recomputed.where(recomputed.notna(), frame.get("share", np.nan))
         self.report.note(
@@ -253,3 +252,11 @@ class _KindSteps:
 
 def _ids(prefix: str, n: int) -> pd.Series:
     return pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(6).radd(prefix).astype("string")
+
+
+def _titles(frame: pd.DataFrame) -> pd.Series:
+    """Each row's article title, ``""`` where there is none (a file without a title column is
+    one article's distributions)."""
+    if "title" in frame.columns:
+        return frame["title"].astype(object).fillna("")
+    return pd.Series("", index=frame.index, dtype=object)
