@@ -62,7 +62,8 @@ SELECT_OPTION = """
 
 TOGGLE = """
     const group = document.querySelector('%s');
-    const idle = [...group.querySelectorAll('button')].filter(b => !b.classList.contains('mod-active'));
+    const idle = [...group.querySelectorAll('button')]
+      .filter(b => !b.classList.contains('mod-active'));
     idle[i %% idle.length].click();
 """
 

@@ -42,7 +42,8 @@ VISITS = 3
 GOAL_COLD, GOAL_PREHEATED, GOAL_BYTES, GOAL_KERNEL_MB = 2.5, 1.0, 1.5e6, 250
 
 READY = {
-    HOME: "() => [...document.querySelectorAll('.wb-card')].filter(c => c.offsetParent).length >= 4",
+    HOME: ("() => [...document.querySelectorAll('.wb-card')]"
+           ".filter(c => c.offsetParent).length >= 4"),
 }
 CHART = ("() => [...document.querySelectorAll('.js-plotly-plot')].some("
          "p => p.data && p.data.length && p.querySelector('.main-svg'))")

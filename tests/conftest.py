@@ -1,4 +1,5 @@
-"""Shared test set-up: the fixture builders in tests/fixtures are importable as ``make_fixtures``."""
+"""Shared test set-up: the fixture builders in tests/fixtures are importable as
+``make_fixtures``."""
 
 import sys
 from pathlib import Path

@@ -138,7 +138,7 @@ def evil_column(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def store():
     return ScenarioStore("sqlite://")
 
@@ -170,7 +170,7 @@ def test_uploaded_file_names_in_status_and_preview(evil):
 
 
 # -- the review page: titles, activity names, the report, saved names ------------------------
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def review_page(store):
     page = ReviewDashboard(lang="en", store=store)
     articles = evil_column(io.sample("articles"), "title")

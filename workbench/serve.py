@@ -45,8 +45,8 @@ A thin subclass of Voilà that
   application leaves a process's signal handlers alone.
 
 Voilà's kernel websocket passes only comm, kernel-info and shutdown messages from the browser:
-a page cannot run code in its kernel (``tests/test_serve_security.py`` checks that this server
-keeps it so).
+a page cannot run code in its kernel (``tests/runtime/test_serve_security.py`` checks that this
+server keeps it so).
 
 Any Voilà option can still be given on the command line, e.g. ``--port 9000``.
 """

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 
 #: the z rows as plotly.js draws them (``_fullData``: a typed array sent as base64 decoded)
 HEATMAP_Z = """() => {
-    const heat = [...document.querySelectorAll('.js-plotly-plot')].find(p => p.querySelector('.hm'));
+    const heat = [...document.querySelectorAll('.js-plotly-plot')]
+      .find(p => p.querySelector('.hm'));
     const z = heat && heat._fullData && heat._fullData[0] && heat._fullData[0].z;
     return z ? JSON.stringify(Array.from(z, row => Array.from(row))) : '';
 }"""

@@ -1,4 +1,5 @@
-"""The activity-ROI dashboard in a real browser: edit an input, see the histogram and KPIs change."""
+"""The activity-ROI dashboard in a real browser: edit an input, see the histogram and KPIs
+change."""
 
 from __future__ import annotations
 

@@ -59,7 +59,7 @@ from .rules import (
 
 # Names outside __all__ that mix.py had, kept where callers found them (``X as X`` marks a
 # re-export): the other documented constants, and the solver's internals that the brute-force
-# check in tests/test_mix.py reaches for.
+# check in tests/mix/test_mix.py reaches for.
 from .common import POSITIONED as POSITIONED, TIMEZONE as TIMEZONE
 from .estimates import (
     DECAY_FLOOR as DECAY_FLOOR, MIN_DECAY_PAIRS as MIN_DECAY_PAIRS,

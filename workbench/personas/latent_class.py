@@ -7,7 +7,7 @@ interest). The data is a sparse 0/1 *design* (:class:`_Design`, one column per l
 weight. EM (:func:`_em`) fits it from a hard partition or from a model; :func:`_fit` starts it
 from the best of several k-means partitions (:func:`_kmeans`, in numpy: importing
 scikit-learn, which imports scipy.stats, cost every personas kernel 88 MB of its 290 (issue 7's
-goal: 250 MB); tests/test_personas_numeric.py checks it against scikit-learn).
+goal: 250 MB); tests/personas/test_numeric.py checks it against scikit-learn).
 
 Choosing the number of personas is :mod:`workbench.personas.choose_k`.
 """

@@ -72,7 +72,7 @@ MAP_ROWS = 20_000
 # --------------------------------------------------------------------------------------------
 # scikit-learn did these two and k-means; importing it (which imports scipy.stats) cost every
 # personas kernel 88 MB of its 290 (issue 7's goal: 250 MB). Each one here is checked against it
-# in tests/test_personas_numeric.py.
+# in tests/personas/test_numeric.py.
 def _pca2(X: np.ndarray) -> np.ndarray:
     """The first two principal-component scores of ``X`` rows (``(n, 2)``; a column of zeros
     when ``X`` has one column). Signs as scikit-learn's: each axis's largest loading is

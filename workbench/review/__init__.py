@@ -54,7 +54,7 @@ from .variance import VARIANCE_METRICS
 from .wci import WCI_VERSION, wci_index
 
 # Kept where they were before the split: module constants outside __all__, and the private
-# helpers tests/test_review.py checks (``review._status``, ``review._attainment``).
+# helpers tests/review/test_review.py checks (``review._status``, ``review._attainment``).
 from .activities import ROI_DRAWS as ROI_DRAWS
 from .impact import IMPACT_MIN_TRAIN_DAYS as IMPACT_MIN_TRAIN_DAYS
 from .kpis import _attainment as _attainment, _status as _status

@@ -24,7 +24,7 @@
 The brand is a fictitious home-and-lifestyle brand, 轻屿 (small kitchen appliances, coffee,
 home fragrance), that also publishes lifestyle, career and parenting content.
 
-Effects planted (tests in ``tests/test_sample.py`` check them)
+Effects planted (tests in ``tests/sample/test_sample.py`` check them)
 --------------------------------------------------------------
 Followers
     Six segments of unequal size (9 % .. 26 %), each with its own gender, age band, city tier,

@@ -14,7 +14,7 @@ from workbench.charts import theme
 from workbench.runtime import assets
 from workbench.runtime.assets import PARTIAL_PLOTLY, full_plotly_js, plotly_bundle, plotly_js
 
-ENTRY = Path(__file__).resolve().parents[1] / "tools" / "plotly_bundle" / "entry.js"
+ENTRY = Path(__file__).resolve().parents[2] / "tools" / "plotly_bundle" / "entry.js"
 
 
 def bundled_traces() -> set[str]:

@@ -198,11 +198,11 @@ def test_wci_matches_a_hand_calculation(small: review.CampaignReview) -> None:
 
     # the period's WeChat posts A1, A2 (headlines) and A3: d = 7, n = 3
     R, Z, L, RE = 1500 + 1300 + 400, 10 + 5 + 1, 30 + 20 + 4, 25 + 15 + 4
-    O = f(R / 7, Z / 7, L / 7, RE / 7)
+    O_ = f(R / 7, Z / 7, L / 7, RE / 7)
     A = f(R / 3, Z / 3, L / 3, RE / 3)
     H = f(2800 / 7, 15 / 7, 50 / 7, 40 / 7)
     P = f(1500, 10, 30, 25)
-    hand = (0.6 * O + 0.2 * A + 0.1 * H + 0.1 * P) ** 2 * 1.2 * 10
+    hand = (0.6 * O_ + 0.2 * A + 0.1 * H + 0.1 * P) ** 2 * 1.2 * 10
     got = review.wci_index(ARTICLES, "2026-03-02", "2026-03-08")
     assert got["wci"] == pytest.approx(hand, rel=1e-12)
     assert (got["articles"], got["headlines"], got["version"]) == (3, 2, "14.2")

@@ -153,7 +153,8 @@ def test_scenarios_compare_side_by_side_and_save_with_a_csv(page):
     data = re.search(r'base64,([^"]+)"', page.downloads.value).group(1)
     table = pd.read_csv(stdio.StringIO(base64.b64decode(data).decode("utf-8-sig")))
     assert table["scenario"].tolist() == ["Plan A", "Plan <b>B</b>"]
-    assert table["roi_mean"].iloc[1] == pytest.approx(page.model.scenarios[1]["summary"]["roi_mean"])
+    second = page.model.scenarios[1]["summary"]["roi_mean"]
+    assert table["roi_mean"].iloc[1] == pytest.approx(second)
 
 
 def test_chinese_labels(page):

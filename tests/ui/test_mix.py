@@ -115,7 +115,8 @@ def test_calendar_status_is_editable_and_saved_with_the_plan_and_ics(page):
     page.save_name.value = "Plan <Q1>"
     assert page.save() == 1
     saved = page.store.load("mix_plan", "Plan <Q1>")
-    assert saved["kpi_targets"]["reads"]["expected"] == pytest.approx(page.model.plan.total("reads"))
+    expected = saved["kpi_targets"]["reads"]["expected"]
+    assert expected == pytest.approx(page.model.plan.total("reads"))
     assert any(i["status"] == "approved" for i in saved["calendar_items"]) or first not in {
         i.item_id for i in page.model.calendar.items}
     assert mix.MixPlan.from_payload(saved).posts.equals(page.model.plan.posts)

@@ -13,12 +13,13 @@
   save lock, past the store's lock timeout: the same clear error after one wait, nothing
   half-written, other scenarios still saved, and saving works once the lock goes.
 
-The corrupt-file and payload-migration cases are in ``tests/test_store.py``
+The corrupt-file and payload-migration cases are in ``tests/store/test_store.py``
 (``test_corrupt_file_raises_store_error_and_is_left_alone``,
 ``test_migration_hook_applies_to_older_records``), as is the 8-process × 100-save run.
 
-Like ``tests/test_store.py``, the SIGKILL test runs on SQLite and, when ``WORKBENCH_TEST_PG_URL``
-is set (CI starts a server with ``.ci/start-postgres``), on PostgreSQL in a fresh schema.
+Like ``tests/store/test_store.py``, the SIGKILL test runs on SQLite and, when
+``WORKBENCH_TEST_PG_URL`` is set (CI starts a server with ``.ci/start-postgres``), on PostgreSQL
+in a fresh schema.
 Writers are forked, not spawned: a fork starts in milliseconds, a spawned interpreter importing
 numpy and SQLAlchemy takes about a second, and each child opens its own store after the fork.
 """
@@ -49,7 +50,7 @@ import store_backends
 from workbench import store as store_mod
 from workbench.store import ScenarioStore, StoreError
 
-# The same backends and fresh-database fixture as tests/test_store.py.
+# The same backends and fresh-database fixture as tests/store/test_store.py.
 
 needs_fork = pytest.mark.skipif(
     "fork" not in mp.get_all_start_methods() or not hasattr(signal, "SIGKILL"),

@@ -22,10 +22,10 @@ from workbench import io, schemas
 
 import make_fixtures as mf  # tests/fixtures, put on sys.path by tests/conftest.py
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 DATA_DIR = Path(os.environ.get("WORKBENCH_DATA_DIR")
-                or Path(__file__).resolve().parents[1] / "data")
+                or Path(__file__).resolve().parents[2] / "data")
 
 TS = pd.Timestamp
 
@@ -517,7 +517,7 @@ def test_file_over_upload_limit():
     (b"%PDF-1.4\n%...", "report.pdf", "PDF"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old.xls", ".xls"),
     # a web page without a table (a login page saved instead of the export); web pages *with*
-    # a table load: tests/test_bad_inputs.py
+    # a table load: tests/io/test_bad_inputs.py
     (b"<html><head><title>login</title></head><body>session expired</body></html>", "fake.xls",
      "HTML"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "chart.png", ".png"),

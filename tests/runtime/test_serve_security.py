@@ -401,6 +401,7 @@ def test_team_server_serves_nothing_but_the_login_page_without_the_token(team_se
         fetch_delete_kernel(url, kernel, cookies)
 
 
+@pytest.mark.slow
 def test_a_team_servers_pre_heated_kernel_gets_its_visitors_address(team_server):
     """A pre-heated kernel asks the server for its visitor's address (``?lang=zh``) on a
     websocket that now wants the token too: the server gives the kernels its token."""
@@ -552,7 +553,7 @@ def fetch_delete_kernel(url: str, kernel: str, cookies: CookieJar) -> None:
 def test_make_serve_team_passes_only_a_host_stated_on_the_command_line():
     import subprocess
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
 
     def dry_run(*args: str, env_host: str | None = None) -> str:
         import os

@@ -18,8 +18,9 @@ from workbench.ui import PersonaDashboard
 EVIL = "<img src=x onerror=alert(1)>"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def page():
+    """A fresh page per test (a few seconds: it segments the sample): tests move its controls."""
     return PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"), background=False)
 
 
@@ -115,7 +116,8 @@ def test_language_toggle_relabels_controls_and_charts(page):
     page.header.model.lang = "zh"
     try:
         assert page.k_slider.description == "画像数量"
-        assert page.filter_boxes["city_tier"].options[1][0] in {"一线", "新一线", "二线", "三线及以下"}
+        tiers = {"一线", "新一线", "二线", "三线及以下"}
+        assert page.filter_boxes["city_tier"].options[1][0] in tiers
         assert re.search(r"[\u4e00-\u9fff]", page.model.personas[2].name["zh"])
         assert any(re.search(r"[\u4e00-\u9fff]", str(y)) for y in page.sizes.data[0].y)
     finally:
@@ -177,6 +179,7 @@ def test_cards_say_what_each_persona_reads_when_and_where(page):
     assert f"Where:</b> {level('platform', first.platforms[0][0], 'en')}" in card
 
 
+@pytest.mark.slow
 def test_attributes_and_weights_resegment():
     page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"), background=False)
     assert list(page.attributes) == page.model.segmentation.features  # all used at first
@@ -215,13 +218,15 @@ def test_attributes_and_weights_resegment():
     assert page.attributes["gender"][0].description == "性别"
 
 
+@pytest.mark.slow
 def test_auto_k_shows_the_curve_and_the_chosen_number():
     page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"), background=False)
     assert page.slots["curve"].layout.display == "none" and page.curve is None
     page.auto_k.value = True
     seg = page.model.segmentation
     assert page.k_slider.disabled and page.slots["curve"].layout.display == ""
-    assert list(page.curve.data[0].x) == sorted(seg.quality["curve"]) and len(seg.quality["curve"]) >= 5
+    assert list(page.curve.data[0].x) == sorted(seg.quality["curve"])
+    assert len(seg.quality["curve"]) >= 5
     assert list(page.curve.data[1].x) == [seg.k]
     assert page.cards.value.count('class="wb-persona"') == seg.k == len(page.model.personas)
     page.auto_k.value = False
@@ -296,6 +301,7 @@ def test_readers_from_wechat_distributions_panel(page):
         page.header.model.lang = "en"
 
 
+@pytest.mark.slow
 def test_auto_k_in_the_background_draws_the_curve_when_the_result_comes():
     page = PersonaDashboard(lang="en", store=ScenarioStore("sqlite://"), background=True)
     page.model.wait()

@@ -37,7 +37,7 @@ def test_plotly_js_and_pages_travel_compressed(server):
     url, _ = server
     headers, body = fetch_gzip(url + BUNDLE.lstrip("/"))
     assert headers["Content-Encoding"] == "gzip"
-    assert plotly_js() == PARTIAL_PLOTLY  # the partial bundle (tests/test_plotly_bundle.py)
+    assert plotly_js() == PARTIAL_PLOTLY  # the partial bundle (tests/runtime/test_plotly_bundle.py)
     assert gzip.decompress(body) == PARTIAL_PLOTLY.read_bytes()
     assert len(body) < 500_000  # the full bundle: 4.8 MB as sent before, 1.47 MB gzipped
     assert "immutable" in headers["Cache-Control"]  # and fetched once a year at most

@@ -86,6 +86,7 @@ def test_small_upload_that_would_take_gigabytes_is_refused_at_once(case, tmp_pat
     assert "Fix:" in got["en"] and "解决办法" in got["zh"]
 
 
+@pytest.mark.slow
 def test_the_largest_upload_the_budget_allows_loads_in_a_small_kernel(tmp_path):
     """Two million followers (220 MB of CSV, 43 MB zipped): at the row limit, under the
     unpacked and the upload limits, read whole within the address-space limit."""

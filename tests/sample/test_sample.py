@@ -12,7 +12,7 @@ import pytest
 
 from workbench import sample, schemas
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 KINDS = ("followers", "articles", "daily_users", "activities", "distributions")
 
 

@@ -14,7 +14,7 @@ from workbench import io, personas, schemas
 from workbench.errors import InputError
 from workbench.personas import NumericTrait, Persona, Segmentation, Trait
 
-TRUTH = Path(__file__).resolve().parents[1] / "data" / "truth" / "followers_planted.csv"
+TRUTH = Path(__file__).resolve().parents[2] / "data" / "truth" / "followers_planted.csv"
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +116,7 @@ def test_embedding(seg: Segmentation) -> None:
     np.testing.assert_allclose(xy, xy2)
 
 
+@pytest.mark.slow
 def test_choose_k(followers: pd.DataFrame, planted: np.ndarray) -> None:
     auto = personas.segment(followers, seed=0)
     assert set(auto.quality["curve"]) == set(personas.K_RANGE)
@@ -458,7 +459,7 @@ def test_reader_profile_share_from_users_and_no_match() -> None:
 
 
 def test_reader_profile_on_fixture() -> None:
-    dist = io.load(Path(__file__).parent / "fixtures" / "distributions_canonical.csv",
+    dist = io.load(Path(__file__).resolve().parents[1] / "fixtures" / "distributions_canonical.csv",
                    kind="distributions")
     arts = pd.DataFrame({"title": ["Three tips"], "reads": [1000], "content_type": ["educational"],
                          "platform": ["wechat"]})

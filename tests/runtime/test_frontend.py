@@ -10,7 +10,7 @@ from pathlib import Path
 
 from workbench.runtime.assets import STATIC_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "tools" / "frontend"
 #: Icons the controls draw themselves: FileUpload's, and the Accordion's open / closed carets.
 CONTROL_ICONS = {"upload", "caret-right", "caret-down"}
