@@ -19,6 +19,7 @@ help:
 	@echo "make run    serve the dashboards on http://127.0.0.1:$(PORT) (sets up .venv if needed)"
 	@echo "make serve-team HOST=10.0.0.5  serve the team on that address, with a token (README)"
 	@echo "make test   set up .venv with the test extras and run every test"
+	@echo "make test PYTEST_ARGS='-m \"not slow\"'  the same without the slowest tests"
 	@echo "make bench  run the benchmarks and print a table"
 	@echo "make sample regenerate the bundled sample data in data/"
 	@echo "make screenshots  retake the README screenshots in a real browser"
@@ -48,7 +49,9 @@ run: env
 serve-team: env
 	$(PY) -m workbench.serve --team --host="$(if $(filter command line,$(origin HOST)),$(HOST))" --port $(PORT)
 
+# Ruff first (pyflakes, pycodestyle at 100 columns): a second, and it names the line.
 test: test-env
+	$(PY) -m ruff check --quiet .
 	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: uv

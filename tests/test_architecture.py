@@ -23,8 +23,9 @@ MODELS = ("workbench.personas", "workbench.personas_select", "workbench.latent_c
 DATA = ("workbench.io", "workbench.store", "workbench.sample", "workbench.schemas",
         "workbench.workspace")
 TEXT = ("workbench.i18n", "workbench.catalogues", "workbench.fmt")
-#: small modules models, data and pages share: the errors a planner reads, CSV export
-SHARED = ("workbench.errors", "workbench.export")
+#: small modules models, data and pages share: the errors a planner reads, CSV export, the
+#: Chinese calendar
+SHARED = ("workbench.errors", "workbench.export", "workbench.festivals")
 UI = ("workbench.ui",)
 CHARTS = ("workbench.charts",)
 REPORT = ("workbench.report",)
