@@ -68,7 +68,7 @@ from typing import Any
 import pandas as pd
 
 from .. import schemas
-from .build import BAD_VALUE_SHARE, _Builder
+from .build import BAD_VALUE_SHARE, _Builder, empty_frame
 from .csv_reader import _read_csv
 from .html_reader import _read_html
 from .limits import (
@@ -91,7 +91,7 @@ from .limits import _SAMPLE_BYTES as _SAMPLE_BYTES
 __all__ = [
     "BAD_VALUE_SHARE", "DataError", "LoadReport", "Loaded", "MAX_COLUMNS", "MAX_ROWS",
     "MAX_SHARED_STRINGS_BYTES", "MAX_SHEET_CELLS", "MAX_UNPACKED_BYTES", "MAX_UPLOAD_BYTES",
-    "load", "read", "sample",
+    "empty", "load", "read", "sample",
 ]
 
 
@@ -168,6 +168,18 @@ def load(path_or_file: Any, kind: str | None = None, *, name: str | None = None)
     (['date', 'platform', 'new_follows', 'unfollows'], 'Int64')
     """
     return read(path_or_file, kind, name=name).frame
+
+
+def empty(kind: str) -> pd.DataFrame:
+    """A canonical frame of ``kind`` with no rows (every column, in schema order, with its
+    dtype): what a page gets for a kind the team has no data of.
+
+    >>> list(empty("daily_users").columns[:3]), len(empty("daily_users"))
+    (['date', 'platform', 'new_follows'], 0)
+    """
+    if kind not in schemas.SCHEMAS:
+        raise _unknown_kind(kind)
+    return empty_frame(schemas.schema(kind))
 
 
 def _unknown_kind(kind: str) -> DataError:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schemas
-from ..schemas import Column
+from ..schemas import Column, Schema
 from .aliases import _level_table, _levels
 from .dates import _Dates, _parse_dates
 from .headers import _Raw, _schema_col
@@ -550,3 +550,9 @@ def _empty(col: Column, n: int) -> Any:
     if col.dtype == "category":
         return pd.Categorical.from_codes(np.full(n, -1), categories=list(col.levels))
     return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype="string").array
+
+
+def empty_frame(sch: Schema) -> pd.DataFrame:
+    """A frame of ``sch`` with no rows: every column, in schema order, with its dtype."""
+    return pd.DataFrame({col.name: _empty(col, 0) for col in sch.columns},
+                        index=pd.RangeIndex(0), copy=False)

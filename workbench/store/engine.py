@@ -155,6 +155,10 @@ class Database:
     anything else kept in the same database can be another.
     """
 
+    #: the tables this kind of database keeps (created on first use); a subclass that keeps
+    #: other things in the same database names its own (:mod:`workbench.workspace`)
+    metadata: sa.MetaData = metadata
+
     def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
         self.url, is_default = _resolve_url(url)
         self._schema_ready = False
@@ -307,7 +311,7 @@ class Database:
         # write lock can still read (WAL), and only a missing table needs the write lock.
         with self._transaction(write=False) as conn:
             inspector = sa.inspect(conn)
-            if all(inspector.has_table(table.name) for table in metadata.sorted_tables):
+            if all(inspector.has_table(table.name) for table in self.metadata.sorted_tables):
                 self._schema_ready = True
                 return
         for attempt in range(SAVE_ATTEMPTS):
@@ -315,7 +319,7 @@ class Database:
                 with self._transaction(write=True) as conn:
                     if conn.dialect.name == "postgresql":
                         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK_KEY)))
-                    metadata.create_all(conn, checkfirst=True)
+                    self.metadata.create_all(conn, checkfirst=True)
                 break
             except IntegrityError:
                 # Another process created it between our check and CREATE (no lock on some
