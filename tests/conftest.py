@@ -19,3 +19,12 @@ def _served_like_voila():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WORKBENCH_STATIC_PATH", "/workbench/static/")
         yield
+
+
+@pytest.fixture(autouse=True)
+def _own_database(tmp_path_factory, monkeypatch):
+    """Each test keeps its scenarios and its team's uploads in a database of its own: a page
+    opens on the team's data whenever the workspace holds an upload, so one test's upload must
+    not turn the next test's page from the demo to "your team's data"."""
+    folder = tmp_path_factory.mktemp("db", numbered=True)
+    monkeypatch.setenv("WORKBENCH_DB", str(folder / "scenarios.sqlite"))

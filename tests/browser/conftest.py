@@ -45,11 +45,30 @@ def _require_browser():
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory):
+def server_db(tmp_path_factory) -> str:
+    """The served pages' database (scenarios and the team's uploads), the browser tests' own."""
+    return str(tmp_path_factory.mktemp("served-db") / "scenarios.sqlite")
+
+
+@pytest.fixture
+def team_data_cleared(server_db):
+    """A test that uploads through a page leaves the served workspace as it found it: its
+    uploads are removed afterwards, so the next test's pages open on the demo again."""
+    yield server_db
+    from workbench.workspace import Workspace
+
+    with Workspace(server_db) as workspace:
+        for upload in workspace.uploads(removed=False):
+            workspace.remove(upload.id)
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory, server_db):
     """Serve the dashboards on a free loopback port (``workbench.serve.running``); yield the URL."""
     log_path = tmp_path_factory.mktemp("voila") / "server.log"
     # start in English unless a URL says otherwise
     env = {k: v for k, v in os.environ.items() if k != "WORKBENCH_LANG"}
+    env["WORKBENCH_DB"] = server_db
     try:
         with running(env=env, log=log_path, timeout=SERVER_START_TIMEOUT) as url:
             # Warm up: the first page after start-up waits for Voila's kernel pools (every

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 import make_fixtures  # tests/fixtures, on sys.path via tests/conftest.py
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("team_data_cleared")]
 
 
 def test_upload_a_bad_then_a_good_file(page, server_url, shoot, tmp_path):
@@ -60,10 +60,10 @@ def test_an_upload_over_tornados_default_message_limit_arrives(page, server_url,
     big = tmp_path / "articles_big.csv"
     copies = 50
     sample.to_csv(big, index=False)
-    body = big.read_text(encoding="utf-8").split("\n", 1)[1]
     with big.open("a", encoding="utf-8") as fh:
-        for _ in range(copies - 1):
-            fh.write(body)
+        for copy in range(1, copies):  # each copy its own posts (ids), all kept when merged
+            renamed = sample.assign(article_id=sample["article_id"] + f"-{copy}")
+            fh.write(renamed.to_csv(index=False, header=False))
     assert big.stat().st_size > 12 * 2**20
 
     page.goto(server_url + "/voila/render/02_content_mix.ipynb?lang=en")

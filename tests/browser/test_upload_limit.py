@@ -47,7 +47,7 @@ def test_an_upload_over_the_limit_is_refused_beside_the_button_and_the_data_stay
     preview = page.locator(".wb-preview-caption")
     expect(preview).to_contain_text("of 1,605 rows")
     status = page.locator(".wb-source .wb-status--info")
-    expect(status).to_contain_text("Using the bundled sample")
+    expect(status).to_contain_text("Demo data: 1,605 rows")
     button = page.locator(".wb-source .widget-upload")
 
     def upload(path: Path) -> None:
@@ -71,7 +71,7 @@ def test_an_upload_over_the_limit_is_refused_beside_the_button_and_the_data_stay
     }""")
     # nothing reached the kernel: the sample and its results stay
     expect(preview).to_contain_text("of 1,605 rows")
-    expect(status).to_contain_text("Using the bundled sample")
+    expect(status).to_contain_text("Demo data: 1,605 rows")
     shoot(page, "upload_too_large_en")
 
     # the language toggle says it again in Chinese

@@ -132,6 +132,9 @@ def test_too_few_followers_for_k_explains_and_keeps_the_last_result():
     page.k_slider.value = 4
     assert len(page.model.personas) == 4
 
+    # uploads merge into the team's data: the survey is taken out first (the Data page's
+    # remove), so the next file is all there is
+    page.workspace.remove(page.workspace.uploads()[0].id)
     three = io.sample("followers").head(3).to_csv(index=False).encode()
     assert page.header.pickers["followers"].upload_file(three, "tiny.csv")
     assert page.model.error  # fewer people than personas: said, not a traceback

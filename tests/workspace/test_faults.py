@@ -30,7 +30,7 @@ import store_backends
 from store_backends import db_url  # noqa: F401 (a fixture)
 from workbench import io
 from workbench.sample import exports
-from workbench.workspace import Workspace, merge
+from workbench.workspace import Workspace, frames
 
 _clean_env = store_backends.clean_env
 
@@ -146,7 +146,7 @@ def _check_whole(url: str) -> list[int]:
     for r in rows:
         content = bytes(r.content)
         assert hashlib.sha256(content).hexdigest() == r.sha256 and len(content) == r.size
-        assert len(merge.from_blob(bytes(r.frame), r.format_version)) == r.rows
+        assert len(frames.from_blob(bytes(r.frame), r.format_version)) == r.rows
     return [r.id for r in rows]
 
 

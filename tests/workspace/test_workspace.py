@@ -280,3 +280,25 @@ def test_public_names() -> None:
     for name in ("add", "frame", "uploads", "remove", "restore", "accounts"):
         assert callable(getattr(Workspace, name))
     assert {"Account", "Upload", "UploadReport", "Unreadable"} <= set(workspace.__all__)
+
+
+def test_stored_frames_keep_every_value_and_dtype() -> None:
+    """Each kind's sample, and text the fixed-width NumPy arrays would cut (NUL characters,
+    empty strings, missing values), read back exactly (no pickle: ``allow_pickle=False``)."""
+    from workbench.workspace import frames
+
+    for kind in ("followers", "articles", "daily_users", "activities", "distributions"):
+        frame = canonical(io.sample(kind))
+        pd.testing.assert_frame_equal(frames.from_blob(frames.to_blob(frame),
+                                                       frames.FORMAT_VERSION), frame)
+    odd = pd.DataFrame({
+        "title": pd.array(["春季\x00新品", "", None, "x\x00"], dtype="string"),
+        "level": pd.Categorical(["a", None, "b", "a"], categories=["a", "b", "c"]),
+        "when": pd.to_datetime(["2025-11-03 08:00", None, "2025-11-04 00:00",
+                                "2025-11-05 21:30"]).astype("datetime64[ns]"),
+        "reads": pd.array([100_000, None, 0, 7], dtype="Int64"),
+    })
+    back = frames.from_blob(frames.to_blob(odd), frames.FORMAT_VERSION)
+    pd.testing.assert_frame_equal(back, odd)
+    with pytest.raises(ValueError, match="format 1"):
+        frames.from_blob(frames.to_blob(odd), 1)

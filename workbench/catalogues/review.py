@@ -119,18 +119,18 @@ EN: dict[str, str] = {
     "chart.review.trends.drop_hover": "{date} · drop in {metric}: {value} (expected {expected})",
     # -- counterfactual
     "chart.review.cf.title": "{metric}: {lift} over the counterfactual ({relative}; "
-                             "90 % interval {low} to {high})",
+                             "90% interval {low} to {high})",
     "chart.review.cf.title_unclear": "{metric}: {lift} over the counterfactual, not a clear "
-                                     "effect (90 % interval {low} to {high})",
+                                     "effect (90% interval {low} to {high})",
     "chart.review.cf.title_none": "{metric}: no counterfactual",
     "chart.review.cf.empty": "Not enough history before the campaign for a counterfactual.",
-    "chart.review.cf.low": "90 % band (low)",
-    "chart.review.cf.band": "90 % band",
+    "chart.review.cf.low": "90% band (low)",
+    "chart.review.cf.band": "90% band",
     "chart.review.cf.counterfactual": "Without the campaign (counterfactual)",
     "chart.review.cf.actual": "Actual",
     "chart.review.cf.start": "Campaign starts",
     "chart.review.cf.y": "{metric} per day",
-    "chart.review.cf.hover_band": "{date} · counterfactual {cf} (90 %: {low} to {high})",
+    "chart.review.cf.hover_band": "{date} · counterfactual {cf} (90%: {low} to {high})",
     "chart.review.cf.hover_actual": "{date} · {metric}: {value}",
     # -- WCI
     "chart.review.wci.title": "WCI (v{version}) by week: {period} in the campaign, {base} "
@@ -150,7 +150,7 @@ EN: dict[str, str] = {
                                      "week is partial.",
     # -- calibration of activity ROI forecasts
     "chart.review.cal.title": "Activity ROI against the forecast: {within} of {estimated} "
-                              "within the 90 % range",
+                              "within the 90% range",
     "chart.review.cal.title_actual": "Activity ROI of the {n} activities (no forecast to "
                                      "compare with)",
     "chart.review.cal.title_none": "Activity ROI against the forecast",
@@ -162,7 +162,7 @@ EN: dict[str, str] = {
     "chart.review.cal.below": "below the forecast range",
     "chart.review.cal.within": "within the forecast range",
     "chart.review.cal.above": "above the forecast range",
-    "chart.review.cal.hover_range": "{name}: forecast median {p50}, 90 % range {p5} to {p95}",
+    "chart.review.cal.hover_range": "{name}: forecast median {p50}, 90% range {p5} to {p95}",
     "chart.review.cal.hover_actual": "{name}: actual ROI {roi}, percentile {percentile} of the "
                                      "forecast ({verdict}); cost {cost} CNY",
     "chart.review.cal.hover_no_estimate": "{name}: actual ROI {roi} (no forecast); cost {cost} "
@@ -201,8 +201,8 @@ EN: dict[str, str] = {
     "report.kpi.status": "Status",
     "report.kpi.basis": "Compared with",
     "report.kpi.counts": "{on} KPIs on track, {risk} at risk, {off} off track.",
-    "report.kpi.rule": "On track: at least 95 % of plan (at most 105 % where lower is better); "
-                       "at risk: at least 80 %; off track: below that.",
+    "report.kpi.rule": "On track: at least 95% of plan (at most 105% where lower is better); "
+                       "at risk: at least 80%; off track: below that.",
     "report.basis.plan": "the plan",
     "report.basis.baseline": "the pre-period",
     "report.basis_short.plan": "planned",
@@ -285,9 +285,9 @@ EN: dict[str, str] = {
     "report.recs.none": "No recommendation: the data show no gap worth acting on.",
     "report.fc.impact": "Effect of the campaign (counterfactual)",
     "report.fc.lift_clear": "{metric}: {actual} against {cf} expected without the campaign, "
-                            "a lift of {lift} ({relative}; 90 % interval {low} to {high}).",
+                            "a lift of {lift} ({relative}; 90% interval {low} to {high}).",
     "report.fc.lift_unclear": "{metric}: {actual} against {cf} expected without the "
-                              "campaign, {lift} ({relative}); the 90 % interval {low} to "
+                              "campaign, {lift} ({relative}); the 90% interval {low} to "
                               "{high} includes zero, so this is not a clear effect.",
     "report.fc.no_impact": "No counterfactual: there is too little history before the period.",
     "report.fc.calibrated": "What the calibrated rates imply for the next plan",

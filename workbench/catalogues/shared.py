@@ -36,6 +36,32 @@ EN: dict[str, str] = {
     "status.loaded": "Loaded {name}: {rows} rows of {kind}.",
     "status.choose_file": "Upload a file to use your own {kind}.",
     "status.reading": "Reading {name}…",
+    # the team's data (workbench.workspace) and the demo beside it
+    "source.workspace": "Your team's data",
+    "source.demo": "Demo data (a sample brand)",
+    "status.team": "Your team's data: {rows} rows of {kind} from {uploads} upload(s){dates}.",
+    "status.team_dates": ", {first} – {last}",
+    "status.team_missing": "Your team's data has no {kind} yet: upload {export}.",
+    "status.demo": (
+        "Demo data: {rows} rows of a sample brand's {kind}, not yours. Upload {export} to start "
+        "your team's data: it is kept, and every page uses it."),
+    "status.kept": "Kept in your team's data: {summary}",
+    "status.team_failed": "Your team's data could not be read ({error}); showing the demo data.",
+    "status.not_kept": (
+        "Used on this page only: your team's data could not keep it ({error})."),
+    "export.followers": (
+        "a survey or CRM export with one row per follower (gender, age band, city tier…)"),
+    "export.articles": (
+        "the 已通知内容 export (WeChat backend: 内容分析 → 已通知内容 → 下载数据明细)"),
+    "export.daily_users": (
+        "the 用户增长 export (WeChat backend: 用户分析 → 用户增长 → 下载数据明细)"),
+    "export.activities": (
+        "your activity list: one row per activity with its name, type, start date, total cost "
+        "and participants"),
+    "export.daily_reads": (
+        "the 数据趋势 export (WeChat backend: 内容分析 → 数据趋势 → 下载数据明细)"),
+    "export.distributions": (
+        "an article's 单篇详情 export (WeChat backend: 内容分析 → 单篇详情 → 下载)"),
     "error.too_large": (
         "{name} is {size} MB, over the {limit} MB limit. Zip it (a .zip or .gz of one .csv or "
         ".xlsx file counts by its compressed size), or export a shorter date range or split the "
@@ -149,6 +175,24 @@ ZH: dict[str, str] = {
     "status.loaded": "已读取 {name}：{kind}，共 {rows} 行。",
     "status.choose_file": "上传文件即可改用你自己的{kind}。",
     "status.reading": "正在读取 {name}…",
+    # 团队数据（workbench.workspace）与演示数据
+    "source.workspace": "团队数据",
+    "source.demo": "演示数据（示例品牌）",
+    "status.team": "团队数据：{kind}共 {rows} 行，来自 {uploads} 次上传{dates}。",
+    "status.team_dates": "，{first} 至 {last}",
+    "status.team_missing": "团队数据中还没有{kind}：请上传{export}。",
+    "status.demo": (
+        "演示数据：示例品牌的{kind}，共 {rows} 行，不是你们的数据。"
+        "上传{export}即可开始使用团队数据：上传的数据会保存下来，每个页面都会使用。"),
+    "status.kept": "已存入团队数据：{summary}",
+    "status.team_failed": "无法读取团队数据（{error}），当前显示演示数据。",
+    "status.not_kept": "仅在本页使用：团队数据未能保存该文件（{error}）。",
+    "export.followers": "问卷或 CRM 导出的粉丝明细（每行一位粉丝，含性别、年龄段、城市线级等）",
+    "export.articles": "已通知内容（公众号后台：内容分析 → 已通知内容 → 下载数据明细）",
+    "export.daily_users": "用户增长数据（公众号后台：用户分析 → 用户增长 → 下载数据明细）",
+    "export.activities": "活动清单（每行一个活动，含活动名称、类型、开始日期、总成本和参与人数）",
+    "export.daily_reads": "数据趋势（公众号后台：内容分析 → 数据趋势 → 下载数据明细）",
+    "export.distributions": "单篇详情（公众号后台：内容分析 → 单篇详情 → 下载）",
     "error.too_large": (
         "{name} 有 {size} MB，超过 {limit} MB 的上限。请把文件压缩后上传（内含一个 .csv 或 .xlsx "
         "文件的 .zip 或 .gz 按压缩后的大小计算），或缩短导出的时间范围、拆分文件后重新上传。"

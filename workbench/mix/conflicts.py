@@ -189,7 +189,7 @@ def _share_sum_conflict(cons: Constraints) -> Conflict | None:
     return Conflict(
         "type_share_min", over, "share",
         f"The minimum shares of content types add up to {_pct(total)} ({parts_en}); they cannot "
-        f"all hold, {_num(100 * over)} points over 100 %.",
+        f"all hold, {_num(100 * over)} points over 100%.",
         f"各内容类型的最低占比合计 {_pct(total)}（{parts_zh}），无法同时满足，超出 100% "
         f"{_num(100 * over)} 个百分点。")
 

@@ -212,8 +212,8 @@ def _summary(view: _PlanView, kpis: pd.DataFrame, impact: Impact,
     span_zh = (f"{view.weeks} 周" if view.covered_days == view.days else
                f"方案 {view.days} 天中的 {view.covered_days} 天")
     en = (f"From {s0} to {s1} ({span_en}) the team published {n_posts} posts on "
-          f"{len(view.platforms)} platforms. Reads were {ra} against {rp} planned ({rpc} %), "
-          f"follows after reading {fa} against {fp} ({fpc} %); the WeChat account gained {na} "
+          f"{len(view.platforms)} platforms. Reads were {ra} against {rp} planned ({rpc}%), "
+          f"follows after reading {fa} against {fp} ({fpc}%); the WeChat account gained {na} "
           f"new followers ({nb} in the pre-period). {on} KPIs on track, {risk} at risk, {off} "
           f"off track.")
     zh = (f"{s0} 至 {s1}（{span_zh}）共在 {len(view.platforms)} 个平台发布 {n_posts} 篇内容。"
@@ -222,7 +222,7 @@ def _summary(view: _PlanView, kpis: pd.DataFrame, impact: Impact,
     if impact.available and "new_follows" in set(impact.summary["metric"]):
         x = impact.summary.set_index("metric").loc["new_follows"]
         en += (f" Against the pre-period trend, new follows changed by {_num(x['lift'])} "
-               f"(90 % interval {_num(x['low'])} to {_num(x['high'])}).")
+               f"(90% interval {_num(x['low'])} to {_num(x['high'])}).")
         zh += (f"与活动前趋势相比，新关注变化 {_num(x['lift'])} 人（90% 区间 {_num(x['low'])} 至 "
                f"{_num(x['high'])}）。")
     en += f" WCI (v{WCI_VERSION}) {_num(wci_period['wci'])}."
@@ -230,7 +230,7 @@ def _summary(view: _PlanView, kpis: pd.DataFrame, impact: Impact,
     if len(activities):
         roi_row = k.loc["roi"]
         en += (f" {len(activities)} activities cost {_num(k.loc['cost', 'actual'])} CNY at an ROI "
-               f"of {_pct(roi_row['actual'])} %.")
+               f"of {_pct(roi_row['actual'])}%.")
         zh += (f"{len(activities)} 场活动花费 {_num(k.loc['cost', 'actual'])} 元，ROI "
                f"{_pct(roi_row['actual'])}%。")
     if recs:

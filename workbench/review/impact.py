@@ -186,7 +186,7 @@ class Impact:
 
 _IMPACT_METHOD = {
     "en": (f"Counterfactual: weekday profile + linear trend fitted (Huber weights) to the "
-           f"{IMPACT_TRAIN_DAYS} days before the period; {int(IMPACT_LEVEL * 100)} % "
+           f"{IMPACT_TRAIN_DAYS} days before the period; {int(IMPACT_LEVEL * 100)}% "
            "prediction interval: the baseline's own error plus the daily noise (AR(1), t)."),
     "zh": (f"反事实基线：用活动前 {IMPACT_TRAIN_DAYS} 天的数据拟合星期效应 + 线性趋势"
            "（Huber 稳健权重）"

@@ -109,12 +109,12 @@ def _reads_per_post(reads: pd.DataFrame, plan_reads: float) -> list[Recommendati
         nums = {"deviation": dev, "actual_per_post": r.actual_per_post,
                 "plan_per_post": r.plan_per_post, "posts": r.actual_posts, "rate_effect": r.rate}
         if dev > 0:
-            en = (f"{te} posts on {pe} beat plan by {x} % per post ({a} vs {p} reads over "
+            en = (f"{te} posts on {pe} beat plan by {x}% per post ({a} vs {p} reads over "
                   f"{int(r.actual_posts)} posts): raise their share.")
             zh = (f"{pz}{tz}内容单篇表现比计划高 {x}%（{int(r.actual_posts)} 篇平均阅读 {a}，"
                   f"计划 {p}）：建议提高占比。")
         else:
-            en = (f"{te} posts on {pe} fell {x} % short of plan per post ({a} vs {p} reads over "
+            en = (f"{te} posts on {pe} fell {x}% short of plan per post ({a} vs {p} reads over "
                   f"{int(r.actual_posts)} posts): rework the format or cut their share.")
             zh = (f"{pz}{tz}内容单篇表现比计划低 {x}%（{int(r.actual_posts)} 篇平均阅读 {a}，"
                   f"计划 {p}）：建议调整形式或降低占比。")
@@ -139,7 +139,7 @@ def _follows_per_post(follows: pd.DataFrame, reads: pd.DataFrame) -> list[Recomm
         word_en, word_zh = ("more", "多") if dev > 0 else ("fewer", "少")
         act_en = "use them as follower magnets" if dev > 0 else "add a clear follow call to action"
         act_zh = "可作为涨粉主力" if dev > 0 else "建议加强关注引导"
-        en = (f"{_type(ct, 'en')} posts on {_plat(pl, 'en')} brought {x} % {word_en} follows per "
+        en = (f"{_type(ct, 'en')} posts on {_plat(pl, 'en')} brought {x}% {word_en} follows per "
               f"post than planned ({a} vs {p}): {act_en}.")
         zh = (f"{_plat(pl, 'zh')}{_type(ct, 'zh')}内容单篇带来的关注比计划{word_zh} {x}%（{a} 对 "
               f"{p}）：{act_zh}。")
@@ -203,7 +203,7 @@ def _kpis_behind(kpis: pd.DataFrame) -> list[Recommendation]:
         pct_num = _num(abs(row["pct"]))
         if row["unit"] == "share":
             a, p = _pct(row["actual"]), _pct(row["plan"])
-            unit_en, unit_zh = " %", "%"
+            unit_en, unit_zh = "%", "%"
         else:
             a, p = _num(row["actual"]), _num(row["plan"])
             unit_en = unit_zh = ""
@@ -212,7 +212,7 @@ def _kpis_behind(kpis: pd.DataFrame) -> list[Recommendation]:
         word_en = "above" if row["diff"] > 0 else "below"
         word_zh = "高" if row["diff"] > 0 else "低"
         en = (f"{row['label_en']}: {a}{unit_en} against {p}{unit_en} for {ref_en} "
-              f"({pct_num} % {word_en}): {a_en}.")
+              f"({pct_num}% {word_en}): {a_en}.")
         zh = (f"{row['label_zh']}为 {a}{unit_zh}，{ref_zh}为 {p}{unit_zh}（{word_zh} {pct_num}%）："
               f"{a_zh}。")
         recs.append(Recommendation("kpi", en, zh, {"actual": row["actual"], "plan": row["plan"],
@@ -234,8 +234,8 @@ def _activities_off_estimate(activities: pd.DataFrame) -> list[Recommendation]:
         name = str(r.name) if isinstance(r.name, str) and r.name else str(r.activity_id)
         side_en = "below" if r.calibration == "below" else "above"
         side_zh = "低于" if r.calibration == "below" else "高于"
-        en = (f"{name} ({_atype(r.activity_type, 'en')}): actual ROI {a} % fell at "
-              f"percentile {pc} of its estimate ({lo} % to {hi} %, {side_en} the 90 % range): "
+        en = (f"{name} ({_atype(r.activity_type, 'en')}): actual ROI {a}% fell at "
+              f"percentile {pc} of its estimate ({lo}% to {hi}%, {side_en} the 90% range): "
               f"re-estimate {_atype(r.activity_type, 'en')} activities with the calibrated "
               "funnel.")
         zh = (f"{name}（{_atype(r.activity_type, 'zh')}）：实际 ROI {a}%，"
@@ -261,8 +261,8 @@ def _activity_budget(activities: pd.DataFrame) -> list[Recommendation]:
     by_type["roi"] = (by_type["value"] - by_type["cost"]) / by_type["cost"]
     best, worst = by_type["roi"].idxmax(), by_type["roi"].idxmin()
     b, w = _pct(by_type.at[best, "roi"]), _pct(by_type.at[worst, "roi"])
-    en = (f"{_atype(best, 'en')} returned an ROI of {b} % and {_atype(worst, 'en')} "
-          f"{w} %: move activity budget towards {_atype(best, 'en')}.")
+    en = (f"{_atype(best, 'en')} returned an ROI of {b}% and {_atype(worst, 'en')} "
+          f"{w}%: move activity budget towards {_atype(best, 'en')}.")
     zh = (f"{_atype(best, 'zh')}活动 ROI 为 {b}%，{_atype(worst, 'zh')}为 {w}%："
           f"建议把活动预算向{_atype(best, 'zh')}倾斜。")
     return [Recommendation("activity", en, zh,
@@ -282,17 +282,17 @@ def _campaign_lift(impact: Impact) -> list[Recommendation]:
     li, lo, hi = _num(x["lift"]), _num(x["low"]), _num(x["high"])
     if x["clear"] and x["lift"] > 0:
         en = (f"The campaign brought about {li} more new follows than the pre-period "
-              f"trend predicted (90 % interval {lo} to {hi}): repeat what drove it.")
+              f"trend predicted (90% interval {lo} to {hi}): repeat what drove it.")
         zh = (f"活动期新关注比活动前趋势预测多约 {li} 人（90% 区间 {lo} 至 {hi}）："
               "建议复用带来增长的做法。")
     elif x["clear"]:
         en = (f"New follows were about {_num(-x['lift'])} below the pre-period trend "
-              f"(90 % interval of the lift {lo} to {hi}): find out what changed.")
+              f"(90% interval of the lift {lo} to {hi}): find out what changed.")
         zh = (f"活动期新关注比活动前趋势预测少约 {_num(-x['lift'])} 人（提升量 90% 区间 "
               f"{lo} 至 {hi}）：建议排查原因。")
         li = _num(-x["lift"])
     else:
-        en = (f"No clear lift in new follows: {li} over the pre-period trend, 90 % "
+        en = (f"No clear lift in new follows: {li} over the pre-period trend, 90% "
               f"interval {lo} to {hi} includes 0. Test one change at a time next "
               "campaign.")
         zh = (f"新关注没有明显提升：比活动前趋势多 {li} 人，"

@@ -21,7 +21,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import fmt, i18n
 from ..errors import InputError
 
 __all__ = ["MAX_VALUE", "PAYLOAD_VERSION"]
@@ -39,6 +39,8 @@ def _num(x: float) -> str:
     if x is None or not math.isfinite(float(x)):
         return "–"
     x = float(x)
+    if x < 0:  # a true minus, as fmt writes it
+        return fmt.MINUS + _num(-x) if _num(-x) != "0" else "0"
     if abs(x) >= 100:
         return f"{x:,.0f}"
     digits = 1 if abs(x) >= 1 or x == 0 else 1 - math.floor(math.log10(abs(x)))

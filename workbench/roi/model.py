@@ -144,7 +144,7 @@ def _number(key: str | None, what: str, what_zh: str, value: Any) -> float:
                                                                      np.floating)):
         raise InputError(f"{en}: the {what} value {value!r} is not a number.",
                          f"{zh}：{what_zh}值 {value!r} 不是数字。",
-                         fix="Enter a number (no units or text; a share like 5 % as 0.05).",
+                         fix="Enter a number (no units or text; a share like 5% as 0.05).",
                          fix_zh="请输入数字（不带单位或文字；比例如 5% 请输入 0.05）。")
     x = float(value)
     if not math.isfinite(x):
@@ -173,7 +173,7 @@ def _triple(key: str | None, low: Any, likely: Any, high: Any) -> tuple[float, f
         raise InputError(
             f"{en} is a share between 0 and 1; got {lo:g} – {hi:g}.",
             f"{zh} 是 0 到 1 之间的比例；现在是 {lo:g} – {hi:g}。",
-            fix="Enter shares as fractions: 5 % is 0.05, 100 % is 1.",
+            fix="Enter shares as fractions: 5% is 0.05, 100% is 1.",
             fix_zh="比例请输入小数：5% 输入 0.05，100% 输入 1。")
     noun, noun_zh = (("a cost", "成本") if spec.kind == "money" and spec.group != "funnel"
                      else ("an amount", "数值") if spec.kind == "money"

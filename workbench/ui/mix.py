@@ -185,7 +185,8 @@ class MixDashboard(Page):
     def __init__(self, lang: str | None = None, store=None):
         self._store = store
         self.header = Header("page.content_mix.title", lang=lang,
-                             subtitle_key="page.content_mix.purpose", data_kinds=("articles",))
+                             subtitle_key="page.content_mix.purpose", data_kinds=("articles",),
+                             workspace=lambda: self.workspace)
         source = self.header.source()
         self.model = MixModel(articles=source.data)
         source.observe(lambda change: setattr(self.model, "articles", change.new), names="data")

@@ -325,7 +325,8 @@ class PersonaDashboard(Page):
         self._store = store
         self._syncing = False  # the attribute controls are being set from the model
         self.header = Header("page.personas.title", lang=lang,
-                             subtitle_key="page.personas.purpose", data_kinds=("followers",))
+                             subtitle_key="page.personas.purpose", data_kinds=("followers",),
+                             workspace=lambda: self.workspace)
         source = self.header.source()
         # a pre-heated kernel segments before its visit, at once: its event loop, which would
         # apply a worker's result, is held by the cell until the visit (shell.Page.from_url)

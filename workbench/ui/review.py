@@ -20,6 +20,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets as tl
 
+from workbench import fmt
 from workbench import review as review_lib
 from workbench.charts import review as charts
 from workbench.errors import InputError
@@ -116,7 +117,8 @@ class ReviewDashboard(Page):
         self._store = store
         self.header = Header("page.campaign_review.title", lang=lang,
                              subtitle_key="page.campaign_review.purpose",
-                             data_kinds=("daily_users", "articles", "activities"))
+                             data_kinds=("daily_users", "articles", "activities"),
+                             workspace=lambda: self.workspace)
         self.previews = [DataPreview(self.header.source(k))
                          for k in ("daily_users", "articles", "activities")]
         self.preview_panel = w.Accordion(children=[w.VBox([p.widget for p in self.previews])],
@@ -439,14 +441,19 @@ class ReviewDashboard(Page):
 
 
 # -- HTML views ---------------------------------------------------------------------------------
-def _value(x, unit: str) -> str:
+def _value(x, unit: str, *, difference: bool = False, lang: str = "en") -> str:
+    """A KPI cell: rates as percentages (their differences in percentage points), counts and
+    amounts with thousands separators, a true minus (:mod:`workbench.fmt`)."""
     if x is None or pd.isna(x):
-        return "–"
+        return fmt.DASH
     if unit in ("rate", "share", "fraction"):
-        return f"{x:.2%}"
+        return fmt.pp(x, lang=lang) if difference else fmt.pct(x, 2)
     if unit == "ratio":
-        return f"{x:.0%}"
-    return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}"
+        return fmt.pp(x, 0, lang=lang) if difference else fmt.pct(x, 0)
+    text = f"{abs(x):,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{abs(x):,.2f}"
+    if difference and x > 0:
+        return "+" + text
+    return (fmt.MINUS + text) if x < 0 and text.strip("0.,") else text
 
 
 def kpi_table_html(kpis: pd.DataFrame, lang: str) -> str:
@@ -459,12 +466,12 @@ def kpi_table_html(kpis: pd.DataFrame, lang: str) -> str:
         colour = charts.kpi_status_colour(r["status"])
         plan_note = "" if r.get("plan_source") == "plan" else (
             f' <small>{html.escape(t("review.baseline", lang))}</small>')
-        pct = "–" if pd.isna(r["pct"]) else f"{r['pct']:+.1f}%"
+        pct = fmt.DASH if pd.isna(r["pct"]) else fmt.signed(r["pct"]) + "%"
         rows.append(
             f'<tr data-kpi="{html.escape(str(r["kpi"]))}">'
             f"<td>{html.escape(r['label_zh'] if lang == 'zh' else r['label_en'])}</td>"
             f"<td>{_value(r['plan'], unit)}{plan_note}</td><td>{_value(r['actual'], unit)}</td>"
-            f"<td>{_value(r['diff'], unit)}</td><td>{pct}</td>"
+            f"<td>{_value(r['diff'], unit, difference=True, lang=lang)}</td><td>{pct}</td>"
             f'<td><span class="wb-badge" style="background:{colour}">'
             f"{html.escape(review_lib.status_label(r['status'], lang))}</span></td></tr>")
     return (f'<table class="wb-table wb-kpi-table"><thead><tr>{head}</tr></thead>'
@@ -488,7 +495,7 @@ def leaderboard_html(articles: pd.DataFrame, lang: str, top: int = 10) -> str:
             elif c == "content_type":
                 v = level("content_type", v, lang)
             elif c.endswith("rate"):
-                v = "–" if pd.isna(v) else f"{v:.2%}"
+                v = fmt.pct(v, 2)
             elif c in ("reads", "follows_after_read"):
                 v = "–" if pd.isna(v) else f"{v:,.0f}"
             cells.append(f"<td>{html.escape(str(v))}</td>")

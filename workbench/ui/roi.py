@@ -174,7 +174,8 @@ class RoiDashboard(Page):
     def __init__(self, lang: str | None = None, store=None):
         self._store = store
         self.header = Header("page.activity_roi.title", lang=lang,
-                             subtitle_key="page.activity_roi.purpose", data_kinds=("activities",))
+                             subtitle_key="page.activity_roi.purpose", data_kinds=("activities",),
+                             workspace=lambda: self.workspace)
         self.history = self.header.source()
         self.model = RoiModel()
         self._filling = False

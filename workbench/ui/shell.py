@@ -42,6 +42,9 @@ from workbench.runtime.memory import release_memory
 log = logging.getLogger(__name__)
 
 SOURCES = ("sample", "upload")
+#: the team's data (:mod:`workbench.workspace`); beside it the sample is the demo
+TEAM = "workspace"
+TEAM_SOURCES = (TEAM, "sample")
 ACCEPTED_FILES = ".csv,.xlsx,.txt,.zip,.gz"
 
 def styles() -> w.HTML:
@@ -102,24 +105,153 @@ class DataSourceModel(tl.HasTraits):
     ----------
     kind : data kind.
     lang : display language.
-    autoload : load the bundled sample right away.
+    autoload : load the data right away: the team's when the workspace holds any, else the
+        bundled sample.
+    workspace : ``() -> Workspace`` (opened on first use), the team's data
+        (:class:`workbench.workspace.Workspace`). With one, the page opens on the team's data
+        whenever the workspace holds any upload (a kind it lacks is empty, and the status says
+        what to upload and where WeChat exports it: never the sample in its place); the sample
+        is the demo, so labelled, only while the workspace is empty; a good upload is kept in
+        the workspace and the page shows the merged history. Without one: the sample or this
+        page's upload, as before the workspace.
     """
 
     lang = tl.Enum(LANGS, default_value=DEFAULT_LANG)
     kind = tl.Unicode()
-    source = tl.Enum(SOURCES, default_value="sample")
+    source = tl.Enum((*SOURCES, TEAM), default_value="sample")
     data = tl.Instance("pandas.DataFrame", allow_none=True)
     file_name = tl.Unicode("")
     status = tl.List(tl.Unicode())
     status_level = tl.Enum(("", "info", "busy", "error"), default_value="")
+    #: how many uploads this model kept in the workspace (the page's other sources follow)
+    kept = tl.Int(0)
 
-    def __init__(self, kind: str, *, lang: str = DEFAULT_LANG, autoload: bool = True, **kwargs):
+    def __init__(self, kind: str, *, lang: str = DEFAULT_LANG, autoload: bool = True,
+                 workspace: Callable[[], Any] | None = None, **kwargs):
         # The status is kept as a function of the language, so a language switch re-renders it.
         self._describe: Callable[[str], list[str]] = lambda lang: []
         self._uploaded: tuple[Any, Callable[[str], list[str]], str] | None = None
+        self._workspace = workspace
+        self._team_state: tuple | None = None  # the workspace's uploads the data was read at
         super().__init__(kind=kind, lang=lang, **kwargs)
         if autoload:
+            self.start()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources this model offers: the team's data and the demo, or sample and upload."""
+        if self._workspace is None:
+            return SOURCES
+        # the file of this page only, when the workspace could not keep it
+        return (*TEAM_SOURCES, "upload") if self._uploaded is not None else TEAM_SOURCES
+
+    # -- the team's data ---------------------------------------------------------------------
+    def start(self) -> bool:
+        """Open on the team's data when the workspace holds any, else on the bundled sample
+        (the demo). Returns whether data loaded."""
+        if self._workspace is None:
+            return self.use_sample()
+        try:
+            state = self._team_uploads()
+        except Exception as err:  # the page still opens, on the demo, and says why
+            log.exception("reading the workspace failed")
             self.use_sample()
+            error = err
+            shown = self._describe
+            self._set_status("error", lambda lang: [
+                t("status.team_failed", lang, error=inline(error, lang)), *shown(lang)])
+            return False
+        if state[0]:
+            return self.use_workspace()
+        self._team_state = state
+        return self.use_sample()
+
+    def _team_uploads(self) -> tuple[bool, tuple[int, ...]]:
+        """Whether the workspace holds any active upload (of any kind: one kind's upload puts
+        the whole page on the team's data), and the ids of this kind's."""
+        active = self._workspace().uploads(removed=False)
+        return bool(active), tuple(u.id for u in active if u.kind == self.kind)
+
+    def refresh(self) -> None:
+        """Read the team's data again if the workspace changed since it was read (a page built
+        in a pre-heated kernel before another page kept an upload)."""
+        if self._workspace is None or self.source == "upload":
+            return
+        try:
+            state = self._team_uploads()
+        except Exception:
+            log.exception("reading the workspace failed")
+            return
+        if state != self._team_state:
+            self.start()
+
+    def use_workspace(self) -> bool:
+        """Show the team's merged history of ``kind`` (empty, with what to upload, when the
+        workspace has none). Returns whether it could be read."""
+        kind = self.kind
+        try:
+            workspace = self._workspace()
+            state = self._team_uploads()
+            frame = workspace.frame(kind)
+            uploads = workspace.uploads(kind, removed=False)
+        except Exception as err:
+            log.exception("reading %s from the workspace failed", kind)
+            error = err
+            self._fail(lambda lang: [t("status.team_failed", lang, error=inline(error, lang))])
+            return False
+        rows, first, last = len(frame), None, None
+        dated = [u for u in uploads if u.first_date]
+        if dated:
+            first = min(u.first_date for u in dated)
+            last = max(u.last_date for u in dated)
+
+        def describe(lang: str) -> list[str]:
+            if not rows:
+                return [t("status.team_missing", lang, kind=kind_name(kind, lang),
+                          export=t(f"export.{kind}", lang))]
+            dates = t("status.team_dates", lang, first=first, last=last) if first else ""
+            return [t("status.team", lang, rows=f"{rows:,}", kind=kind_name(kind, lang),
+                      uploads=len(uploads), dates=dates)]
+
+        self._set_status("info", describe)
+        self._team_state = state
+        self._set_source(TEAM)
+        self.data = frame
+        return True
+
+    def _keep(self, content: bytes, name: str) -> bool | None:
+        """Keep an upload in the workspace and show the merged history: ``True`` kept,
+        ``False`` refused (the message is shown), ``None`` the workspace failed (the caller
+        uses the file on this page only)."""
+        from workbench import io
+        from workbench.errors import InputError
+        from workbench.store import StoreError
+
+        try:
+            upload = self._workspace().add(bytes(content), name=name, kind=self.kind or None)
+        except (io.DataError, InputError) as err:
+            error = err
+            self._fail(lambda lang: [error.message(lang)])
+            return False
+        except StoreError as err:
+            log.exception("keeping %r in the workspace failed", name)
+            self._not_kept = err
+            return None
+        release_memory()
+        report = upload.report
+        self.use_workspace()
+        team = self._describe
+        kind = upload.kind
+
+        def describe(lang: str) -> list[str]:
+            return [t("status.loaded", lang, name=name, rows=f"{report.rows:,}",
+                      kind=kind_name(kind, lang)),
+                    t("status.kept", lang, summary=report.summary(lang)),
+                    *team(lang), *report.messages(lang)[1:]]
+
+        self._set_status("info", describe)
+        self.kept += 1
+        return True
 
     # -- status ------------------------------------------------------------------------------
     def _set_status(self, level: str, describe: Callable[[str], list[str]]) -> None:
@@ -142,7 +274,8 @@ class DataSourceModel(tl.HasTraits):
 
     # -- actions -----------------------------------------------------------------------------
     def use_sample(self) -> bool:
-        """Switch to the bundled sample of ``kind``. Returns whether it loaded."""
+        """Switch to the bundled sample of ``kind`` (the demo, beside a workspace). Returns
+        whether it loaded."""
         from workbench import io
 
         kind = self.kind
@@ -156,8 +289,13 @@ class DataSourceModel(tl.HasTraits):
             return False
         release_memory()  # the reader's temporaries, the first time a kernel reads the sample
         rows = len(frame)
-        self._set_status("info", lambda lang: [
-            t("status.sample", lang, rows=f"{rows:,}", kind=kind_name(kind, lang))])
+        if self._workspace is not None:
+            self._set_status("info", lambda lang: [t(
+                "status.demo", lang, rows=f"{rows:,}", kind=kind_name(kind, lang),
+                export=t(f"export.{kind}", lang))])
+        else:
+            self._set_status("info", lambda lang: [
+                t("status.sample", lang, rows=f"{rows:,}", kind=kind_name(kind, lang))])
         self._set_source("sample")
         self.data = frame
         return True
@@ -178,6 +316,11 @@ class DataSourceModel(tl.HasTraits):
                                        size=_mebibytes(size), limit=_mebibytes(limit))])
             return False
         self._set_status("busy", lambda lang: [t("status.reading", lang, name=name)])
+        self._not_kept: BaseException | None = None
+        if self._workspace is not None:
+            kept = self._keep(content, name)
+            if kept is not None:
+                return kept
         kind = self.kind
         try:
             frame = io.load(bytes(content), kind or None, name=name)
@@ -196,10 +339,15 @@ class DataSourceModel(tl.HasTraits):
         rows = len(frame)
         loaded_kind = getattr(report, "kind", None) or kind
 
+        not_kept = self._not_kept
+
         def describe(lang: str) -> list[str]:
             headline = t("status.loaded", lang, name=name, rows=f"{rows:,}",
                          kind=kind_name(loaded_kind, lang))
-            return [headline, *(report.messages(lang) if report is not None else [])]
+            warning = ([t("status.not_kept", lang, error=inline(not_kept, lang))]
+                       if not_kept is not None else [])
+            return [headline, *warning,
+                    *(report.messages(lang) if report is not None else [])]
 
         self._uploaded = (frame, describe, name)
         self._show_upload()
@@ -228,6 +376,8 @@ class DataSourceModel(tl.HasTraits):
             return
         if change.new == "sample":
             self.use_sample()
+        elif change.new == TEAM:
+            self.use_workspace()
         elif self._uploaded is not None:
             self._show_upload()
         else:
@@ -273,7 +423,9 @@ class DataSourcePicker:
 
     def _source_options(self) -> list[tuple[str, str]]:
         lang = self.model.lang
-        return [(t(f"source.{s}", lang), s) for s in SOURCES]
+        demo = self.model.sources == TEAM_SOURCES or TEAM in self.model.sources
+        return [(t("source.demo" if demo and s == "sample" else f"source.{s}", lang), s)
+                for s in self.model.sources]
 
     def _relabel(self, change=None) -> None:
         lang = self.model.lang
@@ -297,6 +449,8 @@ class DataSourcePicker:
             self.model.source = change.new
 
     def _on_model_source(self, change) -> None:
+        if change.new not in [value for _, value in self.source.options]:
+            self._relabel()  # a source the dropdown did not offer yet (this page's own file)
         if self.source.value != change.new:
             self._relabeling = True
             try:
@@ -409,11 +563,28 @@ class ShellModel(tl.HasTraits):
     sources = tl.Dict(value_trait=tl.Instance(DataSourceModel))
 
     def __init__(self, title_key: str = "home.title", *, lang: str = DEFAULT_LANG,
-                 data_kinds: Sequence[str] = (), autoload: bool = True, **kwargs):
+                 data_kinds: Sequence[str] = (), autoload: bool = True,
+                 workspace: Callable[[], Any] | None = None, **kwargs):
         super().__init__(title_key=title_key, lang=lang, **kwargs)
-        self.sources = {k: DataSourceModel(k, lang=lang, autoload=autoload) for k in data_kinds}
+        self.sources = {k: DataSourceModel(k, lang=lang, autoload=autoload, workspace=workspace)
+                        for k in data_kinds}
         for source in self.sources.values():
             tl.dlink((self, "lang"), (source, "lang"))
+            source.observe(self._on_kept, names="kept")
+
+    def _on_kept(self, change) -> None:
+        """An upload kept by one picker puts the page's other kinds on the team's data too (a
+        kind the team has not uploaded is empty and says what to upload: never the sample
+        beside the team's data)."""
+        for source in self.sources.values():
+            if source is not change.owner:
+                source.refresh()
+
+    def refresh(self) -> None:
+        """Read the team's data again where the workspace changed
+        (:meth:`DataSourceModel.refresh`)."""
+        for source in self.sources.values():
+            source.refresh()
 
 
 class Header:
@@ -426,13 +597,16 @@ class Header:
     data_kinds : data kinds the page needs; one picker each. Empty for pages without data.
     subtitle_key : optional catalogue key of a line under the title.
     home_link : show the "back to home" link above the title.
+    workspace : ``() -> Workspace``: the team's data the pickers open on and keep uploads in
+        (:class:`DataSourceModel`); ``None`` for the sample and this page's uploads only.
     """
 
     def __init__(self, title_key: str, *, lang: str | None = None,
                  data_kinds: Sequence[str] = (), subtitle_key: str | None = None,
-                 home_link: bool = True, autoload: bool = True):
+                 home_link: bool = True, autoload: bool = True,
+                 workspace: Callable[[], Any] | None = None):
         self.model = ShellModel(title_key, lang=lang or language(), data_kinds=data_kinds,
-                                autoload=autoload)
+                                autoload=autoload, workspace=workspace)
         self.subtitle_key = subtitle_key
         self.home_link = home_link
         self.title = w.HTML(layout=w.Layout(flex="1 1 auto"))
@@ -555,6 +729,7 @@ class Page:
                 page.header.model.lang = lang
             if pooled:
                 page.reread_saved()
+                page.header.model.refresh()  # another page may have kept an upload meanwhile
         return page
 
     def reread_saved(self) -> None:
@@ -563,6 +738,20 @@ class Page:
         scenarios override this."""
 
     _store = None
+    _workspace = None
+
+    @property
+    def workspace(self):
+        """The team's data (:class:`workbench.workspace.Workspace`), in the database of the
+        page's store (opened on first use)."""
+        if self._workspace is None:
+            from workbench.workspace import Workspace
+
+            url = getattr(self._store, "url", None) if self._store is not None else None
+            if url is not None and not isinstance(url, str):
+                url = url.render_as_string(hide_password=False)
+            self._workspace = Workspace(url)
+        return self._workspace
 
     @property
     def store(self):

@@ -7,6 +7,7 @@ kind, and read by every page.
 * :mod:`.workspace` — :class:`Workspace`: add, list, remove and restore uploads; the merged
   frames; accounts;
 * :mod:`.merge` — merge keys, how uploads become one history, what an upload changes;
+* :mod:`.frames` — how a frame is stored (NumPy arrays, no pickle);
 * :mod:`.accounts` — :class:`Account`, and which account a file belongs to;
 * :mod:`.tables` — the tables.
 """

@@ -23,7 +23,6 @@ again.
 
 from __future__ import annotations
 
-import io as _stdio
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,11 +38,6 @@ DATE_COLUMN = {"daily_users": "date", "daily_reads": "date", "articles": "publis
 
 #: (id column, prefix) of the ids the loader generates when a file has none
 GENERATED_ID = {"articles": ("article_id", "A"), "followers": ("follower_id", "F")}
-
-#: Parquet's format of the stored frames; a change of it is a new number here and a reader
-#: for the old one in :func:`from_blob`
-FORMAT_VERSION = 1
-
 
 def _text(values: pd.Series) -> pd.Series:
     """Values as key text: ISO dates, ``""`` for blanks."""
@@ -184,23 +178,6 @@ def compare(history: pd.DataFrame, upload: pd.DataFrame) -> Changes:
         changed |= has & differs
     updated = int(changed.sum())
     return Changes(n_new, updated, len(common) - updated)
-
-
-def to_blob(frame: pd.DataFrame) -> bytes:
-    """A keyed frame as Parquet bytes (dtypes kept: categoricals, ``Int64``, dates)."""
-    frame = frame.copy(deep=False)
-    frame.attrs = {}
-    out = _stdio.BytesIO()
-    frame.to_parquet(out, compression="zstd", index=False)
-    return out.getvalue()
-
-
-def from_blob(blob: bytes, format_version: int) -> pd.DataFrame:
-    """The keyed frame :func:`to_blob` stored."""
-    if format_version != FORMAT_VERSION:
-        raise ValueError(f"stored frame format {format_version} is newer than this workbench "
-                         f"reads ({FORMAT_VERSION})")
-    return pd.read_parquet(_stdio.BytesIO(blob))
 
 
 def date_range(kind: str, frame: pd.DataFrame) -> tuple[str | None, str | None]:

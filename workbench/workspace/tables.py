@@ -2,8 +2,9 @@
 
 ``workspace_accounts``: the team's accounts (platform, account type, a name the team knows it
 by). ``workspace_uploads``: one row per upload, only ever inserted: the file as received
-(``content``), the canonical frame read from it (``frame``, Parquet, with each row's merge key),
-who added it and when, its content hash and the loader's report. Removing an upload sets
+(``content``), the canonical frame read from it (``frame``, as
+:mod:`workbench.workspace.frames` stores it, with each row's merge key), who added it and when,
+its content hash and the loader's report. Removing an upload sets
 ``removed_at``; restoring clears it; nothing is deleted. ``workspace_histories``: each
 account and kind's merged history as of its uploads (``upload_ids``), written with every add,
 removal and restore so that a new kernel reads one stored frame, not a hundred weekly ones; it

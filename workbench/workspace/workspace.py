@@ -45,7 +45,7 @@ from ..io.sources import _open_source
 from ..store.engine import SAVE_ATTEMPTS, Database, _advisory_key, _backoff
 from ..store.tables import MAX_NAME_LENGTH, _check_text, _default_author
 from . import accounts as acc
-from . import merge, tables
+from . import frames, merge, tables
 from .accounts import Account
 
 __all__ = ["Unreadable", "Upload", "UploadReport", "Workspace"]
@@ -206,7 +206,7 @@ class Workspace(Database):
         sha = hashlib.sha256(data).hexdigest()
         id_column = merge.GENERATED_ID.get(kind, ("", ""))[0]
         keyed = merge.keyed(kind, frame, has_id=id_column in loaded.report.columns, salt=sha[:16])
-        blob = merge.to_blob(keyed)
+        blob = frames.to_blob(keyed)
         first, last = merge.date_range(kind, frame)
         platform, account_type = acc.guess(kind, frame)
         author = (author or "").strip() or _default_author()
@@ -233,7 +233,7 @@ class Workspace(Database):
                         account_id=target.id, kind=kind, file_name=file_name, author=author,
                         created_at=_now(), sha256=sha, size=len(data), rows=len(frame),
                         first_date=first, last_date=last, report=report.to_json(),
-                        format_version=merge.FORMAT_VERSION, content=data, frame=blob,
+                        format_version=frames.FORMAT_VERSION, content=data, frame=blob,
                     ).returning(tables.uploads.c.id)).scalar_one()
                     self._parts[int(upload_id)] = keyed
                     self._store_history(conn, kind, target.id)
@@ -392,7 +392,7 @@ class Workspace(Database):
             done = tuple(int(i) for i in stored.upload_ids.split(",") if i)
             if ids[:len(done)] == done:
                 try:
-                    parts = [merge.from_blob(bytes(stored.frame), int(stored.format_version))]
+                    parts = [frames.from_blob(bytes(stored.frame), int(stored.format_version))]
                     rest = ids[len(done):]
                 except Exception:  # damaged: merged again from the uploads, and rewritten
                     parts, rest = [], ids
@@ -409,8 +409,8 @@ class Workspace(Database):
         if len(ids) <= 1:  # the upload is its own history
             conn.execute(sa.delete(tables.histories).where(*where))
             return
-        values = dict(upload_ids=",".join(map(str, ids)), format_version=merge.FORMAT_VERSION,
-                      frame=merge.to_blob(history), updated_at=_now())
+        values = dict(upload_ids=",".join(map(str, ids)), format_version=frames.FORMAT_VERSION,
+                      frame=frames.to_blob(history), updated_at=_now())
         if not conn.execute(sa.update(tables.histories).where(*where).values(**values)).rowcount:
             conn.execute(sa.insert(tables.histories).values(account_id=account_id, kind=kind,
                                                             **values))
@@ -424,7 +424,7 @@ class Workspace(Database):
         row = conn.execute(sa.select(tables.uploads.c.frame, tables.uploads.c.format_version)
                            .where(tables.uploads.c.id == upload_id)).one()
         try:
-            part = merge.from_blob(bytes(row.frame), int(row.format_version))
+            part = frames.from_blob(bytes(row.frame), int(row.format_version))
         except Exception as exc:  # a damaged or foreign blob: named on the page, not fatal
             self._unreadable[upload_id] = f"{type(exc).__name__}: {exc}"
             return None
