@@ -147,3 +147,20 @@ def test_a_bad_file_keeps_the_team_data_on_screen(db: str, growth: bytes) -> Non
     assert users.data is before and users.status_level == "error"
     assert users.status[-1] == "The data shown before is still in use."
     assert len(Workspace(db).uploads()) == 1
+
+
+def test_a_notified_articles_export_is_typed_and_planned_from(db: str) -> None:
+    """已通知内容 has no content types: the tagging rules type most posts, the page says how
+    many, and page 02 plans from the team's posts (it refused them before issue 21)."""
+    posts = exports.notified_articles(io.sample("articles"), "2026-03-01", "2026-11-15")
+    page = MixDashboard(lang="en", store=ScenarioStore(db))
+    assert page.header.pickers["articles"].upload_file(posts, "已通知内容.csv")
+    source = page.header.source()
+    counts = source.data.attrs["tagging"]
+    assert source.source == TEAM and counts.by_rule > 0.85 * len(source.data)
+    assert source.status[3] == (
+        f"Content types: 0 from the files, {counts.by_rule:,} by the tagging rules, 0 set by "
+        f"hand, {counts.untagged:,} untagged (left out of plans until tagged).")
+    assert not page.model.error and page.model.plan is not None
+    plan = page.model.plan.posts  # posts a week: platform × content type
+    assert list(plan.index) == ["wechat"] and plan.loc["wechat"].sum() > 0

@@ -20,7 +20,7 @@ from store_backends import db_url  # noqa: F401 (a fixture)
 from workbench import io, workspace
 from workbench.errors import InputError
 from workbench.sample import exports
-from workbench.workspace import Workspace
+from workbench.workspace import Workspace, tags
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 _clean_env = store_backends.clean_env
@@ -176,8 +176,10 @@ def test_frames_are_what_the_loader_returns(ws: Workspace) -> None:
     for name in ("wechat_user_growth.csv", "wechat_notified_articles.csv",
                  "followers_survey_zh.csv", "activities_zh.csv", "wechat_content_trend.tsv"):
         up = ws.add(FIXTURES / name)
-        pd.testing.assert_frame_equal(canonical(ws.frame(up.kind)),
-                                      canonical(io.load(FIXTURES / name)))
+        want = io.load(FIXTURES / name)
+        if up.kind == "articles":  # an export without content types: the starter rules type it
+            want = tags.apply(want, workspace.STARTER_RULES, {})[0]
+        pd.testing.assert_frame_equal(canonical(ws.frame(up.kind)), canonical(want))
     assert {u.kind for u in ws.uploads()} == {"daily_users", "articles", "followers",
                                                "activities", "daily_reads"}
 

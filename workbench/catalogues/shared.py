@@ -46,6 +46,9 @@ EN: dict[str, str] = {
         "Demo data: {rows} rows of a sample brand's {kind}, not yours. Upload {export} to start "
         "your team's data: it is kept, and every page uses it."),
     "status.kept": "Kept in your team's data: {summary}",
+    "status.tagged": (
+        "Content types: {from_file} from the files, {by_rule} by the tagging rules, {corrected} "
+        "set by hand, {untagged} untagged (left out of plans until tagged)."),
     "status.team_failed": "Your team's data could not be read ({error}); showing the demo data.",
     "status.not_kept": (
         "Used on this page only: your team's data could not keep it ({error})."),
@@ -185,6 +188,9 @@ ZH: dict[str, str] = {
         "演示数据：示例品牌的{kind}，共 {rows} 行，不是你们的数据。"
         "上传{export}即可开始使用团队数据：上传的数据会保存下来，每个页面都会使用。"),
     "status.kept": "已存入团队数据：{summary}",
+    "status.tagged": (
+        "内容类型：{from_file} 篇来自文件，{by_rule} 篇按标注规则识别，{corrected} 篇手动指定，"
+        "{untagged} 篇未标注（标注前不参与规划）。"),
     "status.team_failed": "无法读取团队数据（{error}），当前显示演示数据。",
     "status.not_kept": "仅在本页使用：团队数据未能保存该文件（{error}）。",
     "export.followers": "问卷或 CRM 导出的粉丝明细（每行一位粉丝，含性别、年龄段、城市线级等）",

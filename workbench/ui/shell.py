@@ -205,13 +205,20 @@ class DataSourceModel(tl.HasTraits):
             first = min(u.first_date for u in dated)
             last = max(u.last_date for u in dated)
 
+        tagging = frame.attrs.get("tagging")
+
         def describe(lang: str) -> list[str]:
             if not rows:
                 return [t("status.team_missing", lang, kind=kind_name(kind, lang),
                           export=t(f"export.{kind}", lang))]
             dates = t("status.team_dates", lang, first=first, last=last) if first else ""
-            return [t("status.team", lang, rows=f"{rows:,}", kind=kind_name(kind, lang),
+            said = [t("status.team", lang, rows=f"{rows:,}", kind=kind_name(kind, lang),
                       uploads=len(uploads), dates=dates)]
+            if tagging is not None and (tagging.by_rule or tagging.untagged or tagging.corrected):
+                said.append(t("status.tagged", lang, from_file=f"{tagging.from_file:,}",
+                              by_rule=f"{tagging.by_rule:,}", corrected=f"{tagging.corrected:,}",
+                              untagged=f"{tagging.untagged:,}"))
+            return said
 
         self._set_status("info", describe)
         self._team_state = state

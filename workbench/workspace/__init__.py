@@ -7,6 +7,7 @@ kind, and read by every page.
 * :mod:`.workspace` — :class:`Workspace`: add, list, remove and restore uploads; the merged
   frames; accounts;
 * :mod:`.merge` — merge keys, how uploads become one history, what an upload changes;
+* :mod:`.tags` — content types for exports without them: the team's rules and corrections;
 * :mod:`.frames` — how a frame is stored (NumPy arrays, no pickle);
 * :mod:`.accounts` — :class:`Account`, and which account a file belongs to;
 * :mod:`.tables` — the tables.
@@ -15,6 +16,8 @@ kind, and read by every page.
 from __future__ import annotations
 
 from .accounts import Account
+from .tags import STARTER_RULES, TagRule, Tagging
 from .workspace import Unreadable, Upload, UploadReport, Workspace
 
-__all__ = ["Account", "Unreadable", "Upload", "UploadReport", "Workspace"]
+__all__ = ["Account", "STARTER_RULES", "TagRule", "Tagging", "Unreadable", "Upload",
+           "UploadReport", "Workspace"]

@@ -75,3 +75,38 @@ histories = sa.Table(
 )
 """Each account and kind's merged history (with its merge keys), as of ``upload_ids``
 (comma-separated, oldest first): derived, rebuilt from the uploads when it does not match."""
+
+tag_rule_sets = sa.Table(
+    "workspace_tag_rule_sets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("created_at", _UTCDateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+"""Each save of the team's tagging rules: the newest set applies (an empty one: no rules)."""
+
+tag_rules = sa.Table(
+    "workspace_tag_rules",
+    metadata,
+    sa.Column("set_id", sa.Integer, sa.ForeignKey("workspace_tag_rule_sets.id"),
+              primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("pattern", sa.Text, nullable=False),
+    sa.Column("regex", sa.Boolean, nullable=False),
+    sa.Column("content_type", sa.String(32), nullable=False),
+)
+"""The rules of each set, in the order they apply; rows are only ever inserted."""
+
+tag_corrections = sa.Table(
+    "workspace_tag_corrections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article", sa.Text, nullable=False),
+    sa.Column("content_type", sa.String(32), nullable=False),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("created_at", _UTCDateTime, nullable=False),
+    sa.Index("ix_workspace_tag_corrections_article", "article"),
+)
+"""A post's content type chosen by hand (``article``: :func:`.tags.article_key`); the newest
+for a post wins; rows are only ever inserted."""

@@ -45,8 +45,9 @@ from ..io.sources import _open_source
 from ..store.engine import SAVE_ATTEMPTS, Database, _advisory_key, _backoff
 from ..store.tables import MAX_NAME_LENGTH, _check_text, _default_author
 from . import accounts as acc
-from . import frames, merge, tables
+from . import frames, merge, tables, tags
 from .accounts import Account
+from .tags import TagRule
 
 __all__ = ["Unreadable", "Upload", "UploadReport", "Workspace"]
 
@@ -321,10 +322,70 @@ class Workspace(Database):
                 if found is None:
                     raise _no_account(account, self._all_accounts(conn))
                 ids = [found.id]
-            frames = [self._history(conn, kind, i) for i in ids]
-        frames = [f for f in frames if len(f)] or [io.empty(kind)]
-        out = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+            histories = [self._history(conn, kind, i) for i in ids]
+            if kind == "articles":
+                state = (tuple(self._active(conn, kind, i) for i in ids), *self._tag_state(conn))
+                if state in self._cache:
+                    return self._cache[state].copy(deep=False)
+                rules, corrections = self.tag_rules(conn), self._corrections(conn)
+        histories = [f for f in histories if len(f)] or [io.empty(kind)]
+        out = histories[0] if len(histories) == 1 else pd.concat(histories, ignore_index=True)
+        if kind == "articles":
+            out, counts = tags.apply(out, rules, corrections)
+            out.attrs["tagging"] = counts
+            self._remember(state, out)
         return out.copy(deep=False)
+
+    # -- content types ------------------------------------------------------------------
+    def tag_rules(self, conn: Connection | None = None) -> list[TagRule]:
+        """The team's tagging rules in the order they apply (the starter rules until the team
+        saves its own)."""
+        if conn is None:
+            self._ensure_schema()
+            with self._transaction(write=False) as conn:
+                return self.tag_rules(conn)
+        newest = conn.execute(sa.select(sa.func.max(tables.tag_rule_sets.c.id))).scalar()
+        if newest is None:
+            return list(tags.STARTER_RULES)
+        rows = conn.execute(sa.select(tables.tag_rules).where(tables.tag_rules.c.set_id == newest)
+                            .order_by(tables.tag_rules.c.position))
+        return [TagRule(r.pattern, r.content_type, bool(r.regex)) for r in rows]
+
+    def set_tag_rules(self, rules: list[TagRule], *, author: str | None = None) -> list[TagRule]:
+        """Keep ``rules`` as the team's (a new set: the earlier ones stay in the database)."""
+        rules = [TagRule(r.pattern.strip(), r.content_type, bool(r.regex)).check() for r in rules]
+        self._ensure_schema()
+        with self._transaction(write=True) as conn:
+            self._lock(conn, "tags")
+            set_id = conn.execute(sa.insert(tables.tag_rule_sets).values(
+                author=(author or "").strip() or _default_author(), created_at=_now(),
+            ).returning(tables.tag_rule_sets.c.id)).scalar_one()
+            for position, rule in enumerate(rules):
+                conn.execute(sa.insert(tables.tag_rules).values(
+                    set_id=set_id, position=position, pattern=rule.pattern, regex=rule.regex,
+                    content_type=rule.content_type))
+        return rules
+
+    def tag(self, title: str, publish_time: Any, content_type: str, *,
+            author: str | None = None) -> None:
+        """Say by hand which content type one post is (it wins over the file and the rules)."""
+        TagRule("-", content_type).check()
+        self._ensure_schema()
+        with self._transaction(write=True) as conn:
+            conn.execute(sa.insert(tables.tag_corrections).values(
+                article=tags.article_key(title, publish_time), content_type=content_type,
+                author=(author or "").strip() or _default_author(), created_at=_now()))
+
+    def _tag_state(self, conn: Connection) -> tuple[int, int]:
+        rule_set = conn.execute(sa.select(sa.func.max(tables.tag_rule_sets.c.id))).scalar()
+        last = conn.execute(sa.select(sa.func.max(tables.tag_corrections.c.id))).scalar()
+        return (rule_set or 0, last or 0)
+
+    def _corrections(self, conn: Connection) -> dict[str, str]:
+        rows = conn.execute(sa.select(tables.tag_corrections.c.article,
+                                      tables.tag_corrections.c.content_type)
+                            .order_by(tables.tag_corrections.c.id))
+        return {r.article: r.content_type for r in rows}  # the newest for a post wins
 
     def unreadable(self, kind: str | None = None) -> list[Unreadable]:
         """The stored uploads that could not be read the last time their history was built."""
