@@ -39,6 +39,7 @@ PAGES: dict[str, str] = {
     "content_mix": "02_content_mix.ipynb",
     "activity_roi": "03_activity_roi.ipynb",
     "campaign_review": "04_campaign_review.ipynb",
+    "data": "05_data.ipynb",
 }
 
 

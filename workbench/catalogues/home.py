@@ -15,6 +15,9 @@ EN: dict[str, str] = {
     ),
     "home.open": "Open",
     "home.step": "Step {n}",
+    "home.data": (
+        "Upload the week's exports once: every dashboard above uses them. See what your data "
+        "covers and tag your posts' content types."),
 }
 
 ZH: dict[str, str] = {
@@ -27,4 +30,6 @@ ZH: dict[str, str] = {
     ),
     "home.open": "进入",
     "home.step": "第 {n} 步",
+    "home.data": (
+        "每周上传一次导出数据，上面的每个看板都会使用；在这里查看数据覆盖情况、标注文章类型。"),
 }

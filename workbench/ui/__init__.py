@@ -10,6 +10,7 @@ import importlib
 
 _HOMES = {
     "HomeDashboard": "home",
+    "DataDashboard": "data",
     "PersonaDashboard": "personas", "PersonaModel": "personas",
     "RoiDashboard": "roi", "RoiModel": "roi",
     "MixDashboard": "mix", "MixModel": "mix",

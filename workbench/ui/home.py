@@ -41,6 +41,14 @@ def dashboard_cards_html(lang: str) -> str:
     return f'<nav class="wb-cards">{"".join(cards)}</nav>'
 
 
+def data_link_html(lang: str) -> str:
+    """The link to the Data page, where the team keeps the exports every dashboard reads."""
+    return (f'<a class="wb-data-link" data-page="data" href="{page_href("data", lang)}">'
+            f'<span class="wb-card-title">{_esc(t("page.data.title", lang))}</span> '
+            f'<span class="wb-card-purpose">{_esc(t("home.data", lang))}</span>'
+            f'<span class="wb-card-open">{_esc(t("home.open", lang))} →</span></a>')
+
+
 class HomeDashboard(Page):
     """The start page: what the loop is, and a card for each dashboard.
 
@@ -62,7 +70,8 @@ class HomeDashboard(Page):
     def _relabel(self, change=None) -> None:
         lang = self.lang
         self.intro.value = f'<p class="wb-intro">{_esc(t("home.intro", lang))}</p>'
-        self.cards.value = dashboard_cards_html(lang)
+        self.cards.value = dashboard_cards_html(lang) + data_link_html(lang)
 
 
-__all__ = ["DASHBOARDS", "DATA_KINDS", "PAGES", "HomeDashboard", "dashboard_cards_html"]
+__all__ = ["DASHBOARDS", "DATA_KINDS", "PAGES", "HomeDashboard", "dashboard_cards_html",
+           "data_link_html"]

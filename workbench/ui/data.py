@@ -1,0 +1,380 @@
+"""The Data page (05): the team's data in one place, kept for every page.
+
+What the team does here each week: upload the week's exports (one control, the kind detected,
+the account guessed or chosen), see what the data covers per account and kind (gaps visible),
+take an upload out or bring it back, and say which content type the posts are (tagging rules,
+and a type chosen by hand for a post no rule knows).
+
+Every number comes from :class:`workbench.workspace.Workspace`; nothing here computes.
+
+>>> page = DataDashboard(lang="en", store=ScenarioStore("sqlite://"))   # doctest: +SKIP
+>>> page.add_files([(open("用户增长.csv", "rb").read(), "用户增长.csv")])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import ipywidgets as w
+import pandas as pd
+
+from workbench import schemas
+from workbench.charts import data as charts
+from workbench.errors import InputError, inline
+from workbench.i18n import kind_name, level, t
+from workbench.ui.shell import ACCEPTED_FILES, Header, Page, _esc, status_html
+from workbench.ui.slots import ChartSlot
+
+log = logging.getLogger(__name__)
+
+#: how many untagged posts the page lists for tagging by hand at once
+UNTAGGED_SHOWN = 20
+GUESS = 0  # the account dropdown's "guess from the file"
+
+
+def _when(value) -> str:
+    return pd.Timestamp(value).tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
+
+
+class DataDashboard(Page):
+    """The team's data: uploads, coverage, accounts and content types.
+
+    Parameters
+    ----------
+    lang : ``"en"`` or ``"zh"``; ``None`` reads ``?lang=`` from the page URL.
+    store : the scenario store whose database holds the workspace (``None``: the default).
+    """
+
+    def __init__(self, lang: str | None = None, store=None):
+        self._store = store
+        self.header = Header("page.data.title", lang=lang, subtitle_key="page.data.purpose")
+        self.sections = {key: w.HTML() for key in ("upload", "coverage", "uploads", "tags",
+                                                   "untagged")}
+        # upload
+        self.upload = w.FileUpload(accept=ACCEPTED_FILES, multiple=True,
+                                   layout=w.Layout(width="auto"))
+        self.account = w.Dropdown(layout=w.Layout(width="320px"),
+                                  style={"description_width": "initial"})
+        self.upload_status = w.HTML()
+        self.new_name = w.Text(layout=w.Layout(width="200px"))
+        self.new_platform = w.Dropdown(layout=w.Layout(width="150px"))
+        self.new_type = w.Dropdown(layout=w.Layout(width="150px"))
+        self.add_account_button = w.Button(icon="plus")
+        # coverage
+        self.coverage = ChartSlot(1040)
+        self.summary = w.HTML()
+        # uploads
+        self.upload_list = w.Select(rows=8, layout=w.Layout(width="100%"))
+        self.remove_button = w.Button(icon="trash")
+        self.restore_button = w.Button(icon="undo")
+        self.upload_notes = w.HTML()
+        # content types
+        self.rule_rows: list[tuple[w.Text, w.Dropdown, w.Checkbox, w.Button, w.HBox]] = []
+        self.rules_box = w.VBox()
+        self.add_rule_button = w.Button(icon="plus")
+        self.save_rules_button = w.Button(icon="save", button_style="primary")
+        self.rules_status = w.HTML()
+        self.untagged_box = w.VBox()
+        self.untagged_status = w.HTML()
+
+        self.widget = w.VBox([
+            self.header.widget,
+            self.sections["upload"],
+            w.HBox([self.account, self.upload],
+                   layout=w.Layout(align_items="center", grid_gap="12px")),
+            w.HBox([self.new_name, self.new_platform, self.new_type, self.add_account_button],
+                   layout=w.Layout(align_items="center", grid_gap="8px")),
+            self.upload_status,
+            self.sections["coverage"], self.coverage.box, self.summary,
+            self.sections["uploads"], self.upload_list,
+            w.HBox([self.remove_button, self.restore_button]), self.upload_notes,
+            self.sections["tags"], self.rules_box,
+            w.HBox([self.add_rule_button, self.save_rules_button]), self.rules_status,
+            self.sections["untagged"], self.untagged_status, self.untagged_box,
+        ])
+        self.widget.add_class("wb-page")
+
+        self.upload.observe(self._on_upload, names="value")
+        self.add_account_button.on_click(lambda _: self.add_account())
+        self.upload_list.observe(lambda _: self._show_upload(), names="value")
+        self.remove_button.on_click(lambda _: self.remove_selected())
+        self.restore_button.on_click(lambda _: self.restore_selected())
+        self.add_rule_button.on_click(lambda _: self._add_rule_row("", "news", False))
+        self.save_rules_button.on_click(lambda _: self.save_rules())
+        self.header.model.observe(lambda _: self._relabel(), names="lang")
+        self._failure: BaseException | None = None
+        self._relabel()
+        self._load_rules()
+
+    # -- reading the workspace -------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read the workspace again and redraw everything (after any change)."""
+        lang = self.lang
+        try:
+            accounts = self.workspace.accounts()
+            uploads = self.workspace.uploads()
+        except Exception as err:  # a failing store is said on the page, never only logged
+            log.exception("reading the workspace failed")
+            self._failure = err
+            self.upload_status.value = status_html(
+                [t("data.read_failed", lang, error=inline(err, lang))], "error")
+            return
+        self._failure = None
+        self._accounts, self._uploads = accounts, uploads
+        keep = self.account.value
+        self.account.options = [(t("data.account_guess", lang), GUESS),
+                                *((a.label(lang), a.id) for a in accounts)]
+        self.account.value = keep if keep in [v for _, v in self.account.options] else GUESS
+        active = [u for u in uploads if not u.removed]
+        from workbench.workspace import coverage
+
+        self.coverage.draw(charts.coverage_strip, coverage.spans(active), lang)
+        self.summary.value = self._summary_html(coverage.summary(active),
+                                                coverage.gaps(coverage.spans(active)))
+        selected = self.upload_list.value
+        self.upload_list.options = [(self._upload_label(u), u.id) for u in reversed(uploads)]
+        ids = [u.id for u in uploads]
+        self.upload_list.value = selected if selected in ids else (ids[-1] if ids else None)
+        self._show_upload()
+        self._show_untagged()
+
+    def _summary_html(self, summary: pd.DataFrame, gaps: pd.DataFrame) -> str:
+        lang = self.lang
+        if summary.empty:
+            return f'<p class="wb-note">{_esc(t("data.nothing_yet", lang))}</p>'
+        head = "".join(f"<th>{_esc(t(f'data.col.{c}', lang))}</th>"
+                       for c in ("account", "kind", "uploads", "rows", "dates", "last", "by"))
+        rows = []
+        for r in summary.to_dict("records"):
+            dates = f"{r['first']} – {r['last']}" if r["first"] else "–"
+            rows.append(f"<tr><td>{_esc(r['account'])}</td><td>{_esc(kind_name(r['kind'], lang))}"
+                        f"</td><td>{r['uploads']}</td><td>{int(r['rows_read']):,}</td>"
+                        f"<td>{_esc(dates)}</td><td>{_esc(_when(r['last_upload']))}</td>"
+                        f"<td>{_esc(r['by'])}</td></tr>")
+        notes = [t("data.gap", lang, account=g["account"], kind=kind_name(g["kind"], lang),
+                   start=g["start"].strftime("%Y-%m-%d"), end=g["end"].strftime("%Y-%m-%d"),
+                   days=g["days"]) for g in gaps.to_dict("records")]
+        gap_html = "".join(f'<p class="wb-note">{_esc(n)}</p>' for n in notes)
+        return (f'<table class="wb-table wb-coverage"><thead><tr>{head}</tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table>{gap_html}')
+
+    def _upload_label(self, upload) -> str:
+        lang = self.lang
+        state = t("data.removed", lang) if upload.removed else ""
+        dates = f" · {upload.first_date} – {upload.last_date}" if upload.first_date else ""
+        return (f"{state}{_when(upload.created_at)} · {upload.file_name} · "
+                f"{kind_name(upload.kind, lang)} · {upload.account.name}{dates} · "
+                f"{upload.rows:,} · {upload.author}")
+
+    def _selected(self):
+        return next((u for u in getattr(self, "_uploads", []) if u.id == self.upload_list.value),
+                    None)
+
+    def _show_upload(self) -> None:
+        lang, upload = self.lang, self._selected()
+        self.remove_button.disabled = upload is None or upload.removed
+        self.restore_button.disabled = upload is None or not upload.removed
+        if upload is None:
+            self.upload_notes.value = ""
+            return
+        said = upload.report.messages(lang)
+        if upload.removed:
+            said.insert(0, t("data.removed_by", lang, by=upload.removed_by or "",
+                             at=_when(upload.removed_at)))
+        self.upload_notes.value = status_html(said, "info")
+
+    # -- actions ---------------------------------------------------------------------------
+    def add_files(self, files: Sequence[tuple[bytes, str]]) -> list:
+        """Keep each ``(content, name)`` in the workspace (the account the dropdown says, else
+        guessed); say what each did. Returns the uploads kept."""
+        from workbench import io
+
+        lang, kept, said, level_ = self.lang, [], [], "info"
+        account = self.account.value or None
+        for content, name in files:
+            try:
+                upload = self.workspace.add(bytes(content), name=name, account=account)
+            except (io.DataError, InputError) as err:
+                said.append(err.message(lang))
+                level_ = "error"
+                continue
+            except Exception as err:  # the store failed: said, and the next file tried
+                log.exception("keeping %r failed", name)
+                said.append(t("error.unreadable", lang, name=name, error=inline(err, lang)))
+                level_ = "error"
+                continue
+            kept.append(upload)
+            said.append(t("data.kept", lang, name=name, kind=kind_name(upload.kind, lang),
+                          account=upload.account.name, summary=upload.report.summary(lang)))
+        self.refresh()
+        self.upload_status.value = status_html(said, level_)
+        return kept
+
+    def _on_upload(self, change) -> None:
+        files = change.new
+        if not files:
+            return
+        try:
+            self.add_files([(f["content"], f["name"]) for f in files])
+        finally:
+            self.upload.value = ()
+
+    def add_account(self) -> None:
+        lang = self.lang
+        try:
+            made = self.workspace.add_account(self.new_name.value, self.new_platform.value,
+                                              self.new_type.value)
+        except (ValueError, InputError) as err:
+            self.upload_status.value = status_html([inline(err, lang)], "error")
+            return
+        self.new_name.value = ""
+        self.refresh()
+        self.account.value = made.id
+        self.upload_status.value = status_html([t("data.account_added", lang,
+                                                  name=made.label(lang))], "info")
+
+    def remove_selected(self) -> None:
+        upload = self._selected()
+        if upload is None:
+            return
+        self.workspace.remove(upload.id)
+        self.refresh()
+        self.upload_status.value = status_html(
+            [t("data.removed_note", self.lang, name=upload.file_name)], "info")
+
+    def restore_selected(self) -> None:
+        upload = self._selected()
+        if upload is None:
+            return
+        self.workspace.restore(upload.id)
+        self.refresh()
+        self.upload_status.value = status_html(
+            [t("data.restored_note", self.lang, name=upload.file_name)], "info")
+
+    # -- content types ---------------------------------------------------------------------
+    def _type_options(self) -> list[tuple[str, str]]:
+        return [(level("content_type", c, self.lang), c) for c in schemas.CONTENT_TYPES]
+
+    def _load_rules(self) -> None:
+        try:
+            rules = self.workspace.tag_rules()
+        except Exception as err:
+            log.exception("reading the tagging rules failed")
+            self.rules_status.value = status_html(
+                [t("data.read_failed", self.lang, error=inline(err, self.lang))], "error")
+            rules = []
+        self.rule_rows = []
+        for rule in rules:
+            self._add_rule_row(rule.pattern, rule.content_type, rule.regex, redraw=False)
+        self.rules_box.children = [row[-1] for row in self.rule_rows]
+        self.refresh()
+
+    def _add_rule_row(self, pattern: str, content_type: str, regex: bool, *,
+                      redraw: bool = True) -> None:
+        text = w.Text(value=pattern, placeholder=t("data.rule_placeholder", self.lang),
+                      layout=w.Layout(width="420px"))
+        kind = w.Dropdown(options=self._type_options(), value=content_type,
+                          layout=w.Layout(width="160px"))
+        is_regex = w.Checkbox(value=regex, indent=False, layout=w.Layout(width="auto"),
+                              description=t("data.rule_regex", self.lang))
+        drop = w.Button(icon="times", layout=w.Layout(width="40px"),
+                        tooltip=t("data.rule_delete", self.lang))
+        box = w.HBox([text, kind, is_regex, drop],
+                     layout=w.Layout(align_items="center", grid_gap="8px"))
+        row = (text, kind, is_regex, drop, box)
+        drop.on_click(lambda _: self._drop_rule_row(row))
+        self.rule_rows.append(row)
+        if redraw:
+            self.rules_box.children = [r[-1] for r in self.rule_rows]
+
+    def _drop_rule_row(self, row) -> None:
+        self.rule_rows = [r for r in self.rule_rows if r is not row]
+        self.rules_box.children = [r[-1] for r in self.rule_rows]
+
+    def save_rules(self) -> bool:
+        """Keep the rules on screen as the team's (empty keyword rows are left out)."""
+        from workbench.workspace import TagRule
+
+        lang = self.lang
+        rules = [TagRule(text.value.strip(), kind.value, is_regex.value)
+                 for text, kind, is_regex, _, _ in self.rule_rows if text.value.strip()]
+        try:
+            self.workspace.set_tag_rules(rules)
+        except (ValueError, InputError) as err:
+            self.rules_status.value = status_html([inline(err, lang)], "error")
+            return False
+        self.rules_status.value = status_html([t("data.rules_saved", lang, n=len(rules))], "info")
+        self.refresh()
+        return True
+
+    def _show_untagged(self) -> None:
+        lang = self.lang
+        try:
+            articles = self.workspace.frame("articles")
+        except Exception as err:
+            log.exception("reading the articles failed")
+            self.untagged_status.value = status_html(
+                [t("data.read_failed", lang, error=inline(err, lang))], "error")
+            return
+        counts = articles.attrs.get("tagging")
+        untagged = articles[articles["content_type"].isna()]
+        if counts is None or articles.empty:
+            self.untagged_status.value = status_html([t("data.no_articles", lang)], "info")
+            self.untagged_box.children = []
+            return
+        self.untagged_status.value = status_html([t(
+            "status.tagged", lang, from_file=f"{counts.from_file:,}",
+            by_rule=f"{counts.by_rule:,}", corrected=f"{counts.corrected:,}",
+            untagged=f"{counts.untagged:,}")], "info")
+        rows = []
+        for title, when in zip(untagged["title"].head(UNTAGGED_SHOWN),
+                               untagged["publish_time"].head(UNTAGGED_SHOWN)):
+            label = w.HTML(f'<span class="wb-untagged">{_esc(when.strftime("%Y-%m-%d"))} · '
+                           f"{_esc(title)}</span>", layout=w.Layout(width="520px"))
+            choice = w.Dropdown(options=[(t("data.choose_type", lang), "")]
+                                + self._type_options(), value="",
+                                layout=w.Layout(width="160px"))
+            choice.observe(lambda change, title=title, when=when:
+                           self.tag(title, when, change.new), names="value")
+            rows.append(w.HBox([label, choice], layout=w.Layout(align_items="center")))
+        self.untagged_box.children = rows
+
+    def tag(self, title: str, publish_time, content_type: str) -> None:
+        """Give one post its content type by hand (kept; it wins over files and rules)."""
+        if not content_type:
+            return
+        self.workspace.tag(title, publish_time, content_type)
+        self.refresh()
+
+    # -- language --------------------------------------------------------------------------
+    def _relabel(self) -> None:
+        lang = self.lang
+        for key, box in self.sections.items():
+            box.value = (f'<h3 class="wb-section">{_esc(t(f"data.section.{key}", lang))}</h3>'
+                         f'<p class="wb-note">{_esc(t(f"data.section.{key}.help", lang))}</p>')
+        self.upload.description = t("data.upload", lang)
+        self.account.description = t("data.account", lang)
+        self.new_name.placeholder = t("data.new_account", lang)
+        for box, options in (
+                (self.new_platform, [(level("platform", p, lang), p) for p in schemas.PLATFORMS]),
+                (self.new_type, [(t(f"data.type.{a}", lang), a) for a in schemas.ACCOUNT_TYPES])):
+            value = box.value
+            box.options = options
+            box.value = value if value is not None else options[0][1]
+        self.add_account_button.description = t("data.add_account", lang)
+        self.remove_button.description = t("data.remove", lang)
+        self.restore_button.description = t("data.restore", lang)
+        self.add_rule_button.description = t("data.rule_add", lang)
+        self.save_rules_button.description = t("data.rules_save", lang)
+        for text, kind, is_regex, drop, _ in self.rule_rows:
+            value = kind.value
+            kind.options = self._type_options()
+            kind.value = value
+            is_regex.description = t("data.rule_regex", lang)
+            text.placeholder = t("data.rule_placeholder", lang)
+        if self._failure is None and hasattr(self, "_uploads"):
+            self.refresh()
+
+
+__all__ = ["DataDashboard"]
