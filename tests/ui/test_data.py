@@ -159,3 +159,28 @@ def test_user_text_is_escaped(db: str, files) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in page.summary.value
     assert "&lt;img" in page.untagged_box.children[0].children[0].value
     assert all("<img" not in y for y in page.coverage.figure.data[0].y)
+
+
+def test_a_refused_file_is_offered_a_mapping_and_read_again(db: str) -> None:
+    page = DataDashboard(lang="zh", store=ScenarioStore(db))
+    posts = ("内容标题,发表时间,阅读人数\n周报第1期,2026-11-02 20:00,1200\n"
+             "周报第2期,2026-11-03 20:00,800\n").encode("gb18030")
+    survey = ("gender,age_band,city_tier\n" + "female,25_30,tier3+\n" * 3
+              + "male,18_24,tier1\n").encode()
+    assert page.add_files([(posts, "文章.csv"), (survey, "问卷.csv")]) == []
+    assert page.mapping_panel.layout.display == ""
+    labels = [text(row.children[0].value) for row in page.mapping_box.children]
+    assert labels == ["文章.csv：哪一列是阅读次数？",
+                      "问卷.csv：city_tier 列中的“tier3+”（3 个单元格）表示"]
+    column, tier = (row.children[1] for row in page.mapping_box.children)
+    assert column.options == (("内容标题", "内容标题"), ("发表时间", "发表时间"),
+                              ("阅读人数", "阅读人数"))
+    column.value = "阅读人数"
+    tier.value = "tier3_plus"
+    kept = page.apply_mapping()
+    assert [u.file_name for u in kept] == ["文章.csv", "问卷.csv"]
+    assert page.mapping_panel.layout.display == "none"
+    ws = Workspace(db)
+    assert ws.frame("articles")["reads"].tolist() == [1200, 800]
+    assert ws.frame("followers")["city_tier"].tolist() == ["tier3_plus"] * 3 + ["tier1"]
+    assert ws.mapping().levels == {"city_tier": {"tier3+": "tier3_plus"}}

@@ -86,16 +86,18 @@ from .xlsx_reader import _read_xlsx
 # the readers look it up there, not here).
 from . import limits as limits
 from .aliases import _ALIAS_DIR as _ALIAS_DIR
+from .aliases import _MAPPING, Mapping
 from .limits import _SAMPLE_BYTES as _SAMPLE_BYTES
 
 __all__ = [
-    "BAD_VALUE_SHARE", "DataError", "LoadReport", "Loaded", "MAX_COLUMNS", "MAX_ROWS",
+    "BAD_VALUE_SHARE", "DataError", "LoadReport", "Loaded", "MAX_COLUMNS", "MAX_ROWS", "Mapping",
     "MAX_SHARED_STRINGS_BYTES", "MAX_SHEET_CELLS", "MAX_UNPACKED_BYTES", "MAX_UPLOAD_BYTES",
     "empty", "load", "read", "sample",
 ]
 
 
-def read(path_or_file: Any, kind: str | None = None, *, name: str | None = None) -> Loaded:
+def read(path_or_file: Any, kind: str | None = None, *, name: str | None = None,
+         mapping: Mapping | None = None) -> Loaded:
     """Read a file into a canonical frame and a :class:`LoadReport`.
 
     Parameters
@@ -106,6 +108,9 @@ def read(path_or_file: Any, kind: str | None = None, *, name: str | None = None)
         ``distributions``; detected from the headers when ``None``.
     name : the file name (for bytes and file objects: ``name="x.xlsx"`` says the format and
         is shown in messages).
+    mapping : the team's own header and level names (:class:`Mapping`), which win over the
+        built-in ones: a workspace keeps them per account (the Data page offers them when a
+        file misses a column or holds unknown levels).
 
     Returns
     -------
@@ -126,6 +131,14 @@ def read(path_or_file: Any, kind: str | None = None, *, name: str | None = None)
     """
     if kind is not None and kind not in schemas.SCHEMAS:
         raise _unknown_kind(kind)
+    token = _MAPPING.set(mapping if mapping else None)
+    try:
+        return _read(path_or_file, kind, name)
+    finally:
+        _MAPPING.reset(token)
+
+
+def _read(path_or_file: Any, kind: str | None, name: str | None) -> Loaded:
     outer = _open_source(path_or_file, name)
     src = _unpack(outer)
     fmt = _sniff_format(src)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,24 @@ def _aliases(kind: str) -> dict[str, _Alias]:
     return table
 
 
+@dataclass(frozen=True)
+class Mapping:
+    """A team's own names, kept with its workspace and applied when its files are read:
+    ``columns[kind][header as written] = canonical column`` (阅读人数 read as reads) and
+    ``levels[column][value as written] = level code`` (``tier3+`` as tier3_plus; ``""`` leaves
+    the value blank on purpose). They win over the built-in alias tables."""
+
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    levels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.columns or self.levels)
+
+
+#: the mapping of the file being read (:func:`workbench.io.read`'s ``mapping``)
+_MAPPING: ContextVar[Mapping | None] = ContextVar("workbench_io_mapping", default=None)
+
+
 def _lookup_header(kind: str, header: Any) -> _Alias | None:
     if header is None or (isinstance(header, str) and not header.strip()):
         return None
@@ -101,6 +120,11 @@ def _lookup_header(kind: str, header: Any) -> _Alias | None:
     key = _norm_header(header)
     if not key:
         return None
+    mapping = _MAPPING.get()
+    if mapping is not None:
+        for written, canonical in mapping.columns.get(kind, {}).items():
+            if _norm_header(written) == key and canonical in schemas.schema(kind).names:
+                return _Alias(canonical, "", -1)  # the team's word first
     hit = table.get(key)
     if hit is None:
         bare = _strip_unit(key)
@@ -121,11 +145,25 @@ def _levels() -> dict[str, dict[str, str]]:
 
 
 @lru_cache(maxsize=None)
-def _level_table(column: str, levels: tuple[str, ...]) -> dict[str, str]:
+def _built_in_levels(column: str, levels: tuple[str, ...]) -> dict[str, str]:
     table = dict(_levels().get(column, {}))
     for code in levels:
         table.setdefault(_norm_value(code), code)
         table.setdefault(_norm_value(code.replace("_", " ")), code)
+    return table
+
+
+def _level_table(column: str, levels: tuple[str, ...]) -> dict[str, str]:
+    """value as written (normalised) -> level code: the built-in names, and the team's own
+    (:class:`Mapping`) over them while its file is read."""
+    table = _built_in_levels(column, levels)
+    mapping = _MAPPING.get()
+    if mapping is None or not mapping.levels.get(column):
+        return table
+    table = dict(table)
+    for written, code in mapping.levels[column].items():
+        if code == "" or code in levels:
+            table[_norm_value(written)] = code
     return table
 
 

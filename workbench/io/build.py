@@ -82,11 +82,17 @@ class _Builder(_KindSteps):
         return rows, en, zh
 
     def _settle(self, canon: str, bad: np.ndarray, blank: np.ndarray, values: pd.Series,
-                what_en: str, what_zh: str, fix_en: str, fix_zh: str) -> None:
-        """Apply the bad-value policy: error, or coerce to NA with a note."""
+                what_en: str, what_zh: str, fix_en: str, fix_zh: str, *,
+                unknown: dict[str, int] | None = None) -> None:
+        """Apply the bad-value policy: error, or coerce to NA with a note. ``unknown``: the
+        values as written that are not known levels, with their counts (the error and the
+        report carry them, for a page to offer a mapping)."""
         n_bad = int(bad.sum())
         if not n_bad:
             return
+        if unknown is None and self.sch[canon].dtype == "category":
+            written = values[bad].astype(object).map(lambda v: str(v).strip())
+            unknown = {str(k): int(n) for k, n in written.value_counts().items()}
         col = self.sch[canon]
         nonblank = int((~blank).sum())
         rows, ex_en, ex_zh = self._examples(bad, values)
@@ -97,8 +103,12 @@ class _Builder(_KindSteps):
                 "automatically)")
             why_zh = "" if col.required else (
                 f"（{nonblank} 个值中有 {n_bad} 个；最多只能自动留空 {BAD_VALUE_SHARE:.0%}）")
-            raise DataError(f"{what_en}: {ex_en}{why_en}.", f"{what_zh}：{ex_zh}{why_zh}。",
+            err = DataError(f"{what_en}: {ex_en}{why_en}.", f"{what_zh}：{ex_zh}{why_zh}。",
                             fix=fix_en, fix_zh=fix_zh, rows=rows, **self._where(canon))
+            err.unknown, err.level_column, err.kind = dict(unknown or {}), canon, self.sch.kind
+            raise err
+        if unknown:
+            self.report.unknown_levels[canon] = dict(unknown)
         self.report.note(
             f"{n_bad} value(s) in '{header}' could not be read and were left blank: {ex_en}.",
             f"“{header}”列有 {n_bad} 个值无法读取，已留空：{ex_zh}。")
@@ -236,10 +246,26 @@ class _Builder(_KindSteps):
         """A column of several levels a cell (``a;b``), as text of codes joined by ``;``."""
         col = self.sch[canon]
         table = _level_table(canon, col.levels)
-        codes, bad = _parse_multi(cells, table, col.levels, blank)
+        codes, bad, unknown = _parse_multi(cells, table, col.levels, blank)
         what, what_zh, fix, fix_zh = self._level_texts(canon, col)
         self._settle(canon, bad, blank, cells, what, what_zh,
-                     fix + " Separate several values with ';'.", fix_zh + " 多个值用“;”分隔。")
+                     fix + " Separate several values with ';'.", fix_zh + " 多个值用“;”分隔。",
+                     unknown=unknown)
+        partial = dict(unknown)
+        if partial:
+            header = self.raw.headers.get(canon, canon)
+            shown = sorted(partial.items(), key=lambda kv: -kv[1])[:6]
+            en = ", ".join(f"'{v}' ({n:,} cells)" for v, n in shown)
+            zh = "、".join(f"“{v}”（{n:,} 个单元格）" for v, n in shown)
+            more = len(partial) - len(shown)
+            self.report.note(
+                f"'{header}' holds values that are not known {canon} levels: {en}"
+                f"{f' and {more} more' if more > 0 else ''}; the known levels of those cells "
+                "were kept, these were not (map them on the Data page to keep them).",
+                f"“{header}”列有无法识别的{col.zh}：{zh}"
+                f"{f'等 {len(partial)} 个' if more > 0 else ''}；"
+                "这些单元格中可识别的值已保留，这些值未保留（可在“团队数据”页面设置对应关系）。")
+            self.report.unknown_levels[canon] = dict(partial)
         return pd.Series(codes, dtype="string")
 
     def text(self, canon: str, cells: pd.Series, blank: np.ndarray | None) -> pd.Series:

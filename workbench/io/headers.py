@@ -257,12 +257,15 @@ def _missing_required(mapped: _Mapped, header: list[Any], src: _Source, header_r
                 "instead.",
             fix_zh=f"请把这个文件的数据类型选为“{o.zh}”（{other[0]}），或改选{sch.zh}的文件。",
             file=src.name, row=header_row)
-    raise DataError(
+    err = DataError(
         f"required column(s) missing for {mapped.kind} data: " + "; ".join(parts_en) + ".",
         f"{sch.zh}缺少必需的列：" + "；".join(parts_zh) + "。",
         fix="rename the matching column to one of the accepted headers, or add the column.",
         fix_zh="请把对应的列改成可用的表头名称，或补充这一列。",
         file=src.name, row=header_row)
+    # for a page to offer the mapping: which columns, of which kind, and the file's headers
+    err.kind, err.missing, err.headers = mapped.kind, list(missing), found
+    raise err
 
 
 def _fitting_kinds(header: list[Any], exclude: str | None = None) -> list[str]:

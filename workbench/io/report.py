@@ -39,6 +39,15 @@ class DataError(InputError):
     the chosen date range has data.
     """
 
+    #: for a page to offer a mapping (:class:`workbench.io.Mapping`): the values as written
+    #: that are not known levels of ``level_column`` (value -> cells) ...
+    unknown: dict[str, int] = {}
+    level_column: str | None = None
+    #: ... or the kind read, its required columns the file lacks, and the file's headers
+    kind: str | None = None
+    missing: list[str] = []
+    headers: list[str] = []
+
     def __init__(self, problem: str, problem_zh: str, *, fix: str = "", fix_zh: str = "",
                  file: str | None = None, row: int | None = None, column: str | None = None,
                  rows: Iterable[int] = (), column_letter: str | None = None,
@@ -95,6 +104,8 @@ class LoadReport:
     rows_loaded : rows in the returned frame.
     notes : ``(en, zh)`` pairs, e.g. which columns were matched, which rows were dropped.
     columns : canonical name -> header as written in the file, for the columns that were read.
+    unknown_levels : canonical column -> {value as written: cells} of values that are not known
+        levels (blanked, or for several levels a cell, left out of the cell), counted.
     """
 
     kind: str
@@ -104,6 +115,8 @@ class LoadReport:
     rows_loaded: int = 0
     notes: list[tuple[str, str]] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
+    #: canonical column -> {value as written: cells} of levels the loader did not know
+    unknown_levels: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def note(self, en: str, zh: str) -> None:
         self.notes.append((en, zh))

@@ -174,28 +174,35 @@ def _parse_category(s: pd.Series, table: dict[str, str], levels: tuple[str, ...]
 
 
 def _parse_multi(s: pd.Series, table: dict[str, str], levels: tuple[str, ...],
-                 blank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                 blank: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Cells of several levels (``a;b``) as codes joined by ``;``. A cell keeps the levels it
+    names that are known; the unknown ones are counted (value as written -> cells), never
+    dropped without a word. Returns (codes, bad mask: cells with no known level at all,
+    unknown counts)."""
     codes, uniques = pd.factorize(s.astype(object).where(~blank), use_na_sentinel=True)
-    out, badu = [], []
-    for u in uniques:
+    cells = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    out, badu, unknown = [], [], {}
+    for i, u in enumerate(uniques):
         if _is_na_text(_text_of(u)):
             out.append(None)
             badu.append(False)
             continue
         tokens = [t for t in re.split(r"[;；,，、|/\s]+", _text_of(u)) if t]
-        got, ok = [], True
+        got, missing = [], []
         for t in tokens:
             code = table.get(_norm_value(t))
             if code is None:
-                ok = False
+                missing.append(t)
             elif code and code not in got:
                 got.append(code)
+        for t in missing:
+            unknown[t] = unknown.get(t, 0) + int(cells[i])
         got.sort(key=levels.index)
-        out.append(";".join(got) if ok and got else None)
-        badu.append(not ok)
+        out.append(";".join(got) if got else None)
+        badu.append(bool(missing) and not got)
     vals = np.array(out + [None], dtype=object)[codes]
     bad = np.array(badu + [False], dtype=bool)[codes]
-    return vals, bad
+    return vals, bad, unknown
 
 
 def _province(text: Any) -> str:

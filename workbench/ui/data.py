@@ -57,6 +57,13 @@ class DataDashboard(Page):
         self.account = w.Dropdown(layout=w.Layout(width="320px"),
                                   style={"description_width": "initial"})
         self.upload_status = w.HTML()
+        # a file refused for a missing column or unknown levels: the mapping offered
+        self.mapping_box = w.VBox()
+        self.mapping_apply = w.Button(icon="check", button_style="primary")
+        self.mapping_panel = w.VBox([self.mapping_box, self.mapping_apply],
+                                    layout=w.Layout(display="none"))
+        self._pending: list[tuple[bytes, str, object]] = []
+        self._choices: list[tuple[str, str, str, w.Dropdown]] = []
         self.new_name = w.Text(layout=w.Layout(width="200px"))
         self.new_platform = w.Dropdown(layout=w.Layout(width="150px"))
         self.new_type = w.Dropdown(layout=w.Layout(width="150px"))
@@ -85,7 +92,7 @@ class DataDashboard(Page):
                    layout=w.Layout(align_items="center", grid_gap="12px")),
             w.HBox([self.new_name, self.new_platform, self.new_type, self.add_account_button],
                    layout=w.Layout(align_items="center", grid_gap="8px")),
-            self.upload_status,
+            self.upload_status, self.mapping_panel,
             self.sections["coverage"], self.coverage.box, self.summary,
             self.sections["uploads"], self.upload_list,
             w.HBox([self.remove_button, self.restore_button]), self.upload_notes,
@@ -97,6 +104,7 @@ class DataDashboard(Page):
 
         self.upload.observe(self._on_upload, names="value")
         self.add_account_button.on_click(lambda _: self.add_account())
+        self.mapping_apply.on_click(lambda _: self.apply_mapping())
         self.upload_list.observe(lambda _: self._show_upload(), names="value")
         self.remove_button.on_click(lambda _: self.remove_selected())
         self.restore_button.on_click(lambda _: self.restore_selected())
@@ -192,12 +200,15 @@ class DataDashboard(Page):
 
         lang, kept, said, level_ = self.lang, [], [], "info"
         account = self.account.value or None
+        self._pending = []
         for content, name in files:
             try:
                 upload = self.workspace.add(bytes(content), name=name, account=account)
             except (io.DataError, InputError) as err:
                 said.append(err.message(lang))
                 level_ = "error"
+                if getattr(err, "missing", None) or getattr(err, "unknown", None):
+                    self._pending.append((bytes(content), name, err))
                 continue
             except Exception as err:  # the store failed: said, and the next file tried
                 log.exception("keeping %r failed", name)
@@ -209,7 +220,59 @@ class DataDashboard(Page):
                           account=upload.account.name, summary=upload.report.summary(lang)))
         self.refresh()
         self.upload_status.value = status_html(said, level_)
+        self._offer_mapping()
         return kept
+
+    # -- the team's own names ----------------------------------------------------------------
+    def _offer_mapping(self) -> None:
+        """For the files refused for a missing column or unknown levels: a choice per column or
+        value, and a button that keeps the choices and reads the files again."""
+        lang, rows, self._choices = self.lang, [], []
+        for _, name, err in self._pending:
+            if err.missing:
+                for column in err.missing:
+                    col = schemas.schema(err.kind)[column]
+                    choice = w.Dropdown(options=[(h, h) for h in err.headers],
+                                        layout=w.Layout(width="240px"))
+                    self._choices.append(("column", err.kind, column, choice))
+                    rows.append(self._mapping_row(t("data.map_column", lang, name=name,
+                                                    column=col.zh if lang == "zh" else column),
+                                                  choice))
+            for value, cells in list(err.unknown.items())[:12]:
+                column = err.level_column
+                levels = schemas.schema(err.kind or _kind_of(column))[column].levels
+                choice = w.Dropdown(options=[(t("data.map_blank", lang), "")]
+                                    + [(level(column, c, lang), c) for c in levels],
+                                    layout=w.Layout(width="240px"))
+                self._choices.append(("level", column, value, choice))
+                rows.append(self._mapping_row(t("data.map_level", lang, name=name, value=value,
+                                                cells=f"{cells:,}", column=column), choice))
+        self.mapping_box.children = rows
+        self.mapping_apply.description = t("data.map_apply", lang)
+        self.mapping_panel.layout.display = "" if rows else "none"
+
+    @staticmethod
+    def _mapping_row(label: str, choice: w.Dropdown) -> w.HBox:
+        return w.HBox([w.HTML(f'<span class="wb-map-label">{_esc(label)}</span>',
+                              layout=w.Layout(width="560px")), choice],
+                      layout=w.Layout(align_items="center"))
+
+    def apply_mapping(self) -> list:
+        """Keep the choices as the team's names (for the chosen account, else every account)
+        and read the refused files again. Returns the uploads kept."""
+        from workbench import io
+
+        columns: dict[str, dict[str, str]] = {}
+        levels: dict[str, dict[str, str]] = {}
+        for what, key, target, choice in self._choices:
+            if what == "column":
+                columns.setdefault(key, {})[choice.value] = target
+            else:
+                levels.setdefault(key, {})[target] = choice.value
+        self.workspace.set_mapping(io.Mapping(columns, levels),
+                                   account=self.account.value or None)
+        files = [(content, name) for content, name, _ in self._pending]
+        return self.add_files(files)
 
     def _on_upload(self, change) -> None:
         files = change.new
@@ -375,6 +438,11 @@ class DataDashboard(Page):
             text.placeholder = t("data.rule_placeholder", lang)
         if self._failure is None and hasattr(self, "_uploads"):
             self.refresh()
+
+
+def _kind_of(column: str) -> str:
+    """The kind whose schema has the level column ``column``."""
+    return next(k for k in schemas.KINDS if column in schemas.schema(k).names)
 
 
 __all__ = ["DataDashboard"]

@@ -110,3 +110,16 @@ tag_corrections = sa.Table(
 )
 """A post's content type chosen by hand (``article``: :func:`.tags.article_key`); the newest
 for a post wins; rows are only ever inserted."""
+
+mappings = sa.Table(
+    "workspace_mappings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("workspace_accounts.id")),
+    sa.Column("columns", sa.Text, nullable=False),
+    sa.Column("levels", sa.Text, nullable=False),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("created_at", _UTCDateTime, nullable=False),
+)
+"""The team's own header and level names (:class:`workbench.io.Mapping`), per account (or for
+every account: ``account_id`` empty); each save a new row, the newest applies."""

@@ -65,6 +65,8 @@ class UploadReport:
     notes: tuple[tuple[str, str], ...] = ()
     columns: dict[str, str] = field(default_factory=dict)
     duplicate_of: int | None = None
+    #: canonical column -> {value as written: cells} the loader did not know (left blank)
+    unknown_levels: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def summary(self, lang: str = "en") -> str:
         if str(lang).lower().startswith("zh"):
@@ -85,14 +87,16 @@ class UploadReport:
     def to_json(self) -> str:
         return json.dumps({"rows": self.rows, "new": self.new, "updated": self.updated,
                            "unchanged": self.unchanged, "notes": [list(p) for p in self.notes],
-                           "columns": self.columns}, ensure_ascii=False)
+                           "columns": self.columns, "unknown_levels": self.unknown_levels},
+                          ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> UploadReport:
         data = json.loads(text)
         return cls(int(data["rows"]), int(data["new"]), int(data["updated"]),
                    int(data["unchanged"]), tuple(tuple(p) for p in data.get("notes", [])),
-                   dict(data.get("columns", {})))
+                   dict(data.get("columns", {})),
+                   unknown_levels=dict(data.get("unknown_levels", {})))
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,7 @@ class Workspace(Database):
         and :class:`workbench.errors.InputError` when the account cannot be told.
         """
         file_name, data = _received(path_or_bytes, name, kind)
-        loaded = io.read(data, kind, name=file_name)
+        loaded = io.read(data, kind, name=file_name, mapping=self.mapping(account))
         kind = loaded.report.kind
         frame = loaded.frame
         sha = hashlib.sha256(data).hexdigest()
@@ -229,7 +233,8 @@ class Workspace(Database):
                     changes = merge.compare(history, keyed)
                     report = UploadReport(len(frame), changes.new, changes.updated,
                                           changes.unchanged, tuple(loaded.report.notes),
-                                          dict(loaded.report.columns))
+                                          dict(loaded.report.columns),
+                                          unknown_levels=dict(loaded.report.unknown_levels))
                     upload_id = conn.execute(sa.insert(tables.uploads).values(
                         account_id=target.id, kind=kind, file_name=file_name, author=author,
                         created_at=_now(), sha256=sha, size=len(data), rows=len(frame),
@@ -335,6 +340,66 @@ class Workspace(Database):
             out.attrs["tagging"] = counts
             self._remember(state, out)
         return out.copy(deep=False)
+
+    # -- the team's own names -------------------------------------------------------------
+    def mapping(self, account: Account | int | str | None = None) -> io.Mapping:
+        """The header and level names files are read with: the newest mapping kept for every
+        account, and over it the account's own (with no account given: every account's,
+        since the account of a file is only known once it is read)."""
+        self._ensure_schema()
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(sa.select(tables.mappings).order_by(tables.mappings.c.id)).all()
+            owner = self._find_account(conn, account) if account is not None else None
+        newest: dict[int | None, Any] = {}
+        for row in rows:
+            newest[row.account_id] = row
+        chosen = [newest[k] for k in newest if k is None]
+        chosen += [newest[k] for k in newest if k is not None
+                   and (account is None or (owner is not None and k == owner.id))]
+        columns: dict[str, dict[str, str]] = {}
+        levels: dict[str, dict[str, str]] = {}
+        for row in chosen:
+            for kind, pairs in json.loads(row.columns).items():
+                columns.setdefault(kind, {}).update(pairs)
+            for column, pairs in json.loads(row.levels).items():
+                levels.setdefault(column, {}).update(pairs)
+        return io.Mapping(columns, levels)
+
+    def set_mapping(self, mapping: io.Mapping, account: Account | int | str | None = None, *,
+                    author: str | None = None) -> io.Mapping:
+        """Keep ``mapping`` (added to what is kept) for ``account``'s files (``None``: every
+        account's); the next upload is read with it."""
+        for kind, pairs in mapping.columns.items():
+            names = schemas.schema(kind).names
+            bad = [c for c in pairs.values() if c not in names]
+            if bad:
+                raise ValueError(f"unknown {kind} column(s): {', '.join(bad)}")
+        kept = self.mapping(account) if account is not None else io.Mapping()
+        if account is None:
+            self._ensure_schema()
+            with self._transaction(write=False) as conn:
+                row = conn.execute(sa.select(tables.mappings)
+                                   .where(tables.mappings.c.account_id.is_(None))
+                                   .order_by(tables.mappings.c.id.desc()).limit(1)).first()
+            if row is not None:
+                kept = io.Mapping(json.loads(row.columns), json.loads(row.levels))
+        columns = {k: dict(v) for k, v in kept.columns.items()}
+        levels = {k: dict(v) for k, v in kept.levels.items()}
+        for kind, pairs in mapping.columns.items():
+            columns.setdefault(kind, {}).update(pairs)
+        for column, pairs in mapping.levels.items():
+            levels.setdefault(column, {}).update(pairs)
+        self._ensure_schema()
+        with self._transaction(write=True) as conn:
+            owner = self._find_account(conn, account) if account is not None else None
+            if account is not None and owner is None:
+                raise _no_account(account, self._all_accounts(conn))
+            conn.execute(sa.insert(tables.mappings).values(
+                account_id=owner.id if owner is not None else None,
+                columns=json.dumps(columns, ensure_ascii=False),
+                levels=json.dumps(levels, ensure_ascii=False),
+                author=(author or "").strip() or _default_author(), created_at=_now()))
+        return io.Mapping(columns, levels)
 
     # -- content types ------------------------------------------------------------------
     def tag_rules(self, conn: Connection | None = None) -> list[TagRule]:
