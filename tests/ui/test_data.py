@@ -184,3 +184,21 @@ def test_a_refused_file_is_offered_a_mapping_and_read_again(db: str) -> None:
     assert ws.frame("articles")["reads"].tolist() == [1200, 800]
     assert ws.frame("followers")["city_tier"].tolist() == ["tier3_plus"] * 3 + ["tier1"]
     assert ws.mapping().levels == {"city_tier": {"tier3+": "tier3_plus"}}
+
+
+def test_a_suggestion_is_kept_with_one_click(db: str, files) -> None:
+    page = DataDashboard(lang="en", store=ScenarioStore(db))
+    page.add_files([(files["已通知内容.csv"], "已通知内容.csv")])
+    rows = [r for r in page.untagged_box.children if len(r.children) == 3]
+    assert rows, "no suggestion offered"
+    label, _, accept = rows[0].children
+    assert re.fullmatch(r"Suggested: [A-Za-z ]+ \(\d+%\)", accept.description)
+    when, title = text(label.value).split(" · ", 1)
+    accept.click()
+    typed = Workspace(db).frame("articles")
+    assert typed.attrs["tagging"].corrected == 1
+    post = typed[(typed["title"] == title) & (typed["publish_time"].dt.strftime("%Y-%m-%d")
+                                              == when)]
+    chosen = accept.description.split(": ", 1)[1].rsplit(" (", 1)[0]
+    from workbench.i18n import level
+    assert level("content_type", post["content_type"].iloc[0], "en") == chosen

@@ -24,7 +24,9 @@ EN: dict[str, str] = {
         "type of the first rule whose keywords (separated by |) its title holds."),
     "data.section.untagged": "Posts no rule tags",
     "data.section.untagged.help": (
-        "Choose a type for a post by hand: it is kept and wins over the file and the rules."),
+        "Choose a type for a post by hand, or keep the suggestion learned from the posts your "
+        "team has typed: it is kept, wins over the file and the rules, and teaches the next "
+        "suggestions."),
     "data.upload": "Upload exports",
     "data.account": "Account",
     "data.account_guess": "Guess from the file",
@@ -63,6 +65,9 @@ EN: dict[str, str] = {
     "data.map_level": "{name}: '{value}' in {column} ({cells} cells) means",
     "data.map_blank": "leave it blank",
     "data.map_apply": "Keep these and read the file again",
+    "data.accept": "Suggested: {type} ({confidence})",
+    "data.accept_help": (
+        "Learned from the posts your team has typed; click to keep it, or choose another type."),
     "data.choose_type": "Choose a type…",
     "chart.data.title": "Dates covered, per account and data",
     "chart.data.empty": "No uploads yet",
@@ -89,7 +94,9 @@ ZH: dict[str, str] = {
         "公众号后台的“已通知内容”导出没有内容类型。文件未给出类型的文章，"
         "按第一条标题中含有其关键词（用 | 分隔）的规则确定类型。"),
     "data.section.untagged": "规则未能标注的文章",
-    "data.section.untagged.help": "可为单篇文章手动选择类型：选择会保存下来，并优先于文件和规则。",
+    "data.section.untagged.help": (
+        "可为单篇文章手动选择类型，或采用根据团队已标注文章学到的建议：选择会保存下来，"
+        "优先于文件和规则，并用于改进之后的建议。"),
     "data.upload": "上传导出文件",
     "data.account": "账号",
     "data.account_guess": "按文件推断",
@@ -127,6 +134,8 @@ ZH: dict[str, str] = {
     "data.map_level": "{name}：{column} 列中的“{value}”（{cells} 个单元格）表示",
     "data.map_blank": "留空",
     "data.map_apply": "保存对应关系并重新读取文件",
+    "data.accept": "建议：{type}（{confidence}）",
+    "data.accept_help": "根据团队已标注的文章学到的建议；点击即保存，也可以选择其他类型。",
     "data.choose_type": "选择类型…",
     "chart.data.title": "各账号、各类数据覆盖的日期",
     "chart.data.empty": "还没有上传数据",

@@ -390,6 +390,14 @@ class DataDashboard(Page):
             "status.tagged", lang, from_file=f"{counts.from_file:,}",
             by_rule=f"{counts.by_rule:,}", corrected=f"{counts.corrected:,}",
             untagged=f"{counts.untagged:,}")], "info")
+        try:
+            from workbench.workspace.suggest import suggest
+
+            suggested = {(s.title, pd.Timestamp(s.publish_time)): (s.suggestion, s.confidence)
+                         for s in suggest(articles).itertuples()}
+        except Exception:  # suggestions are a help: the list stands without them
+            log.exception("content-type suggestions failed")
+            suggested = {}
         rows = []
         for title, when in zip(untagged["title"].head(UNTAGGED_SHOWN),
                                untagged["publish_time"].head(UNTAGGED_SHOWN)):
@@ -400,7 +408,19 @@ class DataDashboard(Page):
                                 layout=w.Layout(width="160px"))
             choice.observe(lambda change, title=title, when=when:
                            self.tag(title, when, change.new), names="value")
-            rows.append(w.HBox([label, choice], layout=w.Layout(align_items="center")))
+            parts = [label, choice]
+            hint = suggested.get((title, pd.Timestamp(when)))
+            if hint is not None:
+                accept = w.Button(icon="check", layout=w.Layout(width="auto"),
+                                  description=t("data.accept", lang,
+                                                type=level("content_type", hint[0], lang),
+                                                confidence=f"{hint[1]:.0%}"),
+                                  tooltip=t("data.accept_help", lang))
+                accept.add_class("wb-suggestion")
+                accept.on_click(lambda _, title=title, when=when, kind=hint[0]:
+                                self.tag(title, when, kind))
+                parts.append(accept)
+            rows.append(w.HBox(parts, layout=w.Layout(align_items="center", grid_gap="8px")))
         self.untagged_box.children = rows
 
     def tag(self, title: str, publish_time, content_type: str) -> None:

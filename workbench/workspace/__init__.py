@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from .accounts import Account
 from .tags import STARTER_RULES, TagRule, Tagging
+from . import suggest as suggest  # the content-type suggestions (scikit-learn, lazily)
 from .workspace import Unreadable, Upload, UploadReport, Workspace
 
 __all__ = ["Account", "STARTER_RULES", "TagRule", "Tagging", "Unreadable", "Upload",

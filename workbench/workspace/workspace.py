@@ -441,6 +441,13 @@ class Workspace(Database):
                 article=tags.article_key(title, publish_time), content_type=content_type,
                 author=(author or "").strip() or _default_author(), created_at=_now()))
 
+    def suggestions(self, account: Account | int | str | None = None) -> pd.DataFrame:
+        """Content types suggested for the posts no file, rule or choice typed
+        (:func:`workbench.workspace.suggest.suggest`), learned from the ones that have one."""
+        from .suggest import suggest
+
+        return suggest(self.frame("articles", account))
+
     def _tag_state(self, conn: Connection) -> tuple[int, int]:
         rule_set = conn.execute(sa.select(sa.func.max(tables.tag_rule_sets.c.id))).scalar()
         last = conn.execute(sa.select(sa.func.max(tables.tag_corrections.c.id))).scalar()
