@@ -164,3 +164,31 @@ def test_a_notified_articles_export_is_typed_and_planned_from(db: str) -> None:
     assert not page.model.error and page.model.plan is not None
     plan = page.model.plan.posts  # posts a week: platform × content type
     assert list(plan.index) == ["wechat"] and plan.loc["wechat"].sum() > 0
+
+
+def test_a_page_shows_one_account_or_all(db: str, growth: bytes) -> None:
+    ws = Workspace(db)
+    ws.add(growth, name="用户增长.csv")  # 61 days, to the account it makes (公众号)
+    member = ws.add_account("会员中心", account_type="service")
+    ws.add(exports.user_growth(io.sample("daily_users"), "2025-11-01", "2025-11-07"),
+           name="会员中心 用户增长.csv", account=member)
+    page = review_page(db)
+    picker = page.header.account
+    assert picker.layout.display == ""
+    assert picker.options == (("All accounts", -1),
+                              ("公众号 (WeChat, subscription)", 1),
+                              ("会员中心 (WeChat, service)", 2))
+    users = page.header.source("daily_users")
+    assert len(users.data) == 68 and len(page.model.daily_users) == 68
+    picker.value = 2
+    assert len(users.data) == 7 and len(page.model.daily_users) == 7
+    assert users.status[0].startswith("Your team's data: 7 rows of follower growth data")
+    picker.value = -1
+    assert len(users.data) == 68
+    page.header.model.lang = "zh"
+    assert picker.options[0] == ("全部账号", -1) and picker.description == "账号"
+
+
+def test_one_account_needs_no_picker(db: str, growth: bytes) -> None:
+    Workspace(db).add(growth, name="用户增长.csv")
+    assert review_page(db).header.account.layout.display == "none"

@@ -39,6 +39,8 @@ EN: dict[str, str] = {
     # the team's data (workbench.workspace) and the demo beside it
     "source.workspace": "Your team's data",
     "source.demo": "Demo data (a sample brand)",
+    "source.account": "Account",
+    "source.all_accounts": "All accounts",
     "status.team": "Your team's data: {rows} rows of {kind} from {uploads} upload(s){dates}.",
     "status.team_dates": ", {first} – {last}",
     "status.team_missing": "Your team's data has no {kind} yet: upload {export}.",
@@ -181,6 +183,8 @@ ZH: dict[str, str] = {
     # 团队数据（workbench.workspace）与演示数据
     "source.workspace": "团队数据",
     "source.demo": "演示数据（示例品牌）",
+    "source.account": "账号",
+    "source.all_accounts": "全部账号",
     "status.team": "团队数据：{kind}共 {rows} 行，来自 {uploads} 次上传{dates}。",
     "status.team_dates": "，{first} 至 {last}",
     "status.team_missing": "团队数据中还没有{kind}：请上传{export}。",

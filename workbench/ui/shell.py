@@ -125,6 +125,8 @@ class DataSourceModel(tl.HasTraits):
     status_level = tl.Enum(("", "info", "busy", "error"), default_value="")
     #: how many uploads this model kept in the workspace (the page's other sources follow)
     kept = tl.Int(0)
+    #: the account whose data is shown (its id), ``None`` for every account's together
+    account = tl.Int(None, allow_none=True)
 
     def __init__(self, kind: str, *, lang: str = DEFAULT_LANG, autoload: bool = True,
                  workspace: Callable[[], Any] | None = None, **kwargs):
@@ -192,8 +194,8 @@ class DataSourceModel(tl.HasTraits):
         try:
             workspace = self._workspace()
             state = self._team_uploads()
-            frame = workspace.frame(kind)
-            uploads = workspace.uploads(kind, removed=False)
+            frame = workspace.frame(kind, self.account)
+            uploads = workspace.uploads(kind, self.account, removed=False)
         except Exception as err:
             log.exception("reading %s from the workspace failed", kind)
             error = err
@@ -569,6 +571,8 @@ class ShellModel(tl.HasTraits):
     title_key = tl.Unicode("home.title")
     sources = tl.Dict(value_trait=tl.Instance(DataSourceModel))
 
+    account = tl.Int(None, allow_none=True)
+
     def __init__(self, title_key: str = "home.title", *, lang: str = DEFAULT_LANG,
                  data_kinds: Sequence[str] = (), autoload: bool = True,
                  workspace: Callable[[], Any] | None = None, **kwargs):
@@ -578,6 +582,25 @@ class ShellModel(tl.HasTraits):
         for source in self.sources.values():
             tl.dlink((self, "lang"), (source, "lang"))
             source.observe(self._on_kept, names="kept")
+
+    def accounts(self) -> list:
+        """The workspace's accounts (none without a workspace, or when it cannot be read)."""
+        source = next(iter(self.sources.values()), None)
+        if source is None or source._workspace is None:
+            return []
+        try:
+            return source._workspace().accounts()
+        except Exception:
+            log.exception("reading the accounts failed")
+            return []
+
+    @tl.observe("account")
+    def _on_account(self, change) -> None:
+        """One account's data, or every account's: the page's sources read it again."""
+        for source in self.sources.values():
+            source.account = change.new
+            if source.source == TEAM:
+                source.use_workspace()
 
     def _on_kept(self, change) -> None:
         """An upload kept by one picker puts the page's other kinds on the team's data too (a
@@ -625,17 +648,42 @@ class Header:
         tl.link((self.model, "lang"), (self.lang_toggle, "value"))
         self.pickers = {kind: DataSourcePicker(m, named=len(self.model.sources) > 1)
                         for kind, m in self.model.sources.items()}
+        # with several accounts in the team's data: one account's, or all of them
+        self.account = w.Dropdown(layout=w.Layout(width="340px", display="none"),
+                                  style={"description_width": "initial"})
+        self.account.observe(self._on_account, names="value")
+        self._fill_accounts()
+        for source in self.model.sources.values():  # an upload may have made an account
+            source.observe(lambda _: self._fill_accounts(), names="kept")
         top = w.HBox([self.title, self.lang_toggle],
                      layout=w.Layout(align_items="flex-end", justify_content="space-between",
                                      flex_flow="row wrap"))
         top.add_class("wb-header")
-        self.widget = w.VBox([styles(), top, *(p.widget for p in self.pickers.values())])
+        self.widget = w.VBox([styles(), top, self.account,
+                              *(p.widget for p in self.pickers.values())])
         self.model.observe(self._relabel, names=["lang", "title_key"])
         self._relabel()
 
     @property
     def lang(self) -> str:
         return self.model.lang
+
+    def _fill_accounts(self) -> None:
+        lang = self.model.lang
+        accounts = self.model.accounts()
+        self._filling = True
+        try:
+            self.account.options = [(t("source.all_accounts", lang), -1),
+                                    *((a.label(lang), a.id) for a in accounts)]
+            self.account.value = self.model.account if self.model.account is not None else -1
+        finally:
+            self._filling = False
+        self.account.description = t("source.account", lang)
+        self.account.layout.display = "" if len(accounts) > 1 else "none"
+
+    def _on_account(self, change) -> None:
+        if not getattr(self, "_filling", False):
+            self.model.account = None if change.new in (-1, None) else int(change.new)
 
     def source(self, kind: str | None = None) -> DataSourceModel:
         """The data-source model of ``kind`` (the only one when ``kind`` is omitted)."""
@@ -647,6 +695,8 @@ class Header:
 
     def _relabel(self, change=None) -> None:
         lang = self.model.lang
+        if change is not None and change.name == "lang":
+            self._fill_accounts()
         parts = []
         if self.home_link:
             parts.append(f'<p class="wb-crumb"><a class="wb-home-link" href="{home_href(lang)}">'
