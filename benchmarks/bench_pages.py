@@ -36,7 +36,7 @@ POOL, COLD = "pre-heated pool, as shipped", "cold, a kernel per visit"
 MODES = {POOL: [], COLD: ["--VoilaConfiguration.preheat_kernel=False"]}
 HOME = "00_home.ipynb"
 PAGES = (HOME, "01_personas.ipynb", "02_content_mix.ipynb", "03_activity_roi.ipynb",
-         "04_campaign_review.ipynb")
+         "04_campaign_review.ipynb", "05_data.ipynb")
 VISITS = 3
 #: goals of issue 7 (seconds to the first chart; bytes)
 GOAL_COLD, GOAL_PREHEATED, GOAL_BYTES, GOAL_KERNEL_MB = 2.5, 1.0, 1.5e6, 250
