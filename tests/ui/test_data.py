@@ -202,3 +202,31 @@ def test_a_suggestion_is_kept_with_one_click(db: str, files) -> None:
     chosen = accept.description.split(": ", 1)[1].rsplit(" (", 1)[0]
     from workbench.i18n import level
     assert level("content_type", post["content_type"].iloc[0], "en") == chosen
+
+
+def test_an_unreadable_upload_is_named_with_the_offer_to_remove_it(db: str, files) -> None:
+    import sqlalchemy as sa
+
+    from workbench.ui import ReviewDashboard
+
+    page = DataDashboard(lang="en", store=ScenarioStore(db))
+    first, second = page.add_files([(files["用户增长 8-9月.csv"], "8-9月.csv"),
+                                    (files["用户增长 10-11月.csv"], "10-11月.csv")])
+    engine = sa.create_engine(db)
+    with engine.begin() as conn:  # damaged on disk: the upload's frame and the merged history
+        conn.execute(sa.text("UPDATE workspace_uploads SET frame = :junk WHERE id = :id"),
+                     {"junk": b"not a frame", "id": second.id})
+        conn.execute(sa.text("UPDATE workspace_histories SET frame = :junk"),
+                     {"junk": b"not a frame"})
+    engine.dispose()
+    again = DataDashboard(lang="en", store=ScenarioStore(db))  # another kernel
+    said = text(again.upload_status.value)
+    assert "The upload 10-11月.csv (" in said and "can no longer be read" in said
+    assert again.upload_list.value == second.id and not again.remove_button.disabled
+    review = ReviewDashboard(lang="en", store=ScenarioStore(db))
+    users = review.header.source("daily_users")
+    assert len(users.data) == 61  # the rest still loads
+    assert ("The upload 10-11月.csv can no longer be read and is left out: remove it on the "
+            "Data page and upload it again.") in users.status
+    again.remove_button.click()
+    assert "can no longer be read" not in again.upload_status.value

@@ -65,6 +65,9 @@ EN: dict[str, str] = {
     "data.map_level": "{name}: '{value}' in {column} ({cells} cells) means",
     "data.map_blank": "leave it blank",
     "data.map_apply": "Keep these and read the file again",
+    "data.unreadable": (
+        "The upload {name} ({at}) can no longer be read: its rows are left out, the rest of "
+        "your data is used. Select it below and press Remove, then upload the file again."),
     "data.accept": "Suggested: {type} ({confidence})",
     "data.accept_help": (
         "Learned from the posts your team has typed; click to keep it, or choose another type."),
@@ -134,6 +137,9 @@ ZH: dict[str, str] = {
     "data.map_level": "{name}：{column} 列中的“{value}”（{cells} 个单元格）表示",
     "data.map_blank": "留空",
     "data.map_apply": "保存对应关系并重新读取文件",
+    "data.unreadable": (
+        "上传的 {name}（{at}）已无法读取：其中的数据未被使用，其余数据照常使用。"
+        "请在下方选中它并点击“移除”，然后重新上传该文件。"),
     "data.accept": "建议：{type}（{confidence}）",
     "data.accept_help": "根据团队已标注的文章学到的建议；点击即保存，也可以选择其他类型。",
     "data.choose_type": "选择类型…",

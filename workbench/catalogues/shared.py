@@ -48,6 +48,9 @@ EN: dict[str, str] = {
         "Demo data: {rows} rows of a sample brand's {kind}, not yours. Upload {export} to start "
         "your team's data: it is kept, and every page uses it."),
     "status.kept": "Kept in your team's data: {summary}",
+    "status.unreadable": (
+        "The upload {name} can no longer be read and is left out: remove it on the Data page "
+        "and upload it again."),
     "status.tagged": (
         "Content types: {from_file} from the files, {by_rule} by the tagging rules, {corrected} "
         "set by hand, {untagged} untagged (left out of plans until tagged)."),
@@ -192,6 +195,7 @@ ZH: dict[str, str] = {
         "演示数据：示例品牌的{kind}，共 {rows} 行，不是你们的数据。"
         "上传{export}即可开始使用团队数据：上传的数据会保存下来，每个页面都会使用。"),
     "status.kept": "已存入团队数据：{summary}",
+    "status.unreadable": "上传的 {name} 已无法读取，未被使用：请在“团队数据”页面移除后重新上传。",
     "status.tagged": (
         "内容类型：{from_file} 篇来自文件，{by_rule} 篇按标注规则识别，{corrected} 篇手动指定，"
         "{untagged} 篇未标注（标注前不参与规划）。"),

@@ -146,6 +146,24 @@ class DataDashboard(Page):
         self.upload_list.value = selected if selected in ids else (ids[-1] if ids else None)
         self._show_upload()
         self._show_untagged()
+        self._show_unreadable({u.kind for u in active})
+
+    def _show_unreadable(self, kinds: set[str]) -> None:
+        """Name the stored uploads that can no longer be read (their history loads without
+        them), with the offer to remove them."""
+        lang = self.lang
+        try:
+            for kind in kinds:
+                self.workspace.frame(kind)  # reading a history finds what cannot be read
+            broken = [u.upload for u in self.workspace.unreadable() if not u.upload.removed]
+        except Exception:
+            log.exception("checking the stored uploads failed")
+            return
+        if broken:
+            said = [t("data.unreadable", lang, name=u.file_name, at=_when(u.created_at))
+                    for u in broken]
+            self.upload_status.value += status_html(said, "error")
+            self.upload_list.value = broken[0].id
 
     def _summary_html(self, summary: pd.DataFrame, gaps: pd.DataFrame) -> str:
         lang = self.lang

@@ -196,6 +196,8 @@ class DataSourceModel(tl.HasTraits):
             state = self._team_uploads()
             frame = workspace.frame(kind, self.account)
             uploads = workspace.uploads(kind, self.account, removed=False)
+            broken = [u.upload.file_name for u in workspace.unreadable(kind)
+                      if not u.upload.removed]
         except Exception as err:
             log.exception("reading %s from the workspace failed", kind)
             error = err
@@ -216,6 +218,7 @@ class DataSourceModel(tl.HasTraits):
             dates = t("status.team_dates", lang, first=first, last=last) if first else ""
             said = [t("status.team", lang, rows=f"{rows:,}", kind=kind_name(kind, lang),
                       uploads=len(uploads), dates=dates)]
+            said += [t("status.unreadable", lang, name=name) for name in broken]
             if tagging is not None and (tagging.by_rule or tagging.untagged or tagging.corrected):
                 said.append(t("status.tagged", lang, from_file=f"{tagging.from_file:,}",
                               by_rule=f"{tagging.by_rule:,}", corrected=f"{tagging.corrected:,}",
