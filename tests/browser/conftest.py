@@ -7,6 +7,8 @@ here. Without it every browser test is skipped, unless ``WORKBENCH_REQUIRE_BROWS
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import os
 import urllib.request
 from pathlib import Path
@@ -108,7 +110,22 @@ def assert_no_errors(pg) -> None:
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    with browser_page(browser) as pg:
+        yield pg
+
+
+@pytest.fixture
+def another_page(browser):
+    """A second visitor (another browser context, so another kernel), reading Chinese."""
+    with browser_page(browser, locale="zh-CN") as pg:
+        yield pg
+
+
+@contextmanager
+def browser_page(browser, locale: str = "en-US"):
+    """A page in a fresh browser context that collects its JavaScript errors (``pg.errors``,
+    ``pg.assert_no_errors()``)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
     pg = context.new_page()
     errors = PageErrors()
 
@@ -129,8 +146,10 @@ def page(browser, request):
     pg.errors = errors
     pg.assert_no_errors = lambda: assert_no_errors(pg)
     pg.set_default_timeout(RENDER_TIMEOUT_MS)
-    yield pg
-    context.close()
+    try:
+        yield pg
+    finally:
+        context.close()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from workbench.sample import exports
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("team_data_cleared")]
 
 
-def test_a_weekly_update_on_the_data_page_feeds_pages_02_and_04(page, browser, server_url,
+def test_a_weekly_update_on_the_data_page_feeds_pages_02_and_04(page, another_page, server_url,
                                                                  tmp_path, shoot):
     growth = tmp_path / "用户增长.csv"
     growth.write_bytes(exports.user_growth(io.sample("daily_users"), "2026-08-01",
@@ -58,27 +58,20 @@ def test_a_weekly_update_on_the_data_page_feeds_pages_02_and_04(page, browser, s
     assert untagged.count() <= before
     page.assert_no_errors()
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    errors = []
-    try:
-        later = context.new_page()
-        later.on("pageerror", lambda exc: errors.append(str(exc)))
-        later.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        later.goto(server_url + "/voila/render/02_content_mix.ipynb?lang=zh")
-        source = later.locator(".wb-source .wb-status")
-        expect(source).to_contain_text("团队数据：文章数据共", timeout=60_000)
-        expect(source).to_contain_text("1 篇手动指定")
-        expect(later.locator(".wb-status--error")).to_have_count(0)
-        expect(later.locator(".js-plotly-plot").first).to_be_visible()
-        shoot(later, "data_fed_mix_zh")
-        later.goto(server_url + "/voila/render/04_campaign_review.ipynb?lang=en")
-        sources = later.locator(".wb-source .wb-status")
-        expect(sources.nth(0)).to_contain_text(
-            "Your team's data: 107 rows of follower growth data from 1 upload(s), "
-            "2026-08-01 – 2026-11-15.", timeout=60_000)
-        expect(sources.nth(1)).to_contain_text("Your team's data:")
-        expect(later.locator(".wb-kpi-table")).to_be_visible()
-        shoot(later, "data_fed_review_en")
-        assert errors == []
-    finally:
-        context.close()
+    later = another_page
+    later.goto(server_url + "/voila/render/02_content_mix.ipynb?lang=zh")
+    source = later.locator(".wb-source .wb-status")
+    expect(source).to_contain_text("团队数据：文章数据共", timeout=60_000)
+    expect(source).to_contain_text("1 篇手动指定")
+    expect(later.locator(".wb-status--error")).to_have_count(0)
+    expect(later.locator(".js-plotly-plot").first).to_be_visible()
+    shoot(later, "data_fed_mix_zh")
+    later.goto(server_url + "/voila/render/04_campaign_review.ipynb?lang=en")
+    sources = later.locator(".wb-source .wb-status")
+    expect(sources.nth(0)).to_contain_text(
+        "Your team's data: 107 rows of follower growth data from 1 upload(s), "
+        "2026-08-01 – 2026-11-15.", timeout=60_000)
+    expect(sources.nth(1)).to_contain_text("Your team's data:")
+    expect(later.locator(".wb-kpi-table")).to_be_visible()
+    shoot(later, "data_fed_review_en")
+    later.assert_no_errors()

@@ -12,7 +12,7 @@ from workbench.sample import exports
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("team_data_cleared")]
 
 
-def test_uploads_are_kept_and_a_new_visit_opens_on_them(page, browser, server_url, tmp_path,
+def test_uploads_are_kept_and_a_new_visit_opens_on_them(page, another_page, server_url, tmp_path,
                                                         shoot):
     growth = tmp_path / "用户增长.csv"
     growth.write_bytes(exports.user_growth(io.sample("daily_users"), "2026-09-01",
@@ -42,25 +42,18 @@ def test_uploads_are_kept_and_a_new_visit_opens_on_them(page, browser, server_ur
     page.assert_no_errors()
 
     # another visit, another kernel, in Chinese: the team's data, kept
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    errors = []
-    try:
-        later = context.new_page()
-        later.on("pageerror", lambda exc: errors.append(str(exc)))
-        later.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        later.goto(server_url + "/voila/render/04_campaign_review.ipynb?lang=zh")
-        sources = later.locator(".wb-source")
-        expect(sources.nth(0).locator(".wb-status")).to_contain_text(
-            "团队数据：用户增长数据共 76 行，来自 1 次上传，2026-09-01 至 2026-11-15。",
-            timeout=60_000)
-        expect(sources.nth(1).locator(".wb-status")).to_contain_text("团队数据：文章数据共")
-        expect(sources.nth(2).locator(".wb-status")).to_contain_text("团队数据中还没有活动数据")
-        expect(sources.nth(0).locator("select")).to_have_value("团队数据")  # the option's label
-        shoot(later, "team_data_review_zh")
-        # page 02 plans from the same articles
-        later.goto(server_url + "/voila/render/02_content_mix.ipynb?lang=zh")
-        expect(later.locator(".wb-source .wb-status")).to_contain_text("团队数据：文章数据共",
-                                                                       timeout=60_000)
-        assert errors == []
-    finally:
-        context.close()
+    later = another_page
+    later.goto(server_url + "/voila/render/04_campaign_review.ipynb?lang=zh")
+    sources = later.locator(".wb-source")
+    expect(sources.nth(0).locator(".wb-status")).to_contain_text(
+        "团队数据：用户增长数据共 76 行，来自 1 次上传，2026-09-01 至 2026-11-15。",
+        timeout=60_000)
+    expect(sources.nth(1).locator(".wb-status")).to_contain_text("团队数据：文章数据共")
+    expect(sources.nth(2).locator(".wb-status")).to_contain_text("团队数据中还没有活动数据")
+    expect(sources.nth(0).locator("select")).to_have_value("团队数据")  # the option's label
+    shoot(later, "team_data_review_zh")
+    # page 02 plans from the same articles
+    later.goto(server_url + "/voila/render/02_content_mix.ipynb?lang=zh")
+    expect(later.locator(".wb-source .wb-status")).to_contain_text("团队数据：文章数据共",
+                                                                   timeout=60_000)
+    later.assert_no_errors()
