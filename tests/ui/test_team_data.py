@@ -192,3 +192,22 @@ def test_a_page_shows_one_account_or_all(db: str, growth: bytes) -> None:
 def test_one_account_needs_no_picker(db: str, growth: bytes) -> None:
     Workspace(db).add(growth, name="用户增长.csv")
     assert review_page(db).header.account.layout.display == "none"
+
+
+def test_a_page_built_before_new_tags_reads_them_at_its_visit(db: str) -> None:
+    """A pre-heated page 02 built its articles before the team typed posts on the Data page:
+    the visit reads them again (tagging rules and choices by hand change the articles)."""
+    from workbench.workspace import TagRule
+
+    ws = Workspace(db)
+    ws.add("内容标题,发表时间,阅读次数\n周末随笔,2026-11-07 20:00,3100\n早报｜新规,"
+           "2026-11-08 08:00,900\n".encode(), name="已通知内容.csv")
+    waiting = MixDashboard(lang="en", store=ScenarioStore(db))
+    assert waiting.header.source().data["content_type"].isna().sum() == 1
+    ws.set_tag_rules([*ws.tag_rules(), TagRule("随笔", "story")])
+    waiting.header.model.refresh()
+    typed = waiting.header.source().data
+    assert typed["content_type"].astype(str).tolist() == ["story", "news"]
+    ws.tag("早报｜新规", "2026-11-08 08:00", "interactive")
+    waiting.header.model.refresh()
+    assert waiting.header.source().data.attrs["tagging"].corrected == 1

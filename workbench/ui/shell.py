@@ -168,11 +168,14 @@ class DataSourceModel(tl.HasTraits):
         self._team_state = state
         return self.use_sample()
 
-    def _team_uploads(self) -> tuple[bool, tuple[int, ...]]:
+    def _team_uploads(self) -> tuple:
         """Whether the workspace holds any active upload (of any kind: one kind's upload puts
-        the whole page on the team's data), and the ids of this kind's."""
-        active = self._workspace().uploads(removed=False)
-        return bool(active), tuple(u.id for u in active if u.kind == self.kind)
+        the whole page on the team's data), the ids of this kind's, and for articles the
+        tagging they are typed with (a rule or a type chosen on the Data page changes them)."""
+        workspace = self._workspace()
+        active = workspace.uploads(removed=False)
+        tagged = workspace.tag_state() if self.kind == "articles" and active else None
+        return bool(active), tuple(u.id for u in active if u.kind == self.kind), tagged
 
     def refresh(self) -> None:
         """Read the team's data again if the workspace changed since it was read (a page built

@@ -448,6 +448,14 @@ class Workspace(Database):
 
         return suggest(self.frame("articles", account))
 
+    def tag_state(self) -> tuple[int, int]:
+        """Which tagging rules and choices by hand the articles are typed with (the newest
+        rule set's id, the newest choice's id): a page compares it to see whether its
+        articles need reading again."""
+        self._ensure_schema()
+        with self._transaction(write=False) as conn:
+            return self._tag_state(conn)
+
     def _tag_state(self, conn: Connection) -> tuple[int, int]:
         rule_set = conn.execute(sa.select(sa.func.max(tables.tag_rule_sets.c.id))).scalar()
         last = conn.execute(sa.select(sa.func.max(tables.tag_corrections.c.id))).scalar()
