@@ -8,17 +8,7 @@ Every input is a three-point estimate :class:`Range` ``(low, likely, high)``; :f
 draws them all, and the :class:`RoiResult` says how the ROI is spread, where each input breaks
 even and which inputs matter most.
 
-The model (per draw)::
-
-    participants = reach × participation_rate
-    conversions  = participants × conversion_rate
-    follows      = participants × follow_rate
-    value  = conversions × value_per_conversion × margin
-           + follows × retention × follower_value
-    cost   = cost_prizes + cost_venue + cost_materials + cost_kol + staff_hours × staff_rate
-           + participants × (cost_per_participant + coupon_redemption × coupon_face_value)
-           + ad_impressions × cpm / 1000 + ad_clicks × cpc
-    profit = value − cost;   ROI = profit ÷ cost           (DOMAIN.md)
+The model's formulas are in :mod:`.model` (one home; DOMAIN.md's definitions).
 
 Where each concept lives:
 
