@@ -211,3 +211,14 @@ def test_a_page_built_before_new_tags_reads_them_at_its_visit(db: str) -> None:
     ws.tag("早报｜新规", "2026-11-08 08:00", "interactive")
     waiting.header.model.refresh()
     assert waiting.header.source().data.attrs["tagging"].corrected == 1
+
+
+def test_the_review_back_tests_the_team_history_and_says_so(db: str, growth: bytes) -> None:
+    page = review_page(db)
+    assert page.plan_pick.options[0][0] == ("Demo: the plan the team would have made on "
+                                            "2026-10-05 from the history (6 weeks)")
+    page.header.pickers["daily_users"].upload_file(growth, "用户增长.csv")  # to 2025-10-31
+    assert page.plan_pick.options[0][0] == ("Back-test: the plan your history suggested on "
+                                            "2025-09-15 (6 weeks)")
+    page.header.model.lang = "zh"
+    assert page.plan_pick.options[0][0].startswith("回测：按团队在 2025-09-15 之前的历史数据")

@@ -10,6 +10,8 @@ EN: dict[str, str] = {
     "review.plan": "Plan under review",
     "review.demo": (
         "Demo: the plan the team would have made on {start} from the history ({weeks} weeks)"),
+    "review.backtest": (
+        "Back-test: the plan your history suggested on {start} ({weeks} weeks)"),
     "review.present": "Presentation mode",
     "review.period": "Reviewing {start} – {end} ({weeks} weeks) against the plan.",
     "review.kept": "The last review stays on screen.",
@@ -308,6 +310,7 @@ ZH: dict[str, str] = {
     # -- the page (workbench/ui/review.py) --
     "review.plan": "复盘的方案",
     "review.demo": "示例：团队在 {start} 根据历史数据会做出的方案（{weeks} 周）",
+    "review.backtest": "回测：按团队在 {start} 之前的历史数据会做出的方案（{weeks} 周）",
     "review.present": "演示模式",
     "review.period": "复盘 {start} 至 {end}（{weeks} 周），对照方案。",
     "review.kept": "页面上保留上一次的复盘结果。",

@@ -26,7 +26,7 @@ from workbench.charts import review as charts
 from workbench.errors import InputError
 from workbench.export import download_link
 from workbench.i18n import level, t
-from workbench.ui.shell import DataPreview, Header, Page, read_failure
+from workbench.ui.shell import TEAM, DataPreview, Header, Page, read_failure
 from workbench.ui.slots import ChartSlot
 
 log = logging.getLogger(__name__)
@@ -207,6 +207,8 @@ class ReviewDashboard(Page):
         self.model.observe(self._redraw, names="review")
         self.model.observe(self._show_status, names=["error", "review"])
         self.header.model.observe(self._relabel, names="lang")
+        # the back-tested plan's date and name follow the follower data
+        self.header.source("daily_users").observe(lambda _: self._fill_plans(), names="data")
         self._relabel()
         # unsaved work survives a kernel restart (workbench.ui.drafts)
         self.start_drafts(STORE_KIND, self._draft_fields(), name=self.save_name)
@@ -258,8 +260,10 @@ class ReviewDashboard(Page):
     def _fill_plans(self) -> None:
         lang = self.lang
         start = demo_start(self.model.daily_users)
-        demo = t("review.demo", lang, start=start.isoformat() if start else "?",
-                 weeks=DEMO_WEEKS)
+        # on the team's data the "demo" plan is a back-test of the team's own history
+        team = self.header.source("daily_users").source == TEAM
+        demo = t("review.backtest" if team else "review.demo", lang,
+                 start=start.isoformat() if start else "?", weeks=DEMO_WEEKS)
         try:
             saved = [row.name for row in self.store.list(PLAN_KIND)]
         except Exception as err:  # the demo still reviews; the page says the store failed
