@@ -376,10 +376,10 @@ def test_memory_is_handed_back_after_reading_and_after_each_segmentation(monkeyp
     """A million followers left ~64 MB of reader temporaries and ~260 MB of segmentation
     temporaries in glibc's heaps; the page hands them back after each (``release_memory``)."""
     from workbench.ui import personas as ui_personas
-    from workbench.ui import shell
+    from workbench.ui import sources
 
     events = []
-    monkeypatch.setattr(shell, "release_memory", lambda: events.append("read"))
+    monkeypatch.setattr(sources, "release_memory", lambda: events.append("read"))
     monkeypatch.setattr(ui_personas, "release_memory", lambda: events.append("segmented"))
     real = ui_personas.model_lib.segment
     monkeypatch.setattr(ui_personas.model_lib, "segment",

@@ -15,7 +15,7 @@ _HOMES = {
     "RoiDashboard": "roi", "RoiModel": "roi",
     "MixDashboard": "mix", "MixModel": "mix",
     "ReviewDashboard": "review", "ReviewModel": "review",
-    "DataSourceModel": "shell", "DataSourcePicker": "shell", "Header": "shell", "Page": "shell",
+    "DataSourceModel": "sources", "DataSourcePicker": "sources", "Header": "shell", "Page": "shell",
     "ShellModel": "shell",
 }
 
