@@ -499,7 +499,10 @@ class Workspace(Database):
         if cache_key in self._cache:
             self._cache.move_to_end(cache_key)
             return self._cache[cache_key]
-        history = self._keyed_history(conn, kind, account_id, ids)
+        # a page only reading keeps the canonical frame alone: the merge keys (a text per row)
+        # and the uploads' own frames are for adding, and a million of them cost a page's
+        # kernel memory and its garbage collector time
+        history = self._keyed_history(conn, kind, account_id, ids, keep=keyed)
         if not keyed:
             history = merge.finish(kind, history)
         self._remember(cache_key, history)
@@ -516,14 +519,14 @@ class Workspace(Database):
             self._cache.popitem(last=False)
 
     def _keyed_history(self, conn: Connection, kind: str, account_id: int,
-                       ids: tuple[int, ...]) -> pd.DataFrame:
+                       ids: tuple[int, ...], *, keep: bool = True) -> pd.DataFrame:
         """The keyed history of ``ids``: the stored one when it matches (or a stored earlier one
         and the uploads since), else merged again from every upload."""
         cached = self._cache.get((kind, account_id, ids, True))
         if cached is not None:
             return cached
         if len(ids) <= 1:
-            part = self._part(conn, ids[0]) if ids else None
+            part = self._part(conn, ids[0], keep=keep) if ids else None
             return merge.combine([part] if part is not None else [])
         stored = conn.execute(sa.select(tables.histories)
                               .where(tables.histories.c.account_id == account_id,
@@ -537,7 +540,7 @@ class Workspace(Database):
                     rest = ids[len(done):]
                 except Exception:  # damaged: merged again from the uploads, and rewritten
                     parts, rest = [], ids
-        parts += [p for p in (self._part(conn, i) for i in rest) if p is not None]
+        parts += [p for p in (self._part(conn, i, keep=keep) for i in rest) if p is not None]
         return merge.combine(parts)
 
     def _store_history(self, conn: Connection, kind: str, account_id: int) -> None:
@@ -556,7 +559,8 @@ class Workspace(Database):
             conn.execute(sa.insert(tables.histories).values(account_id=account_id, kind=kind,
                                                             **values))
 
-    def _part(self, conn: Connection, upload_id: int) -> pd.DataFrame | None:
+    def _part(self, conn: Connection, upload_id: int, *, keep: bool = True
+              ) -> pd.DataFrame | None:
         """One upload's keyed frame (``None``, and named in :meth:`unreadable`, when it cannot
         be read)."""
         if upload_id in self._parts:
@@ -570,6 +574,8 @@ class Workspace(Database):
             self._unreadable[upload_id] = f"{type(exc).__name__}: {exc}"
             return None
         self._unreadable.pop(upload_id, None)
+        if not keep:
+            return part
         self._parts[upload_id] = part
         while len(self._parts) > 4 * self.CACHE_SIZE:
             self._parts.popitem(last=False)
