@@ -230,3 +230,21 @@ def test_an_unreadable_upload_is_named_with_the_offer_to_remove_it(db: str, file
             "Data page and upload it again.") in users.status
     again.remove_button.click()
     assert "can no longer be read" not in again.upload_status.value
+
+
+def test_suggestions_are_learned_again_only_when_the_posts_change(db: str, files,
+                                                                  monkeypatch) -> None:
+    from workbench.workspace import suggest as suggest_mod
+
+    fits = []
+    real = suggest_mod.suggest
+    monkeypatch.setattr(suggest_mod, "suggest", lambda a: fits.append(len(a)) or real(a))
+    page = DataDashboard(lang="en", store=ScenarioStore(db))
+    page.add_files([(files["已通知内容.csv"], "已通知内容.csv")])
+    assert len(fits) == 1
+    page.upload_list.value = page.upload_list.options[-1][1]
+    page.refresh()  # nothing about the posts changed
+    assert len(fits) == 1
+    row = next(r for r in page.untagged_box.children if len(r.children) == 3)
+    row.children[2].click()  # a type kept by hand: the posts changed, learned again
+    assert len(fits) == 2

@@ -408,14 +408,7 @@ class DataDashboard(Page):
             "status.tagged", lang, from_file=f"{counts.from_file:,}",
             by_rule=f"{counts.by_rule:,}", corrected=f"{counts.corrected:,}",
             untagged=f"{counts.untagged:,}")], "info")
-        try:
-            from workbench.workspace.suggest import suggest
-
-            suggested = {(s.title, pd.Timestamp(s.publish_time)): (s.suggestion, s.confidence)
-                         for s in suggest(articles).itertuples()}
-        except Exception:  # suggestions are a help: the list stands without them
-            log.exception("content-type suggestions failed")
-            suggested = {}
+        suggested = self._suggestions(articles)
         rows = []
         for title, when in zip(untagged["title"].head(UNTAGGED_SHOWN),
                                untagged["publish_time"].head(UNTAGGED_SHOWN)):
@@ -440,6 +433,25 @@ class DataDashboard(Page):
                 parts.append(accept)
             rows.append(w.HBox(parts, layout=w.Layout(align_items="center", grid_gap="8px")))
         self.untagged_box.children = rows
+
+    _suggested: tuple = (None, {})
+
+    def _suggestions(self, articles: pd.DataFrame) -> dict:
+        """``{(title, publish time): (type, confidence)}`` for the untyped posts, learned again
+        only when the posts or their types changed (not on every redraw of the page)."""
+        key = (tuple(articles["content_type"].astype(str)), tuple(articles["title"].astype(str)))
+        if self._suggested[0] == key:
+            return self._suggested[1]
+        try:
+            from workbench.workspace.suggest import suggest
+
+            found = {(s.title, pd.Timestamp(s.publish_time)): (s.suggestion, s.confidence)
+                     for s in suggest(articles).itertuples()}
+        except Exception:  # suggestions are a help: the list stands without them
+            log.exception("content-type suggestions failed")
+            return {}
+        self._suggested = (key, found)
+        return found
 
     def tag(self, title: str, publish_time, content_type: str) -> None:
         """Give one post its content type by hand (kept; it wins over files and rules)."""
