@@ -262,7 +262,8 @@ class Workspace(Database):
             query = self._upload_query(conn, kind, account)
             if not removed:
                 query = query.where(tables.uploads.c.removed_at.is_(None))
-            return [self._upload(row, conn) for row in conn.execute(query)]
+            owners = {a.id: a for a in self._all_accounts(conn)}
+            return [self._upload(row, conn, owners) for row in conn.execute(query)]
 
     def upload(self, upload_id: int, *, report: UploadReport | None = None) -> Upload:
         """One upload by its id."""
@@ -327,12 +328,12 @@ class Workspace(Database):
                 if found is None:
                     raise _no_account(account, self._all_accounts(conn))
                 ids = [found.id]
-            histories = [self._history(conn, kind, i) for i in ids]
-            if kind == "articles":
+            if kind == "articles":  # typed by the rules and choices of the moment
                 state = (tuple(self._active(conn, kind, i) for i in ids), *self._tag_state(conn))
                 if state in self._cache:
                     return self._cache[state].copy(deep=False)
                 rules, corrections = self.tag_rules(conn), self._corrections(conn)
+            histories = [self._history(conn, kind, i) for i in ids]
         histories = [f for f in histories if len(f)] or [io.empty(kind)]
         out = histories[0] if len(histories) == 1 else pd.concat(histories, ignore_index=True)
         if kind == "articles":
@@ -356,14 +357,7 @@ class Workspace(Database):
         chosen = [newest[k] for k in newest if k is None]
         chosen += [newest[k] for k in newest if k is not None
                    and (account is None or (owner is not None and k == owner.id))]
-        columns: dict[str, dict[str, str]] = {}
-        levels: dict[str, dict[str, str]] = {}
-        for row in chosen:
-            for kind, pairs in json.loads(row.columns).items():
-                columns.setdefault(kind, {}).update(pairs)
-            for column, pairs in json.loads(row.levels).items():
-                levels.setdefault(column, {}).update(pairs)
-        return io.Mapping(columns, levels)
+        return _combined(*(_stored_mapping(row) for row in chosen))
 
     def set_mapping(self, mapping: io.Mapping, account: Account | int | str | None = None, *,
                     author: str | None = None) -> io.Mapping:
@@ -374,32 +368,24 @@ class Workspace(Database):
             bad = [c for c in pairs.values() if c not in names]
             if bad:
                 raise ValueError(f"unknown {kind} column(s): {', '.join(bad)}")
-        kept = self.mapping(account) if account is not None else io.Mapping()
-        if account is None:
-            self._ensure_schema()
-            with self._transaction(write=False) as conn:
-                row = conn.execute(sa.select(tables.mappings)
-                                   .where(tables.mappings.c.account_id.is_(None))
-                                   .order_by(tables.mappings.c.id.desc()).limit(1)).first()
-            if row is not None:
-                kept = io.Mapping(json.loads(row.columns), json.loads(row.levels))
-        columns = {k: dict(v) for k, v in kept.columns.items()}
-        levels = {k: dict(v) for k, v in kept.levels.items()}
-        for kind, pairs in mapping.columns.items():
-            columns.setdefault(kind, {}).update(pairs)
-        for column, pairs in mapping.levels.items():
-            levels.setdefault(column, {}).update(pairs)
         self._ensure_schema()
         with self._transaction(write=True) as conn:
+            self._lock(conn, "mappings")
             owner = self._find_account(conn, account) if account is not None else None
             if account is not None and owner is None:
                 raise _no_account(account, self._all_accounts(conn))
+            owner_id = owner.id if owner is not None else None
+            mine = tables.mappings.c.account_id
+            row = conn.execute(sa.select(tables.mappings)
+                               .where(mine.is_(None) if owner_id is None else mine == owner_id)
+                               .order_by(tables.mappings.c.id.desc()).limit(1)).first()
+            kept = _combined(_stored_mapping(row) if row is not None else io.Mapping(), mapping)
             conn.execute(sa.insert(tables.mappings).values(
-                account_id=owner.id if owner is not None else None,
-                columns=json.dumps(columns, ensure_ascii=False),
-                levels=json.dumps(levels, ensure_ascii=False),
+                account_id=owner_id,
+                columns=json.dumps(kept.columns, ensure_ascii=False),
+                levels=json.dumps(kept.levels, ensure_ascii=False),
                 author=(author or "").strip() or _default_author(), created_at=_now()))
-        return io.Mapping(columns, levels)
+        return kept
 
     # -- content types ------------------------------------------------------------------
     def tag_rules(self, conn: Connection | None = None) -> list[TagRule]:
@@ -662,14 +648,32 @@ class Workspace(Database):
             query = query.where(up.account_id == found.id)
         return query
 
-    def _upload(self, row: Any, conn: Connection) -> Upload:
-        owner = self._find_account(conn, int(row.account_id))
-        return Upload(int(row.id), row.kind, owner, row.file_name, row.author, row.created_at,
-                      row.sha256, int(row.size), int(row.rows), row.first_date, row.last_date,
+    def _upload(self, row: Any, conn: Connection,
+                owners: dict[int, Account] | None = None) -> Upload:
+        owners = owners if owners is not None else {
+            a.id: a for a in self._all_accounts(conn)}
+        return Upload(int(row.id), row.kind, owners[int(row.account_id)], row.file_name,
+                      row.author, row.created_at, row.sha256, int(row.size), int(row.rows), row.first_date, row.last_date,
                       UploadReport.from_json(row.report), row.removed_at, row.removed_by)
 
 
 # ------------------------------------------------------------------------------------------------
+
+def _stored_mapping(row: Any) -> io.Mapping:
+    return io.Mapping(json.loads(row.columns), json.loads(row.levels))
+
+
+def _combined(*mappings: io.Mapping) -> io.Mapping:
+    """The mappings one over the other (a later one's names win)."""
+    columns: dict[str, dict[str, str]] = {}
+    levels: dict[str, dict[str, str]] = {}
+    for mapping in mappings:
+        for kind, pairs in mapping.columns.items():
+            columns.setdefault(kind, {}).update(pairs)
+        for column, pairs in mapping.levels.items():
+            levels.setdefault(column, {}).update(pairs)
+    return io.Mapping(columns, levels)
+
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
