@@ -653,8 +653,9 @@ class Workspace(Database):
         owners = owners if owners is not None else {
             a.id: a for a in self._all_accounts(conn)}
         return Upload(int(row.id), row.kind, owners[int(row.account_id)], row.file_name,
-                      row.author, row.created_at, row.sha256, int(row.size), int(row.rows), row.first_date, row.last_date,
-                      UploadReport.from_json(row.report), row.removed_at, row.removed_by)
+                      row.author, row.created_at, row.sha256, int(row.size), int(row.rows),
+                      row.first_date, row.last_date, UploadReport.from_json(row.report),
+                      row.removed_at, row.removed_by)
 
 
 # ------------------------------------------------------------------------------------------------
