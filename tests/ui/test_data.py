@@ -171,7 +171,7 @@ def test_a_refused_file_is_offered_a_mapping_and_read_again(db: str) -> None:
     assert page.mapping_panel.layout.display == ""
     labels = [text(row.children[0].value) for row in page.mapping_box.children]
     assert labels == ["文章.csv：哪一列是阅读次数？",
-                      "问卷.csv：city_tier 列中的“tier3+”（3 个单元格）表示"]
+                      "问卷.csv：城市线级列中的“tier3+”（3 个单元格）表示"]
     column, tier = (row.children[1] for row in page.mapping_box.children)
     assert column.options == (("内容标题", "内容标题"), ("发表时间", "发表时间"),
                               ("阅读人数", "阅读人数"))
@@ -248,3 +248,40 @@ def test_suggestions_are_learned_again_only_when_the_posts_change(db: str, files
     row = next(r for r in page.untagged_box.children if len(r.children) == 3)
     row.children[2].click()  # a type kept by hand: the posts changed, learned again
     assert len(fits) == 2
+
+
+def test_a_kept_file_with_unknown_levels_is_offered_a_mapping_and_read_again(db: str) -> None:
+    """A survey that loaded with an interest the loader does not know ('fashion': counted, not
+    kept) is offered the mapping on the spot and whenever it is selected; keeping the choice
+    reads the stored file again, and the earlier reading can be restored."""
+    rows = "".join(f"F{i:03d},female,25_30,tier1,{'fashion;tech' if i % 5 == 0 else 'tech'}\n"
+                   for i in range(50))
+    survey = ("follower_id,gender,age_band,city_tier,interests\n" + rows).encode()
+    page = DataDashboard(lang="en", store=ScenarioStore(db))
+    first, = page.add_files([(survey, "问卷.csv")])
+    assert page.mapping_panel.layout.display == ""
+    labels = [text(row.children[0].value) for row in page.mapping_box.children]
+    assert labels == ["问卷.csv: 'fashion' in Interests (10 cells) means"]
+    page.mapping_box.children[0].children[1].value = "fashion_beauty"
+    again, = page.apply_mapping()
+    assert again.id != first.id and again.report.unknown_levels == {}
+    assert text(page.upload_status.value).startswith(
+        "问卷.csv: read again with your names (the earlier reading is removed; restore it from "
+        "the list to undo). 50 rows: 0 new, 10 updated, 40 unchanged.")
+    assert page.mapping_panel.layout.display == "none"
+    assert page.upload_list.value == again.id
+    frame = Workspace(db).frame("followers")
+    assert frame["interests"].eq("tech;fashion_beauty").sum() == 10
+    # another visit: the earlier reading, selected, is removed and offers nothing; restored
+    # (and the new one removed) it offers the mapping again
+    later = DataDashboard(lang="zh", store=ScenarioStore(db))
+    later.refresh()
+    later.upload_list.value = first.id
+    assert later.mapping_panel.layout.display == "none"
+    later.upload_list.value = again.id
+    later.remove_selected()
+    later.upload_list.value = first.id
+    later.restore_selected()
+    assert later.mapping_panel.layout.display == ""
+    assert text(later.mapping_box.children[0].children[0].value) == \
+        "问卷.csv：兴趣列中的“fashion”（10 个单元格）表示"

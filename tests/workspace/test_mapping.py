@@ -11,6 +11,7 @@ import pytest
 import store_backends
 from store_backends import db_url  # noqa: F401 (a fixture)
 from workbench import io
+from workbench.errors import InputError
 from workbench.workspace import Workspace
 
 _clean_env = store_backends.clean_env
@@ -80,3 +81,34 @@ def test_an_accounts_mapping_is_its_own(ws: Workspace) -> None:
     with pytest.raises(io.DataError):
         ws.add(week("2026-11-02", (10, 20)), name="主号.csv", account=main)
     assert ws.add(week("2026-11-02", (10, 20)), name="会员.csv", account=member).rows == 2
+
+
+def test_a_kept_file_is_read_again_with_the_names_mapped_since(ws: Workspace) -> None:
+    """A file that loaded with unknown levels (counted, those values not kept) is read again
+    once the team has named them: the new reading takes the old one's place, which is removed
+    and can be restored; the same file added again is still a duplicate."""
+    rows = "".join(f"F{i:04d},female,25_30,tier1,{'fashion;tech' if i % 10 == 0 else 'tech'}\n"
+                   for i in range(200))
+    survey = ("follower_id,gender,age_band,city_tier,interests\n" + rows).encode()
+    first = ws.add(survey, name="问卷.csv")
+    assert first.report.unknown_levels == {"interests": {"fashion": 20}}
+    assert not ws.frame("followers")["interests"].str.contains("fashion").any()
+    ws.set_mapping(io.Mapping(levels={"interests": {"fashion": "fashion_beauty"}}))
+    again = ws.reread(first.id, author="小王")
+    assert again.id != first.id and again.sha256 == first.sha256
+    assert again.report.unknown_levels == {}
+    assert (again.report.new, again.report.updated, again.report.unchanged) == (0, 20, 180)
+    old = ws.upload(first.id)
+    assert old.removed and old.removed_by == "小王"
+    frame = ws.frame("followers")
+    assert len(frame) == 200
+    assert frame["interests"].eq("tech;fashion_beauty").sum() == 20
+    assert ws.content(again.id) == ws.content(first.id) == survey
+    assert ws.add(survey, name="问卷.csv").report.duplicate_of == again.id
+    assert len(ws.uploads()) == 2 and len(ws.uploads(removed=False)) == 1
+    # undo: the first reading back, the second removed
+    ws.remove(again.id)
+    ws.restore(first.id)
+    assert not ws.frame("followers")["interests"].str.contains("fashion").any()
+    with pytest.raises(InputError, match="is removed: restore it"):
+        ws.reread(again.id)

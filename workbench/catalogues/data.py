@@ -65,6 +65,8 @@ EN: dict[str, str] = {
     "data.map_level": "{name}: '{value}' in {column} ({cells} cells) means",
     "data.map_blank": "leave it blank",
     "data.map_apply": "Keep these and read the file again",
+    "data.reread": "{name}: read again with your names (the earlier reading is removed; restore "
+                   "it from the list to undo). {summary}",
     "data.unreadable": (
         "The upload {name} ({at}) can no longer be read: its rows are left out, the rest of "
         "your data is used. Select it below and press Remove, then upload the file again."),
@@ -134,9 +136,11 @@ ZH: dict[str, str] = {
     "data.rules_saved": "已保存 {n} 条标注规则：各页面现在都按这些规则标注文章类型。",
     "data.no_articles": "还没有文章数据。",
     "data.map_column": "{name}：哪一列是{column}？",
-    "data.map_level": "{name}：{column} 列中的“{value}”（{cells} 个单元格）表示",
+    "data.map_level": "{name}：{column}列中的“{value}”（{cells} 个单元格）表示",
     "data.map_blank": "留空",
     "data.map_apply": "保存对应关系并重新读取文件",
+    "data.reread": "{name}：已按设置的对应关系重新读取（原读取结果已移除，可在列表中恢复以撤销）。"
+                   "{summary}",
     "data.unreadable": (
         "上传的 {name}（{at}）已无法读取：其中的数据未被使用，其余数据照常使用。"
         "请在下方选中它并点击“移除”，然后重新上传该文件。"),

@@ -22,7 +22,7 @@ import pandas as pd
 from workbench import schemas
 from workbench.charts import data as charts
 from workbench.errors import InputError, inline
-from workbench.i18n import kind_name, level, t
+from workbench.i18n import attribute, kind_name, level, t
 from workbench.ui.shell import ACCEPTED_FILES, Header, Page, _esc, status_html
 from workbench.ui.slots import ChartSlot
 
@@ -63,6 +63,10 @@ class DataDashboard(Page):
         self.mapping_panel = w.VBox([self.mapping_box, self.mapping_apply],
                                     layout=w.Layout(display="none"))
         self._pending: list[tuple[bytes, str, object]] = []
+        # kept uploads that held unknown levels (the last files added, and the one selected):
+        # the mapping offered, and the files read again with it
+        self._just_kept: list = []
+        self._reread: list[int] = []
         self._choices: list[tuple[str, str, str, w.Dropdown]] = []
         self.new_name = w.Text(layout=w.Layout(width="200px"))
         self.new_platform = w.Dropdown(layout=w.Layout(width="150px"))
@@ -209,14 +213,15 @@ class DataDashboard(Page):
             said.insert(0, t("data.removed_by", lang, by=upload.removed_by or "",
                              at=_when(upload.removed_at)))
         self.upload_notes.value = status_html(said, "info")
+        self._offer_mapping()
 
     # -- actions ---------------------------------------------------------------------------
-    def add_files(self, files: Sequence[tuple[bytes, str]]) -> list:
+    def add_files(self, files: Sequence[tuple[bytes, str]], said: Sequence[str] = ()) -> list:
         """Keep each ``(content, name)`` in the workspace (the account the dropdown says, else
-        guessed); say what each did. Returns the uploads kept."""
+        guessed); say what each did (after ``said``). Returns the uploads kept."""
         from workbench import io
 
-        lang, kept, said, level_ = self.lang, [], [], "info"
+        lang, kept, said, level_ = self.lang, [], list(said), "info"
         account = self.account.value or None
         self._pending = []
         for content, name in files:
@@ -236,6 +241,9 @@ class DataDashboard(Page):
             kept.append(upload)
             said.append(t("data.kept", lang, name=name, kind=kind_name(upload.kind, lang),
                           account=upload.account.name, summary=upload.report.summary(lang)))
+        self._just_kept = kept
+        if kept:   # the list shows the newest: its notes, and its unknown levels' mapping
+            self.upload_list.value = None
         self.refresh()
         self.upload_status.value = status_html(said, level_)
         self._offer_mapping()
@@ -243,8 +251,9 @@ class DataDashboard(Page):
 
     # -- the team's own names ----------------------------------------------------------------
     def _offer_mapping(self) -> None:
-        """For the files refused for a missing column or unknown levels: a choice per column or
-        value, and a button that keeps the choices and reads the files again."""
+        """For the files refused for a missing column or unknown levels, and the kept ones that
+        held unknown levels: a choice per column or value, and a button that keeps the choices
+        and reads the files again."""
         lang, rows, self._choices = self.lang, [], []
         for _, name, err in self._pending:
             if err.missing:
@@ -263,11 +272,36 @@ class DataDashboard(Page):
                                     + [(level(column, c, lang), c) for c in levels],
                                     layout=w.Layout(width="240px"))
                 self._choices.append(("level", column, value, choice))
-                rows.append(self._mapping_row(t("data.map_level", lang, name=name, value=value,
-                                                cells=f"{cells:,}", column=column), choice))
+                rows.append(self._mapping_row(t(
+                    "data.map_level", lang, name=name, value=value, cells=f"{cells:,}",
+                    column=_column_name(err.kind or _kind_of(column), column, lang)), choice))
+        self._reread = []
+        for upload in self._partial():
+            self._reread.append(upload.id)
+            for column, values in upload.report.unknown_levels.items():
+                levels = schemas.schema(upload.kind)[column].levels
+                for value, cells in list(values.items())[:12]:
+                    choice = w.Dropdown(options=[(t("data.map_blank", lang), "")]
+                                        + [(level(column, c, lang), c) for c in levels],
+                                        layout=w.Layout(width="240px"))
+                    self._choices.append(("level", column, value, choice))
+                    rows.append(self._mapping_row(
+                        t("data.map_level", lang, name=upload.file_name, value=value,
+                          cells=f"{cells:,}", column=_column_name(upload.kind, column, lang)),
+                        choice))
         self.mapping_box.children = rows
         self.mapping_apply.description = t("data.map_apply", lang)
         self.mapping_panel.layout.display = "" if rows else "none"
+
+    def _partial(self) -> list:
+        """The kept uploads, still in use, whose files held levels the loader did not know:
+        the ones just added, and the one selected in the list."""
+        found = {u.id: u for u in self._just_kept}
+        selected = self._selected()
+        if selected is not None:
+            found[selected.id] = selected
+        active = {u.id for u in getattr(self, "_uploads", []) if not u.removed}
+        return [u for i, u in found.items() if i in active and u.report.unknown_levels]
 
     @staticmethod
     def _mapping_row(label: str, choice: w.Dropdown) -> w.HBox:
@@ -287,10 +321,26 @@ class DataDashboard(Page):
                 columns.setdefault(key, {})[choice.value] = target
             else:
                 levels.setdefault(key, {})[target] = choice.value
+        lang = self.lang
         self.workspace.set_mapping(io.Mapping(columns, levels),
                                    account=self.account.value or None)
+        said, again = [], []
+        for upload_id in self._reread:
+            try:
+                upload = self.workspace.reread(upload_id)
+            except (io.DataError, InputError) as err:
+                said.append(err.message(lang))
+                continue
+            again.append(upload)
+            said.append(t("data.reread", lang, name=upload.file_name,
+                          summary=upload.report.summary(lang)))
         files = [(content, name) for content, name, _ in self._pending]
-        return self.add_files(files)
+        if again:  # the list shows the new reading
+            self.upload_list.value = None
+        kept = self.add_files(files, said)
+        self._just_kept = [u for u in again + kept if u.report.unknown_levels]
+        self._offer_mapping()
+        return again + kept
 
     def _on_upload(self, change) -> None:
         files = change.new
@@ -493,6 +543,14 @@ class DataDashboard(Page):
 def _kind_of(column: str) -> str:
     """The kind whose schema has the level column ``column``."""
     return next(k for k in schemas.KINDS if column in schemas.schema(k).names)
+
+
+def _column_name(kind: str, column: str, lang: str) -> str:
+    """A column as the user reads it: 城市线级 / City tier, never ``city_tier``."""
+    if lang == "zh":
+        return schemas.schema(kind)[column].zh or column
+    named = attribute(column, "en")
+    return named if named != column else column.replace("_", " ").capitalize()
 
 
 __all__ = ["DataDashboard"]

@@ -205,14 +205,8 @@ class Workspace(Database):
         and :class:`workbench.errors.InputError` when the account cannot be told.
         """
         file_name, data = _received(path_or_bytes, name, kind)
-        loaded = io.read(data, kind, name=file_name, mapping=self.mapping(account))
-        kind = loaded.report.kind
-        frame = loaded.frame
-        sha = hashlib.sha256(data).hexdigest()
-        id_column = merge.GENERATED_ID.get(kind, ("", ""))[0]
-        keyed = merge.keyed(kind, frame, has_id=id_column in loaded.report.columns, salt=sha[:16])
-        blob = frames.to_blob(keyed)
-        first, last = merge.date_range(kind, frame)
+        parsed = _Parsed.read(data, file_name, kind, self.mapping(account))
+        kind, frame = parsed.kind, parsed.loaded.frame
         platform, account_type = acc.guess(kind, frame)
         author = (author or "").strip() or _default_author()
         self._ensure_schema()
@@ -222,28 +216,19 @@ class Workspace(Database):
                     self._lock(conn, "accounts")
                     target = self._target_account(conn, account, platform, account_type, author)
                     self._lock(conn, f"{target.id}/{kind}")
+                    # the newest upload of the same bytes (a file read again with the team's
+                    # names is a newer upload of them)
                     same = conn.execute(
                         sa.select(tables.uploads.c.id, tables.uploads.c.removed_at)
                         .where(tables.uploads.c.account_id == target.id,
-                               tables.uploads.c.kind == kind, tables.uploads.c.sha256 == sha)
-                        .order_by(tables.uploads.c.id).limit(1)).first()
+                               tables.uploads.c.kind == kind,
+                               tables.uploads.c.sha256 == parsed.sha)
+                        .order_by(tables.uploads.c.id.desc()).limit(1)).first()
                     if same is not None:
                         return self._again(conn, same.id, same.removed_at is not None)
-                    history = self._history(conn, kind, target.id, keyed=True)
-                    changes = merge.compare(history, keyed)
-                    report = UploadReport(len(frame), changes.new, changes.updated,
-                                          changes.unchanged, tuple(loaded.report.notes),
-                                          dict(loaded.report.columns),
-                                          unknown_levels=dict(loaded.report.unknown_levels))
-                    upload_id = conn.execute(sa.insert(tables.uploads).values(
-                        account_id=target.id, kind=kind, file_name=file_name, author=author,
-                        created_at=_now(), sha256=sha, size=len(data), rows=len(frame),
-                        first_date=first, last_date=last, report=report.to_json(),
-                        format_version=frames.FORMAT_VERSION, content=data, frame=blob,
-                    ).returning(tables.uploads.c.id)).scalar_one()
-                    self._parts[int(upload_id)] = keyed
+                    upload_id, report = self._insert(conn, parsed, target, file_name, author)
                     self._store_history(conn, kind, target.id)
-                return self.upload(int(upload_id), report=report)
+                return self.upload(upload_id, report=report)
             except IntegrityError:  # another process made the same new account: look again
                 self._forget()
                 _backoff(attempt)
@@ -251,6 +236,64 @@ class Workspace(Database):
                 self._forget()
                 raise
         raise RuntimeError("could not add the upload after repeated conflicts")
+
+    def reread(self, upload_id: int, *, author: str | None = None) -> Upload:
+        """Read a kept upload's file again with the team's names as they are now (after
+        :meth:`set_mapping`, e.g. ``tier3+`` → ``tier3_plus``): the result is a new upload of
+        the same bytes that takes the old one's place, which is removed (and can be restored;
+        nothing is deleted). Its report counts rows new, updated and unchanged against the
+        history as it was (with the old reading): what reading it again changed.
+
+        Raises :class:`workbench.io.DataError` when the file no longer reads with the names as
+        they are (nothing changes) and :class:`workbench.errors.InputError` for an upload
+        that is removed or does not exist.
+        """
+        old = self.upload(upload_id)
+        if old.removed:
+            raise InputError(f"Upload {old.id} ({old.file_name}) is removed: restore it before "
+                             "reading it again.",
+                             f"第 {old.id} 次上传（{old.file_name}）已移除：请先恢复再重新读取。")
+        parsed = _Parsed.read(self.content(old.id), old.file_name, old.kind,
+                              self.mapping(old.account))
+        author = (author or "").strip() or _default_author()
+        with self._transaction(write=True) as conn:
+            self._lock(conn, f"{old.account.id}/{old.kind}")
+            before = self._history(conn, old.kind, old.account.id, keyed=True)
+            done = conn.execute(sa.update(tables.uploads)
+                                .where(tables.uploads.c.id == old.id,
+                                       tables.uploads.c.removed_at.is_(None))
+                                .values(removed_at=_now(), removed_by=author)).rowcount
+            if not done:    # removed by someone else meanwhile: nothing to read again
+                raise InputError(f"Upload {old.id} ({old.file_name}) was removed meanwhile.",
+                                 f"第 {old.id} 次上传（{old.file_name}）刚刚已被移除。")
+            upload_id, report = self._insert(conn, parsed, old.account, old.file_name, author,
+                                             against=before)
+            self._store_history(conn, old.kind, old.account.id)
+        return self.upload(upload_id, report=report)
+
+    def _insert(self, conn: Connection, parsed: _Parsed, target: Account, file_name: str,
+                author: str, against: pd.DataFrame | None = None) -> tuple[int, UploadReport]:
+        """Keep a read file as a new upload of ``target`` (inside the write transaction, under
+        the account and kind's lock); its report compares it with ``against``, else the
+        history as it is."""
+        loaded, kind = parsed.loaded, parsed.kind
+        frame = loaded.frame
+        if against is None:
+            against = self._history(conn, kind, target.id, keyed=True)
+        changes = merge.compare(against, parsed.keyed)
+        report = UploadReport(len(frame), changes.new, changes.updated, changes.unchanged,
+                              tuple(loaded.report.notes), dict(loaded.report.columns),
+                              unknown_levels=dict(loaded.report.unknown_levels))
+        first, last = merge.date_range(kind, frame)
+        upload_id = int(conn.execute(sa.insert(tables.uploads).values(
+            account_id=target.id, kind=kind, file_name=file_name, author=author,
+            created_at=_now(), sha256=parsed.sha, size=len(parsed.data), rows=len(frame),
+            first_date=first, last_date=last, report=report.to_json(),
+            format_version=frames.FORMAT_VERSION, content=parsed.data,
+            frame=frames.to_blob(parsed.keyed),
+        ).returning(tables.uploads.c.id)).scalar_one())
+        self._parts[upload_id] = parsed.keyed
+        return upload_id, report
 
     def uploads(self, kind: str | None = None, account: Account | int | str | None = None, *,
                 removed: bool = True) -> list[Upload]:
@@ -659,6 +702,32 @@ class Workspace(Database):
 
 
 # ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A file as read for keeping: the loader's result, its bytes and hash, and its rows with
+    the merge keys."""
+
+    data: bytes
+    sha: str
+    loaded: Any                 # io.Loaded
+    keyed: pd.DataFrame
+
+    @property
+    def kind(self) -> str:
+        return self.loaded.report.kind
+
+    @classmethod
+    def read(cls, data: bytes, file_name: str, kind: str | None, mapping: io.Mapping
+             ) -> _Parsed:
+        loaded = io.read(data, kind, name=file_name, mapping=mapping)
+        kind = loaded.report.kind
+        sha = hashlib.sha256(data).hexdigest()
+        id_column = merge.GENERATED_ID.get(kind, ("", ""))[0]
+        keyed = merge.keyed(kind, loaded.frame, has_id=id_column in loaded.report.columns,
+                            salt=sha[:16])
+        return cls(data, sha, loaded, keyed)
+
 
 def _stored_mapping(row: Any) -> io.Mapping:
     return io.Mapping(json.loads(row.columns), json.loads(row.levels))
