@@ -181,6 +181,11 @@ LEVEL_NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "region": ("Region", "地域"),
     },
 }
+# Levels the workbench gives itself and no file carries (so not in LEVEL_NAMES, whose codes are
+# all levels of the schemas): the planner's type for posts without a content type.
+TOOL_LEVELS: dict[str, dict[str, tuple[str, str]]] = {
+    "content_type": {"untagged": ("Untagged", "未标注")},
+}
 # Other names the same level sets go by (the distributions table calls the age band "age").
 _LEVEL_ALIASES = {"age": "age_band", "interest": "interests", "read_channel": "channel"}
 
@@ -219,8 +224,8 @@ def level(column: str, code: str, lang: str | None = DEFAULT_LANG) -> str:
     >>> level("platform", "bilibili", "zh"), level("age_band", "18_24", "en")
     ('B站', '18–24')
     """
-    names = LEVEL_NAMES.get(_LEVEL_ALIASES.get(column, column), {})
-    pair = names.get(code)
+    column = _LEVEL_ALIASES.get(column, column)
+    pair = LEVEL_NAMES.get(column, {}).get(code) or TOOL_LEVELS.get(column, {}).get(code)
     if pair is None:
         return str(code)
     return pair[LANGS.index(_lang(lang))]

@@ -43,6 +43,10 @@ FOLLOW_SOURCES = (
     "profile_card", "other",
 )
 CONTENT_TYPES = ("educational", "news", "interactive", "fun", "story", "product", "event_report")
+#: The content type the planner gives a post that has none (an export without types, a title no
+#: tagging rule matched): such posts are planned as their own type, never left out. Not a level
+#: a file may carry.
+UNTAGGED = "untagged"
 ACCOUNT_TYPES = ("subscription", "service", "other")
 ACTIVITY_TYPES = (
     "lottery", "qa", "vote", "coupon", "flash_sale", "offline_event", "contest", "kol", "paid_ads",

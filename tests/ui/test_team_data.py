@@ -160,10 +160,36 @@ def test_a_notified_articles_export_is_typed_and_planned_from(db: str) -> None:
     assert source.source == TEAM and counts.by_rule > 0.85 * len(source.data)
     assert source.status[3] == (
         f"Content types: 0 from the files, {counts.by_rule:,} by the tagging rules, 0 set by "
-        f"hand, {counts.untagged:,} untagged (left out of plans until tagged).")
+        f"hand, {counts.untagged:,} untagged (planned as Untagged until tagged).")
     assert not page.model.error and page.model.plan is not None
     plan = page.model.plan.posts  # posts a week: platform × content type
     assert list(plan.index) == ["wechat"] and plan.loc["wechat"].sum() > 0
+
+
+def test_posts_no_rule_types_are_planned_as_untagged_with_a_warning(db: str) -> None:
+    """With no tagging rule at all, every post of 已通知内容 is untagged: page 02 still plans
+    (untagged posts, in a grey bar) and says why, in the status beside the plan, in both
+    languages."""
+    Workspace(db).set_tag_rules([])
+    posts = exports.notified_articles(io.sample("articles"), "2026-03-01", "2026-11-15")
+    page = MixDashboard(lang="en", store=ScenarioStore(db))
+    assert page.header.pickers["articles"].upload_file(posts, "已通知内容.csv")
+    source = page.header.source()
+    n = len(source.data)
+    assert source.data.attrs["tagging"].untagged == n
+    plan = page.model.plan
+    assert not page.model.error and plan is not None and plan.feasible
+    assert plan.posts.columns[-1] == "untagged" and plan.posts.loc["wechat", "untagged"] > 0
+    assert plan.posts.drop(columns="untagged").to_numpy().sum() == 0
+    status = page.status.value
+    assert "wb-status--warn" in status
+    assert f"Warning: {n:,} of {n:,} posts have no content type" in status
+    assert "Warning:" not in page.notes.value       # said once, not again in the folded notes
+    bars = page.charts["mix"].figure.data
+    assert bars[-1].name == "Untagged" and list(bars[-1].y) == [plan.posts.loc["wechat",
+                                                                               "untagged"]]
+    page.header.model.lang = "zh"
+    assert f"注意：{n:,} 篇中有 {n:,} 篇没有内容类型" in page.status.value
 
 
 def test_a_page_shows_one_account_or_all(db: str, growth: bytes) -> None:

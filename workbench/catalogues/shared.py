@@ -53,7 +53,7 @@ EN: dict[str, str] = {
         "and upload it again."),
     "status.tagged": (
         "Content types: {from_file} from the files, {by_rule} by the tagging rules, {corrected} "
-        "set by hand, {untagged} untagged (left out of plans until tagged)."),
+        "set by hand, {untagged} untagged (planned as Untagged until tagged)."),
     "status.team_failed": "Your team's data could not be read ({error}); showing the demo data.",
     "status.not_kept": (
         "Used on this page only: your team's data could not keep it ({error})."),
@@ -198,7 +198,7 @@ ZH: dict[str, str] = {
     "status.unreadable": "上传的 {name} 已无法读取，未被使用：请在“团队数据”页面移除后重新上传。",
     "status.tagged": (
         "内容类型：{from_file} 篇来自文件，{by_rule} 篇按标注规则识别，{corrected} 篇手动指定，"
-        "{untagged} 篇未标注（标注前不参与规划）。"),
+        "{untagged} 篇未标注（标注前按“未标注”类型规划）。"),
     "status.team_failed": "无法读取团队数据（{error}），当前显示演示数据。",
     "status.not_kept": "仅在本页使用：团队数据未能保存该文件（{error}）。",
     "export.followers": "问卷或 CRM 导出的粉丝明细（每行一位粉丝，含性别、年龄段、城市线级等）",

@@ -17,11 +17,19 @@ import plotly.graph_objects as go
 
 from workbench.charts import theme
 from workbench.i18n import level, t
-from workbench.schemas import CONTENT_TYPES
+from workbench.schemas import CONTENT_TYPES, UNTAGGED
 
-#: one colour per content type, the same in every chart and in the calendar
-TYPE_COLOURS = dict(zip(CONTENT_TYPES, ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1",
-                                        "#76b7b2", "#edc948")))
+#: one colour per content type, the same in every chart and in the calendar; untagged posts
+#: (planned when the history has posts without a type) in grey
+TYPE_COLOURS = dict(zip(CONTENT_TYPES + (UNTAGGED,),
+                        ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2",
+                         "#edc948", "#a0a0a0")))
+
+
+def types_shown(present) -> tuple[str, ...]:
+    """The content types a chart or legend shows: :data:`CONTENT_TYPES`, and
+    :data:`UNTAGGED` last when it is among ``present`` (the plan's or the estimates' types)."""
+    return CONTENT_TYPES + ((UNTAGGED,) if UNTAGGED in set(map(str, present)) else ())
 
 
 # plotly shows text as a little HTML: ``<`` and ``&`` are escaped, quotes not (plotly.js knows
@@ -44,13 +52,13 @@ def mix_bars(posts: pd.DataFrame, *, lang: str = "en") -> go.Figure:
 
     Returns
     -------
-    go.Figure with one ``Bar`` per content type of :data:`CONTENT_TYPES` (``x`` = platform
-    names, ``y`` = posts).
+    go.Figure with one ``Bar`` per content type of :data:`CONTENT_TYPES` (and one for
+    untagged posts when the plan has them; ``x`` = platform names, ``y`` = posts).
     """
     platforms = [str(p) for p in posts.index]
     names = [_name("platform", p, lang) for p in platforms]
     bars = []
-    for kind in CONTENT_TYPES:
+    for kind in types_shown(posts.columns):
         values = (posts[kind] if kind in posts.columns else pd.Series(0, index=posts.index))
         values = [int(v) for v in values.to_numpy()]
         label = _name("content_type", kind, lang)
@@ -87,13 +95,14 @@ def cell_estimates(cells: pd.DataFrame, platforms, *, metric: str = "reads",
     ``error_y`` to low and high) followed by one ``Scatter`` of raw averages.
     """
     part = cells[(cells["metric"] == metric) & cells["platform"].isin(list(platforms))]
+    types = types_shown(part["content_type"].unique())
     traces, raw_x, raw_y, raw_text = [], [], [], []
     offsets = np.linspace(-0.3, 0.3, max(len(platforms), 1)) if len(platforms) > 1 else [0.0]
-    type_names = [_name("content_type", c, lang) for c in CONTENT_TYPES]
+    type_names = [_name("content_type", c, lang) for c in types]
     for offset, (i, platform) in zip(offsets, enumerate(platforms)):
         rows = part[part["platform"] == platform].set_index("content_type").reindex(
-            list(CONTENT_TYPES))
-        xs = [k + offset for k in range(len(CONTENT_TYPES))]
+            list(types))
+        xs = [k + offset for k in range(len(types))]
         mean = rows["mean"].astype(float).to_numpy()
         low = rows["low"].astype(float).to_numpy()
         high = rows["high"].astype(float).to_numpy()
@@ -102,7 +111,7 @@ def cell_estimates(cells: pd.DataFrame, platforms, *, metric: str = "reads",
         hover = [_label("cells.hover", lang, platform=pname, type=type_names[k],
                         mean=theme.count(mean[k], lang), low=theme.count(low[k], lang),
                         high=theme.count(high[k], lang), posts=int(posts[k]))
-                 if np.isfinite(mean[k]) else "" for k in range(len(CONTENT_TYPES))]
+                 if np.isfinite(mean[k]) else "" for k in range(len(types))]
         traces.append(go.Scatter(
             x=xs, y=mean.tolist(), mode="markers", name=pname,
             marker={"size": 10, "color": theme.PERSONA_COLOURS[i % len(theme.PERSONA_COLOURS)],
@@ -111,7 +120,7 @@ def cell_estimates(cells: pd.DataFrame, platforms, *, metric: str = "reads",
                      "arrayminus": (mean - low).tolist(), "thickness": 1.5, "width": 3},
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
         raw = rows["raw_mean"].astype(float).to_numpy()
-        for k in range(len(CONTENT_TYPES)):
+        for k in range(len(types)):
             if posts[k] > 0 and np.isfinite(raw[k]):
                 raw_x.append(xs[k])
                 raw_y.append(float(raw[k]))
@@ -126,8 +135,8 @@ def cell_estimates(cells: pd.DataFrame, platforms, *, metric: str = "reads",
     return go.Figure(traces, layout={
         "title": {"text": _label("cells.title", lang, metric=_label(f"metric.{metric}", lang))},
         "height": 420,
-        "xaxis": {"tickvals": list(range(len(CONTENT_TYPES))), "ticktext": type_names,
-                  "showgrid": False, "range": [-0.6, len(CONTENT_TYPES) - 0.4]},
+        "xaxis": {"tickvals": list(range(len(types))), "ticktext": type_names,
+                  "showgrid": False, "range": [-0.6, len(types) - 0.4]},
         "yaxis": {"title": {"text": _label("cells.y", lang)}, "type": "log"},
         "legend": {"orientation": "h", "y": -0.16, "x": 0},
         "annotations": [theme.caption(_label("cells.note", lang), y=-0.3)],

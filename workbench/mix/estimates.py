@@ -97,6 +97,8 @@ class Estimates:
         recorded in the articles.
     decay_fitted : whether the decay came from the history.
     notes : ``(en, zh)`` pairs: assumptions and data caveats.
+    content_types : the types estimated; :data:`schemas.UNTAGGED` last when posts had none.
+    warnings : the notes a page shows as a warning (posts without a content type).
 
     Examples
     --------
@@ -114,6 +116,12 @@ class Estimates:
     conversion_rate: float | None
     decay_fitted: bool
     notes: list[tuple[str, str]]
+    #: the content types estimated: :data:`schemas.CONTENT_TYPES`, and
+    #: :data:`schemas.UNTAGGED` last when the history has posts without a type
+    content_types: tuple[str, ...] = schemas.CONTENT_TYPES
+    #: the notes a planner must see before trusting a plan (posts without a content type), in
+    #: :attr:`notes` too
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     # dense arrays for the solver: platform × type × metric
     _platforms: tuple[str, ...] = field(default=(), repr=False)
     _mean: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)), repr=False)
@@ -127,10 +135,10 @@ class Estimates:
     def mean(self, platform: str, content_type: str, metric: str = "reads") -> float:
         """Shrunk expected ``metric`` of one post of ``content_type`` on ``platform``."""
         p = self._platform_index(platform)
-        if content_type not in schemas.CONTENT_TYPES or metric not in METRICS:
+        if content_type not in self.content_types or metric not in METRICS:
             raise InputError(f"Unknown content type or metric: {content_type!r}, {metric!r}.",
                              f"未知的内容类型或指标：{content_type!r}、{metric!r}。")
-        return float(self._mean[p, schemas.CONTENT_TYPES.index(content_type),
+        return float(self._mean[p, self.content_types.index(content_type),
                                 METRICS.index(metric)])
 
     def table(self, metric: str = "reads", value: str = "mean") -> pd.DataFrame:
@@ -140,7 +148,7 @@ class Estimates:
                              f"未知指标 {metric!r}；可选：{', '.join(METRICS)}。")
         sub = self.cells[self.cells["metric"] == metric]
         out = sub.pivot(index="platform", columns="content_type", values=value)
-        return out.reindex(index=list(self._platforms), columns=list(schemas.CONTENT_TYPES))
+        return out.reindex(index=list(self._platforms), columns=list(self.content_types))
 
     def slot_multipliers(self, platform: str) -> tuple[float, float]:
         """``(headline, secondary)`` reads multipliers of a push platform; ``(1, 1)`` elsewhere."""
@@ -190,15 +198,16 @@ class Estimates:
 
 def _fit_platform(y: np.ndarray, cell: np.ndarray, pos: np.ndarray, wd: np.ndarray,
                   hr: np.ndarray, positioned: bool, rank: np.ndarray, group: np.ndarray,
-                  slope: float | None = None) -> dict[str, Any]:
+                  slope: float | None = None, n_types: int = len(schemas.CONTENT_TYPES)
+                  ) -> dict[str, Any]:
     """Backfit type, position, timing and rank effects of one platform's log reads.
 
     Type, position and timing effects are shrunk (empirical Bayes). ``rank`` is the post's
     order (0, 1, ...) among same-type posts of its week and ``group`` codes that (type, week);
     the rank slope is the within-week regression slope (week fixed effects) when ``slope`` is
     ``None``, else fixed at ``slope``. Type effects are then those of the week's first post.
+    ``cell`` codes the type, one of ``n_types``.
     """
-    n_types = len(schemas.CONTENT_TYPES)
     mu = float(y.mean())
     a = np.zeros(n_types)
     p_eff = np.zeros(ARTICLES_PER_PUSH)
@@ -310,6 +319,9 @@ def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_
                       f"{dropped} 篇内容未计入：阅读数不是有效数字（负数、无穷大或文字），"
                       "或发表时间不是日期。"))
     history = _history(df)
+    untagged = _untagged_note(history)
+    warnings = [] if untagged is None else [untagged]
+    notes += warnings
     decay_fit = _fit_decay(history, decays_given)
     platforms = [_estimate_platform(history, p, decay_fit, conversion_rate)
                  for p in history.platforms]
@@ -319,9 +331,11 @@ def estimate(articles: pd.DataFrame, *, conversion_rate: float = CONVERSION_PER_
                       f"reading × {conversion_rate:g}.",
                       f"数据中没有转化列：转化按 阅读后关注 × {conversion_rate:g} 估算。"))
     notes.append(_decay_note(decay_fit, bool(decays_given)))
-    return _estimates(history, platforms, decay_fit, notes,
-                      conversion_rate=None if history.has_conversions else float(conversion_rate),
-                      decay_fitted=bool(decay_fit.fitted and not decays_given))
+    est = _estimates(history, platforms, decay_fit, notes,
+                     conversion_rate=None if history.has_conversions else float(conversion_rate),
+                     decay_fitted=bool(decay_fit.fitted and not decays_given))
+    est.warnings = warnings
+    return est
 
 
 # --------------------------------------------------------------------------------------------
@@ -356,7 +370,7 @@ def _fit(history: _History, platform: str, slope: float | None) -> dict[str, Any
     group = pd.factorize(history.week_group[rows])[0].astype(np.int64)
     out = _fit_platform(y, history.content_type[rows], history.position[rows],
                         history.weekday[rows], history.hour[rows], positioned,
-                        history.rank[rows], group, slope)
+                        history.rank[rows], group, slope, len(history.types))
     out["positioned"] = positioned
     return out
 
@@ -457,7 +471,7 @@ def _estimate_platform(history: _History, p: str, decay_fit: _DecayFit,
         mean=mean, se_log=se_log, posts=counts, log_sd=sd,
         cells=_cell_rows(history, rows, p, fit, mean, se_log, rates, conversion_rate),
         positions=positions, slots=slots, timing=_timing_rows(history, rows, p, fit),
-        summary=summary, note=_thin_note(p, counts))
+        summary=summary, note=_thin_note(p, counts, history.types))
 
 
 def _cell_means(history: _History, rows: np.ndarray, fit: dict[str, Any],
@@ -465,7 +479,7 @@ def _cell_means(history: _History, rows: np.ndarray, fit: dict[str, Any],
                 ) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, ...]]]:
     """Per content type and metric: the mean per post, its standard error on the log scale
     (capped at :data:`MAX_SE_LOG`), and the shrunk rates per read of the other metrics."""
-    n_types = len(schemas.CONTENT_TYPES)
+    n_types = len(history.types)
     mean = np.zeros((n_types, len(METRICS)))
     se_log = np.zeros((n_types, len(METRICS)))
     level = fit["mu"] + fit["a"]
@@ -497,9 +511,9 @@ def _cell_rows(history: _History, rows: np.ndarray, p: str, fit: dict[str, Any],
                mean: np.ndarray, se_log: np.ndarray, rates: dict[str, tuple[np.ndarray, ...]],
                conversion_rate: float) -> list[dict[str, Any]]:
     """The platform's rows of :attr:`Estimates.cells`."""
-    n_types = len(schemas.CONTENT_TYPES)
+    n_types = len(history.types)
     out = []
-    for ci, c in enumerate(schemas.CONTENT_TYPES):
+    for ci, c in enumerate(history.types):
         in_cell = rows & (history.content_type == ci)
         for mi, m in enumerate(METRICS):
             vals = history.metrics[in_cell, mi]
@@ -556,17 +570,45 @@ def _timing_rows(history: _History, rows: np.ndarray, p: str, fit: dict[str, Any
     return out
 
 
-def _thin_note(p: str, counts: np.ndarray) -> tuple[str, str] | None:
-    """The note for content types with fewer than 5 posts on the platform, if any."""
-    if not (counts < 5).any():
+def _thin_note(p: str, counts: np.ndarray, types: tuple[str, ...]) -> tuple[str, str] | None:
+    """The note for content types with fewer than 5 posts on the platform, if any (none when
+    the platform has no tagged post at all: the untagged note says so, and no type is planned
+    there but untagged)."""
+    tagged = np.array([c != schemas.UNTAGGED for c in types])
+    if not counts[tagged].any():
         return None
-    thin = [c for ci, c in enumerate(schemas.CONTENT_TYPES) if counts[ci] < 5]
+    thin = [c for ci, c in enumerate(types) if tagged[ci] and counts[ci] < 5]
+    if not thin:
+        return None
     return (f"{_plat(p, 'en')}: thin history for "
             f"{', '.join(i18n.level('content_type', c, 'en') for c in thin)} (fewer "
             "than 5 posts); their estimates lean on the platform average.",
             f"{_plat(p, 'zh')}："
             f"{'、'.join(i18n.level('content_type', c, 'zh') for c in thin)} 的历史"
             "不足 5 篇，估计值主要参考该平台的平均水平。")
+
+
+def _untagged_note(history: _History) -> tuple[str, str] | None:
+    """The warning for posts without a content type, if any: how many, where, and what the
+    plan does with them."""
+    if schemas.UNTAGGED not in history.types:
+        return None
+    untagged = history.content_type == history.types.index(schemas.UNTAGGED)
+    n, total = int(untagged.sum()), len(untagged)
+    only = [p for p in history.platforms if untagged[history.platform == p].all()]
+    where_en = where_zh = ""
+    if only:
+        where_en = (f" {', '.join(_plat(p, 'en') for p in only)} "
+                    f"{'has' if len(only) == 1 else 'have'} no tagged post, so "
+                    f"{'its' if len(only) == 1 else 'their'} posts are planned as untagged only.")
+        where_zh = (f"{'、'.join(_plat(p, 'zh') for p in only)}没有已标注的文章，"
+                    "只能按“未标注”规划。")
+    return (f"Warning: {n:,} of {total:,} posts have no content type; they are planned as their "
+            f"own type, Untagged, and no share or persona rule counts them.{where_en} Tag them "
+            "on the Data page (rules or suggestions) to plan a content mix.",
+            f"注意：{total:,} 篇中有 {n:,} 篇没有内容类型，按单独的“未标注”类型规划，"
+            f"不计入占比和人设规则。{where_zh}请在数据页用规则或建议为它们标注内容类型，"
+            "以便规划内容配比。")
 
 
 def _decay_note(decay_fit: _DecayFit, given: bool) -> tuple[str, str]:
@@ -600,7 +642,7 @@ def _estimates(history: _History, platforms: list[_PlatformEstimate], decay_fit:
     posts = np.stack([p.posts for p in platforms])
     cells = pd.DataFrame([row for p in platforms for row in p.cells])
     for col in ("platform", "content_type", "metric"):
-        levels = {"platform": order, "content_type": schemas.CONTENT_TYPES,
+        levels = {"platform": order, "content_type": history.types,
                   "metric": METRICS}[col]
         cells[col] = pd.Categorical(cells[col], categories=list(levels))
     positions = pd.DataFrame([row for p in platforms for row in p.positions],
@@ -614,7 +656,7 @@ def _estimates(history: _History, platforms: list[_PlatformEstimate], decay_fit:
     return Estimates(
         cells=cells, positions=positions, timing=timing, decay=pd.DataFrame(decay_fit.rows),
         platforms=summary, reference=reference, conversion_rate=conversion_rate,
-        decay_fitted=decay_fitted, notes=notes,
+        decay_fitted=decay_fitted, notes=notes, content_types=history.types,
         _platforms=tuple(order), _mean=mean, _se_log=np.stack([p.se_log for p in platforms]),
         _posts=posts, _log_sd=np.array([p.log_sd for p in platforms]),
         _slots={p: est.slots for p, est in zip(order, platforms) if est.slots is not None},

@@ -5,7 +5,8 @@ Bad input
 ---------
 A post whose reads are not a count (text, negative, infinite, above :data:`MAX_COUNT`) or whose
 publish time is not a date is left out, and the notes say how many; other counts that are not
-counts are missing values.
+counts are missing values. A post without a content type (an export that has none, a title no
+tagging rule matched) is kept, as the type :data:`~workbench.schemas.UNTAGGED`.
 """
 
 from __future__ import annotations
@@ -55,14 +56,18 @@ def _metric_frame(df: pd.DataFrame, conversions: bool) -> np.ndarray:
 
 
 def _check_articles(articles: Any) -> tuple[pd.DataFrame, int]:
-    """The usable posts (publish time a date, platform and content type known, reads a count),
-    publish time as datetimes and position as numbers; and how many posts were left out
+    """The usable posts (publish time a date, platform known, reads a count), publish time as
+    datetimes, position as numbers and content type as text (:data:`schemas.UNTAGGED` where
+    the post has none of :data:`schemas.CONTENT_TYPES`); and how many posts were left out
     because their reads or publish time could not be read."""
-    require_columns(articles, "articles", ("publish_time", "platform", "content_type", "reads"))
-    df = articles[articles["platform"].notna() & articles["content_type"].notna()
-                  & articles["reads"].notna() & articles["publish_time"].notna()]
-    df = df[df["content_type"].astype(str).isin(schemas.CONTENT_TYPES)
-            & df["platform"].astype(str).isin(schemas.PLATFORMS)].copy()
+    require_columns(articles, "articles", ("publish_time", "platform", "reads"))
+    df = articles[articles["platform"].notna() & articles["reads"].notna()
+                  & articles["publish_time"].notna()]
+    df = df[df["platform"].astype(str).isin(schemas.PLATFORMS)].copy()
+    types = (df["content_type"].astype(object) if "content_type" in df.columns
+             else pd.Series(None, index=df.index, dtype=object))
+    df["content_type"] = types.where(types.isin(schemas.CONTENT_TYPES),
+                                     schemas.UNTAGGED).astype(str)
     times = df["publish_time"]
     if not pd.api.types.is_datetime64_any_dtype(times):
         with warnings.catch_warnings():           # text: parsed one by one, unreadable → NaT
@@ -77,9 +82,9 @@ def _check_articles(articles: Any) -> tuple[pd.DataFrame, int]:
     dropped = int((~ok).sum())
     df = df[ok]
     if df.empty:
-        raise InputError("The articles table has no usable posts (platform, content type, "
-                         "publish time and reads all filled in, reads a count of 0 or more).",
-                         "文章数据中没有可用的发文记录（平台、内容类型、发表时间和阅读数都需要填写，"
+        raise InputError("The articles table has no usable posts (platform, publish time and "
+                         "reads all filled in, reads a count of 0 or more).",
+                         "文章数据中没有可用的发文记录（平台、发表时间和阅读数都需要填写，"
                          "阅读数须为不小于 0 的数）。",
                          fix="Check the file, or use the sample data.",
                          fix_zh="请检查文件，或使用示例数据。")
@@ -91,7 +96,8 @@ class _History:
     """The usable posts as arrays, in publish order (within a push, by position)."""
 
     platform: np.ndarray        # (n,) platform code
-    content_type: np.ndarray    # (n,) index into schemas.CONTENT_TYPES
+    content_type: np.ndarray    # (n,) index into types
+    types: tuple[str, ...]      # CONTENT_TYPES, and UNTAGGED last when a post has no type
     metrics: np.ndarray         # (n, 5) per post, in METRICS order (NaN: not recorded)
     times: pd.Series            # publish time
     weekday: np.ndarray         # 0 = Monday
@@ -109,7 +115,9 @@ def _history(df: pd.DataFrame) -> _History:
                         else ["publish_time"], kind="stable", na_position="last")
     plat = df["platform"].astype(str).to_numpy()
     ctype = df["content_type"].astype(str).to_numpy()
-    type_idx = {c: i for i, c in enumerate(schemas.CONTENT_TYPES)}
+    types = schemas.CONTENT_TYPES + ((schemas.UNTAGGED,) if (ctype == schemas.UNTAGGED).any()
+                                     else ())
+    type_idx = {c: i for i, c in enumerate(types)}
     times = pd.to_datetime(df["publish_time"])
     if "position" in df.columns:
         pos = pd.to_numeric(df["position"], errors="coerce").to_numpy(float, na_value=np.nan)
@@ -121,6 +129,7 @@ def _history(df: pd.DataFrame) -> _History:
     week_group = pd.factorize(key)[0].astype(np.int64)
     return _History(
         platform=plat, content_type=np.array([type_idx[c] for c in ctype], np.int64),
+        types=types,
         metrics=_metric_frame(df, has_conv), times=times,
         weekday=times.dt.day_of_week.to_numpy(np.int64), hour=times.dt.hour.to_numpy(np.int64),
         position=pos, week_group=week_group,

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .. import schemas
 from ..errors import InputError
 from ..festivals import day_marks
 from .calendar import Calendar, CalendarItem
@@ -76,7 +77,8 @@ def _arrange(pools_of_slots: list[str], pools: dict[str, dict[str, int]], prev: 
     """Types for the slots in order so that no two neighbours share a type (None if impossible).
 
     Depth-first search, most-remaining type first (ties: higher value), pruned by the counting
-    bound (a type can fill at most every other remaining slot).
+    bound (a type can fill at most every other remaining slot). Untagged posts may neighbour
+    each other: nobody knows their types.
     """
     n = len(pools_of_slots)
     counts = {k: dict(v) for k, v in pools.items()}
@@ -89,6 +91,8 @@ def _arrange(pools_of_slots: list[str], pools: dict[str, dict[str, int]], prev: 
     def ok(i: int, last: str | None) -> bool:
         left = n - i
         for t in rank:
+            if t == schemas.UNTAGGED:
+                continue
             r = remaining_total(t)
             if r > (left + 1) // 2 or (t == last and r > left // 2):
                 return False
@@ -102,7 +106,8 @@ def _arrange(pools_of_slots: list[str], pools: dict[str, dict[str, int]], prev: 
         if nodes > _DFS_NODES or not ok(i, last):
             return False
         pool = counts[pools_of_slots[i]]
-        cands = sorted((t for t, c in pool.items() if c > 0 and t != last),
+        cands = sorted((t for t, c in pool.items()
+                        if c > 0 and (t != last or t == schemas.UNTAGGED)),
                        key=lambda t: (-remaining_total(t), rank[t]))
         for t in cands:
             pool[t] -= 1

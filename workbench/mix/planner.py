@@ -13,6 +13,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .. import schemas
 from ..errors import InputError
 from .calendar import Calendar
 from .common import METRICS, POSITIONED
@@ -77,6 +78,9 @@ class MixPlan:
     slots: dict[str, Any]
     statuses: dict[str, str] = field(default_factory=dict)
     calendar_settings: dict[str, Any] = field(default_factory=dict)
+    #: the estimates' warnings (posts without a content type, planned as untagged), also in
+    #: :attr:`notes`: a page shows them beside the plan, not folded away
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def feasible(self) -> bool:
@@ -140,6 +144,7 @@ class MixPlan:
             "notes": list(self.notes), "message": dict(self.message),
             "decay": {k: float(v) for k, v in self.decay.items()}, "slots": self.slots,
             "statuses": dict(self.statuses), "calendar": dict(self.calendar_settings),
+            "warnings": [list(pair) for pair in self.warnings],
         }
 
     @classmethod
@@ -165,6 +170,7 @@ class MixPlan:
             decay=dict(payload["decay"]), slots=dict(payload["slots"]),
             statuses=dict(payload.get("statuses", {})),
             calendar_settings=dict(payload.get("calendar", {})),
+            warnings=[(str(en), str(zh)) for en, zh in payload.get("warnings", [])],
         )
 
 
@@ -237,6 +243,8 @@ def plan(data: pd.DataFrame | Estimates, constraints: Constraints | None = None,
         raise InputError("constraints must be a mix.Constraints.", "constraints 必须是 "
                          "mix.Constraints。")
     cons.validate()
+    if schemas.UNTAGGED in est.content_types and schemas.UNTAGGED not in cons.content_types:
+        cons = cons.replace(content_types=cons.content_types + (schemas.UNTAGGED,))
     weights, wvec, notes = _weights(objective, cons, est.reference)
     pr = _problem(est, cons, wvec)
     notes = list(est.notes) + notes
@@ -302,7 +310,7 @@ def plan(data: pd.DataFrame | Estimates, constraints: Constraints | None = None,
             "zh": f"在 {cons.time_limit:g} 秒时限内找到的最佳方案（差距 {gap:.1%}）。"})
     return MixPlan(status, cells, expected, pushes, _usage(pr, cons, x, h), objective_value,
                    weights, dict(est.reference), gap, solve_ms, cons.replace(), [], notes, msg,
-                   decay, slots)
+                   decay, slots, warnings=list(est.warnings))
 
 
 def _cells_frame(pr: _Problem, x: np.ndarray, h: np.ndarray, per_cell: np.ndarray
@@ -338,7 +346,7 @@ def _infeasible(pr: _Problem, cons: Constraints, conflicts: list[Conflict],
                    {p: 0 for p in pr.platforms if p in POSITIONED}, _usage(pr, cons, zero, zero),
                    0.0, weights, dict(est.reference), math.nan, solve_ms, cons.replace(),
                    conflicts, notes,
-                   {"en": text[0], "zh": text[1]}, decay, slots)
+                   {"en": text[0], "zh": text[1]}, decay, slots, warnings=list(est.warnings))
 
 
 def frontier(data: pd.DataFrame | Estimates, constraints: Constraints | None = None,

@@ -38,6 +38,9 @@ DEFAULT_HOURS: dict[str, float] = {
     "educational": 6.0, "news": 2.0, "interactive": 2.0, "fun": 2.0, "story": 5.0,
     "product": 3.0, "event_report": 3.0,
 }
+#: Hours and cost of a post without a content type (:data:`schemas.UNTAGGED`): a typical post,
+#: the median of the types' defaults.
+UNTAGGED_HOURS, UNTAGGED_COST = 3.0, 300.0
 #: Hours multiplier per platform: video platforms cost more to produce for.
 PLATFORM_EFFORT: dict[str, float] = {
     "douyin": 1.6, "kuaishou": 1.6, "bilibili": 1.8, "xiaohongshu": 1.2,
@@ -110,9 +113,11 @@ class Constraints:
     account_type : the WeChat account, ``"subscription"`` (one push a day) or ``"service"``
         (four pushes a month, planned as one a week).
     platforms : platforms the plan covers.
-    content_types : content types the team produces.
+    content_types : content types the team produces. When the history has posts without a
+        type, :func:`~workbench.mix.plan` adds :data:`schemas.UNTAGGED` (planned, with a warning).
     team_hours : production hours available a week.
-    hours : hours per post by content type (:data:`DEFAULT_HOURS` for types not given).
+    hours : hours per post by content type (:data:`DEFAULT_HOURS` for types not given;
+        :data:`UNTAGGED_HOURS` for an untagged post).
     platform_effort : hours multiplier per platform (:data:`PLATFORM_EFFORT`; 1 when absent).
     budget : CNY a week for posts (``None``: no budget limit).
     cost : CNY per post by content type (:data:`DEFAULT_COST`).
@@ -191,12 +196,14 @@ class Constraints:
 
     def cell_hours(self, platform: str, content_type: str) -> float:
         """Production hours of one post of ``content_type`` on ``platform``."""
-        return float(self.hours.get(content_type, DEFAULT_HOURS[content_type])) \
+        return float(self.hours.get(content_type, DEFAULT_HOURS.get(content_type,
+                                                                     UNTAGGED_HOURS))) \
             * float(self.platform_effort.get(platform, 1.0))
 
     def cell_cost(self, platform: str, content_type: str) -> float:
         """Cost (CNY) of one post of ``content_type`` on ``platform``."""
-        return float(self.cost.get(content_type, DEFAULT_COST[content_type])) \
+        return float(self.cost.get(content_type, DEFAULT_COST.get(content_type,
+                                                                   UNTAGGED_COST))) \
             * float(self.platform_cost.get(platform, 1.0))
 
     def validate(self) -> None:
@@ -223,7 +230,7 @@ class Constraints:
             raise bad("The plan has no content type.", "计划没有任何内容类型。",
                       "Choose at least one content type.", "请至少选择一种内容类型。")
         for c in self.content_types:
-            if c not in schemas.CONTENT_TYPES:
+            if c not in schemas.CONTENT_TYPES and c != schemas.UNTAGGED:
                 raise bad(f"Unknown content type {c!r}.", f"未知内容类型 {c!r}。",
                           f"Choose from {', '.join(schemas.CONTENT_TYPES)}.",
                           f"可选：{', '.join(schemas.CONTENT_TYPES)}。")
@@ -243,7 +250,7 @@ class Constraints:
                     _check_number(value, f"{name} of {key}", f"{key} 的{zh}", 0.01, high)
         for key in list(self.hours) + list(self.cost) + list(self.min_share) \
                 + list(self.max_share):
-            if key not in schemas.CONTENT_TYPES:
+            if key not in schemas.CONTENT_TYPES and key != schemas.UNTAGGED:
                 raise bad(f"Unknown content type {key!r}.", f"未知内容类型 {key!r}。",
                           f"Choose from {', '.join(schemas.CONTENT_TYPES)}.",
                           f"可选：{', '.join(schemas.CONTENT_TYPES)}。")

@@ -72,6 +72,7 @@ class _Problem:
     sec: np.ndarray         # (K,) slot multiplier of an ordinary / secondary post
     bonus: np.ndarray       # (K,) headline extra over secondary (0 off push platforms)
     positioned: np.ndarray  # (K,) bool
+    closed: np.ndarray      # (K,) bool: no post may be planned in the cell (see _closed)
     weights: np.ndarray     # (5,) normalised, divided by the reference
     rows: list[_Row]
     push_cap: int
@@ -129,7 +130,13 @@ def _problem(est: Estimates, cons: Constraints, wvec: np.ndarray) -> _Problem:
     k_p, k_c = np.meshgrid(np.arange(len(plats)), np.arange(len(types)), indexing="ij")
     cell_p, cell_c = k_p.ravel(), k_c.ravel()
     pidx = np.array([est._platforms.index(plats[i]) for i in cell_p])
-    tidx = np.array([schemas.CONTENT_TYPES.index(types[i]) for i in cell_c])
+    for c in types:
+        if c not in est.content_types:       # an untagged plan on a history that is all tagged
+            raise InputError(f"The history has no {c!r} posts to estimate them from.",
+                             f"历史数据中没有 {c!r} 类内容，无法估计。",
+                             fix="Leave the type out of the plan's content types.",
+                             fix_zh="请从计划的内容类型中去掉它。")
+    tidx = np.array([est.content_types.index(types[i]) for i in cell_c])
     means = est._mean[pidx, tidx]
     se = est._se_log[pidx, tidx]
     hours = np.array([cons.cell_hours(plats[i], types[j]) for i, j in zip(cell_p, cell_c)])
@@ -142,6 +149,7 @@ def _problem(est: Estimates, cons: Constraints, wvec: np.ndarray) -> _Problem:
     K = len(cell_p)
     rows: list[_Row] = []
     zero = np.zeros(K)
+    untagged = types.index(schemas.UNTAGGED) if schemas.UNTAGGED in types else -1
 
     def row(group: str, key: str, cx: np.ndarray | None = None, ch: np.ndarray | None = None,
             lb: float = -np.inf, ub: float = np.inf) -> None:
@@ -162,7 +170,8 @@ def _problem(est: Estimates, cons: Constraints, wvec: np.ndarray) -> _Problem:
             row("pushes", p, ch=on, ub=cap)
             row("_capacity", p, cx=on, ch=-cons.articles_per_push * on, ub=0.0)
         if cons.variety and on.sum() > 0:
-            for k in np.flatnonzero(on):
+            # untagged posts are of types nobody knows: no row keeps them from running on
+            for k in np.flatnonzero(on * (cell_c != untagged)):
                 cx = -on.copy()
                 cx[k] = 1.0
                 row("variety", f"{p}/{types[cell_c[k]]}", cx=cx, ub=1.0)
@@ -189,7 +198,20 @@ def _problem(est: Estimates, cons: Constraints, wvec: np.ndarray) -> _Problem:
         row("persona", str(n), cx=on, lb=float(persona.min_posts))
     log_sd = est._log_sd[pidx]
     return _Problem(plats, types, cell_p, cell_c, means, se, log_sd, hours, cost, decay, sec,
-                    bonus, positioned, wvec, rows, cap)
+                    bonus, positioned, _closed(est, pidx, tidx), wvec, rows, cap)
+
+
+def _closed(est: Estimates, pidx: np.ndarray, tidx: np.ndarray) -> np.ndarray:
+    """Cells no post may be planned in, once some posts are untagged: the untagged cell of a
+    platform without untagged posts (it would be the platform's average, not what untagged
+    posts brought), and the typed cells of a platform without a tagged post (nothing says
+    which type is which there). Nothing is closed when every post has a type."""
+    if schemas.UNTAGGED not in est.content_types:
+        return np.zeros(len(pidx), bool)
+    u = est.content_types.index(schemas.UNTAGGED)
+    untagged = est._posts[:, u]
+    tagged = est._posts.sum(axis=1) - untagged
+    return np.where(tidx == u, untagged[pidx] == 0, tagged[pidx] == 0)
 
 
 def _caps(pr: _Problem, cons: Constraints, elastic: bool) -> np.ndarray:
@@ -199,9 +221,12 @@ def _caps(pr: _Problem, cons: Constraints, elastic: bool) -> np.ndarray:
         need = sum(cons.posts_range(p)[0] for p in pr.platforms) \
             + sum(int(x.min_posts) for x in cons.personas)
         big = max([cons.posts_range(p)[1] for p in pr.platforms] + [need, 1])
-        return np.full(K, min(big, 400), np.int64)
+        return np.where(pr.closed, 0, min(big, 400)).astype(np.int64)
     caps = np.empty(K, np.int64)
     for k in range(K):
+        if pr.closed[k]:
+            caps[k] = 0
+            continue
         p = pr.platforms[pr.cell_p[k]]
         hi = cons.posts_range(p)[1]
         # (a tiny cost per post makes the quotient huge, even infinite: compare before flooring)
@@ -211,7 +236,7 @@ def _caps(pr: _Problem, cons: Constraints, elastic: bool) -> np.ndarray:
             hi = int(math.floor(cons.budget / pr.cost[k] + 1e-9))
         if pr.positioned[k]:
             hi = min(hi, pr.push_cap * cons.articles_per_push)
-        if cons.variety:
+        if cons.variety and pr.types[pr.cell_c[k]] != schemas.UNTAGGED:
             hi = min(hi, (cons.posts_range(p)[1] + 1) // 2)
         caps[k] = max(hi, 0)
     return caps

@@ -13,7 +13,6 @@ import numpy as np
 
 from .. import mix, roi
 from ..errors import InputError
-from ..schemas import CONTENT_TYPES
 from .activities import _estimate_of
 from .calibrate import _FUNNEL_KEYS, Calibration
 from .campaign import CampaignReview
@@ -68,9 +67,9 @@ def apply_to_estimates(estimates: mix.Estimates, calibrated: Any) -> mix.Estimat
     applied = []
     for rec in cal.content.values():
         p, c = str(rec["platform"]), str(rec["content_type"])
-        if p not in estimates._platforms or c not in CONTENT_TYPES:
+        if p not in estimates._platforms or c not in estimates.content_types:
             continue
-        pi, ci = estimates._platforms.index(p), CONTENT_TYPES.index(c)
+        pi, ci = estimates._platforms.index(p), estimates.content_types.index(c)
         f = {m: float(rec["factor"].get(m, 1.0) or 1.0) for m in
              ("reads", "engagement", "shares", "follows")}
         f["conversions"] = f["follows"]

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .. import mix
+from .. import mix, schemas
 from ..errors import InputError, missing_columns, not_a_table, require_columns
 from .values import _col, _count, _parse_date
 
@@ -173,8 +173,17 @@ def _plan_view(plan: Any, start: Any = None, weeks: Any = None) -> _PlanView:
                      str(payload.get("name", "")))
 
 
+def _types(articles: Any) -> pd.Series:
+    """The posts' content types as text; :data:`schemas.UNTAGGED` where a post has none (it is
+    reviewed as the plan planned it, never left out)."""
+    if "content_type" not in articles:
+        return pd.Series(schemas.UNTAGGED, index=articles.index, dtype="string")
+    types = articles["content_type"].astype("string")
+    return types.where(types.isin(schemas.CONTENT_TYPES), schemas.UNTAGGED)
+
+
 def _prep_articles(articles: Any) -> pd.DataFrame:
-    require_columns(articles, "articles", ["publish_time", "platform", "content_type", "reads"])
+    require_columns(articles, "articles", ["publish_time", "platform", "reads"])
     t = pd.to_datetime(articles["publish_time"], errors="coerce")
     out = pd.DataFrame({
         "article_id": (articles["article_id"].astype("string") if "article_id" in articles
@@ -183,7 +192,7 @@ def _prep_articles(articles: Any) -> pd.DataFrame:
         "publish_time": t,
         "date": t.dt.normalize(),
         "platform": articles["platform"].astype("string"),
-        "content_type": articles["content_type"].astype("string"),
+        "content_type": _types(articles),
         "position": _col(articles, "position"),
         "title": (articles["title"].astype("string") if "title" in articles
                   else pd.Series(pd.NA, index=articles.index, dtype="string")),
@@ -195,8 +204,7 @@ def _prep_articles(articles: Any) -> pd.DataFrame:
     parts = np.column_stack([out[c].to_numpy() for c in _ENGAGEMENT_PARTS])
     allnan = np.isnan(parts).all(axis=1)
     out["engagement"] = np.where(allnan, np.nan, np.nansum(parts, axis=1))
-    ok = out["publish_time"].notna() & out["platform"].notna() & out["content_type"].notna() \
-        & out["reads"].notna()
+    ok = out["publish_time"].notna() & out["platform"].notna() & out["reads"].notna()
     out = out[ok.to_numpy()]
     out["platform"] = out["platform"].astype(str)
     out["content_type"] = out["content_type"].astype(str)

@@ -22,12 +22,13 @@ import traitlets as tl
 from workbench import fmt
 from workbench import mix as mix_lib
 from workbench.charts import mix as charts
-from workbench.charts.mix import TYPE_COLOURS
+from workbench.charts.mix import TYPE_COLOURS, types_shown
 from workbench.errors import InputError
 from workbench.export import download_link
 from workbench.i18n import level, t
 from workbench.schemas import CONTENT_TYPES
 from workbench.ui.shell import DataPreview, Header, Page, latest_saved, read_failure
+from workbench.ui.sources import status_html
 from workbench.ui.slots import ChartSlot
 
 
@@ -553,7 +554,11 @@ class MixDashboard(Page):
                 + f"<p>{html.escape(t('mix.kept', lang))}</p></div>")
             return
         elif model.plan is not None:
-            text, level_ = model.plan.message.get(lang, ""), "info"
+            # posts without a content type are planned as untagged: said beside the plan
+            said = [model.plan.message.get(lang, "")] + [
+                zh if lang == "zh" else en for en, zh in model.plan.warnings]
+            self.status.value = status_html(said, "warn" if model.plan.warnings else "info")
+            return
         else:
             self.status.value = ""
             return
@@ -566,7 +571,7 @@ class MixDashboard(Page):
         self.kpis.value = kpis_html(plan, self.model.baseline, lang)
         self.charts["mix"].draw(charts.mix_bars, plan.posts, lang=lang)
         notes = "".join(f"<li>{html.escape(zh if lang == 'zh' else en)}</li>"
-                        for en, zh in plan.notes)
+                        for en, zh in plan.notes if (en, zh) not in plan.warnings)
         summary = html.escape(t("mix.notes", lang))
         self.notes.value = (f'<details class="wb-notes"><summary>{summary}</summary>'
                             f"<ul>{notes}</ul></details>")
@@ -750,9 +755,9 @@ def calendar_html(cal, lang: str, records: list[dict] | None = None) -> str:
                         f"{mark}{chips}</div>")
         weeks.append(f'<div class="wb-week">{"".join(cols)}</div>')
         day += dt.timedelta(days=7)
-    legend = "".join(f'<span class="wb-legend-item"><i style="background:{colour}"></i>'
-                     f'{html.escape(level("content_type", kind, lang))}</span>'
-                     for kind, colour in TYPE_COLOURS.items())
+    legend = "".join(f'<span class="wb-legend-item"><i style="background:{TYPE_COLOURS[kind]}">'
+                     f'</i>{html.escape(level("content_type", kind, lang))}</span>'
+                     for kind in types_shown(r["content_type"] for r in records))
     warnings = "".join(f'<p class="wb-note">{html.escape(zh if lang == "zh" else en)}</p>'
                        for en, zh in list(cal.warnings) + list(cal.notes))
     return f'<div class="wb-legend">{legend}</div>{"".join(weeks)}{warnings}'
