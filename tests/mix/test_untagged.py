@@ -161,7 +161,10 @@ def test_charts_show_an_untagged_bar_and_cell_only_when_there_are_some(none_type
     assert len(charts.mix_bars(mix.plan(mix.estimate(articles)).posts).data) == 7
     est = mix.estimate(none_typed)
     fig = charts.cell_estimates(est.cells, est._platforms, lang="en")
-    assert fig.layout.xaxis.ticktext[-1] == "Untagged"
+    assert fig.layout.xaxis.ticktext == ("Untagged",)   # no type was tagged: none shown
+    some = mix.estimate(untag(articles, lambda d: d["platform"] == "zhihu"))
+    fig = charts.cell_estimates(some.cells, some._platforms, lang="en")
+    assert len(fig.layout.xaxis.ticktext) == 8 and fig.layout.xaxis.ticktext[-1] == "Untagged"
 
 
 def test_the_untagged_level_has_display_names() -> None:

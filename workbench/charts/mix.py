@@ -96,6 +96,9 @@ def cell_estimates(cells: pd.DataFrame, platforms, *, metric: str = "reads",
     """
     part = cells[(cells["metric"] == metric) & cells["platform"].isin(list(platforms))]
     types = types_shown(part["content_type"].unique())
+    if UNTAGGED in types:   # types nobody tagged are the platform average, not an estimate
+        seen = set(part.loc[part["posts"] > 0, "content_type"].astype(str))
+        types = tuple(c for c in types if c in seen)
     traces, raw_x, raw_y, raw_text = [], [], [], []
     offsets = np.linspace(-0.3, 0.3, max(len(platforms), 1)) if len(platforms) > 1 else [0.0]
     type_names = [_name("content_type", c, lang) for c in types]
