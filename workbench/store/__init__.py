@@ -49,7 +49,7 @@ from __future__ import annotations
 from . import engine as engine  # the settings' home (see above)
 from .draft_store import Draft
 from .engine import PG_LOCK_TIMEOUT_S, SAVE_ATTEMPTS, SQLITE_BUSY_TIMEOUT_S, Database, default_url
-from .errors import NotFound, StoreError
+from .errors import NameTaken, NotFound, StoreError
 from .payload import PAYLOAD_SCHEMA_VERSION, decode_payload, encode_payload
 from .scenario_store import Record, ScenarioStore, Summary
 from .tables import MAX_NAME_LENGTH, drafts, metadata, scenarios
@@ -68,6 +68,7 @@ __all__ = [
     "SQLITE_BUSY_TIMEOUT_S",
     "Database",
     "Draft",
+    "NameTaken",
     "NotFound",
     "Record",
     "ScenarioStore",

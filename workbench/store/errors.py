@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import Bilingual
 
-__all__ = ["NotFound", "StoreError"]
+__all__ = ["NameTaken", "NotFound", "StoreError"]
 
 
 class StoreError(Bilingual, RuntimeError):
@@ -46,6 +46,19 @@ class NotFound(KeyError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NameTaken(Bilingual, ValueError):
+    """A scenario cannot take a name another scenario of its kind has (a rename onto it).
+
+    ``str(err)`` is the English text, ``err.message("zh")`` the Chinese one; ``kind`` and
+    ``name`` say which name is taken.
+    """
+
+    def __init__(self, en: str, zh: str, *, kind: str, name: str) -> None:
+        self.en, self.zh = en, zh
+        self.kind, self.name = kind, name
+        super().__init__(en)
 
 
 def _names_text(names: list[str], limit: int = 10) -> str:

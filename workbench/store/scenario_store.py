@@ -21,9 +21,12 @@ from sqlalchemy.exc import IntegrityError
 from . import engine
 from .draft_store import DraftMethods
 from .engine import Database, _advisory_key, _backoff
-from .errors import NotFound, StoreError, _names_text
+from .errors import NameTaken, NotFound, StoreError, _names_text
 from .payload import PAYLOAD_SCHEMA_VERSION, _migrate, decode_payload, encode_payload
-from .tables import MAX_NAME_LENGTH, _check_text, _check_version, _default_author, scenarios
+from .tables import (
+    MAX_NAME_LENGTH, _check_text, _check_version, _default_author, scenario_events,
+    scenario_states, scenarios,
+)
 
 __all__ = ["Record", "ScenarioStore", "Summary"]
 
@@ -77,6 +80,10 @@ class Summary:
         Who saved the newest version.
     last_saved_at : datetime.datetime
         When the newest version was saved (UTC).
+    archived : bool
+        Whether it is archived (listed only with ``list(kind, archived=True)``).
+    note : str
+        The newest version's note.
     """
 
     name: str
@@ -84,6 +91,8 @@ class Summary:
     versions: int
     last_author: str
     last_saved_at: dt.datetime
+    archived: bool = False
+    note: str = ""
 
 
 class ScenarioStore(DraftMethods, Database):
@@ -170,11 +179,14 @@ class ScenarioStore(DraftMethods, Database):
                         conn.execute(sa.select(
                             sa.func.pg_advisory_xact_lock(_advisory_key(kind, name))))
                     version = _next_version(conn, kind, name)
+                    now = dt.datetime.now(dt.timezone.utc)
                     conn.execute(scenarios.insert().values(
                         kind=kind, name=name, version=version, author=author,
-                        created_at=dt.datetime.now(dt.timezone.utc),
-                        schema_version=PAYLOAD_SCHEMA_VERSION, note=note, payload=text,
+                        created_at=now, schema_version=PAYLOAD_SCHEMA_VERSION, note=note,
+                        payload=text,
                     ))
+                    if _archived(conn, kind, name):  # a new version brings it back
+                        _set_archived(conn, kind, name, None, author, now)
                 return version
             except IntegrityError as exc:  # someone else took this version number: try again
                 last_error = exc
@@ -264,13 +276,15 @@ class ScenarioStore(DraftMethods, Database):
         """
         return self.record(kind, name, version).payload
 
-    def list(self, kind: str) -> list[Summary]:
+    def list(self, kind: str, archived: bool = False) -> list[Summary]:
         """Every scenario of a kind, one :class:`Summary` per name, sorted by name.
 
         Parameters
         ----------
         kind : str
             The sort of scenario.
+        archived : bool, default False
+            Also list the archived ones (their ``Summary.archived`` is true).
 
         Returns
         -------
@@ -299,19 +313,25 @@ class ScenarioStore(DraftMethods, Database):
         )
         query = (
             sa.select(latest.c.name, latest.c.latest_version, latest.c.versions,
-                      scenarios.c.author, scenarios.c.created_at)
+                      scenarios.c.author, scenarios.c.created_at, scenarios.c.note,
+                      scenario_states.c.archived_at)
             .join_from(latest, scenarios, sa.and_(
                 scenarios.c.kind == kind,
                 scenarios.c.name == latest.c.name,
                 scenarios.c.version == latest.c.latest_version,
             ))
+            .outerjoin(scenario_states, sa.and_(scenario_states.c.kind == kind,
+                                                scenario_states.c.name == latest.c.name))
             .order_by(latest.c.name)
         )
+        if not archived:
+            query = query.where(scenario_states.c.archived_at.is_(None))
         with self._transaction(write=False) as conn:
             rows = conn.execute(query).all()
         summaries = [
             Summary(name=r.name, latest_version=r.latest_version, versions=r.versions,
-                    last_author=r.author, last_saved_at=r.created_at)
+                    last_author=r.author, last_saved_at=r.created_at,
+                    archived=r.archived_at is not None, note=r.note or "")
             for r in rows
         ]
         # Sort in Python too: database collations differ (C vs ICU), Python's order is stable.
@@ -360,6 +380,129 @@ class ScenarioStore(DraftMethods, Database):
                 raise self._not_found(conn, kind, name, None)
         return [_record_from_row(row, with_payload=include_payload) for row in rows]
 
+    # -- archiving and renaming -----------------------------------------------------------
+
+    def archive(self, kind: str, name: str, *, author: str | None = None) -> None:
+        """Put a scenario away: :meth:`list` leaves it out (``archived=True`` shows it), every
+        version stays and can be loaded; :meth:`restore` brings it back. Archiving an archived
+        scenario changes nothing.
+
+        Raises
+        ------
+        NotFound
+            If nothing was ever saved under this kind and name.
+
+        Examples
+        --------
+        >>> store = ScenarioStore("sqlite://")
+        >>> _ = store.save("personas", "Old", {})
+        >>> store.archive("personas", "Old")
+        >>> store.list("personas"), [s.name for s in store.list("personas", archived=True)]
+        ([], ['Old'])
+        """
+        self._set_state(kind, name, True, author)
+
+    def restore(self, kind: str, name: str, *, author: str | None = None) -> None:
+        """Bring an archived scenario back into :meth:`list` (a scenario that is not archived
+        stays as it is).
+
+        Raises
+        ------
+        NotFound
+            If nothing was ever saved under this kind and name.
+        """
+        self._set_state(kind, name, False, author)
+
+    def archived(self, kind: str, name: str) -> bool:
+        """Whether the scenario is archived (``False`` for a name never saved)."""
+        kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
+        name = _check_text(name, "name", max_length=MAX_NAME_LENGTH)
+        self._ensure_schema()
+        with self._transaction(write=False) as conn:
+            return _archived(conn, kind, name)
+
+    def rename(self, kind: str, old: str, new: str, *, author: str | None = None) -> None:
+        """Give a scenario a new name: every version moves with it (numbers, authors, times and
+        notes unchanged), and so does its archived state; the rename is kept in the scenario's
+        events.
+
+        Raises
+        ------
+        NotFound
+            If nothing was ever saved under ``old``.
+        NameTaken
+            If a scenario (archived or not) of the kind is already called ``new``.
+        ValueError
+            If ``new`` is empty or too long.
+
+        Examples
+        --------
+        >>> store = ScenarioStore("sqlite://")
+        >>> _ = store.save("mix_plan", "Q3", {"v": 1}); _ = store.save("mix_plan", "Q3", {"v": 2})
+        >>> store.rename("mix_plan", "Q3", "Q3 (final)")
+        >>> [(s.name, s.versions) for s in store.list("mix_plan")]
+        [('Q3 (final)', 2)]
+        """
+        kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
+        old = _check_text(old, "name", max_length=MAX_NAME_LENGTH)
+        new = _check_text(new, "new name", max_length=MAX_NAME_LENGTH)
+        author = _default_author() if author is None else _check_text(author, "author")
+        if new == old:
+            return
+        self._ensure_schema()
+        with self._transaction(write=True) as conn:
+            if conn.dialect.name == "postgresql":     # both names, in one order for everyone
+                for key in sorted({_advisory_key(kind, old), _advisory_key(kind, new)}):
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+            if not _exists(conn, kind, old):
+                raise self._not_found(conn, kind, old, None)
+            if _exists(conn, kind, new):
+                raise NameTaken(
+                    f"There is already a saved scenario called “{new}” here (it may be "
+                    f"archived): choose another name for “{old}”, or rename the other one "
+                    "first. Nothing was changed.",
+                    f"这里已有名为“{new}”的已保存方案（可能已归档）：请为“{old}”另选一个名称，"
+                    "或先重命名已有的那个。没有做任何更改。", kind=kind, name=new)
+            conn.execute(scenarios.update()
+                         .where(scenarios.c.kind == kind, scenarios.c.name == old)
+                         .values(name=new))
+            conn.execute(scenario_states.update()
+                         .where(scenario_states.c.kind == kind, scenario_states.c.name == old)
+                         .values(name=new))
+            conn.execute(scenario_events.insert().values(
+                kind=kind, name=old, action="rename", new_name=new, author=author,
+                at=dt.datetime.now(dt.timezone.utc)))
+
+    def events(self, kind: str, name: str) -> list[dict[str, Any]]:
+        """What was done to a scenario besides saving it, oldest first: ``{"action"
+        ("archive", "restore", "rename"), "name", "new_name", "author", "at"}``; a rename is
+        listed under the name it had and the one it got."""
+        kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
+        name = _check_text(name, "name", max_length=MAX_NAME_LENGTH)
+        self._ensure_schema()
+        ev = scenario_events.c
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(sa.select(scenario_events).where(
+                ev.kind == kind, sa.or_(ev.name == name, ev.new_name == name)
+            ).order_by(ev.id)).mappings().all()
+        return [{"action": r["action"], "name": r["name"], "new_name": r["new_name"],
+                 "author": r["author"], "at": r["at"]} for r in rows]
+
+    def _set_state(self, kind: str, name: str, archive: bool, author: str | None) -> None:
+        kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
+        name = _check_text(name, "name", max_length=MAX_NAME_LENGTH)
+        author = _default_author() if author is None else _check_text(author, "author")
+        self._ensure_schema()
+        with self._transaction(write=True) as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_advisory_key(kind, name))))
+            if not _exists(conn, kind, name):
+                raise self._not_found(conn, kind, name, None)
+            if _archived(conn, kind, name) == archive:
+                return
+            now = dt.datetime.now(dt.timezone.utc)
+            _set_archived(conn, kind, name, now if archive else None, author, now)
+
     def _not_found(self, conn: Connection, kind: str, name: str, version: int | None) -> NotFound:
         """Build a NotFound whose message says what does exist instead."""
         versions = conn.execute(
@@ -398,6 +541,29 @@ def _record_from_row(row: Mapping[str, Any], *, with_payload: bool) -> Record:
         created_at=row["created_at"], schema_version=row["schema_version"], note=row["note"],
         payload=payload,
     )
+
+
+def _exists(conn: Connection, kind: str, name: str) -> bool:
+    return conn.execute(sa.select(scenarios.c.id).where(
+        scenarios.c.kind == kind, scenarios.c.name == name).limit(1)).first() is not None
+
+
+def _archived(conn: Connection, kind: str, name: str) -> bool:
+    return conn.execute(sa.select(scenario_states.c.archived_at).where(
+        scenario_states.c.kind == kind, scenario_states.c.name == name)).scalar() is not None
+
+
+def _set_archived(conn: Connection, kind: str, name: str, at: dt.datetime | None, author: str,
+                  now: dt.datetime) -> None:
+    """Archive (``at`` a time) or restore (``None``) inside the caller's write transaction, and
+    keep the event."""
+    values = {"archived_at": at, "archived_by": author if at is not None else None}
+    where = (scenario_states.c.kind == kind, scenario_states.c.name == name)
+    if not conn.execute(scenario_states.update().where(*where).values(**values)).rowcount:
+        conn.execute(scenario_states.insert().values(kind=kind, name=name, **values))
+    conn.execute(scenario_events.insert().values(
+        kind=kind, name=name, action="archive" if at is not None else "restore", author=author,
+        at=now))
 
 
 def _next_version(conn: Connection, kind: str, name: str) -> int:

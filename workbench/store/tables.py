@@ -1,8 +1,10 @@
 """The database's tables, and the checks a value passes before it goes into a row.
 
 ``metadata`` holds every table the workbench keeps in its database: ``scenarios`` (one row per
-saved version, only ever inserted) and ``drafts`` (a page's unsaved working state, one row per
-kind and owner). :meth:`workbench.store.engine.Database._ensure_schema` creates the missing
+saved version, only ever inserted; a rename moves every version to the new name),
+``scenario_states`` (which are archived), ``scenario_events`` (archives, restores and renames,
+only ever inserted) and ``drafts`` (a page's unsaved working state, one row per kind and
+owner). :meth:`workbench.store.engine.Database._ensure_schema` creates the missing
 ones on first use, under a lock, so a new table is added here and nothing else is needed. A
 change to an existing table (a new column, say) needs a migration step run by
 ``_ensure_schema`` as well: there has been none so far. (Migrations of the *payloads* saved in
@@ -69,6 +71,34 @@ scenarios = sa.Table(
     sa.CheckConstraint("version >= 1", name="ck_scenarios_version_positive"),
 )
 """The scenarios: one row per saved version. Rows are only ever inserted."""
+
+
+scenario_states = sa.Table(
+    "scenario_states",
+    metadata,
+    sa.Column("kind", sa.String(MAX_NAME_LENGTH), primary_key=True),
+    sa.Column("name", sa.String(MAX_NAME_LENGTH), primary_key=True),
+    sa.Column("archived_at", _UTCDateTime, nullable=True),
+    sa.Column("archived_by", sa.Text, nullable=True),
+)
+"""Whether a scenario is archived (a row with ``archived_at`` set): left out of
+:meth:`~workbench.store.ScenarioStore.list` unless asked for. No row: not archived."""
+
+
+scenario_events = sa.Table(
+    "scenario_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(MAX_NAME_LENGTH), nullable=False),
+    sa.Column("name", sa.String(MAX_NAME_LENGTH), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),     # archive, restore, rename
+    sa.Column("new_name", sa.String(MAX_NAME_LENGTH), nullable=True),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("at", _UTCDateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+"""What was done to a scenario besides saving it (archived, restored, renamed: who and when).
+Rows are only ever inserted."""
 
 
 drafts = sa.Table(
