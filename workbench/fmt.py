@@ -160,3 +160,25 @@ def signed(z: Any, digits: int = 1) -> str:
     if not any(ch in "123456789" for ch in text):
         return text
     return ("+" if z > 0 else MINUS) + text
+
+
+#: the time zone moments are shown in: the teams work on Beijing time
+TIMEZONE = "Asia/Shanghai"
+
+
+def when(moment: Any) -> str:
+    """A moment (a timezone-aware datetime, UTC as the store keeps them) as the team reads it:
+    ``2026-12-07 14:32``, Beijing time; ``–`` for none.
+
+    >>> import datetime as dt
+    >>> when(dt.datetime(2026, 12, 7, 6, 32, tzinfo=dt.timezone.utc))
+    '2026-12-07 14:32'
+    """
+    if moment is None:
+        return "–"
+    import pandas as pd
+
+    stamp = pd.Timestamp(moment)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    return stamp.tz_convert(TIMEZONE).strftime("%Y-%m-%d %H:%M")

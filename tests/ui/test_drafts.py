@@ -109,7 +109,9 @@ def test_an_explicit_save_clears_the_draft(store, clock):
     assert store.draft("tiny").name == "Q3"
     assert page.save() == 1
     assert store.draft("tiny") is None
-    assert store.load("tiny", "Q3") == {"hours": 30}
+    saved = store.load("tiny", "Q3")      # the results, and the controls to reopen it with
+    assert saved["hours"] == 30 and saved["page"]["hours"] == 30
+    assert saved["page"]["name"] == "Q3"
     clock.advance(10)
     assert store.draft("tiny") is None        # the saved state is not "unsaved work"
     page.hours.value = 40                     # a change after the save is

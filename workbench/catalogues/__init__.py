@@ -5,4 +5,4 @@ A module here defines ``EN`` and ``ZH``: dicts with the same keys (``page.key``)
 exactly one of them (:mod:`workbench.i18n` refuses a key defined twice).
 """
 
-PAGES = ("shared", "home", "personas", "mix", "roi", "review", "data")
+PAGES = ("shared", "scenarios", "home", "personas", "mix", "roi", "review", "data")

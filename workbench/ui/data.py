@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import ipywidgets as w
 import pandas as pd
 
-from workbench import schemas
+from workbench import fmt, schemas
 from workbench.charts import data as charts
 from workbench.errors import InputError, inline
 from workbench.i18n import attribute, kind_name, level, t
@@ -33,8 +33,7 @@ UNTAGGED_SHOWN = 20
 GUESS = 0  # the account dropdown's "guess from the file"
 
 
-def _when(value) -> str:
-    return pd.Timestamp(value).tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
+_when = fmt.when
 
 
 class DataDashboard(Page):

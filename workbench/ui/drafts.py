@@ -403,6 +403,26 @@ class DraftKeeper:
             self._said = None
             self.relabel()
 
+    def apply(self, state: Mapping[str, Any]) -> list[str]:
+        """Set the fields to ``state`` (a saved scenario's, opened), in restoring order; what
+        is on screen is then that saved state (no draft). Returns the keys that could not be
+        set (a platform the data on screen lacks ...); keys the state lacks stay as they are."""
+        skipped: list[str] = []
+        self._applying = True
+        try:
+            for key, field in self.fields.items():
+                if key not in state:
+                    continue
+                try:
+                    field.set(state[key])
+                except Exception:
+                    log.warning("field %s of %s not set", key, self.kind, exc_info=True)
+                    skipped.append(key)
+        finally:
+            self._applying = False
+        self.saved()
+        return skipped
+
     # -- the found draft ---------------------------------------------------------------------
     def restore(self) -> list[str]:
         """Put the found draft's values back; returns the keys that could not be restored."""

@@ -422,6 +422,8 @@ class PersonaDashboard(Page):
         # unsaved work survives a kernel restart (workbench.ui.drafts)
         self.start_drafts(STORE_KIND, self._draft_fields(), name=self.save_name,
                           watch=[(self.model, ["features", "weights", "renames"])])
+        self.start_scenarios(STORE_KIND, lambda: self.model.payload()
+                             if self.model.segmentation is not None else None, self.save_name)
 
     # -- language ----------------------------------------------------------------------------
     def _relabel(self, change=None) -> None:

@@ -212,6 +212,8 @@ class ReviewDashboard(Page):
         self._relabel()
         # unsaved work survives a kernel restart (workbench.ui.drafts)
         self.start_drafts(STORE_KIND, self._draft_fields(), name=self.save_name)
+        self.start_scenarios(STORE_KIND, lambda: self.model.review.to_payload()
+                             if self.model.review is not None else None, self.save_name)
 
     def _draft_fields(self) -> dict:
         """What a draft keeps of this page: the plan reviewed, the views chosen, the

@@ -268,6 +268,7 @@ class RoiDashboard(Page):
         # unsaved work survives a kernel restart (workbench.ui.drafts)
         self.start_drafts(STORE_KIND, self._draft_fields(), name=self.save_name,
                           watch=[(self.model, ["estimate", "scenarios"])])
+        self.start_scenarios(STORE_KIND, lambda: self.model.payload(), self.save_name)
 
     def _draft_fields(self) -> dict:
         """What a draft keeps of this page: the estimate, the target, the scenarios kept for

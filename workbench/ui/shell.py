@@ -35,6 +35,7 @@ from workbench.i18n import (
 )
 from workbench.runtime import voila
 from workbench.runtime.assets import STATIC_ENV, STYLESHEET
+from workbench.ui.soon import soon
 
 # the data sources' names, where the pages and tests have always found them
 from workbench.ui.sources import (  # noqa: F401
@@ -291,7 +292,12 @@ class Page:
                 page.header.model.lang = lang
             if pooled:
                 page.reread_saved()
+                if page.scenarios is not None:
+                    page.scenarios.refresh()
                 page.header.model.refresh()  # another page may have kept an upload meanwhile
+            if page.scenarios is not None:  # a link to a saved version: the page opens on it
+                query = voila.query_string()
+                soon(("link", id(page)), lambda: page.scenarios.open_link(query))
         return page
 
     def reread_saved(self) -> None:
@@ -330,9 +336,12 @@ class Page:
         """Save ``payload`` as a new version of ``name`` and say so in ``status``
         (``{labels}.saved`` / ``{labels}.save_failed`` of the catalogue). A failure is logged
         and said beside the button; nothing on screen is lost. Returns the version."""
+        from workbench.ui.scenarios import with_state
+
         lang = self.lang
+        keeper = self.drafts if self.drafts is not None and self.drafts.kind == kind else None
         try:
-            version = self.store.save(kind, name, payload)
+            version = self.store.save(kind, name, with_state(payload, keeper))
         except Exception as err:
             log.exception("saving %s %r failed", kind, name)
             status.value = status_html([t(f"{labels}.save_failed", lang,
@@ -341,7 +350,43 @@ class Page:
         status.value = status_html([t(f"{labels}.saved", lang, name=name, version=version)],
                                    "info")
         self._drafts_saved(kind)
+        if self.scenarios is not None and self.scenarios.kind == kind:
+            self.scenarios.current = (name.strip(), version)
+            self.scenarios.refresh()
         return version
+
+    def save_scenario_as(self, kind: str, name: str, payload: dict) -> int | None:
+        """Save ``payload`` (with the controls' state) as a new version of ``name`` for the
+        scenario browser: a failure is said in the browser. Returns the version."""
+        from workbench.ui.scenarios import with_state
+
+        keeper = self.drafts if self.drafts is not None and self.drafts.kind == kind else None
+        try:
+            return self.store.save(kind, name, with_state(payload, keeper))
+        except Exception as err:
+            log.exception("saving %s %r failed", kind, name)
+            if self.scenarios is not None:
+                self.scenarios.fail(err)
+            return None
+
+    # -- saved scenarios: the browser (workbench.ui.scenarios) ------------------------------
+    scenarios = None  # the page's ScenarioBrowser, once start_scenarios is called
+
+    def start_scenarios(self, kind: str, payload, name: w.Widget | None = None):
+        """Offer the page's saved scenarios to open, save as, rename, archive and compare,
+        folded under the header (after the draft note): call after :meth:`start_drafts`.
+        ``payload`` returns what the page saves (``None``: nothing yet). The list is read once
+        the page is on its way (:func:`workbench.ui.soon.soon`)."""
+        from workbench.ui import drafts
+        from workbench.ui.scenarios import ScenarioBrowser
+
+        browser = ScenarioBrowser(self, kind, payload, name)
+        self.scenarios = browser
+        after = self.drafts.widget if self.drafts is not None else self.header.widget
+        drafts.place(self.widget, browser.widget, after=after)
+        self.header.model.observe(browser.relabel, names="lang")
+        soon(browser, browser.refresh)
+        return browser
 
     # -- drafts: unsaved work survives a kernel restart (workbench.ui.drafts) ---------------
     drafts = None  # the page's DraftKeeper, once start_drafts is called
