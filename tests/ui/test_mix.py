@@ -214,3 +214,43 @@ def test_a_failing_store_is_said_never_taken_for_nothing_saved():
     assert "无法读取已保存的画像集：" + LOCKED_ZH in page.store_note.value
     assert "Could not" not in page.store_note.value
     assert page.model.plan is not None  # planning goes on without the store
+
+
+def test_posts_a_week_per_platform_are_set_on_the_page(page):
+    """Issue 22: a minimum and a maximum per platform in the plan, and the plan keeps them."""
+    shown = [s.description for s in page.cadence_box.children]
+    assert shown == ["WeChat", "Weibo", "Douyin", "Xiaohongshu", "Zhihu",
+                     "No content type back to back on a platform"]
+    assert page.rule_panel.get_title(1) == "Posts a week per platform (minimum – maximum)"
+    assert page.cadence["weibo"].value == mix.CADENCE["weibo"]
+    page.cadence["weibo"].value = (2, 3)
+    posts = page.model.plan.posts.sum(axis=1)
+    assert 2 <= posts["weibo"] <= 3
+    assert page.model.constraints.posts_range("weibo") == (2, 3)
+    page.platforms.value = ("wechat", "weibo")
+    assert [s.description for s in page.cadence_box.children][:2] == ["WeChat", "Weibo"]
+    assert len(page.cadence_box.children) == 3
+    page.variety.value = False
+    assert page.model.constraints.variety is False
+
+
+def test_every_fix_a_conflict_suggests_points_to_a_control_on_the_page(page):
+    """The infeasibility message names the control that changes each conflicting rule, with
+    the label it has on the page."""
+    page.cadence["wechat"].value = (12, 14)   # 12 WeChat posts a week need more hours than 20
+    page.hours.value = 20
+    assert page.model.attempt.status == "infeasible"
+    groups = {c.group for c in page.model.attempt.conflicts}
+    assert {"team_hours", "platform_min"} <= groups
+    status = re.sub(r"<[^>]+>", "\n", page.status.value)
+    assert f"Change it here: {page.hours.description}." in status
+    panel = page.rule_panel.get_title(1).split(" (")[0]          # "Posts a week per platform"
+    assert f"Change it here: {panel} (lower a minimum)." in status
+    page.header.model.lang = "zh"
+    status = re.sub(r"<[^>]+>", "\n", page.status.value)
+    assert f"在此调整：{page.hours.description}。" in status
+    assert "在此调整：各平台每周发文数（降低最少值）。" in status
+    page.header.model.lang = "en"
+    page.cadence["wechat"].value = (3, 14)
+    page.hours.value = 60
+    assert page.model.plan.status == "optimal"

@@ -25,7 +25,7 @@ from workbench.charts import mix as charts
 from workbench.charts.mix import TYPE_COLOURS, types_shown
 from workbench.errors import InputError
 from workbench.export import download_link
-from workbench.i18n import level, t
+from workbench.i18n import CATALOGUES, level, t
 from workbench.schemas import CONTENT_TYPES
 from workbench.ui.shell import DataPreview, Header, Page, latest_saved, read_failure
 from workbench.ui.sources import status_html
@@ -214,6 +214,17 @@ class MixDashboard(Page):
                                            readout_format="d", layout=w.Layout(width="340px"),
                                            style={"description_width": "110px"})
                        for c in CONTENT_TYPES}
+        # posts a week per platform: the minimum and maximum the planner allows (an
+        # infeasibility message's "lower the platform minimums" points here)
+        self.cadence = {p: w.IntRangeSlider(value=rules.posts_range(p), min=0,
+                                            max=max(2 * mix_lib.CADENCE.get(p, (0, 14))[1], 14),
+                                            step=1, continuous_update=False,
+                                            readout_format="d", layout=w.Layout(width="380px"),
+                                            style={"description_width": "110px"})
+                        for p in mix_lib.schemas.PLATFORMS}
+        self.variety = w.Checkbox(value=rules.variety, indent=False,
+                                  layout=w.Layout(width="auto"))
+        self.cadence_box = w.VBox()
         self.persona_set = w.Dropdown(layout=w.Layout(width="320px"),
                                       style={"description_width": "initial"})
         self.persona_pick = w.SelectMultiple(layout=w.Layout(width="420px", height="110px"))
@@ -254,6 +265,7 @@ class MixDashboard(Page):
             "rules", "mix", "calendar", "frontier", "estimates", "save")}
         self.rule_panel = w.Accordion(children=[
             w.VBox([self.weights[g] for g in GOALS]),
+            self.cadence_box,
             w.VBox([self.shares[c] for c in CONTENT_TYPES]),
             w.VBox([self.persona_set, self.persona_pick, self.persona_min]),
         ], selected_index=None)
@@ -297,6 +309,11 @@ class MixDashboard(Page):
             slider.observe(self._on_weights, names="value")
         for slider in self.shares.values():
             slider.observe(self._on_shares, names="value")
+        for slider in self.cadence.values():
+            slider.observe(self._on_cadence, names="value")
+        self.variety.observe(lambda c: self.model.set_rules(variety=bool(c.new)), names="value")
+        self.model.observe(lambda _: self._show_cadence(), names="constraints")
+        self._show_cadence()
         self.persona_set.observe(self._on_persona_set, names="value")
         self.persona_pick.observe(self._on_personas, names="value")
         self.persona_min.observe(self._on_personas, names="value")
@@ -334,7 +351,10 @@ class MixDashboard(Page):
             slider.description = t(f"chart.mix.metric.{goal}", lang)
         for kind, slider in self.shares.items():
             slider.description = level("content_type", kind, lang)
-        for i, key in enumerate(("weights", "shares", "personas")):
+        for platform, slider in self.cadence.items():
+            slider.description = level("platform", platform, lang)
+        self.variety.description = t("mix.variety", lang)
+        for i, key in enumerate(("weights", "cadence", "shares", "personas")):
             self.rule_panel.set_title(i, t(f"mix.panel.{key}", lang))
         self.persona_set.description = t("mix.persona_set", lang)
         self.persona_min.description = t("mix.persona_min", lang)
@@ -447,6 +467,20 @@ class MixDashboard(Page):
     def _on_weights(self, change) -> None:
         self.model.set_rules(weights={g: float(s.value) for g, s in self.weights.items()})
 
+    def _on_cadence(self, change) -> None:
+        if self._filling:
+            return
+        chosen = self.model.constraints.platforms
+        self.model.set_rules(min_posts={p: int(self.cadence[p].value[0]) for p in chosen},
+                             max_posts={p: int(self.cadence[p].value[1]) for p in chosen})
+
+    def _show_cadence(self) -> None:
+        """One slider per platform in the plan."""
+        shown = [self.cadence[p] for p in self.model.constraints.platforms
+                 if p in self.cadence] + [self.variety]
+        if list(self.cadence_box.children) != shown:
+            self.cadence_box.children = shown
+
     def _on_shares(self, change) -> None:
         lows = {c: s.value[0] / 100 for c, s in self.shares.items() if s.value[0] > 0}
         highs = {c: s.value[1] / 100 for c, s in self.shares.items() if s.value[1] < 100}
@@ -548,8 +582,11 @@ class MixDashboard(Page):
         if model.error:
             text, level_ = model.error.get(lang) or model.error.get("en", ""), "error"
         elif model.attempt is not None and not model.attempt.feasible:
-            lines = [t("mix.conflicts", lang)] + [
-                f"• {c.zh if lang == 'zh' else c.en}" for c in model.attempt.conflicts]
+            lines = [t("mix.conflicts", lang)]
+            for c in model.attempt.conflicts:
+                lines.append(f"• {c.zh if lang == 'zh' else c.en}")
+                if f"mix.fix.{c.group}" in CATALOGUES[lang]:   # where on the page to change it
+                    lines.append(t("mix.fix", lang, control=t(f"mix.fix.{c.group}", lang)))
             self.status.value = (
                 '<div class="wb-status wb-status--error">'
                 + "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
@@ -647,6 +684,7 @@ class MixDashboard(Page):
         return {"account": self.account, "platforms": self.platforms, "hours": self.hours,
                 "budget": self.budget, **{f"weight.{g}": s for g, s in self.weights.items()},
                 **{f"share.{c}": s for c, s in self.shares.items()},
+                **{f"posts.{p}": s for p, s in self.cadence.items()}, "variety": self.variety,
                 "persona_set": self.persona_set, "persona_pick": self.persona_pick,
                 "persona_min": self.persona_min, "start": self.start, "weeks": self.weeks,
                 "baseline": self.baseline, "use_review": self.use_review,
