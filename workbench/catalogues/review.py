@@ -36,6 +36,23 @@ EN: dict[str, str] = {
         "Saved \"{name}\" as version {version}. The content-mix and ROI pages can now use its "
         "results."),
     "review.save_failed": "Could not save: {error}. Nothing was lost; try again.",
+    "review.other_dates": "Review over other dates",
+    "review.period_start": "From",
+    "review.period_weeks": "Weeks",
+    "review.targets": "KPI targets (optional: the KPI table's plan)",
+    "review.targets_help": (
+        "Type the targets your team set; a blank one keeps the plan's (or the period before). "
+        "Counts are a week's (prorated to the days reviewed); rates in %."),
+    "review.target_week": "{kpi} a week",
+    "review.target_rate": "{kpi} (%)",
+    "review.target_level": "{kpi} at the end",
+    "review.target_none": "the plan's",
+    "review.save_targets": "Save targets with the plan",
+    "review.targets_note": "KPI targets entered on the review page",
+    "review.targets_saved": "Saved the targets with “{name}” as version {version}.",
+    "review.targets_demo": (
+        "The demo plan is not saved: save a plan on the content-mix page first, then its "
+        "targets with it (they are kept with this review when you save it)."),
     "review.report": "Export report (HTML)",
     "review.pdf": "Export PDF",
     "review.pdf_busy": "Printing the report to PDF…",
@@ -58,6 +75,7 @@ EN: dict[str, str] = {
     "review.kpi.pct": "%",
     "review.kpi.status": "Status",
     "review.baseline": "(pre-period)",
+    "review.target": "(target)",
     "review.no_articles": "No posts in the period.",
     "review.lb.title": "Title",
     "review.lb.platform": "Platform",
@@ -207,6 +225,8 @@ EN: dict[str, str] = {
                        "at risk: at least 80%; off track: below that.",
     "report.basis.plan": "the plan",
     "report.basis.baseline": "the pre-period",
+    "report.basis.target": "the target entered",
+    "report.basis_short.target": "targeted",
     "report.basis_short.plan": "planned",
     "report.basis_short.baseline": "in the pre-period",
     "report.notes": "Notes on the data",
@@ -334,6 +354,23 @@ ZH: dict[str, str] = {
     "review.saved": (
         "已将“{name}”保存为第 {version} 版，内容规划和活动 ROI 页面现在可以使用它的结果。"),
     "review.save_failed": "保存失败：{error}。没有丢失任何内容，请重试。",
+    "review.other_dates": "按其他日期复盘",
+    "review.period_start": "开始日期",
+    "review.period_weeks": "周数",
+    "review.targets": "KPI 目标（可选：作为 KPI 表中的计划值）",
+    "review.targets_help": (
+        "填写团队设定的目标；留空则沿用方案的值（或活动前同期）。数量为每周值（按复盘天数折算），"
+        "比率用 %。"),
+    "review.target_week": "每周{kpi}",
+    "review.target_rate": "{kpi}（%）",
+    "review.target_level": "期末{kpi}",
+    "review.target_none": "沿用方案",
+    "review.save_targets": "将目标随方案保存",
+    "review.targets_note": "在复盘页录入的 KPI 目标",
+    "review.targets_saved": "已将目标随“{name}”保存为第 {version} 版。",
+    "review.targets_demo": (
+        "演示方案没有保存：请先在内容规划页面保存方案，再随方案保存目标"
+        "（保存本次复盘时目标也会一并保存）。"),
     "review.report": "导出报告（HTML）",
     "review.pdf": "导出 PDF",
     "review.pdf_busy": "正在把报告打印为 PDF…",
@@ -356,6 +393,7 @@ ZH: dict[str, str] = {
     "review.kpi.pct": "差异百分比",
     "review.kpi.status": "状态",
     "review.baseline": "（上期基线）",
+    "review.target": "（目标）",
     "review.no_articles": "本期没有发布内容。",
     "review.lb.title": "标题",
     "review.lb.platform": "平台",
@@ -499,6 +537,8 @@ ZH: dict[str, str] = {
                        "有风险：达到 80% 以上；未达标：低于 80%。",
     "report.basis.plan": "计划",
     "report.basis.baseline": "活动前同期",
+    "report.basis.target": "录入的目标",
+    "report.basis_short.target": "（目标）",
     "report.basis_short.plan": "（计划）",
     "report.basis_short.baseline": "（活动前同期）",
     "report.notes": "数据说明",

@@ -5,6 +5,7 @@ values take the slow path."""
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -217,3 +218,16 @@ def _provinces(s: pd.Series) -> pd.Series:
         return s
     mapped = np.array([_province(u) for u in uniques] + [None], dtype=object)
     return pd.Series(mapped[codes], dtype="string")
+
+
+def read_number(value: Any) -> tuple[float, bool]:
+    """One value read as the loader reads a cell of a number column: ``1,234``, ``1.2万``,
+    ``10万+`` (its lower bound), ``5%`` (a share). Returns ``(number, written as a
+    percentage)``; the number is NaN when the value is not one (``5%`` gives ``(0.05, True)``).
+
+    >>> read_number("1.2万"), read_number("5%"), read_number("lots")[0] != read_number("lots")[0]
+    ((12000.0, False), (0.05, True), True)
+    """
+    parsed = _parse_numbers(pd.Series([value], dtype=object), np.zeros(1, dtype=bool))
+    number = float(parsed.values[0])
+    return (math.nan if parsed.bad[0] else number), bool(parsed.percent[0])

@@ -41,7 +41,8 @@ from __future__ import annotations
 
 from .backtest import BACKTEST_CADENCE_WEEKS, backtest_plan
 from .calibrate import CALIBRATION_PRIOR_ACTIVITIES, CALIBRATION_PRIOR_POSTS, Calibration
-from .campaign import CampaignReview, review
+from .campaign import CampaignReview, NotYet, review
+from .inputs import GOAL_KPIS, GOAL_RATES, check_goals
 from .closed_loop import apply_to_estimates, apply_to_roi, roi_overrides
 from .impact import (IMPACT_BLOCK, IMPACT_DRAWS, IMPACT_LEVEL, IMPACT_TRAIN_DAYS, Impact,
                      counterfactual)
@@ -66,7 +67,8 @@ from .values import PAYLOAD_VERSION as PAYLOAD_VERSION
 __all__ = [
     "ACCOUNT_KPIS", "ACTIVITY_KPIS", "ANOMALY_K", "ANOMALY_WINDOW", "AT_RISK",
     "BACKTEST_CADENCE_WEEKS", "CALIBRATION_PRIOR_ACTIVITIES", "CALIBRATION_PRIOR_POSTS",
-    "Calibration", "CampaignReview", "IMPACT_BLOCK", "IMPACT_DRAWS", "IMPACT_LEVEL",
+    "Calibration", "CampaignReview", "GOAL_KPIS", "GOAL_RATES", "NotYet", "check_goals",
+    "IMPACT_BLOCK", "IMPACT_DRAWS", "IMPACT_LEVEL",
     "IMPACT_TRAIN_DAYS", "Impact", "KPIS", "MAX_RECOMMENDATIONS", "MAX_VALUE",
     "MIN_RECOMMENDATIONS",
     "ON_TRACK", "Recommendation", "SCORECARD_WEIGHTS", "STATUSES", "Scorecard", "TREND_SERIES",

@@ -24,19 +24,34 @@ import pandas as pd
 
 from .. import festivals, mix, roi
 from ..errors import InputError
+
 from .activities import _VALUE_KEYS, _activities, _estimate_of
 from .calibrate import (CALIBRATION_PRIOR_ACTIVITIES, CALIBRATION_PRIOR_POSTS, Calibration,
                         _calibrate_activities, _calibrate_content)
 from .impact import _IMPACT_METHOD, Impact, _impact
-from .inputs import _PlanView, _plan_view, _prep_activities, _prep_articles, _prep_daily
-from .kpis import AT_RISK, ON_TRACK, _activity_kpis, _content_and_follower_kpis
+from .inputs import (
+    _PlanView, _plan_view, _prep_activities, _prep_articles, _prep_daily, check_goals,
+)
+from .kpis import AT_RISK, ON_TRACK, _activity_kpis, _content_and_follower_kpis, _with_goals
 from .recommend import Recommendation, _recommend
 from .trends import Trends, _trends
 from .values import PAYLOAD_VERSION, _jsonable, _num, _pct, _records
 from .variance import VARIANCE_METRICS, _planned_per_post, _variance
 from .wci import WCI_VERSION, _wci_weeks, _wci_window, _wechat_articles
 
-__all__ = ["CampaignReview", "review"]
+
+class NotYet(InputError):
+    """The plan's period has not started in the data: nothing to review yet (a page says so
+    as news, not as an error). ``start``, ``end``: the plan's period; ``data_end``: the data's
+    last day."""
+
+    def __init__(self, en: str, zh: str, *, fix: str, fix_zh: str, start: dt.date,
+                 end: dt.date, data_end: dt.date):
+        super().__init__(en, zh, fix=fix, fix_zh=fix_zh)
+        self.start, self.end, self.data_end = start, end, data_end
+
+
+__all__ = ["CampaignReview", "NotYet", "review"]
 
 
 @dataclass(eq=False)
@@ -245,7 +260,7 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
            daily_reads: pd.DataFrame | None = None,
            assumptions: Mapping[str, float] | None = None,
            start: Any = None, weeks: int | None = None, impact: bool = True,
-           seed: int = 0) -> CampaignReview:
+           seed: int = 0, targets: Mapping[str, Any] | None = None) -> CampaignReview:
     """Review a content-mix plan against what happened over its calendar.
 
     Parameters
@@ -266,7 +281,10 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
         sources.
     assumptions : ``{"margin", "retention", "follower_value"}`` overriding the value of an
         activity's revenue and follows (see the module notes).
-    start, weeks : override the plan's calendar period.
+    start, weeks : override the plan's calendar period (review the plan over other dates).
+    targets : KPI targets entered by hand, ``{kpi: value}`` (:data:`GOAL_KPIS`: counts a week,
+        rates as shares, the follower total at the end); they are the KPI table's plan (source
+        ``"target"``). Default: the plan payload's ``kpi_goals``.
     impact : compute the counterfactual (``False`` skips it: ``impact.summary`` is empty).
     seed : random seed of the ROI simulations.
 
@@ -286,6 +304,8 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
     >>> rv.kpis[["kpi", "plan", "actual", "status"]]                            # doctest: +SKIP
     """
     view = _plan_view(plan, start, weeks)
+    if targets is not None:
+        view.goals = check_goals(targets)
     arts = _prep_articles(articles)
     daily = _prep_daily(daily_users)
     acts = _prep_activities(activities)
@@ -303,6 +323,15 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
     first = view.start
     s0, s1 = first.date().isoformat(), view.end.date().isoformat()
     flow_days = int(daily.loc[first:view.end, "new_follows"].notna().sum()) if len(daily) else 0
+    if flow_days == 0 and len(daily) and first > daily["new_follows"].last_valid_index():
+        last_day = daily["new_follows"].last_valid_index().date()
+        raise NotYet(f"This plan runs {s0} – {s1}, and the data ends on {last_day}: nothing to "
+                     "review yet.",
+                     f"该方案周期为 {s0} 至 {s1}，而数据截至 {last_day}：暂时没有可复盘的内容。",
+                     fix="It is reviewed as soon as the data covers its first days; meanwhile, "
+                         "choose other dates to review it over.",
+                     fix_zh="数据覆盖到方案的前几天后即可复盘；也可以先选择其他日期来复盘。",
+                     start=first.date(), end=view.end.date(), data_end=last_day)
     if flow_days == 0:
         span = (f"{daily.index.min().date()} – {daily.index.max().date()}" if len(daily)
                 else "no dates")
@@ -316,11 +345,14 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
     last = view.as_of
     n_days = view.covered_days
     if last < view.end:
+        next_day = (last + pd.Timedelta(days=1)).date()
         notes.append((f"The data ends on {last.date()}: the review covers {n_days} of the plan's "
                       f"{view.days} days; the plan's targets are prorated to them and the "
-                      f"pre-period is the {n_days} days before.",
+                      f"pre-period is the {n_days} days before. Still to come: "
+                      f"{view.days - n_days} days, {next_day} – {view.end.date()}.",
                       f"数据截至 {last.date()}：复盘覆盖方案 {view.days} 天中的 {n_days} 天；"
-                      f"计划目标按天数折算，活动前同期取之前的 {n_days} 天。"))
+                      f"计划目标按天数折算，活动前同期取之前的 {n_days} 天。尚未到来："
+                      f"{next_day} 至 {view.end.date()}，共 {view.days - n_days} 天。"))
     pre_end = first - pd.Timedelta(days=1)
     pre_start = first - pd.Timedelta(days=n_days)
     on_plan = arts["platform"].isin(view.platforms).to_numpy()
@@ -349,7 +381,8 @@ def review(plan: mix.MixPlan | Mapping[str, Any], daily_users: pd.DataFrame,
                       "周期之前没有数据：以活动前同期为基准的指标无法计算。"))
 
     # ---- KPIs
-    rows = _content_and_follower_kpis(view, cur, pre, daily, pre_start, pre_end)
+    rows = _with_goals(_content_and_follower_kpis(view, cur, pre, daily, pre_start, pre_end),
+                       view)
     acts_period, sims = _activities(acts, first, last, estimates, assumptions, seed)
     activity_rows, activity_notes = _activity_kpis(acts, acts_period, estimates, assumptions,
                                                    pre_start, pre_end)

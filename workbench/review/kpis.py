@@ -90,6 +90,22 @@ def status_label(status: str, lang: str = "en") -> str:
     return zh if str(lang).lower().startswith("zh") else en
 
 
+def _with_goals(rows: list[dict[str, Any]], view) -> list[dict[str, Any]]:
+    """The rows with the KPI targets entered by hand as their plan (source ``"target"``):
+    counts a week prorated to the days reviewed, rates and the follower total as given."""
+    from .inputs import GOAL_WEEKLY
+
+    out = []
+    for row in rows:
+        goal = view.goals.get(row["kpi"])
+        if goal is None:
+            out.append(row)
+            continue
+        plan = goal * view.scale if row["kpi"] in GOAL_WEEKLY else goal
+        out.append(_kpi_row(row["kpi"], plan, row["actual"], "target"))
+    return out
+
+
 def _kpi_row(key: str, plan: float, actual: float, source: str) -> dict[str, Any]:
     _, en, zh, unit, better = _KPI[key]
     plan = float(plan) if plan is not None else math.nan

@@ -207,8 +207,8 @@ def _kpis_behind(kpis: pd.DataFrame) -> list[Recommendation]:
         else:
             a, p = _num(row["actual"]), _num(row["plan"])
             unit_en = unit_zh = ""
-        ref_en = "the plan" if row["plan_source"] == "plan" else "the pre-period"
-        ref_zh = "计划" if row["plan_source"] == "plan" else "活动前同期"
+        ref_en, ref_zh = {"plan": ("the plan", "计划"), "target": ("the target", "目标")}.get(
+            row["plan_source"], ("the pre-period", "活动前同期"))
         word_en = "above" if row["diff"] > 0 else "below"
         word_zh = "高" if row["diff"] > 0 else "低"
         en = (f"{row['label_en']}: {a}{unit_en} against {p}{unit_en} for {ref_en} "

@@ -23,10 +23,11 @@ import traitlets as tl
 from workbench import fmt
 from workbench import review as review_lib
 from workbench.charts import review as charts
-from workbench.errors import InputError
+from workbench.errors import InputError, inline
 from workbench.export import download_link
 from workbench.i18n import level, t
 from workbench.ui.shell import TEAM, DataPreview, Header, Page, read_failure
+from workbench.ui.sources import status_html
 from workbench.ui.slots import ChartSlot
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,11 @@ class ReviewModel(tl.HasTraits):
     activities = tl.Instance(pd.DataFrame, allow_none=True)
     plan = tl.Dict(allow_none=True, default_value=None)
     plan_name = tl.Unicode(DEMO)
+    #: review the plan over other dates: the first day (``None``: the plan's own) and weeks
+    start = tl.Instance(dt.date, allow_none=True)
+    weeks = tl.Int(DEMO_WEEKS, min=1, max=52)
+    #: KPI targets entered by hand (``review.check_goals``): the KPI table's plan
+    targets = tl.Dict()
     review = tl.Instance(review_lib.CampaignReview, allow_none=True)
     error = tl.Dict()
 
@@ -73,7 +79,7 @@ class ReviewModel(tl.HasTraits):
         self._ready = True
         self.run()
 
-    @tl.observe("daily_users", "articles", "activities", "plan")
+    @tl.observe("daily_users", "articles", "activities", "plan", "start", "weeks", "targets")
     def _on_inputs(self, change) -> None:
         if self._ready:
             self.run()
@@ -92,7 +98,13 @@ class ReviewModel(tl.HasTraits):
             plan = self.plan if self.plan is not None else self.demo_plan()
             if plan is None:
                 return
-            result = review_lib.review(plan, self.daily_users, self.articles, self.activities)
+            period = ({"start": self.start.isoformat(), "weeks": int(self.weeks)}
+                      if self.start is not None else {})
+            result = review_lib.review(plan, self.daily_users, self.articles, self.activities,
+                                       targets=dict(self.targets), **period)
+        except review_lib.NotYet as err:  # news, not a fault: the plan has not started
+            self.error = {"en": err.en, "zh": err.zh, "level": "info"}
+            return
         except InputError as err:
             self.error = {"en": err.en, "zh": err.zh}
             return
@@ -133,6 +145,28 @@ class ReviewDashboard(Page):
                                     style={"description_width": "initial"})
         self.plan_pick.observe(self._on_plan, names="value")
         self.plans_note = w.HTML()  # the saved plans could not be read: said here
+        # review over other dates (a plan not started yet, a period of the team's choosing)
+        self.other_dates = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"))
+        self.period_start = w.DatePicker(layout=w.Layout(width="260px"),
+                                         style={"description_width": "initial"})
+        self.period_weeks = w.IntSlider(value=DEMO_WEEKS, min=1, max=12,
+                                        continuous_update=False,
+                                        layout=w.Layout(width="300px"),
+                                        style={"description_width": "initial"})
+        for box in (self.other_dates, self.period_start, self.period_weeks):
+            box.observe(self._on_period, names="value")
+        # KPI targets entered by hand: counts a week, rates in %
+        self.targets = {k: w.Text(continuous_update=False, layout=w.Layout(width="360px"),
+                                  style={"description_width": "200px"})
+                        for k in review_lib.GOAL_KPIS}
+        for box in self.targets.values():
+            box.observe(self._on_targets, names="value")
+        self.save_targets_button = w.Button(icon="save", layout=w.Layout(width="auto"))
+        self.save_targets_button.on_click(lambda _: self.save_targets())
+        self.targets_note = w.HTML()
+        self.targets_panel = w.Accordion(children=[w.VBox([
+            self.targets_note, *self.targets.values(), self.save_targets_button])],
+            selected_index=None)
         self.present = w.ToggleButton(icon="television", layout=w.Layout(width="auto"))
         self.present.observe(self._on_present, names="value")
         self.status = w.HTML()
@@ -197,6 +231,9 @@ class ReviewDashboard(Page):
             self.header.widget, self.preview_panel,
             w.HBox([self.plan_pick, self.present], layout=w.Layout(
                 align_items="center", flex_flow="row wrap", grid_gap="4px 16px")),
+            w.HBox([self.other_dates, self.period_start, self.period_weeks], layout=w.Layout(
+                align_items="center", flex_flow="row wrap", grid_gap="4px 16px")),
+            self.targets_panel,
             self.plans_note, self.status, *sections,
             self.titles["save"],
             w.HBox([self.save_name, self.save_button, self.report_button, self.pdf_button],
@@ -218,7 +255,10 @@ class ReviewDashboard(Page):
     def _draft_fields(self) -> dict:
         """What a draft keeps of this page: the plan reviewed, the views chosen, the
         scorecard's hand-entered ratings and the name to save under."""
-        return {"plan": self.plan_pick, "by": self.by, "metric": self.metric,
+        return {"plan": self.plan_pick, "other_dates": self.other_dates,
+                "period_start": self.period_start, "period_weeks": self.period_weeks,
+                **{f"target.{k}": box for k, box in self.targets.items()},
+                "by": self.by, "metric": self.metric,
                 "trend_metric": self.trend_metric, "freq": self.freq,
                 **{f"manual.{k}": s for k, s in self.manual.items()}, "name": self.save_name}
 
@@ -228,6 +268,21 @@ class ReviewDashboard(Page):
         self.preview_panel.set_title(0, t("preview.title", lang))
         self.plan_pick.description = t("review.plan", lang)
         self._fill_plans()
+        self.other_dates.description = t("review.other_dates", lang)
+        self.period_start.description = t("review.period_start", lang)
+        self.period_weeks.description = t("review.period_weeks", lang)
+        self.targets_panel.set_title(0, t("review.targets", lang))
+        self.targets_note.value = (f'<p class="wb-note">'
+                                   f'{html.escape(t("review.targets_help", lang))}</p>')
+        for key, box in self.targets.items():
+            label = review_lib.KPIS[[k[0] for k in review_lib.KPIS].index(key)]
+            name = label[2] if lang == "zh" else label[1]
+            box.description = t("review.target_rate" if key in review_lib.GOAL_RATES
+                                else "review.target_week" if key != "cumulative_follows"
+                                else "review.target_level", lang, kpi=name)
+            box.placeholder = t("review.target_none", lang)
+        self.save_targets_button.description = t("review.save_targets", lang)
+        self._show_period()
         self.present.description = t("review.present", lang)
         self._set_options(self.by, [(t(f"review.by.{b}", lang), b)
                                     for b in ("platform", "content_type")])
@@ -304,7 +359,91 @@ class ReviewDashboard(Page):
             self.model.error = read_failure(err, "store.what.plan")
             return
         self.model.plan_name = change.new
+        self._fill_targets(plan.get("kpi_goals") if isinstance(plan, dict) else None)
         self.model.plan = plan
+
+    # -- the period and the targets -------------------------------------------------------
+    def _on_period(self, change=None) -> None:
+        self._show_period()
+        if self._filling:
+            return
+        on = self.other_dates.value and self.period_start.value is not None
+        with self.model.hold_trait_notifications():
+            self.model.weeks = int(self.period_weeks.value)
+            self.model.start = self.period_start.value if on else None
+
+    def _show_period(self) -> None:
+        off = not self.other_dates.value
+        self.period_start.disabled = self.period_weeks.disabled = off
+
+    def _parse_targets(self) -> dict[str, float] | None:
+        """The targets typed, as ``review.check_goals`` takes them (rates typed in % become
+        shares); ``None`` when one cannot be read (said in the status)."""
+        from workbench.io.values import read_number
+
+        out: dict[str, float | str] = {}
+        for key, box in self.targets.items():
+            text = box.value.strip()
+            if not text:
+                continue
+            value, percent = read_number(text)
+            if value != value or (percent and key not in review_lib.GOAL_RATES):
+                out[key] = text          # refused by check_goals, in the user's language
+            else:
+                # the box is in %: "5" and "5%" are both 5 %
+                rate = key in review_lib.GOAL_RATES and not percent
+                out[key] = value / 100 if rate else value
+        try:
+            return review_lib.check_goals(out)
+        except InputError as err:
+            self.model.error = {"en": err.en, "zh": err.zh}
+            return None
+
+    def _on_targets(self, change=None) -> None:
+        if self._filling:
+            return
+        goals = self._parse_targets()
+        if goals is None:
+            return
+        if goals == self.model.targets:   # as before: a message a bad value left goes
+            self.model.run()
+        else:
+            self.model.targets = goals
+
+    def _fill_targets(self, goals) -> None:
+        """Show a saved plan's targets (rates in %), or none."""
+        goals = goals if isinstance(goals, dict) else {}
+        self._filling = True
+        try:
+            for key, box in self.targets.items():
+                value = goals.get(key)
+                box.value = "" if value is None else (
+                    f"{100 * float(value):g}" if key in review_lib.GOAL_RATES
+                    else f"{float(value):g}")
+        finally:
+            self._filling = False
+        self.model.targets = review_lib.check_goals(goals)
+
+    def save_targets(self) -> int | None:
+        """Save the targets typed with the plan under review (a new version of it)."""
+        lang, name = self.lang, self.model.plan_name
+        if name == DEMO or self.model.plan is None:
+            self.save_status.value = status_html([t("review.targets_demo", lang)], "error")
+            return None
+        goals = self._parse_targets()
+        if goals is None:
+            return None
+        try:
+            version = self.store.save(PLAN_KIND, name, {**self.model.plan, "kpi_goals": goals},
+                                      note=t("review.targets_note", lang))
+        except Exception as err:
+            log.exception("saving the targets of %r failed", name)
+            self.save_status.value = status_html([t("review.save_failed", lang,
+                                                    error=inline(err, lang))], "error")
+            return None
+        self.save_status.value = status_html(
+            [t("review.targets_saved", lang, name=name, version=version)], "info")
+        return version
 
     def _on_present(self, change) -> None:
         if change.new:
@@ -318,8 +457,9 @@ class ReviewDashboard(Page):
         if model.error:
             text = model.error.get(lang) or model.error.get("en", "")
             kept = t("review.kept", lang) if model.review is not None else ""
-            self.status.value = (f'<div class="wb-status wb-status--error">{html.escape(text)} '
-                                 f"{html.escape(kept)}</div>")
+            level_ = model.error.get("level", "error")
+            self.status.value = (f'<div class="wb-status wb-status--{level_}">'
+                                 f"{html.escape(text)} {html.escape(kept)}</div>")
         elif model.review is not None:
             rv = model.review
             period = t("review.period", lang, start=rv.start, end=rv.end, weeks=rv.weeks)
@@ -470,8 +610,10 @@ def kpi_table_html(kpis: pd.DataFrame, lang: str) -> str:
     for r in kpis.to_dict("records"):
         unit = str(r.get("unit", ""))
         colour = charts.kpi_status_colour(r["status"])
-        plan_note = "" if r.get("plan_source") == "plan" else (
-            f' <small>{html.escape(t("review.baseline", lang))}</small>')
+        source = r.get("plan_source")
+        basis = "review.target" if source == "target" else "review.baseline"
+        plan_note = "" if source == "plan" else (
+            f' <small>{html.escape(t(basis, lang))}</small>')
         pct = fmt.DASH if pd.isna(r["pct"]) else fmt.signed(r["pct"]) + "%"
         rows.append(
             f'<tr data-kpi="{html.escape(str(r["kpi"]))}">'

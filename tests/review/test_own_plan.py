@@ -1,0 +1,98 @@
+"""Reviewing the team's own plan (issue 22): KPI targets entered by hand are the KPI table's
+plan; a plan partly in the future is reviewed up to the data's last day and says what is to
+come; a plan not started yet says so, never a broken review."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbench import review
+from workbench.errors import InputError
+
+_spec = importlib.util.spec_from_file_location(
+    "review_fixture", Path(__file__).with_name("test_review.py"))
+_fixture = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("review_fixture", _fixture)
+_spec.loader.exec_module(_fixture)
+PLAN, ARTICLES, ACTIVITIES, VALUE, daily = (_fixture.PLAN, _fixture.ARTICLES, _fixture.ACTIVITIES,
+                                            _fixture.VALUE, _fixture._daily)
+
+
+def kpis(rv: review.CampaignReview):
+    return rv.kpis.set_index("kpi")
+
+
+def test_targets_entered_by_hand_are_the_plan_of_the_kpi_table() -> None:
+    plain = kpis(review.review(PLAN, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE))
+    targets = {"posts": 6, "reads": 5000, "new_follows": 420, "engagement_rate": 0.05,
+               "follow_conversion": 0.004, "cumulative_follows": 10_500}
+    rv = review.review(PLAN, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE, targets=targets)
+    k = kpis(rv)
+    for key, value in targets.items():       # one week reviewed: a week's targets as they are
+        assert k.at[key, "plan"] == pytest.approx(value), key
+        assert k.at[key, "plan_source"] == "target"
+        assert k.at[key, "actual"] == pytest.approx(plain.at[key, "actual"])
+    assert k.at["new_follows", "diff"] == pytest.approx(plain.at["new_follows", "actual"] - 420)
+    # the others keep their plan (or pre-period)
+    assert k.at["share_rate", "plan_source"] == plain.at["share_rate", "plan_source"] == "plan"
+    assert k.at["unfollows", "plan"] == pytest.approx(plain.at["unfollows", "plan"])
+    # saved with the plan (kpi_goals), a plan's targets apply without being passed
+    saved = dict(copy.deepcopy(PLAN), kpi_goals={"reads": 5000})
+    k2 = kpis(review.review(saved, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE))
+    assert (k2.at["reads", "plan"], k2.at["reads", "plan_source"]) == (5000, "target")
+
+
+def test_weekly_targets_are_prorated_to_the_days_reviewed() -> None:
+    two_weeks = dict(copy.deepcopy(PLAN), calendar={"start": "2026-03-02", "weeks": 2})
+    rv = review.review(two_weeks, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE,
+                       targets={"reads": 7000, "engagement_rate": 0.05})
+    k = kpis(rv)
+    assert k.at["reads", "plan"] == pytest.approx(7000)          # 7 of 14 days: one week
+    assert k.at["engagement_rate", "plan"] == pytest.approx(0.05)
+    assert any("Still to come: 7 days, 2026-03-09 – 2026-03-15." in en for en, _ in rv.notes)
+    assert any("尚未到来：2026-03-09 至 2026-03-15，共 7 天。" in zh for _, zh in rv.notes)
+
+
+@pytest.mark.parametrize(("targets", "en", "zh"), [
+    ({"engagement_rate": 1.5}, "The target for Engagement rate must be a share between 0% "
+     "and 100%, not 1.5.", "“互动率”的目标应为0% 到 100% 之间的比例"),
+    ({"reads": "lots"}, "The target for Reads must be a number of 0 or more, not 'lots'.",
+     "“阅读量”的目标应为不小于 0 的数字"),
+    ({"posts": -1}, "The target for Posts published must be a number of 0 or more, not -1.",
+     "“发文篇数”的目标应为不小于 0 的数字"),
+    ({"wows": 3}, "There is no KPI 'wows' to set a target for.", "没有可设定目标的指标"),
+])
+def test_a_target_that_cannot_be_used_is_refused_in_both_languages(targets, en, zh) -> None:
+    with pytest.raises(InputError) as err:
+        review.review(PLAN, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE, targets=targets)
+    assert en in err.value.en and zh in err.value.zh
+
+
+def test_a_net_follows_target_may_be_negative_and_blanks_are_no_target() -> None:
+    assert review.check_goals({"net_follows": -50, "reads": "", "posts": None}) == {
+        "net_follows": -50.0}
+
+
+def test_a_plan_not_started_yet_says_so() -> None:
+    future = dict(copy.deepcopy(PLAN), calendar={"start": "2026-04-06", "weeks": 4})
+    with pytest.raises(review.NotYet) as err:
+        review.review(future, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE)
+    assert (str(err.value.start), str(err.value.end), str(err.value.data_end)) == (
+        "2026-04-06", "2026-05-03", "2026-03-08")
+    assert err.value.en.startswith("This plan runs 2026-04-06 – 2026-05-03, and the data ends "
+                                   "on 2026-03-08: nothing to review yet.")
+    assert "暂时没有可复盘的内容" in err.value.zh
+    # reviewed over other dates, the same plan is a review
+    rv = review.review(future, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE,
+                       start="2026-03-02", weeks=1)
+    assert kpis(rv).at["posts", "actual"] == 5
+    # a plan before the data is still an error (the data does not cover it)
+    past = dict(copy.deepcopy(PLAN), calendar={"start": "2025-01-06", "weeks": 1})
+    with pytest.raises(InputError) as err:
+        review.review(past, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE)
+    assert not isinstance(err.value, review.NotYet)
