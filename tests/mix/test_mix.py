@@ -708,7 +708,7 @@ def test_review_status_is_validated_and_saved_with_the_plan(est):
     assert cal.items[0].status == "draft"
     cal.set_status(first, "in review")
     cal.set_status(second, "published")
-    assert cal.item(first).status == "in_review"
+    assert cal.item(first).status == "first_review"       # the review flow's first step
     with pytest.raises(InputError) as info:
         cal.set_status(first, "done")
     assert CJK.search(info.value.zh)
@@ -725,7 +725,7 @@ def test_review_status_is_validated_and_saved_with_the_plan(est):
     assert back.calendar_settings == {"start": "2026-03-02", "weeks": 2}
     cal2 = back.calendar("2026-03-02", weeks=2)
     assert [it.item_id for it in cal2.items] == [it.item_id for it in cal.items]
-    assert cal2.item(first).status == "in_review"
+    assert cal2.item(first).status == "first_review"
     assert cal2.item(second).status == "published"
     assert cal2.frame().drop(columns="status_label").equals(
         cal.frame().drop(columns="status_label"))

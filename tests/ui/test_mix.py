@@ -122,7 +122,7 @@ def test_calendar_status_is_editable_and_saved_with_the_plan_and_ics(page):
     assert mix.MixPlan.from_payload(saved).posts.equals(page.model.plan.posts)
     links = re.findall(r'download="([^"]+)" href="data:([^;]+);charset=utf-8;base64,([^"]+)"',
                        page.downloads.value)
-    assert [name.rsplit(".", 1)[1] for name, _, _ in links] == ["csv", "ics"]
+    assert [name.rsplit(".", 1)[1] for name, _, _ in links] == ["csv", "ics", "xlsx"]
     ics = icalendar.Calendar.from_ical(base64.b64decode(links[1][2]))
     events = [e for e in ics.walk("VEVENT")]
     assert len([e for e in events if "wechat" in str(e.get("UID")) or e.get("DTSTART").dt.__class__
@@ -254,3 +254,47 @@ def test_every_fix_a_conflict_suggests_points_to_a_control_on_the_page(page):
     page.cadence["wechat"].value = (3, 14)
     page.hours.value = 60
     assert page.model.plan.status == "optimal"
+
+
+def test_a_calendar_item_is_tracked_filtered_and_reopened_with_the_plan(tmp_path):
+    """Issue 22: topic, owner, time and status of a post, each change with who and when;
+    the calendar filters by owner and status; a reload (a new page) opening the saved plan
+    shows them."""
+    db = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
+    page = MixDashboard(lang="en", store=ScenarioStore(db))
+    first = page.model.calendar.items[0]
+    moved = first.start.date() + dt.timedelta(days=1)
+    page.item_pick.value = first.item_id
+    page.item_topic.value = "年终盘点：十大干货"
+    page.item_owner.value = "小王"
+    page.item_date.value = moved
+    page.item_time.value = "09:30"
+    assert page.apply_item()
+    page.item_status.value = "final_review"
+    item = page.model.calendar.item(first.item_id)
+    assert (item.topic, item.owner, item.status) == ("年终盘点：十大干货", "小王", "final_review")
+    assert item.start == dt.datetime.combine(moved, dt.time(9, 30))
+    assert "年终盘点：十大干货" in page.calendar_view.value and "小王" in page.calendar_view.value
+    assert "Changes:" in page.item_history.value and "Final review" in page.item_history.value
+    assert [o for _, o in page.filter_owner.options] == ["*", "", "小王"]
+    page.filter_owner.value = "小王"
+    assert page.calendar_view.value.count("data-item=") == 1
+    assert "Showing 1 of" in page.filter_note.value
+    page.filter_owner.value = "*"
+    page.filter_status.value = "final_review"
+    assert page.calendar_view.value.count("data-item=") == 1
+    page.filter_status.value = "*"
+    page.item_time.value = "25:99"
+    assert not page.apply_item()
+    assert "Cannot read the date and time" in page.status.value
+    page.save_name.value = "Week plan"
+    page.save()
+    # a reload: another page opens the saved plan from the scenario browser
+    again = MixDashboard(lang="zh", store=ScenarioStore(db))
+    assert again.scenarios.open("Week plan")
+    item = again.model.calendar.item(first.item_id)
+    assert (item.topic, item.owner, item.status) == ("年终盘点：十大干货", "小王", "final_review")
+    assert "终审" in again.calendar_view.value
+    again.item_pick.value = first.item_id
+    assert again.item_owner.value == "小王" and again.item_time.value == "09:30"
+    assert "修改记录" in again.item_history.value

@@ -362,7 +362,7 @@ ZH: dict[str, str] = {
         "填写团队设定的目标；留空则沿用方案的值（或活动前同期）。数量为每周值（按复盘天数折算），"
         "比率用 %。"),
     "review.target_week": "每周{kpi}",
-    "review.target_rate": "{kpi}（%）",
+    "review.target_rate": "{kpi}（百分比 %）",
     "review.target_level": "期末{kpi}",
     "review.target_none": "沿用方案",
     "review.save_targets": "将目标随方案保存",

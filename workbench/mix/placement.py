@@ -14,7 +14,7 @@ import pandas as pd
 from .. import schemas
 from ..errors import InputError
 from ..festivals import day_marks
-from .calendar import Calendar, CalendarItem
+from .calendar import Calendar, CalendarItem, apply_tracking, known_status
 from .common import POSITIONED, _plat
 from .estimates import ASSUMED_DECAY
 from .rules import Constraints
@@ -146,11 +146,12 @@ def check_weeks(weeks: Any) -> int:
 
 
 def place(cells: pd.DataFrame, cons: Constraints, slots: Mapping[str, Any],
-          decays: Mapping[str, float], statuses: dict[str, str], first: dt.date, weeks: int
-          ) -> Calendar:
+          decays: Mapping[str, float], statuses: dict[str, str], first: dt.date, weeks: int,
+          tracking: dict[str, dict] | None = None) -> Calendar:
     """A plan's posts (``cells``, as :attr:`MixPlan.cells`) on the dates of ``weeks`` weeks
     from ``first``, in the history's best ``slots``; ``statuses`` are the plan's review
-    statuses (kept by the calendar, see :class:`Calendar`)."""
+    statuses and ``tracking`` what the team tracks of each item (topic, owner, moves,
+    history), kept by the calendar (see :class:`Calendar`)."""
     last = first + dt.timedelta(days=7 * weeks - 1)
     marks = day_marks(first, last)
     value = {(r.platform, r.content_type): float(r.reads_per_post)
@@ -193,13 +194,16 @@ def place(cells: pd.DataFrame, cons: Constraints, slots: Mapping[str, Any],
                 item_id = f"{p}-{d:%Y%m%d}-{n}"
                 decay = decays.get(p, ASSUMED_DECAY)
                 exp_reads = value[(p, t)] * mult * decay ** (seen[t] - 1)
-                items.append(CalendarItem(item_id, when, p, t, push, pos, float(mult),
-                                          float(exp_reads), statuses.get(item_id, "draft"),
-                                          tuple(marks.get(d, ()))))
+                item = CalendarItem(item_id, when, p, t, push, pos, float(mult),
+                                    float(exp_reads), known_status(statuses.get(item_id, "draft")),
+                                    tuple(marks.get(d, ())))
+                apply_tracking(item, (tracking or {}).get(item_id))
+                items.append(item)
             if types:
                 prev_type[p] = types[-1]
     items.sort(key=lambda it: (it.start, cons.platforms.index(it.platform), it.position or 0))
-    return Calendar(items, marks, first, weeks, cons.account_type, warnings, statuses, notes)
+    return Calendar(items, marks, first, weeks, cons.account_type, warnings, statuses, notes,
+                    tracking)
 
 
 #: A slot on the calendar: when, push position (``None`` off push platforms), the pool of types

@@ -78,6 +78,9 @@ class MixPlan:
     slots: dict[str, Any]
     statuses: dict[str, str] = field(default_factory=dict)
     calendar_settings: dict[str, Any] = field(default_factory=dict)
+    #: what the team tracks of each calendar item (``{item_id: {"status", "topic", "owner",
+    #: "start", "history"}}``), written by :meth:`Calendar.edit`, saved with the plan
+    tracking: dict[str, dict] = field(default_factory=dict)
     #: the estimates' warnings (posts without a content type, planned as untagged), also in
     #: :attr:`notes`: a page shows them beside the plan, not folded away
     warnings: list[tuple[str, str]] = field(default_factory=list)
@@ -118,7 +121,7 @@ class MixPlan:
                              fix_zh="请先放宽冲突的规则。")
         first = parse_start(start)
         cal = place(self.cells, self.constraints, self.slots, self.decay, self.statuses, first,
-                    weeks)
+                    weeks, self.tracking)
         self.calendar_settings = {"start": first.isoformat(), "weeks": weeks}
         return cal
 
@@ -145,6 +148,7 @@ class MixPlan:
             "decay": {k: float(v) for k, v in self.decay.items()}, "slots": self.slots,
             "statuses": dict(self.statuses), "calendar": dict(self.calendar_settings),
             "warnings": [list(pair) for pair in self.warnings],
+            "tracking": {k: dict(v) for k, v in self.tracking.items()},
         }
 
     @classmethod
@@ -171,6 +175,8 @@ class MixPlan:
             statuses=dict(payload.get("statuses", {})),
             calendar_settings=dict(payload.get("calendar", {})),
             warnings=[(str(en), str(zh)) for en, zh in payload.get("warnings", [])],
+            tracking={str(k): dict(v) for k, v in (payload.get("tracking") or {}).items()
+                      if isinstance(v, Mapping)},
         )
 
 

@@ -129,8 +129,9 @@ class MixModel(tl.HasTraits):
             return
         self.error = {}
         if attempt.feasible:
-            if self.plan is not None:  # review statuses typed so far follow the items
+            if self.plan is not None:  # what the team tracked so far follows the items
                 attempt.statuses.update(self.plan.statuses)
+                attempt.tracking.update(self.plan.tracking)
             with self.hold_trait_notifications():
                 self.attempt = attempt
                 self.plan = attempt
@@ -156,8 +157,20 @@ class MixModel(tl.HasTraits):
         return True
 
     def set_status(self, item_id: str, status: str) -> None:
-        self.calendar.set_status(item_id, status)
+        self.edit_item(item_id, status=status)
+
+    def edit_item(self, item_id: str, **changes) -> bool:
+        """Change a calendar item (topic, owner, status, start: :meth:`Calendar.edit`); a value
+        that cannot be used is said in ``error`` and nothing changes. Returns whether it was
+        taken."""
+        try:
+            self.calendar.edit(item_id, **changes)
+        except InputError as err:
+            self.error = {"en": err.en, "zh": err.zh}
+            return False
+        self.error = {}
         self.calendar = self.plan.calendar(self.start, self.weeks)  # a new object: news
+        return True
 
     def payload(self) -> dict:
         """The plan, its calendar settings and its KPI targets, for the scenario store."""
@@ -252,6 +265,25 @@ class MixDashboard(Page):
                                     style={"description_width": "initial"})
         self.item_status = w.ToggleButtons(options=list(mix_lib.STATUSES),
                                            style={"button_width": "92px"})
+        # the item's topic, owner and time, applied together; its changes listed below
+        self.item_topic = w.Text(layout=w.Layout(width="420px"),
+                                 style={"description_width": "initial"})
+        self.item_owner = w.Combobox(ensure_option=False, layout=w.Layout(width="220px"),
+                                     style={"description_width": "initial"})
+        self.item_date = w.DatePicker(layout=w.Layout(width="250px"),
+                                      style={"description_width": "initial"})
+        self.item_time = w.Text(layout=w.Layout(width="80px"))
+        self.item_apply = w.Button(icon="check", button_style="primary",
+                                   layout=w.Layout(width="auto"))
+        self.item_apply.on_click(lambda _: self.apply_item())
+        self.item_history = w.HTML()
+        self.filter_owner = w.Dropdown(layout=w.Layout(width="240px"),
+                                       style={"description_width": "initial"})
+        self.filter_status = w.Dropdown(layout=w.Layout(width="240px"),
+                                        style={"description_width": "initial"})
+        for box in (self.filter_owner, self.filter_status):
+            box.observe(self._draw_calendar, names="value")
+        self.filter_note = w.HTML()
         self.frontier_button = w.Button(icon="line-chart", layout=w.Layout(width="auto"))
         self.frontier_button.on_click(lambda _: self.draw_frontier())
         self.save_name = w.Text(layout=w.Layout(width="240px"))
@@ -290,9 +322,15 @@ class MixDashboard(Page):
             self.titles["calendar"],
             w.HBox([self.start, self.weeks], layout=w.Layout(grid_gap="4px 24px",
                                                              flex_flow="row wrap")),
+            w.HBox([self.filter_owner, self.filter_status, self.filter_note], layout=w.Layout(
+                align_items="center", flex_flow="row wrap", grid_gap="4px 16px")),
             self.calendar_view,
             w.HBox([self.item_pick, self.item_status], layout=w.Layout(
                 align_items="center", flex_flow="row wrap", grid_gap="4px 12px")),
+            w.HBox([self.item_topic, self.item_owner, self.item_date, self.item_time,
+                    self.item_apply], layout=w.Layout(
+                align_items="center", flex_flow="row wrap", grid_gap="4px 12px")),
+            self.item_history,
             self.titles["frontier"], self.frontier_button, self.charts["frontier"].box,
             self.titles["estimates"], self.charts["estimates"].box,
             self.titles["save"], w.HBox([self.save_name, self.save_button, self.export_button]),
@@ -366,6 +404,14 @@ class MixDashboard(Page):
         self._show_store_note()
         self.item_pick.description = t("mix.item", lang)
         self.item_status.options = [(t(f"mix.status.{s}", lang), s) for s in mix_lib.STATUSES]
+        self.item_topic.description = t("mix.item_topic", lang)
+        self.item_owner.description = t("mix.item_owner", lang)
+        self.item_date.description = t("mix.item_when", lang)
+        self.item_time.placeholder = t("mix.item_time", lang)
+        self.item_apply.description = t("mix.item_apply", lang)
+        self.filter_owner.description = t("mix.filter_owner", lang)
+        self.filter_status.description = t("mix.filter_status", lang)
+        self._fill_filters()
         self.frontier_button.description = t("mix.frontier_button", lang)
         self.save_name.placeholder = t("mix.save_name", lang)
         self.save_button.description = t("mix.save", lang)
@@ -562,12 +608,71 @@ class MixDashboard(Page):
             return
         self._store_failed("store.what.baseline", None)
 
-    def _on_item(self, change) -> None:
-        if change.new is None or self.model.calendar is None:
+    def _on_item(self, change=None) -> None:
+        item_id = self.item_pick.value
+        if item_id is None or self.model.calendar is None:
             return
+        item = self.model.calendar.item(item_id)
         self._filling = True
         try:
-            self.item_status.value = self.model.calendar.item(change.new).status
+            self.item_status.value = item.status
+            self.item_topic.value = item.topic
+            self.item_owner.value = item.owner
+            self.item_date.value = item.start.date()
+            self.item_time.value = item.start.strftime("%H:%M")
+        finally:
+            self._filling = False
+        self._show_history(item)
+
+    def _show_history(self, item) -> None:
+        lang = self.lang
+        if not item.history:
+            self.item_history.value = ""
+            return
+        changes = "; ".join(t("mix.item_change", lang, when=fmt.when(h.get("at")),
+                              by=h.get("by", ""), field=t(f"mix.item_field.{h.get('field')}",
+                                                          lang),
+                              old=(t(f"mix.status.{h['old']}", lang)
+                                   if h.get("field") == "status" and h.get("old") in
+                                   mix_lib.STATUSES else h.get("old") or "–"),
+                              new=(t(f"mix.status.{h['new']}", lang)
+                                   if h.get("field") == "status" and h.get("new") in
+                                   mix_lib.STATUSES else h.get("new") or "–"))
+                            for h in item.history[-6:])
+        self.item_history.value = (f'<p class="wb-note">'
+                                   f'{html.escape(t("mix.item_history", lang, changes=changes))}'
+                                   "</p>")
+
+    def apply_item(self) -> bool:
+        """Apply the topic, owner and time typed for the picked item."""
+        item_id = self.item_pick.value
+        if item_id is None or self.model.calendar is None:
+            return False
+        start = None
+        if self.item_date.value is not None:
+            start = f"{self.item_date.value.isoformat()} {self.item_time.value.strip()}"
+        ok = self.model.edit_item(item_id, topic=self.item_topic.value,
+                                  owner=self.item_owner.value, start=start)
+        if ok:
+            self.item_pick.value = item_id
+            self._on_item()
+        return ok
+
+    def _fill_filters(self) -> None:
+        lang, cal = self.lang, self.model.calendar
+        owners = cal.owners() if cal is not None else []
+        self._filling = True
+        try:
+            keep = self.filter_owner.value
+            options = [(t("mix.filter_all", lang), "*"), (t("mix.filter_nobody", lang), "")] \
+                + [(o, o) for o in owners]
+            self.filter_owner.options = options
+            self.filter_owner.value = keep if keep in [v for _, v in options] else "*"
+            keep = self.filter_status.value
+            self.filter_status.options = [(t("mix.filter_all", lang), "*")] + [
+                (t(f"mix.status.{s}", lang), s) for s in mix_lib.STATUSES]
+            self.filter_status.value = keep if keep is not None else "*"
+            self.item_owner.options = owners
         finally:
             self._filling = False
 
@@ -620,13 +725,24 @@ class MixDashboard(Page):
         if cal is None:
             return
         records = cal.frame(lang).to_dict("records")
-        self.calendar_view.value = calendar_html(cal, lang, records)
+        if change is None or getattr(change, "owner", None) not in (self.filter_owner,
+                                                                     self.filter_status):
+            self._fill_filters()
+        owner, status = self.filter_owner.value, self.filter_status.value
+        shown = [r for r in records if owner in (None, "*", r["owner"])
+                 and status in (None, "*", r["status"])]
+        self.filter_note.value = "" if len(shown) == len(records) else (
+            f'<span class="wb-note">'
+            f'{html.escape(t("mix.filtered", lang, shown=len(shown), total=len(records)))}'
+            "</span>")
+        self.calendar_view.value = calendar_html(cal, lang, shown) if shown else ""
         options = [(f"{r['date']} {r['time']} · {r['platform_label']} · {r['slot']} · "
                     f"{r['content_type_label']}", r["item_id"]) for r in records]
         value = self.item_pick.value
         self.item_pick.options = options
         ids = {v for _, v in options}
         self.item_pick.value = value if value in ids else (options[0][1] if options else None)
+        self._on_item()  # the picked item's fields and changes, as the calendar now has them
         self.downloads.value = ""  # the links describe one calendar: made on request
 
     def export(self) -> None:
@@ -640,6 +756,10 @@ class MixDashboard(Page):
                           t("mix.download_csv", lang)),
             download_link(cal.to_ics(lang), f"content-calendar-{stamp}.ics",
                           t("mix.download_ics", lang), mime="text/calendar"),
+            download_link(cal.to_xlsx(lang), f"content-calendar-{stamp}.xlsx",
+                          t("mix.download_xlsx", lang),
+                          mime="application/vnd.openxmlformats-officedocument."
+                               "spreadsheetml.sheet"),
         ])
 
     def _draw_estimates(self, change=None) -> None:
@@ -681,6 +801,20 @@ class MixDashboard(Page):
             for item_id, status in value.items():
                 self.model.set_status(item_id, status)
 
+        def tracking() -> dict:
+            return ({k: dict(v) for k, v in self.model.plan.tracking.items()}
+                    if self.model.plan is not None else {})
+
+        def set_tracking(value: dict) -> None:
+            plan = self.model.plan
+            if plan is None or not isinstance(value, dict):
+                return
+            plan.tracking.clear()
+            plan.tracking.update({str(k): dict(v) for k, v in value.items()})
+            plan.statuses.update({k: v["status"] for k, v in plan.tracking.items()
+                                  if "status" in v})
+            self.model.calendar = plan.calendar(self.model.start, self.model.weeks)
+
         return {"account": self.account, "platforms": self.platforms, "hours": self.hours,
                 "budget": self.budget, **{f"weight.{g}": s for g, s in self.weights.items()},
                 **{f"share.{c}": s for c, s in self.shares.items()},
@@ -689,6 +823,7 @@ class MixDashboard(Page):
                 "persona_min": self.persona_min, "start": self.start, "weeks": self.weeks,
                 "baseline": self.baseline, "use_review": self.use_review,
                 "statuses": Field(statuses, set_statuses, "drafts.field.statuses"),
+                "tracking": Field(tracking, set_tracking, "drafts.field.tracking"),
                 "name": self.save_name}
 
     # -- actions -----------------------------------------------------------------------------
@@ -786,6 +921,8 @@ def calendar_html(cal, lang: str, records: list[dict] | None = None) -> str:
                 f'<b>{html.escape(r["time"])}</b> {html.escape(r["platform_label"])}'
                 f"{' · ' + html.escape(r['slot']) if r['platform'] == 'wechat' else ''}"
                 f'<br>{html.escape(r["content_type_label"])}'
+                f"{'<br><i>' + html.escape(r['topic']) + '</i>' if r.get('topic') else ''}"
+                f"{'<br>' + html.escape(r['owner']) if r.get('owner') else ''}"
                 f'<span class="wb-chip-status">{status_names.get(r["status"], "")}</span></div>'
                 for r in sorted(by_day.get(key, []), key=lambda r: r["time"]))
             mark = "".join(f'<div class="wb-mark">{html.escape(m)}</div>'
