@@ -123,3 +123,21 @@ def test_csv_ics_and_the_weekly_xlsx_carry_topic_owner_and_status(plan) -> None:
     rows = sum(book[name].max_row - 1 for name in book.sheetnames)
     assert rows == len(cal)
     assert sheet.freeze_panes == "A2"
+
+
+def test_a_planned_item_shows_as_published_when_the_team_posted_it(plan) -> None:
+    """An article on the item's day and platform with a title like its topic is the item
+    published, with its reads; an unlike title, another day or no topic is not."""
+    articles = io.sample("articles")
+    cal = plan.calendar("2026-10-05", weeks=1)
+    items = [it for it in cal.items if it.platform == "wechat"][:2]
+    day = articles[(articles["publish_time"].dt.date == items[0].start.date())
+                   & (articles["platform"] == "wechat")]
+    title = day["title"].iloc[0]
+    cal.edit(items[0].item_id, topic=f"【早读】{title[:-2]}")   # a working title, nearly it
+    assert cal.published(articles) == {items[0].item_id: {
+        "title": title, "reads": int(day["reads"].iloc[0]),
+        "publish_time": day["publish_time"].iloc[0].isoformat()}}
+    cal.edit(items[0].item_id, topic="完全不同的选题：春季新品发布会回顾")
+    assert cal.published(articles) == {}
+    assert cal.published(articles.iloc[0:0]) == {} and cal.published(None) == {}

@@ -298,3 +298,21 @@ def test_a_calendar_item_is_tracked_filtered_and_reopened_with_the_plan(tmp_path
     again.item_pick.value = first.item_id
     assert again.item_owner.value == "小王" and again.item_time.value == "09:30"
     assert "修改记录" in again.item_history.value
+
+
+def test_a_planned_post_the_team_published_shows_with_its_reads(page):
+    from workbench import io
+
+    articles = io.sample("articles")
+    page.start.value = dt.date(2026, 10, 5)
+    item = next(it for it in page.model.calendar.items if it.platform == "wechat")
+    day = articles[(articles["publish_time"].dt.date == item.start.date())
+                   & (articles["platform"] == "wechat")]
+    page.item_pick.value = item.item_id
+    page.item_topic.value = day["title"].iloc[0]
+    assert page.apply_item()
+    chip = re.search(rf'<div class="wb-chip[^"]*" [^>]*data-item="{item.item_id}">(.*?)</div>',
+                     page.calendar_view.value).group(1)
+    reads = f"{int(day['reads'].iloc[0]):,}"
+    assert f"published: {day['title'].iloc[0]} ({reads} reads)" in chip
+    assert "Published" in chip

@@ -10,6 +10,8 @@ The tracking is kept on the plan (:attr:`MixPlan.tracking`), so it is saved and 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -108,6 +110,17 @@ class CalendarItem:
 
 _SLOT_LABELS = {"post": ("Post", "发布"), "headline": ("Headline", "头条"),
                 "secondary": ("Secondary", "次条")}
+
+
+#: how alike a topic and an article title must be (``difflib`` ratio) for the article to be the
+#: item published
+MATCH_SIMILARITY = 0.6
+_PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _bare(title: str) -> str:
+    """A title for comparing: lower case, no spaces or punctuation (【】｜：…)."""
+    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", str(title)).lower())
 
 
 def _parse_start(value: dt.datetime | str) -> dt.datetime:
@@ -268,6 +281,49 @@ class Calendar:
         if self._tracking is None:
             return None
         return self._tracking.setdefault(item_id, {})
+
+    def published(self, articles: pd.DataFrame, *, similarity: float = MATCH_SIMILARITY
+                  ) -> dict[str, dict]:
+        """The items the articles show as published: an article on the item's day and
+        platform whose title is like the item's topic (``difflib`` ratio ≥ ``similarity`` on
+        the titles without spaces and punctuation; each article matches one item at most, the
+        most alike first). Returns ``{item_id: {"title", "reads", "publish_time"}}``; items
+        without a topic are not matched (nothing to compare)."""
+        import difflib
+
+        need = {"title", "publish_time", "platform"}
+        if articles is None or not need <= set(articles.columns) or not len(articles):
+            return {}
+        times = pd.to_datetime(articles["publish_time"], errors="coerce")
+        if isinstance(times.dtype, pd.DatetimeTZDtype):
+            times = times.dt.tz_convert(TIMEZONE).dt.tz_localize(None)
+        days = times.dt.date
+        reads = articles["reads"] if "reads" in articles else pd.Series(pd.NA, index=articles.index)
+        pairs = []
+        for it in self.items:
+            if not it.topic:
+                continue
+            wanted = _bare(it.topic)
+            on_day = articles.index[(days == it.start.date()).to_numpy()
+                                   & (articles["platform"].astype(str) == it.platform).to_numpy()]
+            for i in on_day:
+                title = articles.at[i, "title"]
+                if not isinstance(title, str) or not title.strip():
+                    continue
+                ratio = difflib.SequenceMatcher(None, wanted, _bare(title)).ratio()
+                if ratio >= similarity:
+                    pairs.append((ratio, it.item_id, i))
+        out: dict[str, dict] = {}
+        used: set = set()
+        for ratio, item_id, i in sorted(pairs, key=lambda p: -p[0]):
+            if item_id in out or i in used:
+                continue
+            used.add(i)
+            value = reads.at[i]
+            out[item_id] = {"title": str(articles.at[i, "title"]),
+                            "reads": None if pd.isna(value) else int(value),
+                            "publish_time": times.at[i].isoformat()}
+        return out
 
     def owners(self) -> list[str]:
         """The owners named on the calendar, sorted."""

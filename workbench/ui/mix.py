@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 
 import ipywidgets as w
 import pandas as pd
@@ -31,6 +32,7 @@ from workbench.ui.shell import DataPreview, Header, Page, latest_saved, read_fai
 from workbench.ui.sources import status_html
 from workbench.ui.slots import ChartSlot
 
+log = logging.getLogger(__name__)
 
 STORE_KIND = "mix_plan"
 PERSONA_KIND = "personas"
@@ -735,7 +737,12 @@ class MixDashboard(Page):
             f'<span class="wb-note">'
             f'{html.escape(t("mix.filtered", lang, shown=len(shown), total=len(records)))}'
             "</span>")
-        self.calendar_view.value = calendar_html(cal, lang, shown) if shown else ""
+        try:  # the team's posts that went out as planned: shown published, with their reads
+            published = cal.published(self.header.source().data)
+        except Exception:
+            log.exception("matching published posts failed")
+            published = {}
+        self.calendar_view.value = calendar_html(cal, lang, shown, published) if shown else ""
         options = [(f"{r['date']} {r['time']} · {r['platform_label']} · {r['slot']} · "
                     f"{r['content_type_label']}", r["item_id"]) for r in records]
         value = self.item_pick.value
@@ -891,10 +898,22 @@ def kpis_html(plan, baseline: dict | None, lang: str) -> str:
     return f'<div class="wb-kpis">{"".join(cards)}</div>'
 
 
-def calendar_html(cal, lang: str, records: list[dict] | None = None) -> str:
+def _published_html(match: dict | None, lang: str) -> str:
+    if not match:
+        return ""
+    reads = fmt.count(match["reads"], lang) if match.get("reads") is not None else "–"
+    return (f'<br><span class="wb-chip-published">'
+            f'{html.escape(t("mix.published_as", lang, title=match["title"], reads=reads))}'
+            "</span>")
+
+
+def calendar_html(cal, lang: str, records: list[dict] | None = None,
+                  published: dict | None = None) -> str:
     """The calendar as week grids: a column a day, a chip per post (time, platform, slot, type,
-    review status), holidays and festivals in the day's header (``records``: ``cal.frame(lang)``
-    as records, when the caller has them)."""
+    topic, owner, review status), holidays and festivals in the day's header (``records``:
+    ``cal.frame(lang)`` as records, when the caller has them; ``published``: the items the
+    team's articles show as published, :meth:`Calendar.published`)."""
+    published = published or {}
     if records is None:
         records = cal.frame(lang).to_dict("records")
     if not records:
@@ -923,7 +942,10 @@ def calendar_html(cal, lang: str, records: list[dict] | None = None) -> str:
                 f'<br>{html.escape(r["content_type_label"])}'
                 f"{'<br><i>' + html.escape(r['topic']) + '</i>' if r.get('topic') else ''}"
                 f"{'<br>' + html.escape(r['owner']) if r.get('owner') else ''}"
-                f'<span class="wb-chip-status">{status_names.get(r["status"], "")}</span></div>'
+                f"{_published_html(published.get(r['item_id']), lang)}"
+                f'<span class="wb-chip-status">'
+                f'{status_names["published" if r["item_id"] in published else r["status"]]}'
+                "</span></div>"
                 for r in sorted(by_day.get(key, []), key=lambda r: r["time"]))
             mark = "".join(f'<div class="wb-mark">{html.escape(m)}</div>'
                            for m in marks.get(key, []))
