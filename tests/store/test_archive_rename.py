@@ -17,10 +17,7 @@ _clean_env = store_backends.clean_env
 db_url = store_backends.db_url
 
 
-@pytest.fixture
-def store(db_url: str):
-    with ScenarioStore(db_url) as s:
-        yield s
+store = store_backends.store
 
 
 def names(s: ScenarioStore, kind: str, archived: bool = False) -> list[str]:

@@ -38,10 +38,7 @@ _clean_env = store_backends.clean_env
 db_url = store_backends.db_url
 
 
-@pytest.fixture
-def store(db_url: str):
-    with ScenarioStore(db_url) as s:
-        yield s
+store = store_backends.store
 
 
 def raw_rows(s: ScenarioStore) -> list[dict]:
