@@ -292,7 +292,8 @@ class Calendar:
         import difflib
 
         need = {"title", "publish_time", "platform"}
-        if articles is None or not need <= set(articles.columns) or not len(articles):
+        if articles is None or not need <= set(articles.columns) or not len(articles) \
+                or not any(it.topic for it in self.items):
             return {}
         times = pd.to_datetime(articles["publish_time"], errors="coerce")
         if isinstance(times.dtype, pd.DatetimeTZDtype):
