@@ -54,12 +54,16 @@ def count(n: Any, lang: str = "en") -> str:
 
     >>> count(12345), count(123456, "zh"), count(2.5e8, "zh"), count(-1500, "zh")
     ('12,345', '12.35万', '2.50亿', '−1,500')
+    >>> count(1e12, "zh")
+    '1.00万亿'
     """
     if not is_number(n):
         return DASH
     n = round(float(n))
     size = abs(n)
-    if _zh(lang) and size >= 100_000_000:
+    if _zh(lang) and size >= 1_000_000_000_000:
+        text = f"{size / 1_000_000_000_000:,.2f}万亿"
+    elif _zh(lang) and size >= 100_000_000:
         text = f"{size / 100_000_000:,.2f}亿"
     elif _zh(lang) and size >= 100_000:
         text = f"{size / 10_000:,.2f}万"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import dataclasses
 import io as stdio
 import re
@@ -241,3 +242,30 @@ def test_a_failing_store_is_said_never_taken_for_no_review():
     assert "No saved campaign review" not in page.status.value
     page.header.model.lang = "zh"
     assert "无法读取最近保存的复盘：" + LOCKED_ZH in page.status.value
+
+
+@pytest.mark.parametrize(("key", "typed", "en", "zh"), [
+    ("participation_rate", (5, 8, 150),
+     "Participation rate (of reach) is a percentage between 0% and 100%; you typed 5% – 150%. "
+     "Type 5 for 5%.", "参与率（占曝光）是 0% 到 100% 之间的百分比；现在是 5% – 150%。"),
+    ("participation_rate", (-2, 8, 12),
+     "is a percentage between 0% and 100%; you typed -2% – 12%", "现在是 -2% – 12%"),
+    ("cost_prizes", (0, 1e12, 2e12),
+     "can be at most ¥1,000,000,000,000; you typed ¥2,000,000,000,000 as High",
+     "最多为 ¥1.00万亿；“最高”现在是 ¥2.00万亿"),
+    ("reach", (-5, 10, 20), "cannot be below 0; you typed −5 as Low", "“最低”现在是 −5"),
+])
+def test_input_errors_speak_in_the_pages_units_and_labels(page, key, typed, en, zh):
+    """Issue 23: a share typed in % is judged in %, the input is named as the page names it,
+    and no number is written like 1e+12."""
+    for box, value in zip(page.fields[key], typed):
+        box.value = value
+    taken = getattr(page.model.estimate, key)
+    assert (taken.low, taken.likely, taken.high) != tuple(
+        v / (100 if key.endswith("_rate") else 1) for v in typed)   # not taken: the last stays
+    status = page.status.value
+    assert en in html.unescape(status), status
+    assert "fractions" not in status and "0.05" not in status and key not in status
+    assert "e+" not in status
+    page.header.model.lang = "zh"
+    assert zh in html.unescape(page.status.value)

@@ -6,6 +6,16 @@ by :func:`workbench.i18n.t`.
 """
 
 EN: dict[str, str] = {
+    "roi.check.number": "{name}: type a number in each of low, likely and high.",
+    "roi.check.order": (
+        "{name}: low ≤ likely ≤ high is needed; you typed {low}, {likely}, {high}. Put the "
+        "smallest plausible value in Low and the largest in High."),
+    "roi.check.share": (
+        "{name} is a percentage between 0% and 100%; you typed {low} – {high}. Type 5 for 5%."),
+    "roi.check.negative": "{name} cannot be below 0; you typed {low} as Low. Type 0 or more.",
+    "roi.check.too_big": (
+        "{name} can be at most {limit}; you typed {high} as High. Check the units: amounts in "
+        "yuan, counts in people, impressions or clicks."),
     "roi.activity": "Activity",
     "roi.fill": "Fill from history",
     "roi.fill_tooltip": (
@@ -93,6 +103,15 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    "roi.check.number": "{name}：最低、最可能、最高都需要填写数字。",
+    "roi.check.order": (
+        "{name}：需要 最低 ≤ 最可能 ≤ 最高；现在是 {low}、{likely}、{high}。"
+        "请把可能的最小值填在“最低”，最大值填在“最高”。"),
+    "roi.check.share": "{name}是 0% 到 100% 之间的百分比；现在是 {low} – {high}。5% 请输入 5。",
+    "roi.check.negative": "{name}不能小于 0；“最低”现在是 {low}。请输入 0 或更大的数。",
+    "roi.check.too_big": (
+        "{name}最多为 {limit}；“最高”现在是 {high}。请检查单位：金额以元计，数量以人数、曝光量"
+        "或点击量计。"),
     "roi.activity": "活动类型",
     "roi.fill": "用历史数据填充",
     "roi.fill_tooltip": "按团队过往同类活动（上方的活动数据）给出最低 / 最可能 / 最高值",

@@ -162,6 +162,39 @@ def _rate(spec) -> bool:
     return spec.kind == "rate"
 
 
+def _typed(spec, value: float, lang: str) -> str:
+    """A value as the page's box holds it: rates in %, money in yuan, counts whole."""
+    if _rate(spec):
+        return f"{value:g}%"
+    return fmt.money(value, lang) if spec.kind == "money" else fmt.count(value, lang)
+
+
+def check_typed(spec, typed: tuple[float, float, float]) -> dict[str, str] | None:
+    """What is wrong with the low / likely / high typed for an input, in the units and words
+    the page shows (rates in %, the input's label, numbers as the page writes them), in both
+    languages; ``None`` when they can be used."""
+    low, likely, high = typed
+    if not all(math.isfinite(v) for v in typed):
+        key, extra = "roi.check.number", {}
+    elif not low <= likely <= high:
+        key, extra = "roi.check.order", {}
+    elif _rate(spec) and not (0 <= low and high <= 100):
+        key, extra = "roi.check.share", {}
+    elif low < 0:
+        key, extra = "roi.check.negative", {}
+    elif high > roi_lib.MAX_AMOUNT:
+        key, extra = "roi.check.too_big", {"limit": roi_lib.MAX_AMOUNT}
+    else:
+        return None
+    out = {}
+    for lang in ("en", "zh"):
+        shown = {name: _typed(spec, v, lang) if math.isfinite(v) else "–"
+                 for name, v in zip(("low", "likely", "high"), typed)}
+        limit = {"limit": _typed(spec, extra["limit"], lang)} if extra else {}
+        out[lang] = t(key, lang, name=roi_lib.input_label(spec.key, lang), **shown, **limit)
+    return out
+
+
 class RoiDashboard(Page):
     """The ROI page: activity type, three-point inputs, KPI cards, charts, scenarios, save.
 
@@ -359,8 +392,13 @@ class RoiDashboard(Page):
         if self._filling:
             return
         spec = next(s for s in roi_lib.INPUTS if s.key == key)
+        typed = tuple(box.value for box in self.fields[key])
+        problem = check_typed(spec, typed)       # in the page's units and labels
+        if problem is not None:
+            self.model.error = problem
+            return
         scale = 100.0 if _rate(spec) else 1.0
-        low, likely, high = (box.value / scale for box in self.fields[key])
+        low, likely, high = (value / scale for value in typed)
         self.model.set_input(key, low, likely, high)
 
     def fill_from_history(self) -> None:
