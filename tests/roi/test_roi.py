@@ -430,7 +430,7 @@ def test_priors_fall_back_per_input(activities: pd.DataFrame) -> None:
     assert est.value_per_conversion == roi.template("coupon").value_per_conversion
     assert est.sources["value_per_conversion"] == "template"
     assert est.sources["reach"] == "history"
-    assert "value_per_conversion" in est.note["en"].split("Fewer than")[1]
+    assert "order value per conversion" in est.note["en"].split("Fewer than")[1]  # its label
 
 
 def test_priors_take_calibrated_rates(activities: pd.DataFrame) -> None:

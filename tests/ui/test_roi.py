@@ -269,3 +269,19 @@ def test_input_errors_speak_in_the_pages_units_and_labels(page, key, typed, en, 
     assert "e+" not in status
     page.header.model.lang = "zh"
     assert zh in html.unescape(page.status.value)
+
+
+def test_filled_numbers_are_shown_as_people_read_them(page):
+    """Issue 23: "Fill from history" put 333539.2 people, 1.634688 % and 312.923117 CNY in
+    the boxes, and its note listed snake_case names."""
+    page.fill_from_history()
+    for spec in roi.INPUTS:
+        for box in page.fields[spec.key]:
+            value = box.value
+            if spec.kind == "count":
+                assert value == round(value), (spec.key, value)
+            else:
+                assert value == round(value, 2), (spec.key, value)
+    note = page.note.value
+    assert "_" not in re.sub(r"<[^>]+>", "", note), note
+    assert "p10 / median / p90 of " in note

@@ -187,13 +187,14 @@ def _note(past: pd.DataFrame, label_en: str, label_zh: str, from_history: list[s
     span = (f" ({dates.min():%Y-%m-%d} – {dates.max():%Y-%m-%d})"
             if dates.notna().any() else "")
     en = (f"From {len(past)} past {label_en} activities{span}: low / likely / high are "
-          f"the p10 / median / p90 of {', '.join(from_history)}.")
+          f"the p10 / median / p90 of "
+          f"{', '.join(INPUT_LABELS[k][0].lower() for k in from_history)}.")
     zh = (f"依据 {len(past)} 场历史{label_zh}活动{span}：最低 / 最可能 / 最高取 "
           f"{'、'.join(INPUT_LABELS[k][1] for k in from_history)} 的 "
           "第10百分位 / 中位数 / 第90百分位。")
     if too_few:
-        en += (f" Fewer than {MIN_HISTORY} usable values for {', '.join(too_few)}: "
-               "template used.")
+        en += (f" Fewer than {MIN_HISTORY} usable values for "
+               f"{', '.join(INPUT_LABELS[k][0].lower() for k in too_few)}: template used.")
         zh += (f"{'、'.join(INPUT_LABELS[k][1] for k in too_few)} 的有效数据少于 "
                f"{MIN_HISTORY} 个，使用模板值。")
     if split_ads:

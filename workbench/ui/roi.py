@@ -169,6 +169,14 @@ def _typed(spec, value: float, lang: str) -> str:
     return fmt.money(value, lang) if spec.kind == "money" else fmt.count(value, lang)
 
 
+def _shown(spec, value: float) -> float:
+    """A value as its box shows it: a rate in % to 2 decimals (1.63), money to the fen, a
+    count whole (history fills medians like 333,539.2 people)."""
+    if _rate(spec):
+        return round(value * 100.0, 2)
+    return round(value, 2) if spec.kind == "money" else float(round(value))
+
+
 def check_typed(spec, typed: tuple[float, float, float]) -> dict[str, str] | None:
     """What is wrong with the low / likely / high typed for an input, in the units and words
     the page shows (rates in %, the input's label, numbers as the page writes them), in both
@@ -365,9 +373,8 @@ class RoiDashboard(Page):
             self.activity.value = est.activity_type
             for spec in roi_lib.INPUTS:
                 r = getattr(est, spec.key)
-                scale = 100.0 if _rate(spec) else 1.0
                 for box, value in zip(self.fields[spec.key], r.to_list()):
-                    box.value = round(value * scale, 6)
+                    box.value = _shown(spec, value)
         finally:
             self._filling = False
         self._show_note()
