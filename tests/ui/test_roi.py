@@ -285,3 +285,15 @@ def test_filled_numbers_are_shown_as_people_read_them(page):
     note = page.note.value
     assert "_" not in re.sub(r"<[^>]+>", "", note), note
     assert "p10 / median / p90 of " in note
+
+
+def test_a_fill_can_be_undone(page):
+    """Issue 23: a fill replaced what the planner typed without a way back."""
+    page.fields["cost_prizes"][1].value = 12_345
+    typed = page.model.estimate
+    assert page.undo_button.layout.display == "none"
+    page.fill_from_history()
+    assert page.model.estimate is not typed and page.undo_button.layout.display == ""
+    assert page.undo_fill()
+    assert page.model.estimate is typed and page.fields["cost_prizes"][1].value == 12_345
+    assert page.undo_button.layout.display == "none" and not page.undo_fill()

@@ -6,6 +6,8 @@ by :func:`workbench.i18n.t`.
 """
 
 EN: dict[str, str] = {
+    "roi.undo_fill": "Undo fill",
+    "roi.undo_fill_tooltip": "Put back the inputs as they were before the fill",
     "roi.check.number": "{name}: type a number in each of low, likely and high.",
     "roi.check.order": (
         "{name}: low ≤ likely ≤ high is needed; you typed {low}, {likely}, {high}. Put the "
@@ -103,6 +105,8 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    "roi.undo_fill": "撤销填充",
+    "roi.undo_fill_tooltip": "恢复填充之前的输入",
     "roi.check.number": "{name}：最低、最可能、最高都需要填写数字。",
     "roi.check.order": (
         "{name}：需要 最低 ≤ 最可能 ≤ 最高；现在是 {low}、{likely}、{high}。"

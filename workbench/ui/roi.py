@@ -230,6 +230,10 @@ class RoiDashboard(Page):
         self.fill_button.on_click(lambda _: self.fill_from_history())
         self.review_button = w.Button(icon="refresh", layout=w.Layout(width="auto"))
         self.review_button.on_click(lambda _: self.fill_from_review())
+        # what a fill replaced, and the button that puts it back
+        self._before_fill: roi_lib.ActivityEstimate | None = None
+        self.undo_button = w.Button(icon="undo", layout=w.Layout(width="auto", display="none"))
+        self.undo_button.on_click(lambda _: self.undo_fill())
         self.target = w.FloatText(value=0.0, step=5, layout=w.Layout(width="200px"),
                                   style={"description_width": "initial"})
         self.target.observe(self._on_target, names="value")
@@ -281,7 +285,8 @@ class RoiDashboard(Page):
         self.preview_panel = w.Accordion(children=[self.preview.widget], selected_index=None)
         self.widget = w.VBox([
             self.header.widget, self.preview_panel,
-            w.HBox([self.activity, self.fill_button, self.review_button, self.target],
+            w.HBox([self.activity, self.fill_button, self.review_button, self.undo_button,
+                    self.target],
                    layout=w.Layout(align_items="center", flex_flow="row wrap",
                                    grid_gap="4px 16px")),
             self.note,
@@ -338,6 +343,8 @@ class RoiDashboard(Page):
         self.fill_button.tooltip = t("roi.fill_tooltip", lang)
         self.review_button.description = t("roi.fill_review", lang)
         self.review_button.tooltip = t("roi.fill_review_tooltip", lang)
+        self.undo_button.description = t("roi.undo_fill", lang)
+        self.undo_button.tooltip = t("roi.undo_fill_tooltip", lang)
         self.target.description = t("roi.target", lang)
         self.scenario_name.placeholder = t("roi.scenario_name", lang)
         self.keep_button.description = t("roi.keep", lang)
@@ -409,7 +416,23 @@ class RoiDashboard(Page):
         self.model.set_input(key, low, likely, high)
 
     def fill_from_history(self) -> None:
+        before = self.model.estimate
         self.model.fill_from_history(self.history.data)
+        self._offer_undo(before)
+
+    def _offer_undo(self, before) -> None:
+        """After a fill replaced what was on screen: the Undo button puts it back."""
+        if self.model.estimate is not before:
+            self._before_fill = before
+            self.undo_button.layout.display = ""
+
+    def undo_fill(self) -> bool:
+        """Put back the inputs a fill from history or from the last review replaced."""
+        if self._before_fill is None:
+            return False
+        self.model.estimate, self._before_fill = self._before_fill, None
+        self.undo_button.layout.display = "none"
+        return True
 
     def fill_from_review(self) -> bool:
         """The history's ranges with the funnel rates the last campaign review calibrated."""
@@ -421,7 +444,9 @@ class RoiDashboard(Page):
         if found is None or not found[1].get("calibrated"):
             self.model.error = {"en": t("roi.no_review", "en"), "zh": t("roi.no_review", "zh")}
             return False
+        before = self.model.estimate
         self.model.fill_from_history(self.history.data, calibrated=found[1]["calibrated"])
+        self._offer_undo(before)
         return True
 
     def keep_scenario(self) -> None:
