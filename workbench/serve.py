@@ -163,6 +163,45 @@ def upload_guard_tag(src: str) -> str:
 #: Pages without a chart: they do not load plotly.js.
 CHARTLESS = {"00_home.ipynb"}
 
+#: Each dashboard's title (catalogue key): the browser tab's title, in the page's language.
+PAGE_TITLES = {"00_home.ipynb": "home.title", "01_personas.ipynb": "page.personas.title",
+               "02_content_mix.ipynb": "page.content_mix.title",
+               "03_activity_roi.ipynb": "page.activity_roi.title",
+               "04_campaign_review.ipynb": "page.campaign_review.title",
+               "05_data.ipynb": "page.data.title"}
+
+
+def page_titles(notebook: str) -> dict[str, str]:
+    """The tab's title of a dashboard in every language: ``"Content mix · Planning
+    Workbench"`` (the home page: the workbench's name alone)."""
+    from workbench.i18n import LANGS, t
+
+    key = PAGE_TITLES.get(notebook)
+    out = {}
+    for code in LANGS:
+        home = t("home.title", code)
+        out[code] = home if key in (None, "home.title") else f"{t(key, code)} · {home}"
+    return out
+
+
+def page_lang_tag(src: str, notebook: str) -> str:
+    """The deferred ``<script>`` of ``page-lang.js``: the language toggle rewrites ``?lang=``
+    in the address, the tab's title (:func:`page_titles`) and ``<html lang>``."""
+    from workbench.i18n import LANGS
+
+    attrs = {"src": src, "data-langs": ",".join(LANGS),
+             "data-titles": json.dumps(page_titles(notebook), ensure_ascii=False)}
+    return f"<script defer {_attributes(attrs)}></script>"
+
+
+def _page_head(chunk: str, lang: str, title: str) -> str:
+    """The served page's ``<html lang>`` and ``<title>`` in the page's language (Voilà writes
+    ``en`` and the notebook's file name)."""
+    chunk = re.sub(r'<html([^>]*?)\slang="[^"]*"', lambda m: f'<html{m.group(1)} lang="'
+                   + ("zh-CN" if lang == "zh" else lang) + '"', chunk, count=1)
+    return re.sub(r"<title>[^<]*</title>", lambda m: f"<title>{html.escape(title)}</title>",
+                  chunk, count=1)
+
 
 def plotly_tag(src: str) -> str:
     """The ``<link>`` that starts fetching plotly.js early, while the kernel still runs the
@@ -214,14 +253,18 @@ class _PageHandler(TornadoVoilaHandler):
         from workbench.i18n import language
 
         static = url_path_join(self.base_url, STATIC)
-        tag = (front_end_tags(static, language(self.request.query))
-               + upload_guard_tag(static + "upload-guard.js"))
-        if Path(path or "").name not in CHARTLESS:
+        lang = language(self.request.query)
+        notebook = Path(path or "").name
+        tag = (front_end_tags(static, lang)
+               + upload_guard_tag(static + "upload-guard.js")
+               + page_lang_tag(static + "page-lang.js", notebook))
+        if notebook not in CHARTLESS:
             tag = plotly_tag(plotly_bundle(static)) + tag
         added = False
         async for chunk in self.get_generator(path=path):
             if not added:
                 if "</head>" in chunk:
+                    chunk = _page_head(chunk, lang, page_titles(notebook)[lang])
                     chunk = chunk.replace("</head>", tag + "</head>", 1)
                     added = True
             self.write(chunk)
@@ -433,8 +476,8 @@ class WorkbenchServer(Voila):
         ]
         static = (url_path_join(self.server_url, STATIC, "(plotly\\.min\\.js)"),
                   _BundleHandler, {"path": str(plotly_js().parent)})
-        names = "|".join(re.escape(name) for name in ("upload-guard.js", *FRONT_END,
-                                                      STYLESHEET.name))
+        names = "|".join(re.escape(name) for name in ("upload-guard.js", "page-lang.js",
+                                                      *FRONT_END, STYLESHEET.name))
         own = (url_path_join(self.server_url, STATIC, f"({names})"),
                tornado.web.StaticFileHandler, {"path": str(STATIC_DIR)})
         voila_files = next(h for h in handlers if h[1] is MultiStaticFileHandler)
