@@ -274,6 +274,8 @@ def test_readers_from_wechat_distributions_panel(page):
     female = dict(zip(panel.figure.data[0].y, panel.figure.data[0].x))
     assert female["Product"] > female["News"]  # the sample's product readers lean female
 
+    # issue 23: the toggles read as labels, capitalised, not as lowercase codes
+    assert [label for label, _ in panel.dimension.options] == ["Gender", "Age", "Region"]
     panel.dimension.value = "age"
     assert len(panel.figure.data) == 6 and all(
         sum(tr.x[i] for tr in panel.figure.data) == pytest.approx(1, abs=0.01)

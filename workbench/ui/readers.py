@@ -99,7 +99,7 @@ class ReaderPanel:
         lang = self.lang
         self.note.value = f'<p class="wb-note">{html.escape(t("readers.note", lang))}</p>'
         value = self.dimension.value or DIMENSIONS[0]
-        self.dimension.options = [(t(f"chart.personas.readers.dim.{d}", lang), d)
+        self.dimension.options = [(level("dimension", d, lang), d)
                                   for d in DIMENSIONS]
         self.dimension.value = value
         self.dimension.description = t("readers.dimension", lang)
