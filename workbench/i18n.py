@@ -216,6 +216,18 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def plural(key: str, n: int, lang: str | None = DEFAULT_LANG, **fmt: object) -> str:
+    """``key.one`` for a count of 1, else ``key.other``, with ``{n}`` and ``fmt`` filled in
+    (both languages carry both keys; Chinese words them alike).
+
+    Examples
+    --------
+    >>> plural("chart.review.trends.spikes", 1), plural("chart.review.trends.spikes", 3)
+    ('1 spike', '3 spikes')
+    """
+    return t(f"{key}.one" if n == 1 else f"{key}.other", lang, n=n, **fmt)
+
+
 def level(column: str, code: str, lang: str | None = DEFAULT_LANG) -> str:
     """Display name of a level ``code`` of a category ``column``; the code itself if unknown.
 

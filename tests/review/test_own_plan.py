@@ -96,3 +96,27 @@ def test_a_plan_not_started_yet_says_so() -> None:
     with pytest.raises(InputError) as err:
         review.review(past, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE)
     assert not isinstance(err.value, review.NotYet)
+
+
+def test_the_summary_says_which_way_and_against_what() -> None:
+    """Issue 23: "Reads … (53.5 %)" meant 53.5 % above plan without saying so."""
+    rv = review.review(PLAN, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE)
+    k = kpis(rv)
+    pct = k.at["reads", "pct"]
+    word, zh = ("above", "高") if pct > 0 else ("below", "低")
+    assert f"Reads were {k.at['reads', 'actual']:,.0f}, {abs(pct):.1f}% {word} the " \
+        f"{k.at['reads', 'plan']:,.0f} planned;" in rv.summary["en"]
+    assert f"比计划 {k.at['reads', 'plan']:,.0f} {zh} {abs(pct):.1f}%" in rv.summary["zh"]
+    targeted = review.review(PLAN, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE,
+                             targets={"reads": 5000})
+    assert "the 5,000 targeted" in targeted.summary["en"]
+    assert "比目标 5,000" in targeted.summary["zh"]
+
+
+def test_a_trend_title_counts_in_words() -> None:
+    from workbench.i18n import plural
+
+    assert (plural("chart.review.trends.spikes", 1, "en"),
+            plural("chart.review.trends.spikes", 2, "en"),
+            plural("chart.review.trends.drops", 0, "en")) == ("1 spike", "2 spikes", "0 drops")
+    assert plural("chart.review.trends.drops", 1, "zh") == "1 次异常下降"

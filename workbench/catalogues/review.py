@@ -125,8 +125,12 @@ EN: dict[str, str] = {
                                    "result per post. Rate effect: (result per post − planned) × "
                                    "posts published.",
     # -- trends
-    "chart.review.trends.title_daily": "{metric} per day: {spikes} spikes, {drops} drops",
-    "chart.review.trends.title_weekly": "{metric} per week: {spikes} spikes, {drops} drops",
+    "chart.review.trends.title_daily": "{metric} per day: {spikes}, {drops}",
+    "chart.review.trends.title_weekly": "{metric} per week: {spikes}, {drops}",
+    "chart.review.trends.spikes.one": "1 spike",
+    "chart.review.trends.spikes.other": "{n} spikes",
+    "chart.review.trends.drops.one": "1 drop",
+    "chart.review.trends.drops.other": "{n} drops",
     "chart.review.trends.y_daily": "{metric} per day",
     "chart.review.trends.y_weekly": "{metric} per week",
     "chart.review.trends.expected": "Expected level",
@@ -442,8 +446,12 @@ ZH: dict[str, str] = {
     "chart.review.waterfall.note": "发文量效应 =（实际发文 − 计划发文）× 计划单篇效果；"
                                    "单篇效果效应 =（实际单篇效果 − 计划单篇效果）× 实际发文数。",
     # -- trends
-    "chart.review.trends.title_daily": "每日{metric}：{spikes} 次异常上升，{drops} 次异常下降",
-    "chart.review.trends.title_weekly": "每周{metric}：{spikes} 次异常上升，{drops} 次异常下降",
+    "chart.review.trends.title_daily": "每日{metric}：{spikes}，{drops}",
+    "chart.review.trends.title_weekly": "每周{metric}：{spikes}，{drops}",
+    "chart.review.trends.spikes.one": "1 次异常上升",
+    "chart.review.trends.spikes.other": "{n} 次异常上升",
+    "chart.review.trends.drops.one": "1 次异常下降",
+    "chart.review.trends.drops.other": "{n} 次异常下降",
     "chart.review.trends.y_daily": "每日{metric}",
     "chart.review.trends.y_weekly": "每周{metric}",
     "chart.review.trends.expected": "预期水平",

@@ -43,7 +43,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbench.charts import theme
-from workbench.i18n import level, normalise_lang, t
+from workbench.i18n import level, normalise_lang, plural, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from workbench.review import CampaignReview
@@ -539,8 +539,9 @@ def trends(review: CampaignReview, *, metric: str = "reads", freq: str = "daily"
     last = dates.max() if len(dates) else as_of
     n_spikes, n_drops = int((flags == 1).sum()), int((flags == -1).sum())
     return go.Figure([line, exp, *points], layout={
-        "title": {"text": _label(f"trends.title_{freq}", lang, metric=name, spikes=n_spikes,
-                                 drops=n_drops)},
+        "title": {"text": _label(f"trends.title_{freq}", lang, metric=name,
+                                 spikes=plural("chart.review.trends.spikes", n_spikes, lang),
+                                 drops=plural("chart.review.trends.drops", n_drops, lang))},
         "height": 400,
         "xaxis": {**_date_axis(lang), "range": [_iso(first - half), _iso(last + half)]},
         "yaxis": {"title": {"text": _label(f"trends.y_{freq}", lang, metric=name)},

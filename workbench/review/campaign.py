@@ -16,6 +16,7 @@ mix assumes follows × 5 %); the KPI table's conversions are the activities'.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -219,20 +220,35 @@ def _summary(view: _PlanView, kpis: pd.DataFrame, impact: Impact,
             return _pct(r["actual"]), _pct(r["plan"]), _num(r["pct"])
         return _num(r["actual"]), _num(r["plan"]), _num(r["pct"])
 
-    ra, rp, rpc = pair("reads")
-    fa, fp, fpc = pair("follows")
+    def versus(key: str) -> tuple[str, str]:
+        """``"350,071, 81.5% above the 192,857 planned"`` in English and Chinese: which way
+        and against what, never a bare percentage."""
+        r = k.loc[key]
+        actual, plan = _num(r["actual"]), _num(r["plan"])
+        basis_en, basis_zh = {"target": ("targeted", "目标"), "plan": ("planned", "计划")}.get(
+            r["plan_source"], ("in the pre-period", "活动前同期"))
+        if not math.isfinite(float(r["pct"])):
+            return (f"{actual} ({plan} {basis_en})", f"{actual}（{basis_zh} {plan}）")
+        if abs(float(r["pct"])) < 0.05:
+            return (f"{actual}, as {basis_en}", f"{actual}，与{basis_zh}持平")
+        up = float(r["pct"]) > 0
+        share = _num(abs(float(r["pct"])))
+        return (f"{actual}, {share}% {'above' if up else 'below'} the {plan} {basis_en}",
+                f"{actual}，比{basis_zh} {plan} {'高' if up else '低'} {share}%")
+
+    (ra_en, ra_zh), (fa_en, fa_zh) = versus("reads"), versus("follows")
     na, nb, _ = pair("new_follows")
     span_en = (f"{view.weeks} weeks" if view.covered_days == view.days else
                f"{view.covered_days} of the plan's {view.days} days")
     span_zh = (f"{view.weeks} 周" if view.covered_days == view.days else
                f"方案 {view.days} 天中的 {view.covered_days} 天")
     en = (f"From {s0} to {s1} ({span_en}) the team published {n_posts} posts on "
-          f"{len(view.platforms)} platforms. Reads were {ra} against {rp} planned ({rpc}%), "
-          f"follows after reading {fa} against {fp} ({fpc}%); the WeChat account gained {na} "
+          f"{len(view.platforms)} platforms. Reads were {ra_en}; follows after reading "
+          f"{fa_en}; the WeChat account gained {na} "
           f"new followers ({nb} in the pre-period). {on} KPIs on track, {risk} at risk, {off} "
           f"off track.")
     zh = (f"{s0} 至 {s1}（{span_zh}）共在 {len(view.platforms)} 个平台发布 {n_posts} 篇内容。"
-          f"阅读量 {ra}，计划 {rp}（{rpc}%）；阅读后关注 {fa}，计划 {fp}（{fpc}%）；公众号新关注 "
+          f"阅读量 {ra_zh}；阅读后关注 {fa_zh}；公众号新关注 "
           f"{na} 人（活动前同期 {nb} 人）。{on} 项指标达标，{risk} 项有风险，{off} 项未达标。")
     if impact.available and "new_follows" in set(impact.summary["metric"]):
         x = impact.summary.set_index("metric").loc["new_follows"]
