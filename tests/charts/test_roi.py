@@ -78,6 +78,12 @@ def test_tornado_swings_from_the_likely_roi(result):
     assert fig.data[0].x[0] == pytest.approx(table.loc[first, "roi_low"] - base)
     assert fig.data[1].x[0] == pytest.approx(table.loc[first, "roi_high"] - base)
     assert fig.data[0].base == base
+    # issue 23: the centre line is labelled with its ROI (not the headline's expected ROI)
+    from workbench import fmt
+
+    assert f"every input at its likely value, ROI {fmt.pct(base, 0)}" in fig.layout.title.text
+    assert "各输入都取最可能值时的 ROI" in charts.tornado(table, base=base,
+                                                       lang="zh").layout.title.text
 
 
 def test_compare_boxes_are_the_scenarios_quantiles(result):

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from workbench import fmt
 from workbench.charts import theme
 from workbench.i18n import t
 
@@ -189,8 +190,12 @@ def tornado(sensitivity: pd.DataFrame, *, base: float, lang: str = "en",
             marker={"color": colour}, name=_label(key, lang),
             customdata=ends.tolist(),
             hovertemplate="%{y}: " + _label("tornado.hover", lang) + "<extra></extra>"))
+    # the centre line is the ROI with every input at its likely value: said, so it is not
+    # taken for the expected ROI of the headline (which averages over the ranges)
+    centre = _label("tornado.centre", lang, roi=fmt.pct(base, 0))
     return go.Figure(bars, layout=_layout(
-        _label("tornado.title", lang), barmode="overlay",
+        f"{_label('tornado.title', lang)}<br><span style=\"font-size:12px\">{centre}</span>",
+        barmode="overlay",
         height=160 + 34 * max(len(names), 3),
         xaxis={"title": {"text": _label("roi", lang)}, "tickformat": ".0%",
                "zeroline": True, "zerolinecolor": LOSS_COLOUR},
