@@ -193,7 +193,10 @@ def test_profile_subset_by_hand(followers: pd.DataFrame, seg: Segmentation) -> N
     part = followers[mask]
     assert [p.size for p in sub] == np.bincount(lab, minlength=seg.k).tolist()
     assert [p.id for p in sub] == list(range(seg.k))
-    assert [p.name for p in sub] == [p.name for p in seg.personas]
+    # names follow the traits the subset shows (issue 23), not the whole audience's
+    from workbench.personas.naming import _name
+
+    assert [p.name["en"].split(" (")[0] for p in sub] == [_name(p)["en"] for p in sub]
     for p in sub:
         members = part[lab == p.id]
         assert p.share == pytest.approx(len(members) / len(part))
@@ -621,3 +624,24 @@ def test_an_empty_filter_profiles_nobody_without_warnings():
         got = seg.profile(np.zeros(600, dtype=bool))
     assert [p.size for p in got] == [0, 0, 0]
     assert all(p.numeric == [] for p in got)
+
+
+def test_names_follow_the_filter_and_never_contradict(followers: pd.DataFrame,
+                                                      seg: Segmentation) -> None:
+    """Issue 23: under a Tier-1 filter a card was still called "Small-city followers", and an
+    upload produced "Tier-1 young retirees"."""
+    tier1 = (followers["city_tier"] == "tier1").to_numpy(dtype=bool, na_value=False)
+    assert any(p.name["en"].startswith("Small-city") for p in seg.personas)
+    for p in seg.profile(tier1):
+        if p.size:
+            assert not p.name["en"].startswith(("Small-city", "Tier-2", "New-tier-1")), p.name
+            assert not p.name["zh"].startswith(("下沉市场", "二线", "新一线")), p.name
+    from workbench.personas.naming import _name
+
+    young = Trait("age_band", "25_30", 400, 0.6, 0.2, 3.0)
+    retired = Trait("occupation", "retired", 400, 0.5, 0.1, 5.0)
+    p = Persona(0, 1000, 0.5, [young, retired], [], [], [], [], {}, {})
+    assert _name(p) == {"en": "Retirees", "zh": "退休人士"}
+    stronger = Trait("age_band", "25_30", 400, 0.6, 0.1, 6.0)
+    q = Persona(0, 1000, 0.5, [stronger, retired], [], [], [], [], {}, {})
+    assert _name(q) == {"en": "Young followers", "zh": "青年用户"}

@@ -28,6 +28,12 @@ _OCCUPATION = {"student": ("students", "学生"), "professional": ("professional
 _FALLBACK_NOUN = ("followers", "用户")
 _NAME_MIN_LIFT = 1.25
 _NAME_MIN_SHARE = 0.35
+#: traits a name never puts together (an age band and an occupation that contradict each
+#: other, as a noisy upload can make both stand out): the weaker of the two is left out
+_CONTRADICT = {("retired", a) for a in ("under_18", "18_24", "25_30", "31_40")} \
+    | {("student", a) for a in ("41_50", "over_50")} \
+    | {("homemaker", "under_18"), ("business_owner", "under_18"),
+       ("civil_servant", "under_18"), ("professional", "under_18")}
 
 
 def _best(p: Persona, attr: str, min_count: int) -> Trait | None:
@@ -42,12 +48,20 @@ def _name(p: Persona) -> dict[str, str]:
     min_count = max(1, min(30, p.size // 20))
     en: list[str] = []
     zh: list[str] = []
+    age, job = _best(p, "age_band", min_count), _best(p, "occupation", min_count)
+    if age is not None and job is not None and (job.level, age.level) in _CONTRADICT:
+        if job.lift >= age.lift:     # "young retirees": the stronger trait names them
+            age = None
+        else:
+            job = None
+    chosen = {"city_tier": _best(p, "city_tier", min_count), "age_band": age,
+              "gender": _best(p, "gender", min_count)}
     for attr, table in (("city_tier", _TIER), ("age_band", _AGE), ("gender", _GENDER)):
-        t = _best(p, attr, min_count)
+        t = chosen[attr]
         if t is not None and t.level in table:
             en.append(table[t.level][0])
             zh.append(table[t.level][1])
-    t = _best(p, "occupation", min_count)
+    t = job
     noun = _OCCUPATION.get(t.level, _FALLBACK_NOUN) if t is not None else _FALLBACK_NOUN
     if not en and noun is _FALLBACK_NOUN:
         pt = _best(p, "platform", min_count)

@@ -46,7 +46,7 @@ from .encode import (
     default_features,
 )
 from .latent_class import _STARTS, _assign, _Design, _em, _fit, _Model
-from .naming import _unique_names
+from .naming import _name, _unique_names
 from .persona import Persona
 from .profile import _profile, _Profiler, _profiler
 
@@ -181,8 +181,10 @@ class Segmentation:
         """Profile the rows where ``mask`` is true, keeping every row's persona.
 
         Sizes, shares, lifts and z-scores are computed within the subset (its own overall
-        shares are the baseline); ids and names are those of :attr:`personas`, so a renamed
-        persona keeps its name. Personas absent from the subset have size 0.
+        shares are the baseline); ids are those of :attr:`personas`. Names follow the traits
+        the subset shows (under a Tier-1 filter no persona is called "Small-city …"); a
+        persona renamed by the planner (its name is not the one its traits give), or absent
+        from the subset (size 0), keeps its name.
 
         Examples
         --------
@@ -194,8 +196,13 @@ class Segmentation:
                        else mask)
         if m.dtype != bool:
             m = m.astype(bool)
-        names = [p.name for p in sorted(self.personas, key=lambda p: p.id)]
-        return _profile(self._profiler, self.labels, self.k, m, names)
+        profiled = _profile(self._profiler, self.labels, self.k, m, None)
+        whole = sorted(self.personas, key=lambda p: p.id)
+        for p, segment in zip(profiled, whole):
+            if p.size == 0 or _renamed(segment):
+                p.name = dict(segment.name)
+        _unique_names(profiled)
+        return profiled
 
     def embedding(self, sample_size: int = 5000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """Rows of a random sample and their 2-D coordinates (PCA of the encoded features).
@@ -242,6 +249,14 @@ def _check_features(followers: pd.DataFrame, features: list[str] | None) -> list
                          fix_zh="请从分群属性中去掉它们。")
     return features
 
+
+
+def _renamed(persona) -> bool:
+    """Whether the planner renamed a persona: its name is not the one its traits give (made
+    unique with " (2)", " (3)" … as :func:`segment` does)."""
+    given = _name(persona)
+    return any(str(persona.name.get(lang, "")).split(" (")[0].split("（")[0] != given[lang]
+               for lang in ("en", "zh"))
 
 def segment(followers: pd.DataFrame, k: int | None = None, features: list[str] | None = None,
             weights: dict[str, float] | None = None, seed: int = 0,
