@@ -119,6 +119,14 @@ def test_a_plan_outside_the_data_is_explained_and_the_review_stays(page, store):
     page._fill_plans()
     page.plan_pick.value = "Next year"
     assert page.model.review is kept and page.model.error
+    # a plan not started yet is news, not a fault (issue 22); the last review stays
+    assert "wb-status--info" in page.status.value and "last review stays" in page.status.value
+    assert "nothing to review yet" in page.status.value
+    # a plan before the data begins is a fault: the data does not cover it
+    plan["calendar"] = {"start": "2020-01-06", "weeks": 4}
+    store.save("mix_plan", "Long ago", plan)
+    page._fill_plans()
+    page.plan_pick.value = "Long ago"
     assert "wb-status--error" in page.status.value and "last review stays" in page.status.value
     page.plan_pick.value = "__demo__"
     assert not page.model.error
