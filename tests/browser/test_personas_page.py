@@ -56,7 +56,9 @@ def test_move_k_and_a_filter(page, server_url, shoot):
     page.wait_for_function(f"() => JSON.parse(({HEATMAP_Z})() || '[]').length === 4")
     heat = heatmap_signature(page)
 
-    page.locator(".widget-dropdown select").nth(1).select_option(label="Tier 1")
+    # the city-tier filter (by its options: the page has other, folded, dropdowns too)
+    page.locator("select").filter(has=page.locator("option", has_text="Tier 1")).first \
+        .select_option(label="Tier 1")
     expect(page.get_by_text("of 20,000 followers")).to_be_visible()
     page.wait_for_function(f"(before) => ({HEATMAP_Z})() !== before", arg=heat, timeout=30_000)
     page.locator(".wb-lang button", has_text="中文").click()

@@ -42,7 +42,7 @@ from __future__ import annotations
 from .backtest import BACKTEST_CADENCE_WEEKS, backtest_plan
 from .calibrate import CALIBRATION_PRIOR_ACTIVITIES, CALIBRATION_PRIOR_POSTS, Calibration
 from .campaign import CampaignReview, NotYet, review
-from .inputs import GOAL_KPIS, GOAL_RATES, check_goals
+from .goals import GOAL_KPIS, GOAL_RATES, check_goals
 from .closed_loop import apply_to_estimates, apply_to_roi, roi_overrides
 from .impact import (IMPACT_BLOCK, IMPACT_DRAWS, IMPACT_LEVEL, IMPACT_TRAIN_DAYS, Impact,
                      counterfactual)

@@ -30,9 +30,8 @@ from .activities import _VALUE_KEYS, _activities, _estimate_of
 from .calibrate import (CALIBRATION_PRIOR_ACTIVITIES, CALIBRATION_PRIOR_POSTS, Calibration,
                         _calibrate_activities, _calibrate_content)
 from .impact import _IMPACT_METHOD, Impact, _impact
-from .inputs import (
-    _PlanView, _plan_view, _prep_activities, _prep_articles, _prep_daily, check_goals,
-)
+from .goals import check_goals
+from .inputs import _PlanView, _plan_view, _prep_activities, _prep_articles, _prep_daily
 from .kpis import AT_RISK, ON_TRACK, _activity_kpis, _content_and_follower_kpis, _with_goals
 from .recommend import Recommendation, _recommend
 from .trends import Trends, _trends

@@ -27,6 +27,7 @@ import pandas as pd
 from .. import mix, roi
 from ..i18n import t
 from .activities import _activity_totals, _activity_value, _value_params
+from .goals import GOAL_WEEKLY
 from .inputs import _PlanView
 from .values import _ratio, _sum
 
@@ -93,8 +94,6 @@ def status_label(status: str, lang: str = "en") -> str:
 def _with_goals(rows: list[dict[str, Any]], view) -> list[dict[str, Any]]:
     """The rows with the KPI targets entered by hand as their plan (source ``"target"``):
     counts a week prorated to the days reviewed, rates and the follower total as given."""
-    from .inputs import GOAL_WEEKLY
-
     out = []
     for row in rows:
         goal = view.goals.get(row["kpi"])
