@@ -396,3 +396,11 @@ def test_campaign_review_page_restart(store, clock):
     assert reopened.manual[key].value == 35 and reopened.freq.value == "weekly"
     assert reopened.scorecard.value == card                    # the same scorecard
     assert reopened.save() == 1 and store.draft("review") is None
+
+
+def test_a_control_without_a_label_is_named_by_its_choices():
+    """Issue 23: the drafts banner listed a button group without a description as "?"."""
+    toggle = w.ToggleButtons(options=[("Subscription account", "subscription"),
+                                      ("Service account", "service")])
+    assert drafts.widget_field(toggle).name("en") == "Subscription account / Service account"
+    assert drafts.widget_field(w.IntSlider(description="Team hours")).name("en") == "Team hours"

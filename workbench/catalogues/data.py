@@ -22,7 +22,7 @@ EN: dict[str, str] = {
     "data.section.tags.help": (
         "WeChat's 已通知内容 export has no content type. A post whose file gives none gets the "
         "type of the first rule whose keywords (separated by |) its title holds."),
-    "data.section.untagged": "Posts no rule tags",
+    "data.section.untagged": "Posts no rule has tagged",
     "data.section.untagged.help": (
         "Choose a type for a post by hand, or keep the suggestion learned from the posts your "
         "team has typed: it is kept, wins over the file and the rules, and teaches the next "

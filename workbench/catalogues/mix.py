@@ -41,7 +41,7 @@ EN: dict[str, str] = {
     "mix.item_field.start": "time",
     "mix.filter_owner": "Owner",
     "mix.filter_status": "Status",
-    "mix.filter_all": "all",
+    "mix.filter_all": "All",
     "mix.filter_nobody": "nobody yet",
     "mix.filtered": "Showing {shown} of {total} posts.",
     "mix.download_xlsx": "Weekly sheet (.xlsx)",

@@ -42,13 +42,17 @@
     if (!lang || lang === shown) {
       return;
     }
+    var first = shown === null;
     shown = lang;
     document.documentElement.lang = lang === "zh" ? "zh-CN" : lang;
     if (titles[lang]) {
       document.title = titles[lang];
     }
     var url = new URL(window.location.href);
-    if (url.searchParams.get("lang") !== lang) {
+    // the address as it came stays until the language is changed (no ?lang= added to a
+    // plain address on arrival); from then on it says the language on screen
+    var asked = url.searchParams.get("lang");
+    if ((!first || asked !== null) && asked !== lang) {
       url.searchParams.set("lang", lang);
       window.history.replaceState(window.history.state, "", url.toString());
     }

@@ -190,8 +190,14 @@ def widget_field(widget: w.Widget, label: str | Callable[[str], str] | None = No
     def name(lang: str) -> str:
         if label is not None:
             return label(lang) if callable(label) else t(label, lang)
-        return (getattr(widget, "description", "") or getattr(widget, "placeholder", "")
-                or "?")
+        named = getattr(widget, "description", "") or getattr(widget, "placeholder", "")
+        if named:
+            return named
+        # a group of buttons has no description: its choices say what it is
+        # ("Subscription account / Service account"), never "?"
+        choices = [str(option[0]) if isinstance(option, tuple) else str(option)
+                   for option in getattr(widget, "options", ())]
+        return " / ".join(choices[:3]) or "?"
 
     return Field(get, put, name)
 

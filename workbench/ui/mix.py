@@ -216,7 +216,8 @@ class MixDashboard(Page):
                                  continuous_update=False, layout=w.Layout(width="380px"),
                                  style={"description_width": "150px"})
         self.budget = w.IntSlider(value=int(rules.budget), min=0, max=60_000, step=500,
-                                  continuous_update=False, layout=w.Layout(width="380px"),
+                                  continuous_update=False, readout_format=",d",
+                                  layout=w.Layout(width="380px"),
                                   style={"description_width": "150px"})
         self.weights = {g: w.FloatSlider(value=float(rules.weights.get(g, 1.0)), min=0, max=3,
                                          step=0.25, continuous_update=False,
@@ -243,8 +244,9 @@ class MixDashboard(Page):
         self.persona_set = w.Dropdown(layout=w.Layout(width="320px"),
                                       style={"description_width": "initial"})
         self.persona_pick = w.SelectMultiple(layout=w.Layout(width="420px", height="110px"))
+        # wide enough for its long label and a track (at 320 px the label took it all)
         self.persona_min = w.IntSlider(value=2, min=1, max=10, continuous_update=False,
-                                       layout=w.Layout(width="320px"),
+                                       layout=w.Layout(width="560px"),
                                        style={"description_width": "initial"})
         self.start = w.DatePicker(value=self.model.start, layout=w.Layout(width="260px"),
                                   style={"description_width": "initial"})

@@ -346,7 +346,8 @@ class PersonaDashboard(Page):
             box.observe(self._on_filter, names="value")
         self.picker = w.Dropdown(layout=w.Layout(width="320px"))
         self.picker.observe(self._on_pick, names="value")
-        self.other = w.Dropdown(layout=w.Layout(width="320px"))
+        self.other = w.Dropdown(layout=w.Layout(width="360px"),
+                                style={"description_width": "initial"})  # "Compare with" whole
         self.other.observe(self._on_pick, names="value")
         self.rename_box = w.Text(layout=w.Layout(width="320px"), continuous_update=False)
         self.rename_box.observe(self._on_rename, names="value")
