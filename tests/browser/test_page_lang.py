@@ -10,16 +10,23 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_toggle_changes_the_address_the_title_and_html_lang(page, server_url):
-    page.goto(server_url + "/voila/render/03_activity_roi.ipynb?lang=en")
-    expect(page.get_by_role("heading", name="Activity ROI")).to_be_visible(timeout=120_000)
+    page.goto(server_url + "/voila/render/00_home.ipynb?lang=en")
+    expect(page.locator(".wb-title")).to_have_text("Planning Workbench", timeout=120_000)
     assert page.evaluate("document.documentElement.lang") == "en"
-    assert page.title() == "Activity ROI · Planning Workbench"
+    assert page.title() == "Planning Workbench"
     page.get_by_role("button", name="中文").click()
-    expect(page.get_by_role("heading", name="活动 ROI 测算")).to_be_visible()
+    expect(page.locator(".wb-title")).to_have_text("运营策划工作台")
     page.wait_for_function("() => location.search.includes('lang=zh')")
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
-    assert page.title() == "活动 ROI 测算 · 运营策划工作台"
+    assert page.title() == "运营策划工作台"
     page.reload()
-    expect(page.get_by_role("heading", name="活动 ROI 测算")).to_be_visible(timeout=120_000)
+    expect(page.locator(".wb-title")).to_have_text("运营策划工作台", timeout=120_000)
     assert page.evaluate("document.documentElement.lang") == "zh-CN"   # served so
     page.assert_no_errors()
+
+
+def test_a_dashboard_is_served_with_its_own_title():
+    from workbench.serve import page_titles
+
+    assert page_titles("03_activity_roi.ipynb") == {
+        "en": "Activity ROI · Planning Workbench", "zh": "活动 ROI 测算 · 运营策划工作台"}

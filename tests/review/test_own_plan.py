@@ -23,15 +23,21 @@ PLAN, ARTICLES, ACTIVITIES, VALUE, daily = (_fixture.PLAN, _fixture.ARTICLES, _f
                                             _fixture.VALUE, _fixture._daily)
 
 
+def run(plan, **options) -> review.CampaignReview:
+    """The fixture's review of ``plan`` (no counterfactual: these tests read the KPIs)."""
+    return review.review(plan, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE, impact=False,
+                         **options)
+
+
 def kpis(rv: review.CampaignReview):
     return rv.kpis.set_index("kpi")
 
 
 def test_targets_entered_by_hand_are_the_plan_of_the_kpi_table() -> None:
-    plain = kpis(review.review(PLAN, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE))
+    plain = kpis(run(PLAN))
     targets = {"posts": 6, "reads": 5000, "new_follows": 420, "engagement_rate": 0.05,
                "follow_conversion": 0.004, "cumulative_follows": 10_500}
-    rv = review.review(PLAN, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE, targets=targets)
+    rv = run(PLAN, targets=targets)
     k = kpis(rv)
     for key, value in targets.items():       # one week reviewed: a week's targets as they are
         assert k.at[key, "plan"] == pytest.approx(value), key
@@ -43,14 +49,13 @@ def test_targets_entered_by_hand_are_the_plan_of_the_kpi_table() -> None:
     assert k.at["unfollows", "plan"] == pytest.approx(plain.at["unfollows", "plan"])
     # saved with the plan (kpi_goals), a plan's targets apply without being passed
     saved = dict(copy.deepcopy(PLAN), kpi_goals={"reads": 5000})
-    k2 = kpis(review.review(saved, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE))
+    k2 = kpis(run(saved))
     assert (k2.at["reads", "plan"], k2.at["reads", "plan_source"]) == (5000, "target")
 
 
 def test_weekly_targets_are_prorated_to_the_days_reviewed() -> None:
     two_weeks = dict(copy.deepcopy(PLAN), calendar={"start": "2026-03-02", "weeks": 2})
-    rv = review.review(two_weeks, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE,
-                       targets={"reads": 7000, "engagement_rate": 0.05})
+    rv = run(two_weeks, targets={"reads": 7000, "engagement_rate": 0.05})
     k = kpis(rv)
     assert k.at["reads", "plan"] == pytest.approx(7000)          # 7 of 14 days: one week
     assert k.at["engagement_rate", "plan"] == pytest.approx(0.05)
@@ -69,7 +74,7 @@ def test_weekly_targets_are_prorated_to_the_days_reviewed() -> None:
 ])
 def test_a_target_that_cannot_be_used_is_refused_in_both_languages(targets, en, zh) -> None:
     with pytest.raises(InputError) as err:
-        review.review(PLAN, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE, targets=targets)
+        run(PLAN, targets=targets)
     assert en in err.value.en and zh in err.value.zh
 
 
@@ -81,33 +86,32 @@ def test_a_net_follows_target_may_be_negative_and_blanks_are_no_target() -> None
 def test_a_plan_not_started_yet_says_so() -> None:
     future = dict(copy.deepcopy(PLAN), calendar={"start": "2026-04-06", "weeks": 4})
     with pytest.raises(review.NotYet) as err:
-        review.review(future, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE)
+        run(future)
     assert (str(err.value.start), str(err.value.end), str(err.value.data_end)) == (
         "2026-04-06", "2026-05-03", "2026-03-08")
     assert err.value.en.startswith("This plan runs 2026-04-06 – 2026-05-03, and the data ends "
                                    "on 2026-03-08: nothing to review yet.")
     assert "暂时没有可复盘的内容" in err.value.zh
     # reviewed over other dates, the same plan is a review
-    rv = review.review(future, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE,
-                       start="2026-03-02", weeks=1)
+    rv = run(future, start="2026-03-02", weeks=1)
     assert kpis(rv).at["posts", "actual"] == 5
     # a plan before the data is still an error (the data does not cover it)
     past = dict(copy.deepcopy(PLAN), calendar={"start": "2025-01-06", "weeks": 1})
     with pytest.raises(InputError) as err:
-        review.review(past, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE)
+        run(past)
     assert not isinstance(err.value, review.NotYet)
 
 
 def test_the_summary_says_which_way_and_against_what() -> None:
     """Issue 23: "Reads … (53.5 %)" meant 53.5 % above plan without saying so."""
-    rv = review.review(PLAN, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE)
+    rv = run(PLAN)
     k = kpis(rv)
     pct = k.at["reads", "pct"]
     word, zh = ("above", "高") if pct > 0 else ("below", "低")
     assert f"Reads were {k.at['reads', 'actual']:,.0f}, {abs(pct):.1f}% {word} the " \
         f"{k.at['reads', 'plan']:,.0f} planned;" in rv.summary["en"]
     assert f"比计划 {k.at['reads', 'plan']:,.0f} {zh} {abs(pct):.1f}%" in rv.summary["zh"]
-    targeted = review.review(PLAN, daily(), ARTICLES, ACTIVITIES, assumptions=VALUE,
+    targeted = run(PLAN,
                              targets={"reads": 5000})
     assert "the 5,000 targeted" in targeted.summary["en"]
     assert "比目标 5,000" in targeted.summary["zh"]

@@ -150,17 +150,18 @@ def test_a_link_opens_the_page_on_a_version_or_says_why_not(db: str) -> None:
     assert linked.scenarios.open_link("?scenario=Students&v=1&lang=en")
     assert linked.k_slider.value == 4
     assert linked.scenarios.open_link("lang=en") is None          # no scenario asked for
-    missing = PersonaDashboard(lang="zh", store=ScenarioStore(db), background=False)
-    assert missing.scenarios.open_link("scenario=Nobody&v=3") is False
-    assert missing.k_slider.value == 6
-    assert text(missing.scenarios.status.value) == (
+    # a missing or archived scenario: said, and the page stays as it was (here: v1's k)
+    linked.header.model.lang = "zh"
+    assert linked.scenarios.open_link("scenario=Nobody&v=3") is False
+    assert linked.k_slider.value == 4
+    assert text(linked.scenarios.status.value) == (
         "链接指向的“Nobody”（第 3 版）在这里没有保存（或已不存在）：页面按默认设置打开。")
-    assert missing.scenarios.widget.selected_index == 0          # the browser is unfolded
+    assert linked.scenarios.widget.selected_index == 0          # the browser is unfolded
     store.archive("personas", "Students")
-    archived = PersonaDashboard(lang="en", store=ScenarioStore(db), background=False)
-    assert archived.scenarios.open_link("scenario=Students") is False
-    assert "which is archived" in text(archived.scenarios.status.value)
-    assert archived.k_slider.value == 6
+    linked.header.model.lang = "en"
+    assert linked.scenarios.open_link("scenario=Students") is False
+    assert "which is archived" in text(linked.scenarios.status.value)
+    assert linked.k_slider.value == 4
 
 
 def test_a_version_saved_before_pages_kept_their_controls_says_so(db: str) -> None:
