@@ -53,13 +53,13 @@ def test_open_a_plan_by_its_link_in_chinese(page, another_page, server_url, shoo
     page.goto(server_url + "/voila/render/02_content_mix.ipynb?lang=en")
     expect(page.get_by_text("Plan found")).to_be_visible(timeout=120_000)
     values = page.locator(".wb-kpi .wb-kpi-value")
-    default = values.last.inner_text()
     hours = page.locator(".widget-slider .noUi-handle").first       # team hours a week: 60
     hours.focus()
     for _ in range(30):
         hours.press("ArrowLeft")
     expect(page.locator(".widget-readout").first).to_have_text("30")
-    expect(values.last).not_to_have_text(default, timeout=60_000)
+    # saved at once, while the kernel still plans for the first presses: the click must not
+    # overtake the values held back by ipywidgets' message throttle (entry.js)
     page.get_by_placeholder("Name of this plan").fill("Q1 周计划")
     page.get_by_role("button", name="Save plan").click()
     expect(page.get_by_text('Saved "Q1 周计划" as version 1')).to_be_visible()
@@ -77,6 +77,7 @@ def test_open_a_plan_by_its_link_in_chinese(page, another_page, server_url, shoo
                       + href.replace("lang=en", "lang=zh"))
     expect(another_page.get_by_text("已打开“Q1 周计划” v1")).to_be_visible(timeout=120_000)
     print(f"\nopen a plan by its link: {time.perf_counter() - started:.1f} s")
+    assert another_page.locator(".widget-readout").first.inner_text() == "30"
     assert another_page.locator(".wb-kpi .wb-kpi-value").last.inner_text() == posts
     shoot(another_page, "scenarios_link_zh")
     page.assert_no_errors()

@@ -88,6 +88,32 @@ const MODULES = {
   anywidget: { AnyModel, AnyView },
 };
 
+// A button's click must reach the kernel after the values typed or dragged just before it.
+// ipywidgets holds back a control's newest value while the kernel is still busy with its last
+// one (its message throttle), but sends a click at once, so a quick "drag the slider, click
+// Save" saved the value before the drag. A custom message (a click) now first sends every value
+// held back, in the order the user made them.
+const heldBack = new Set();
+const sync = base.WidgetModel.prototype.sync;
+base.WidgetModel.prototype.sync = function (method, model, options) {
+  const result = sync.call(this, method, model, options);
+  if (this._msg_buffer !== null) heldBack.add(this);
+  return result;
+};
+const send = base.WidgetModel.prototype.send;
+base.WidgetModel.prototype.send = function (content, callbacks, buffers) {
+  for (const held of heldBack) {
+    if (held._msg_buffer !== null && held.comm !== undefined) {
+      const msgId = held.send_sync_message(held._msg_buffer, held._msg_buffer_callbacks);
+      held.rememberLastUpdateFor(msgId);
+      held._msg_buffer = null;
+      held._msg_buffer_callbacks = null;
+    }
+  }
+  heldBack.clear();
+  return send.call(this, content, callbacks, buffers);
+};
+
 class WidgetManager extends ManagerBase {
   constructor(kernel) {
     super();
