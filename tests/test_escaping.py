@@ -248,7 +248,7 @@ def test_persona_names_on_cards_charts_and_the_mix_page(store):
         assert in_chart(evil) in all_charts
     page.save_name.value = SCRIPT
     assert page.save() is not None
-    assert in_html(SCRIPT) in page.status.value
+    assert in_html(SCRIPT) in page.save_status.value
     assert_page_safe(page, "personas page after saving")
 
     # the mix page: the saved set as targets (names in its options, notes and charts)

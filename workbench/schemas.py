@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 KINDS = ("followers", "articles", "daily_users", "activities", "daily_reads", "distributions")
 
 GENDERS = ("female", "male", "unknown")
@@ -275,6 +277,16 @@ DISTRIBUTIONS = Schema(
 SCHEMAS: dict[str, Schema] = {
     s.kind: s for s in (FOLLOWERS, ARTICLES, DAILY_USERS, ACTIVITIES, DAILY_READS, DISTRIBUTIONS)
 }
+
+
+def content_types(posts: pd.DataFrame) -> pd.Series:
+    """The posts' content types as text: :data:`UNTAGGED` where a post has none of
+    :data:`CONTENT_TYPES` (or the file has no ``content_type`` column). The planner and the
+    review read a post's type through this one rule."""
+    if "content_type" not in posts:
+        return pd.Series(UNTAGGED, index=posts.index, dtype=object)
+    types = posts["content_type"].astype(object)
+    return types.where(types.isin(CONTENT_TYPES), UNTAGGED).astype(str)
 
 
 def schema(kind: str) -> Schema:

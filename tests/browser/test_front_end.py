@@ -7,6 +7,7 @@ lost or being reconnected."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -89,6 +90,20 @@ def test_leaving_a_page_shuts_its_kernel_down(page, server_url):
     response = beacon.value.response()
     assert response is None or response.ok  # a beacon's answer may arrive after the page left
     page.assert_no_errors()
+
+
+def test_closing_a_tab_shuts_its_kernel_down_at_once(page, server_url):
+    """A real tab close (not a navigation): the kernel is gone within seconds, not at the
+    10-minute cull (README)."""
+    tab = page.context.new_page()
+    open_roi(tab, server_url)
+    kernel = tab.evaluate("window.workbenchWidgets.kernel.id")
+    assert page.request.get(f"{server_url}/api/kernels/{kernel}").status == 200
+    tab.close(run_before_unload=True)
+    deadline = time.monotonic() + 15
+    while page.request.get(f"{server_url}/api/kernels/{kernel}").status != 404:
+        assert time.monotonic() < deadline, "the closed tab's kernel still runs after 15 s"
+        time.sleep(0.25)
 
 
 def test_descriptions_that_allow_html_are_sanitised_as_ipywidgets_does(page, server_url):
@@ -186,7 +201,7 @@ def test_a_page_whose_kernel_died_says_so_in_its_language_and_reloads(page, serv
     page.wait_for_timeout(1500)
     expect(banner).to_be_visible()
     banner.locator("button", has_text="刷新页面").click()
-    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=60_000)
     expect(page.locator(".wb-connection")).to_have_count(0)
     assert page.evaluate("window.workbenchWidgets.kernel.id") != kernel
     change_likely_participation(page, "12")

@@ -3,6 +3,9 @@ change."""
 
 from __future__ import annotations
 
+import io as stdio
+
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -30,8 +33,10 @@ def test_hours_slider_changes_the_mix_and_the_calendar(page, server_url, shoot):
 
     handle = page.locator(".widget-slider .noUi-handle").first  # team hours
     handle.focus()
+    hours_before = page.locator(".widget-readout").first.inner_text()
     for _ in range(3):
         handle.press("PageUp")
+    expect(page.locator(".widget-readout").first).not_to_have_text(hours_before)
     page.wait_for_function(f"(before) => ({MIX_Y})() !== before", arg=mix_before, timeout=30_000)
     page.wait_for_function(f"(before) => ({CALENDAR})() !== before", arg=chips_before,
                            timeout=30_000)
@@ -45,4 +50,10 @@ def test_hours_slider_changes_the_mix_and_the_calendar(page, server_url, shoot):
     expect(page.locator(".wb-week").first).to_contain_text(t("mix.weekday.0", "zh"))
     page.locator(".wb-week").first.scroll_into_view_if_needed()
     shoot(page, "mix_zh_calendar")
+    with page.expect_download(timeout=60_000) as download:          # one click, one file
+        page.get_by_role("button", name=t("mix.download_xlsx", "zh")).click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    book = openpyxl.load_workbook(stdio.BytesIO(download.value.path().read_bytes()))
+    cells = [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert len(book.worksheets) >= 4 and any("周一" in str(c) for c in cells)
     page.assert_no_errors()

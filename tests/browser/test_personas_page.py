@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
@@ -64,6 +65,10 @@ def test_move_k_and_a_filter(page, server_url, shoot):
     page.locator(".wb-lang button", has_text="中文").click()
     expect(page.locator(".wb-title")).to_have_text("用户画像")
     shoot(page, "personas_zh_filtered")
+    with page.expect_download(timeout=60_000) as download:          # one click, one file
+        page.get_by_role("button", name="下载画像（CSV）").click()
+    table = pd.read_csv(download.value.path(), encoding="utf-8-sig")
+    assert len(table) == 4 and download.value.suggested_filename.startswith("personas-")
     page.assert_no_errors()
 
 

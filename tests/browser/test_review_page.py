@@ -17,13 +17,23 @@ def test_review_loads_and_exports_the_report(page, server_url, shoot):
     expect(page.locator(".wb-recs li").first).to_be_visible()
     shoot(page, "review_en")
 
-    page.get_by_role("button", name="Export report (HTML)").click()
-    link = page.locator("a.wb-download")
-    expect(link).to_have_attribute("download", __import__("re").compile(r"-en\.html$"),
-                                   timeout=60_000)
-    href = link.get_attribute("href")
-    text = base64.b64decode(href.split("base64,", 1)[1]).decode("utf-8-sig")
+    with page.expect_download(timeout=60_000) as html_download:       # one click, one file
+        page.get_by_role("button", name="Export report (HTML)").click()
+    assert html_download.value.suggested_filename.endswith("-en.html")
+    text = open(html_download.value.path(), encoding="utf-8-sig").read()
     assert "Data overview" in text and 'src="http' not in text
+    # the "again" link carries the same file
+    link = page.locator("a.wb-download")
+    expect(link).to_have_attribute("download", html_download.value.suggested_filename)
+    again = base64.b64decode(link.get_attribute("href").split("base64,", 1)[1])
+    assert again.decode("utf-8-sig") == text
+
+    with page.expect_download(timeout=120_000) as pdf_download:       # seconds: said meanwhile
+        page.get_by_role("button", name="Export PDF").click()
+        expect(page.get_by_text("Printing the report to PDF")).to_be_visible()
+    assert pdf_download.value.suggested_filename.endswith("-en.pdf")
+    assert open(pdf_download.value.path(), "rb").read(5) == b"%PDF-"
+    expect(page.locator("a.wb-download")).to_have_count(2)          # the HTML link stays
 
     page.get_by_role("button", name="Presentation mode").click()
     expect(page.locator(".wb-present")).to_have_count(1)

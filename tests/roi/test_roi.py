@@ -563,3 +563,22 @@ def test_draws_and_seed_are_checked() -> None:
     with pytest.raises(InputError) as err:
         roi.simulate(roi.template("qa"), n=100, seed=-1)
     assert _chinese(err.value.zh)
+
+
+@pytest.mark.parametrize("key, triple, problem", [
+    ("participation_rate", (0.01, 0.02, 0.05), None),
+    ("participation_rate", (0.01, 0.02, 1.5), "share"),
+    ("participation_rate", (-0.01, 0.02, 0.05), "share"),
+    ("cost_prizes", (-1.0, 0.0, 10.0), "negative"),
+    ("cost_prizes", (0.0, 10.0, 2e12), "too_big"),
+    ("cost_prizes", (10.0, 5.0, 20.0), "order"),
+    ("cost_prizes", (0.0, float("nan"), 20.0), "number"),
+    ("reach", (0.0, 1e12, 1e12), None),
+])
+def test_range_problem_is_the_rule_the_model_and_the_page_share(key, triple, problem) -> None:
+    assert roi.range_problem(key, *triple) == problem
+    if problem in ("share", "negative", "too_big", "order"):
+        with pytest.raises(InputError):
+            roi.model._triple(key, *triple)
+    elif problem is None:
+        assert roi.model._triple(key, *triple) == triple

@@ -120,10 +120,14 @@ def test_calendar_status_is_editable_and_saved_with_the_plan_and_ics(page):
     assert any(i["status"] == "approved" for i in saved["calendar_items"]) or first not in {
         i.item_id for i in page.model.calendar.items}
     assert mix.MixPlan.from_payload(saved).posts.equals(page.model.plan.posts)
+    for kind in ("csv", "ics", "xlsx"):                       # one click, one file
+        page.export_buttons[kind].click()
+    assert [name.rsplit(".", 1)[1] for name, _ in page.downloads.sent] == ["csv", "ics", "xlsx"]
     links = re.findall(r'download="([^"]+)" href="data:([^;]+);charset=utf-8;base64,([^"]+)"',
                        page.downloads.value)
-    assert [name.rsplit(".", 1)[1] for name, _, _ in links] == ["csv", "ics", "xlsx"]
-    ics = icalendar.Calendar.from_ical(base64.b64decode(links[1][2]))
+    assert [base64.b64decode(data) for _, _, data in links] == [
+        raw for _, raw in page.downloads.sent]
+    ics = icalendar.Calendar.from_ical(page.downloads.sent[1][1])
     events = [e for e in ics.walk("VEVENT")]
     assert len([e for e in events if "wechat" in str(e.get("UID")) or e.get("DTSTART").dt.__class__
                 is dt.datetime]) >= len(page.model.calendar.items)

@@ -85,16 +85,21 @@ def test_rename_is_kept_escaped_and_saved(page):
     assert saved["k"] == 6 and len(saved["personas"]) == 6
     assert saved["personas"][0]["name"]["en"] == EVIL
     assert sum(p["size"] for p in saved["personas"]) == 20_000
-    assert "version 2" in page.status.value
+    assert "version 2" in page.save_status.value        # beside the Save button
+    assert "version 2" not in page.status.value          # not at the top, off-screen
 
 
 def test_exports_are_csv_with_formulas_neutralised(page):
     page.picker.value = page.model.personas[1].id
     page.rename_box.value = "=HYPERLINK(\"http://x\")"
-    page.save()
+    assert page.downloads.value == ""                    # nothing made until asked for
+    page.export_buttons["personas"].click()              # one click, one file each
+    page.export_buttons["labels"].click()
+    (personas_name, personas_raw), (labels_name, labels_raw) = page.downloads.sent
+    assert personas_name.startswith("personas-") and labels_name.startswith("persona-labels-")
     links = re.findall(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', page.downloads.value)
-    assert len(links) == 2
-    personas_csv, labels_csv = (base64.b64decode(x).decode("utf-8-sig") for x in links)
+    assert [base64.b64decode(x) for x in links] == [personas_raw, labels_raw]
+    personas_csv, labels_csv = (raw.decode("utf-8-sig") for raw in (personas_raw, labels_raw))
     personas = pd.read_csv(stdio.StringIO(personas_csv))
     assert len(personas) == 6 and personas["size"].sum() == 20_000
     assert (personas["name_en"] == "'=HYPERLINK(\"http://x\")").any()

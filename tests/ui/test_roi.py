@@ -151,8 +151,13 @@ def test_scenarios_compare_side_by_side_and_save_with_a_csv(page):
     assert saved["summary"]["roi_mean"] == pytest.approx(page.model.result.summary["roi_mean"])
     back = roi.ActivityEstimate.from_payload(saved["estimate"])
     assert back.cost_prizes.likely == 12_000
+    assert page.downloads.value == ""                      # saving downloads nothing
+    page.export_button.click()                             # one click, one file
+    (name, raw), = page.downloads.sent
+    assert name.startswith("roi-") and name.endswith(".csv")
     data = re.search(r'base64,([^"]+)"', page.downloads.value).group(1)
-    table = pd.read_csv(stdio.StringIO(base64.b64decode(data).decode("utf-8-sig")))
+    assert base64.b64decode(data) == raw
+    table = pd.read_csv(stdio.StringIO(raw.decode("utf-8-sig")))
     assert table["scenario"].tolist() == ["Plan A", "Plan <b>B</b>"]
     second = page.model.scenarios[1]["summary"]["roi_mean"]
     assert table["roi_mean"].iloc[1] == pytest.approx(second)

@@ -37,6 +37,7 @@ EN: dict[str, str] = {
     "status.choose_file": "Upload a file to use your own {kind}.",
     "status.reading": "Reading {name}…",
     # the team's data (workbench.workspace) and the demo beside it
+    "downloads.done": "Downloaded:",
     "source.workspace": "Your team's data",
     "source.demo": "Demo data (a sample brand)",
     "source.account": "Account",
@@ -185,6 +186,7 @@ ZH: dict[str, str] = {
     "status.choose_file": "上传文件即可改用你自己的{kind}。",
     "status.reading": "正在读取 {name}…",
     # 团队数据（workbench.workspace）与演示数据
+    "downloads.done": "已下载：",
     "source.workspace": "团队数据",
     "source.demo": "演示数据（示例品牌）",
     "source.account": "账号",

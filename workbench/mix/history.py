@@ -64,10 +64,7 @@ def _check_articles(articles: Any) -> tuple[pd.DataFrame, int]:
     df = articles[articles["platform"].notna() & articles["reads"].notna()
                   & articles["publish_time"].notna()]
     df = df[df["platform"].astype(str).isin(schemas.PLATFORMS)].copy()
-    types = (df["content_type"].astype(object) if "content_type" in df.columns
-             else pd.Series(None, index=df.index, dtype=object))
-    df["content_type"] = types.where(types.isin(schemas.CONTENT_TYPES),
-                                     schemas.UNTAGGED).astype(str)
+    df["content_type"] = schemas.content_types(df)
     times = df["publish_time"]
     if not pd.api.types.is_datetime64_any_dtype(times):
         with warnings.catch_warnings():           # text: parsed one by one, unreadable → NaT

@@ -175,16 +175,6 @@ def _plan_view(plan: Any, start: Any = None, weeks: Any = None) -> _PlanView:
                      str(payload.get("name", "")), goals=check_goals(payload.get("kpi_goals")))
 
 
-
-def _types(articles: Any) -> pd.Series:
-    """The posts' content types as text; :data:`schemas.UNTAGGED` where a post has none (it is
-    reviewed as the plan planned it, never left out)."""
-    if "content_type" not in articles:
-        return pd.Series(schemas.UNTAGGED, index=articles.index, dtype="string")
-    types = articles["content_type"].astype("string")
-    return types.where(types.isin(schemas.CONTENT_TYPES), schemas.UNTAGGED)
-
-
 def _prep_articles(articles: Any) -> pd.DataFrame:
     require_columns(articles, "articles", ["publish_time", "platform", "reads"])
     t = pd.to_datetime(articles["publish_time"], errors="coerce")
@@ -195,7 +185,7 @@ def _prep_articles(articles: Any) -> pd.DataFrame:
         "publish_time": t,
         "date": t.dt.normalize(),
         "platform": articles["platform"].astype("string"),
-        "content_type": _types(articles),
+        "content_type": schemas.content_types(articles).astype("string"),
         "position": _col(articles, "position"),
         "title": (articles["title"].astype("string") if "title" in articles
                   else pd.Series(pd.NA, index=articles.index, dtype="string")),

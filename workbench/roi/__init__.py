@@ -37,7 +37,7 @@ from .estimate import ACTIVITY_TYPES, PAYLOAD_VERSION, ActivityEstimate, Range
 from .history import DEFAULT_CPM, MIN_HISTORY, PRIOR_QUANTILES, priors
 from .model import (
     DTYPE, INPUT_KEYS, INPUT_LABELS, INPUTS, MAX_AMOUNT, OUTPUT_LABELS, InputSpec, evaluate,
-    input_label,
+    input_label, range_problem,
 )
 from .simulation import MAX_DRAWS, NORMAL_SPAN, TABLE_NODES, RoiResult, simulate
 from .templates import template
@@ -52,5 +52,5 @@ __all__ = [
     "DEFAULT_CPM", "DTYPE", "MAX_AMOUNT", "MAX_DRAWS", "MIN_HISTORY", "NORMAL_SPAN",
     "OUTPUT_LABELS", "PAYLOAD_VERSION", "PRIOR_QUANTILES", "Range", "RoiResult",
     "SPEARMAN_DRAWS", "TABLE_NODES", "break_even", "evaluate", "input_label", "priors",
-    "sensitivity", "simulate", "template",
+    "range_problem", "sensitivity", "simulate", "template",
 ]

@@ -154,21 +154,64 @@ def _number(key: str | None, what: str, what_zh: str, value: Any) -> float:
     return x
 
 
+def range_problem(key: str | None, low: float, likely: float, high: float) -> str | None:
+    """What keeps ``(low, likely, high)`` from being a range of input ``key`` (in the model's
+    units: a rate as a fraction): ``"number"`` (not finite), ``"order"`` (not low ≤ likely ≤
+    high), ``"share"`` (a rate outside 0–1), ``"negative"``, ``"too_big"`` (over
+    :data:`MAX_AMOUNT`), or ``None``. The one rule; :func:`_triple` and the ROI page word it
+    each in their own units."""
+    if not all(math.isfinite(v) for v in (low, likely, high)):
+        return "number"
+    if not low <= likely <= high:
+        return "order"
+    spec = _SPEC.get(key) if key else None
+    if spec is None:
+        return None
+    if spec.kind == "rate" and not (0.0 <= low and high <= 1.0):
+        return "share"
+    if low < 0:
+        return "negative"
+    if high > MAX_AMOUNT:
+        return "too_big"
+    return None
+
+
 def _triple(key: str | None, low: Any, likely: Any, high: Any) -> tuple[float, float, float]:
     """Numbers, ``low ≤ likely ≤ high``, and the bounds of ``key``'s kind."""
     lo = _number(key, "low", "最低", low)
     mid = _number(key, "likely", "最可能", likely)
     hi = _number(key, "high", "最高", high)
     en, zh = _names(key)
-    if not lo <= mid <= hi:
+    problem = range_problem(key, lo, mid, hi)
+    if problem == "order":
         raise InputError(
             f"{en}: low ≤ likely ≤ high is needed, got low {lo:g}, likely {mid:g}, high {hi:g}.",
             f"{zh}：需要 最低 ≤ 最可能 ≤ 最高，现在是 最低 {lo:g}、最可能 {mid:g}、最高 {hi:g}。",
             fix="Put the smallest plausible value in low and the largest in high.",
             fix_zh="请把可能的最小值填在“最低”，最大值填在“最高”。")
+    if problem == "share":
+        raise InputError(
+            f"{en} is a share between 0 and 1; got {lo:g} – {hi:g}.",
+            f"{zh} 是 0 到 1 之间的比例；现在是 {lo:g} – {hi:g}。",
+            fix="Enter shares as fractions: 5% is 0.05, 100% is 1.",
+            fix_zh="比例请输入小数：5% 输入 0.05，100% 输入 1。")
     spec = _SPEC.get(key) if key else None
-    if spec is None:
-        return lo, mid, hi
+    noun, noun_zh = (("a cost", "成本") if spec and spec.kind == "money" and spec.group != "funnel"
+                     else ("an amount", "数值") if spec and spec.kind == "money"
+                     else ("a count", "数量"))
+    if problem == "negative":
+        raise InputError(f"{en} is {noun} and cannot be negative; got low {lo:g}.",
+                         f"{zh} 是{noun_zh}，不能为负数；现在最低为 {lo:g}。",
+                         fix="Enter 0 or more.", fix_zh="请输入 0 或更大的数。")
+    if problem == "too_big":
+        raise InputError(f"{en} is {noun} of at most {MAX_AMOUNT:,.0f} (a trillion); got high "
+                         f"{hi:g}.",
+                         f"{zh} 是{noun_zh}，最多为 {MAX_AMOUNT:,.0f}（一万亿）；"
+                         f"现在最高为 {hi:g}。",
+                         fix="Check the units: amounts are in CNY, counts in people, "
+                             "impressions or clicks.",
+                         fix_zh="请检查单位：金额以元计，数量以人数、曝光量或点击量计。")
+    return lo, mid, hi
     if spec.kind == "rate" and not (0.0 <= lo and hi <= 1.0):
         raise InputError(
             f"{en} is a share between 0 and 1; got {lo:g} – {hi:g}.",

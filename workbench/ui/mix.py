@@ -25,9 +25,9 @@ from workbench import mix as mix_lib
 from workbench.charts import mix as charts
 from workbench.charts.mix import TYPE_COLOURS, types_shown
 from workbench.errors import InputError
-from workbench.export import download_link
 from workbench.i18n import CATALOGUES, level, t
 from workbench.schemas import CONTENT_TYPES
+from workbench.ui.downloads import Downloads
 from workbench.ui.shell import DataPreview, Header, Page, latest_saved, read_failure
 from workbench.ui.sources import status_html
 from workbench.ui.slots import ChartSlot
@@ -294,9 +294,14 @@ class MixDashboard(Page):
         self.save_button = w.Button(icon="save", layout=w.Layout(width="auto"))
         self.save_button.on_click(lambda _: self.save())
         self.save_status = w.HTML()
-        self.export_button = w.Button(icon="download", layout=w.Layout(width="auto"))
-        self.export_button.on_click(lambda _: self.export())
-        self.downloads = w.HTML()
+        #: one click, one file: the calendar as the team's weekly sheet, for calendar apps, as CSV
+        self.export_buttons = {kind: w.Button(icon=icon, layout=w.Layout(width="auto"))
+                               for kind, icon in (("xlsx", "file-excel-o"),
+                                                  ("ics", "calendar"), ("csv", "download"))}
+        for kind, button in self.export_buttons.items():
+            button.on_click(lambda _, kind=kind: self.export(kind))
+        self.export_label = w.HTML()
+        self.downloads = Downloads()
         self.titles = {key: w.HTML() for key in (
             "rules", "mix", "calendar", "frontier", "estimates", "save")}
         self.rule_panel = w.Accordion(children=[
@@ -335,10 +340,13 @@ class MixDashboard(Page):
                     self.item_apply], layout=w.Layout(
                 align_items="center", flex_flow="row wrap", grid_gap="4px 12px")),
             self.item_history,
+            w.HBox([self.export_label, *self.export_buttons.values()], layout=w.Layout(
+                align_items="center", flex_flow="row wrap", grid_gap="4px 8px")),
+            self.downloads,
             self.titles["frontier"], self.frontier_button, self.charts["frontier"].box,
             self.titles["estimates"], self.charts["estimates"].box,
-            self.titles["save"], w.HBox([self.save_name, self.save_button, self.export_button]),
-            self.save_status, self.downloads,
+            self.titles["save"], w.HBox([self.save_name, self.save_button]),
+            self.save_status,
         ])
         self.widget.add_class("wb-page")
 
@@ -419,7 +427,10 @@ class MixDashboard(Page):
         self.frontier_button.description = t("mix.frontier_button", lang)
         self.save_name.placeholder = t("mix.save_name", lang)
         self.save_button.description = t("mix.save", lang)
-        self.export_button.description = t("mix.export", lang)
+        self.export_label.value = (f'<span class="wb-label">'
+                                   f'{html.escape(t("mix.export", lang))}</span>')
+        for kind, button in self.export_buttons.items():
+            button.description = t(f"mix.download_{kind}", lang)
         for key, widget in self.titles.items():
             title = t(f"mix.section.{key}", lang)
             widget.value = f'<h3 class="wb-section">{html.escape(title)}</h3>'
@@ -754,22 +765,21 @@ class MixDashboard(Page):
         self._on_item()  # the picked item's fields and changes, as the calendar now has them
         self.downloads.value = ""  # the links describe one calendar: made on request
 
-    def export(self) -> None:
-        """Links to the calendar as CSV and as iCalendar (.ics) for calendar apps."""
+    def export(self, kind: str = "xlsx") -> None:
+        """Download the calendar in the browser: ``"xlsx"`` the team's weekly sheet, ``"ics"``
+        for calendar apps, ``"csv"``; topic, owner and status included."""
         cal, lang = self.model.calendar, self.lang
         if cal is None:
             return
         stamp = self.model.start.strftime("%Y%m%d")
-        self.downloads.value = " · ".join([
-            download_link(cal.to_csv(lang), f"content-calendar-{stamp}.csv",
-                          t("mix.download_csv", lang)),
-            download_link(cal.to_ics(lang), f"content-calendar-{stamp}.ics",
-                          t("mix.download_ics", lang), mime="text/calendar"),
-            download_link(cal.to_xlsx(lang), f"content-calendar-{stamp}.xlsx",
-                          t("mix.download_xlsx", lang),
-                          mime="application/vnd.openxmlformats-officedocument."
-                               "spreadsheetml.sheet"),
-        ])
+        data, mime = {
+            "csv": (lambda: cal.to_csv(lang), "text/csv"),
+            "ics": (lambda: cal.to_ics(lang), "text/calendar"),
+            "xlsx": (lambda: cal.to_xlsx(lang),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        }[kind]
+        self.downloads.send(data(), f"content-calendar-{stamp}.{kind}",
+                            t(f"mix.download_{kind}", lang), lang, mime=mime)
 
     def _draw_estimates(self, change=None) -> None:
         est = self.model.estimates
@@ -847,7 +857,6 @@ class MixDashboard(Page):
         if version is None:
             return None
         self._fill_saved()
-        self.export()
         return version
 
 

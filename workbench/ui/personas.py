@@ -26,12 +26,13 @@ import traitlets as tl
 from workbench import personas as model_lib
 from workbench.charts import personas as charts
 from workbench.errors import InputError
-from workbench.export import csv_text, download_link
+from workbench.export import csv_text
 from workbench.i18n import attribute as attribute_name
 from workbench.i18n import level, t
 from workbench.runtime.loop import kernel_loop
 from workbench.runtime.memory import release_memory
 from workbench.runtime.voila import request_pending
+from workbench.ui.downloads import Downloads
 from workbench.ui.readers import ReaderPanel
 from workbench.ui.shell import Header, Page
 from workbench.ui.slots import ChartSlot
@@ -358,7 +359,13 @@ class PersonaDashboard(Page):
         self.progress = w.FloatProgress(min=0.0, max=1.0, layout=w.Layout(width="320px",
                                                                           display="none"))
         self.progress.add_class("wb-progress")
-        self.downloads = w.HTML()
+        self.save_status = w.HTML()         # beside the Save button, where the user looks
+        #: one click, one file: the personas, and each follower's persona
+        self.export_buttons = {kind: w.Button(icon="download", layout=w.Layout(width="auto"))
+                               for kind in ("personas", "labels")}
+        for kind, button in self.export_buttons.items():
+            button.on_click(lambda _, kind=kind: self.export(kind))
+        self.downloads = Downloads()
         #: segmentation attributes: {column: (use it?, weight)}, rebuilt for each data set
         self.attributes: dict[str, tuple[w.Checkbox, w.FloatSlider]] = {}
         self.attribute_grid = w.GridBox(layout=w.Layout(
@@ -400,7 +407,10 @@ class PersonaDashboard(Page):
             self.slots["heatmap"], self.slots["map"],
             self.titles["compare"], w.HBox([self.picker, self.other]), self.rename_box,
             self.slots["comparison"],
-            self.titles["save"], w.HBox([self.save_name, self.save_button]), self.downloads,
+            self.titles["save"],
+            w.HBox([self.save_name, self.save_button, *self.export_buttons.values()],
+                   layout=w.Layout(flex_flow="row wrap", grid_gap="4px 8px")),
+            self.save_status, self.downloads,
             self.readers_panel,
         ])
         self.widget.add_class("wb-page")
@@ -439,6 +449,8 @@ class PersonaDashboard(Page):
         self.other.description = t("personas.compare_with", lang)
         self.save_name.placeholder = t("personas.save_name", lang)
         self.save_button.description = t("personas.save", lang)
+        for kind, button in self.export_buttons.items():
+            button.description = t(f"personas.download_{kind}", lang)
         self.attribute_panel.set_title(0, t("personas.section.attributes", lang))
         self.readers_panel.set_title(0, t("personas.section.readers", lang))
         self.attribute_note.value = (f'<p class="wb-note">'
@@ -680,18 +692,22 @@ class PersonaDashboard(Page):
         name = self.save_name.value.strip() or t("personas.default_name", lang)
         if self.model.segmentation is None:
             return None
-        version = self.save_scenario(STORE_KIND, name, self.model.payload(), self.status,
+        version = self.save_scenario(STORE_KIND, name, self.model.payload(), self.save_status,
                                      "personas")
         if version is None:
             return None
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-        self.downloads.value = " · ".join([
-            download_link(self.model.personas_csv(), f"personas-{stamp}.csv",
-                           t("personas.download_personas", lang)),
-            download_link(self.model.labels_csv(), f"persona-labels-{stamp}.csv",
-                           t("personas.download_labels", lang)),
-        ])
         return version
+
+    def export(self, kind: str = "personas") -> None:
+        """Download in the browser ``"personas"`` (one row per persona: name, size, traits) or
+        ``"labels"`` (each follower's persona) as CSV."""
+        if self.model.segmentation is None:
+            return
+        lang = self.lang
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        data, name = ((self.model.personas_csv(), f"personas-{stamp}.csv") if kind == "personas"
+                      else (self.model.labels_csv(), f"persona-labels-{stamp}.csv"))
+        self.downloads.send(data, name, t(f"personas.download_{kind}", lang), lang)
 
 
 def _cards_html(people, lang: str) -> str:

@@ -15,6 +15,7 @@ import datetime as dt
 import html
 import logging
 import threading
+import time
 
 import ipywidgets as w
 import pandas as pd
@@ -24,8 +25,8 @@ from workbench import fmt
 from workbench import review as review_lib
 from workbench.charts import review as charts
 from workbench.errors import InputError, inline
-from workbench.export import download_link
 from workbench.i18n import level, t
+from workbench.ui.downloads import Downloads
 from workbench.ui.shell import TEAM, DataPreview, Header, Page, read_failure
 from workbench.ui.sources import status_html
 from workbench.ui.slots import ChartSlot
@@ -204,7 +205,7 @@ class ReviewDashboard(Page):
         self.pdf_button = w.Button(icon="file-pdf-o", layout=w.Layout(width="auto"))
         self.pdf_button.on_click(lambda _: self.export_pdf())
         self.save_status = w.HTML()
-        self.downloads = w.HTML()
+        self.downloads = Downloads()
         self.titles = {key: w.HTML() for key in (
             "kpis", "why", "trends", "impact", "articles", "recommendations", "scorecard",
             "save")}
@@ -539,30 +540,34 @@ class ReviewDashboard(Page):
         return self.save_scenario(STORE_KIND, name, rv.to_payload(), self.save_status, "review")
 
     def export_report(self) -> str | None:
-        """A link to the self-contained HTML report in the page's language."""
+        """Download the self-contained HTML report in the page's language (one click);
+        returns its text."""
         from workbench import report
 
         rv, lang = self.model.review, self.lang
         if rv is None:
             return None
         text = report.html(rv, lang=lang)
-        stamp = f"{rv.start}_{rv.end}"
-        self.downloads.value = download_link(text, f"campaign-review-{stamp}-{lang}.html",
-                                             t("review.download_report", lang), mime="text/html")
+        self.downloads.send(text, f"campaign-review-{rv.start}_{rv.end}-{lang}.html",
+                            t("review.download_report", lang), lang, mime="text/html")
         return text
 
     def export_pdf(self, wait: bool = False) -> None:
-        """Print the report to PDF with headless Chromium, in a worker (it takes seconds)."""
+        """Print the report to PDF with headless Chromium in a worker (it takes seconds, said
+        with a progress line), then download it in the browser."""
         from workbench import report
 
         rv, lang = self.model.review, self.lang
         if rv is None:
             return
-        self.save_status.value = (f'<div class="wb-status wb-status--busy">'
-                                  f'{html.escape(t("review.pdf_busy", lang))}</div>')
+        self.pdf_button.disabled = True                  # one print at a time
+        self.save_status.value = (
+            f'<div class="wb-status wb-status--busy">'
+            f'{html.escape(t("review.pdf_busy", lang, seconds=round(_PDF_SECONDS[0])))}</div>')
         text = report.html(rv, lang=lang)
 
         def work() -> None:
+            started = time.perf_counter()
             try:
                 data = report.pdf(text)
             except Exception as err:
@@ -571,10 +576,13 @@ class ReviewDashboard(Page):
                 data = None
             else:
                 message = "" if data else t("review.pdf_missing", lang)
+            finally:
+                self.pdf_button.disabled = False
             if data:
-                self.downloads.value = download_link(
-                    data, f"campaign-review-{rv.start}_{rv.end}-{lang}.pdf",
-                    t("review.download_pdf", lang), mime="application/pdf")
+                _PDF_SECONDS[0] = time.perf_counter() - started
+                self.downloads.send(data, f"campaign-review-{rv.start}_{rv.end}-{lang}.pdf",
+                                    t("review.download_pdf", lang), lang,
+                                    mime="application/pdf")
                 self.save_status.value = ""
             else:
                 self.save_status.value = (f'<div class="wb-status wb-status--error">'
@@ -584,6 +592,10 @@ class ReviewDashboard(Page):
         self._pdf_thread.start()
         if wait:
             self._pdf_thread.join(180)
+
+
+#: how long the last PDF took to print in this kernel: the progress line's estimate
+_PDF_SECONDS = [6.0]
 
 
 # -- HTML views ---------------------------------------------------------------------------------

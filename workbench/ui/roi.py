@@ -26,8 +26,9 @@ from workbench import fmt
 from workbench import roi as roi_lib
 from workbench.charts import roi as charts
 from workbench.errors import InputError
-from workbench.export import csv_text, download_link
+from workbench.export import csv_text
 from workbench.i18n import level, t
+from workbench.ui.downloads import Downloads
 from workbench.ui.drafts import Field
 from workbench.ui.shell import DataPreview, Header, Page, latest_saved, read_failure
 from workbench.ui.slots import ChartSlot
@@ -181,19 +182,12 @@ def check_typed(spec, typed: tuple[float, float, float]) -> dict[str, str] | Non
     """What is wrong with the low / likely / high typed for an input, in the units and words
     the page shows (rates in %, the input's label, numbers as the page writes them), in both
     languages; ``None`` when they can be used."""
-    low, likely, high = typed
-    if not all(math.isfinite(v) for v in typed):
-        key, extra = "roi.check.number", {}
-    elif not low <= likely <= high:
-        key, extra = "roi.check.order", {}
-    elif _rate(spec) and not (0 <= low and high <= 100):
-        key, extra = "roi.check.share", {}
-    elif low < 0:
-        key, extra = "roi.check.negative", {}
-    elif high > roi_lib.MAX_AMOUNT:
-        key, extra = "roi.check.too_big", {"limit": roi_lib.MAX_AMOUNT}
-    else:
+    scale = 100.0 if _rate(spec) else 1.0                       # the page types rates in %
+    problem = roi_lib.range_problem(spec.key, *(v / scale for v in typed))
+    if problem is None:
         return None
+    key = f"roi.check.{problem}"
+    extra = {"limit": roi_lib.MAX_AMOUNT} if problem == "too_big" else {}
     out = {}
     for lang in ("en", "zh"):
         shown = {name: _typed(spec, v, lang) if math.isfinite(v) else "–"
@@ -277,7 +271,9 @@ class RoiDashboard(Page):
         self.save_button = w.Button(icon="save", layout=w.Layout(width="auto"))
         self.save_button.on_click(lambda _: self.save())
         self.save_status = w.HTML()
-        self.downloads = w.HTML()
+        self.export_button = w.Button(icon="download", layout=w.Layout(width="auto"))
+        self.export_button.on_click(lambda _: self.export())
+        self.downloads = Downloads()
         self.titles = {key: w.HTML() for key in ("inputs", "result", "drivers", "compare", "save")}
 
         #: the data as the workbench read it (first rows), folded away
@@ -299,8 +295,10 @@ class RoiDashboard(Page):
             w.HBox([self.scenario_name, self.keep_button, self.clear_button],
                    layout=w.Layout(align_items="center")),
             self.charts["compare"].box, self.scenario_table,
-            self.titles["save"], w.HBox([self.save_name, self.save_button]), self.save_status,
-            self.downloads,
+            self.titles["save"],
+            w.HBox([self.save_name, self.save_button, self.export_button],
+                   layout=w.Layout(flex_flow="row wrap", grid_gap="4px 8px")),
+            self.save_status, self.downloads,
         ])
         self.widget.add_class("wb-page")
 
@@ -351,6 +349,7 @@ class RoiDashboard(Page):
         self.clear_button.description = t("roi.clear", lang)
         self.save_name.placeholder = t("roi.save_name", lang)
         self.save_button.description = t("roi.save", lang)
+        self.export_button.description = t("roi.download", lang)
         for key, widget in self.titles.items():
             title = t(f"roi.section.{key}", lang)
             widget.value = f'<h3 class="wb-section">{html.escape(title)}</h3>'
@@ -497,10 +496,14 @@ class RoiDashboard(Page):
                                      "roi")
         if version is None:
             return None
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-        self.downloads.value = download_link(self.model.summary_csv(), f"roi-{stamp}.csv",
-                                             t("roi.download", lang))
         return version
+
+    def export(self) -> None:
+        """Download the estimate and its kept scenarios as CSV (one row each) in the browser."""
+        lang = self.lang
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        self.downloads.send(self.model.summary_csv(), f"roi-{stamp}.csv", t("roi.download", lang),
+                            lang)
 
 
 # -- HTML views ---------------------------------------------------------------------------------

@@ -336,12 +336,9 @@ class Page:
         """Save ``payload`` as a new version of ``name`` and say so in ``status``
         (``{labels}.saved`` / ``{labels}.save_failed`` of the catalogue). A failure is logged
         and said beside the button; nothing on screen is lost. Returns the version."""
-        from workbench.ui.scenarios import with_state
-
         lang = self.lang
-        keeper = self.drafts if self.drafts is not None and self.drafts.kind == kind else None
         try:
-            version = self.store.save(kind, name, with_state(payload, keeper))
+            version = self._save(kind, name, payload)
         except Exception as err:
             log.exception("saving %s %r failed", kind, name)
             status.value = status_html([t(f"{labels}.save_failed", lang,
@@ -358,16 +355,21 @@ class Page:
     def save_scenario_as(self, kind: str, name: str, payload: dict) -> int | None:
         """Save ``payload`` (with the controls' state) as a new version of ``name`` for the
         scenario browser: a failure is said in the browser. Returns the version."""
-        from workbench.ui.scenarios import with_state
-
-        keeper = self.drafts if self.drafts is not None and self.drafts.kind == kind else None
         try:
-            return self.store.save(kind, name, with_state(payload, keeper))
+            return self._save(kind, name, payload)
         except Exception as err:
             log.exception("saving %s %r failed", kind, name)
             if self.scenarios is not None:
                 self.scenarios.fail(err)
             return None
+
+    def _save(self, kind: str, name: str, payload: dict) -> int:
+        """Save ``payload`` with the state of the page's controls (the draft keeper's, when it
+        keeps this kind): the version, or the store's error."""
+        from workbench.ui.scenarios import with_state
+
+        keeper = self.drafts if self.drafts is not None and self.drafts.kind == kind else None
+        return self.store.save(kind, name, with_state(payload, keeper))
 
     # -- saved scenarios: the browser (workbench.ui.scenarios) ------------------------------
     scenarios = None  # the page's ScenarioBrowser, once start_scenarios is called
