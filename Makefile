@@ -49,10 +49,13 @@ run: env
 serve-team: env
 	$(PY) -m workbench.serve --team --host="$(if $(filter command line,$(origin HOST)),$(HOST))" --port $(PORT)
 
-# Ruff first (pyflakes, pycodestyle at 100 columns): a second, and it names the line.
+# Ruff first (pyflakes, pycodestyle at 100 columns): a second, and it names the line. Then the
+# tests on every core (pytest-xdist), a test file per worker: a file's tests share its server
+# and browser. PYTEST_ARGS="-n 0" runs them in one process.
 test: test-env
 	$(PY) -m ruff check --quiet .
-	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider \
+		-n auto --dist loadfile $(PYTEST_ARGS)
 
 bench: uv
 	@$(UV) sync --locked --quiet --extra test --extra bench
