@@ -119,6 +119,30 @@ def test_waterfall_parts_add_up_to_the_total(rv, by, top, metric):
     assert len(fig.layout.xaxis.ticktext) == len(y)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_waterfall_names_never_run_into_each_other(rv, lang):
+    """At a width where the bars' names side by side are wider than their bars, every other
+    name is a line lower (and the group labels below move down with them); where there is
+    room, all are on one line."""
+    def layout(width):
+        fig = charts.waterfall(rv, lang=lang, width=width)
+        names = list(fig.layout.xaxis.ticktext)
+        return names, fig
+    narrow, fig = layout(688)                            # the report's print width
+    assert len(narrow) >= 8
+    lowered = [n.startswith("<br>") for n in narrow]
+    assert lowered == [i % 2 == 1 for i in range(len(narrow))]
+    groups = [a for a in fig.layout.annotations if a.xref == "x"]
+    assert groups and all(a.yshift <= -12 - 18 * 2 for a in groups)
+    wide, fig = layout(4000)
+    assert not any(n.startswith("<br>") for n in wide)
+    assert [n.replace("<br>", "") for n in narrow] == wide
+    # the names a line lower have room: each one's neighbours are on the other line
+    per_bar = (688 - 100) / len(narrow)
+    same_line = [n for n in narrow if not n.startswith("<br>")]
+    assert all(sum(13 if ord(c) > 0x2E80 else 7 for c in n) < 2 * per_bar for n in same_line)
+
+
 def test_waterfall_in_chinese_and_bad_arguments(rv):
     fig = charts.waterfall(rv, lang="zh")
     assert CJK.search(fig.layout.title.text)

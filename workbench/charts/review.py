@@ -185,21 +185,7 @@ def _empty_note(text: str) -> dict:
 def _caption(text: str, shift: int = 44) -> dict:
     """A note under the plot area, ``shift`` pixels below it (whatever the figure's height);
     long text is wrapped."""
-    return {**theme.caption(_wrap(text), y=0), "yshift": -shift}
-
-
-def _wrap(text: str, width: int = 96) -> str:
-    """Break escaped text into lines of about ``width`` columns (a CJK character counts 2)."""
-    lines, line, cols = [], "", 0
-    for word in re.split(r"(?<=[ ，；。、])", text):
-        w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in word)
-        if cols + w > width and line:
-            lines.append(line.rstrip())
-            line, cols = "", 0
-        line += word
-        cols += w
-    lines.append(line.rstrip())
-    return "<br>".join(x for x in lines if x)
+    return {**theme.caption(text, y=0, columns=96), "yshift": -shift}
 
 
 def _legend_top() -> dict:
@@ -308,7 +294,7 @@ def _top(effects: pd.DataFrame, column: str, top: int, other: str) -> list[tuple
 
 
 def waterfall(review: CampaignReview, *, metric: str = "reads", by: str = "platform",
-              top: int = 6, lang: str = "en") -> go.Figure:
+              top: int = 6, lang: str = "en", width: int = 1040) -> go.Figure:
     """From the plan's total to the actual one: the volume effect (posts published vs planned,
     at the planned result per post) and the rate effect (result per post vs plan, over the
     posts published) of each group.
@@ -320,6 +306,8 @@ def waterfall(review: CampaignReview, *, metric: str = "reads", by: str = "platf
     metric : one of :data:`METRICS`.
     by : ``"platform"``, ``"content_type"`` or ``"cell"`` (platform × content type).
     top : at most this many bars per effect; the smaller effects are summed into "other".
+    width : the width it is drawn at (px): where the bars' names would run into each other,
+        every other one is set a line lower.
 
     Returns
     -------
@@ -353,6 +341,10 @@ def waterfall(review: CampaignReview, *, metric: str = "reads", by: str = "platf
              if 0 < i < len(y) - 1 else _label("waterfall.hover_total", lang, what=g, value=v_)
              for i, (g, n, v_) in enumerate(zip(of, names, text))]
     x = list(range(len(y)))
+    lines = 2 if by == "cell" else 1
+    if _crowded(names, width):        # every other name a line lower: none runs into the next
+        names = [("<br>" * lines + n) if i % 2 else n for i, n in enumerate(names)]
+        lines *= 2
     trace = go.Waterfall(
         x=x, y=y, measure=measure, text=text, textposition="outside", cliponaxis=False,
         increasing={"marker": {"color": UP_COLOUR}},
@@ -363,7 +355,6 @@ def waterfall(review: CampaignReview, *, metric: str = "reads", by: str = "platf
         name=_metric(metric, lang))
     # group labels under the tick labels, separators between the groups
     notes, shapes, first = [], [], 0
-    lines = 2 if by == "cell" else 1
     for i, (label, k) in enumerate(groups):
         if k:
             notes.append({"xref": "x", "yref": "paper", "x": first + (k - 1) / 2, "y": 0,
@@ -395,6 +386,16 @@ def waterfall(review: CampaignReview, *, metric: str = "reads", by: str = "platf
         "margin": {**theme.MARGIN, "b": 80 + 18 * lines},
         "shapes": shapes, "annotations": notes,
     })
+
+
+def _crowded(names: Sequence[str], width: int) -> bool:
+    """Whether tick names side by side need more room than their bars have: a Latin character
+    is about 7 px wide at the ticks' size, a Chinese one 13 px; the plot area is the figure less
+    its margins and the y axis's numbers (about 100 px)."""
+    per_bar = (width - 100) / max(len(names), 1)
+    wide = max((sum(13 if ord(ch) > 0x2E80 else 7 for ch in line)
+                for n in names for line in html.unescape(n).split("<br>")), default=0)
+    return wide + 8 > per_bar
 
 
 # -- trends ---------------------------------------------------------------------------------

@@ -183,12 +183,12 @@ class ReviewDashboard(Page):
         for box in (self.trend_metric, self.freq):
             box.observe(self._draw_trends, names="value")
         self.charts = {name: ChartSlot(width, box)
-                       for name, width, box in (("plan_vs_actual", 520, "50%"),
-                                                ("waterfall", 520, "50%"),
+                       for name, width, box in (("plan_vs_actual", 1040, "100%"),
+                                                ("waterfall", 1040, "100%"),
                                                 ("trends", 1040, "100%"),
                                                 ("counterfactual", 1040, "100%"),
-                                                ("wci", 520, "50%"),
-                                                ("calibration", 520, "50%"))}
+                                                ("wci", 1040, "100%"),
+                                                ("calibration", 1040, "100%"))}
         self.leaderboard = w.HTML()
         self.recommendations = w.HTML()
         self.manual = {k: w.IntSlider(value=80, min=0, max=100, continuous_update=False,
