@@ -12,6 +12,7 @@ import pytest
 
 from workbench import io, review, roi
 from workbench.charts import review as charts
+from workbench.charts import theme
 from workbench.i18n import level, t
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -153,6 +154,31 @@ def test_waterfall_in_chinese_and_bad_arguments(rv):
         charts.waterfall(rv, by="region")
     with pytest.raises(ValueError):
         charts.plan_vs_actual(rv, by="cell")
+
+
+@pytest.mark.parametrize("build", ["plan_vs_actual", "waterfall"])
+def test_chinese_count_axes_are_in_wan(rv, build):
+    """Chinese charts count in 万 and 亿 as their titles do (plotly alone writes 600k, 1.4M);
+    English keeps plotly's k and M."""
+    zh = getattr(charts, build)(rv, lang="zh").layout.yaxis
+    assert zh.ticktext and any(text.endswith("万") for text in zh.ticktext)
+    assert not any(text.endswith(("k", "M")) for text in zh.ticktext)
+    for value, text in zip(zh.tickvals, zh.ticktext):          # the label is the value
+        number = float(text.rstrip("万").replace(",", "").replace("−", "-"))
+        assert number * (1e4 if text.endswith("万") else 1) == pytest.approx(value)
+    lo, hi = zh.range
+    assert lo <= min(zh.tickvals) and max(zh.tickvals) <= hi
+    assert getattr(charts, build)(rv, lang="en").layout.yaxis.ticktext is None
+
+
+def test_count_ticks_read_as_people_write_them():
+    assert theme.count_ticks(0, 1_400_000, "zh")["ticktext"][-1] == "125万"
+    assert theme.count_ticks(0, 3e8, "zh")["ticktext"][1:3] == ["5000万", "1亿"]
+    assert theme.count_ticks(0, 600_000, "en")["ticktext"][-1] == "600k"
+    log = theme.count_ticks(300, 40_000, "zh", log=True)
+    assert log["ticktext"] == ["500", "1,000", "2,000", "5,000", "1万", "2万"]
+    assert theme.count_ticks(300, 40_000, "en", log=True)["ticktext"][-2:] == ["10k", "20k"]
+    assert theme.count_ticks(5, 5, "zh") == {} and theme.count_ticks(0, float("nan"), "en") == {}
 
 
 # -- trends ---------------------------------------------------------------------------------

@@ -206,3 +206,18 @@ def test_a_review_of_untagged_posts_calibrates_the_untagged_cells(none_typed) ->
     assert factor != pytest.approx(1.0)
     assert out.mean("wechat", U) == pytest.approx(factor * est.mean("wechat", U))
     assert np.isclose(out.mean("wechat", "news"), est.mean("wechat", "news"))
+
+
+@pytest.mark.parametrize("lang, ten_thousand", [("en", "10k"), ("zh", "1万")])
+def test_the_reads_per_post_log_axis_reads_1_2_5(articles, lang, ten_thousand):
+    """Page 02's log axis: ticks at 1, 2 and 5 of each power of ten, named as people write
+    them (1万 in Chinese), never plotly's bare 2 … 9 between the powers."""
+    est = mix.estimate(articles)
+    fig = charts.cell_estimates(est.cells, est._platforms, lang=lang)
+    axis = fig.layout.yaxis
+    assert axis.type == "log" and len(axis.tickvals) >= 3
+    mantissas = {round(v / 10 ** np.floor(np.log10(v))) for v in axis.tickvals}
+    assert mantissas <= {1, 2, 5}
+    assert ten_thousand in axis.ticktext
+    drawn = [y for tr in fig.data for y in tr.y if y and y > 0]
+    assert min(axis.tickvals) <= 2 * min(drawn) and max(axis.tickvals) >= max(drawn) / 2

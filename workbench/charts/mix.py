@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import pandas as pd
@@ -140,11 +141,28 @@ def cell_estimates(cells: pd.DataFrame, platforms, *, metric: str = "reads",
         "height": 420,
         "xaxis": {"tickvals": list(range(len(types))), "ticktext": type_names,
                   "showgrid": False, "range": [-0.6, len(types) - 0.4]},
-        "yaxis": {"title": {"text": _label("cells.y", lang)}, "type": "log"},
+        "yaxis": {"title": {"text": _label("cells.y", lang)}, "type": "log",
+                  **theme.count_ticks(*_positive_span(traces), lang, log=True)},
         "legend": {"orientation": "h", "y": -0.16, "x": 0},
         "annotations": [theme.caption(_label("cells.note", lang), y=-0.3)],
         "margin": {**theme.MARGIN, "b": 110},
     })
+
+
+def _positive_span(traces) -> tuple[float, float]:
+    """The smallest and largest positive value the traces draw, their error bars included:
+    a log axis's extent."""
+    values = []
+    for tr in traces:
+        y = np.asarray(tr.y if tr.y is not None else [], dtype=float)
+        values.append(y)
+        err = tr.error_y
+        if err is not None and err.array is not None:
+            values.append(y + np.asarray(err.array, dtype=float))
+            values.append(y - np.asarray(err.arrayminus, dtype=float))
+    every = np.concatenate(values) if values else np.array([])
+    every = every[np.isfinite(every) & (every > 0)]
+    return (float(every.min()), float(every.max())) if len(every) else (math.nan, math.nan)
 
 
 # -- the trade-off --------------------------------------------------------------------------

@@ -260,7 +260,8 @@ def plan_vs_actual(review: CampaignReview, *, by: str = "platform", metric: str 
         "title": {"text": title}, "barmode": "group", "height": 380, "bargap": 0.25,
         "xaxis": {"showgrid": False},
         "yaxis": {"title": {"text": _metric(metric, lang)}, "separatethousands": True,
-                  "range": [0, top * 1.15 if top > 0 else 1]},
+                  "range": [0, top * 1.15 if top > 0 else 1],
+                  **_zh_counts(0, top * 1.15, lang)},
         "legend": _legend_top(),
         "annotations": [] if len(codes) else [_empty_note(_label("empty", lang))],
     })
@@ -382,10 +383,17 @@ def waterfall(review: CampaignReview, *, metric: str = "reads", by: str = "platf
         "xaxis": {"showgrid": False, "tickangle": 0, "tickvals": x, "ticktext": names,
                   "range": [-0.6, len(x) - 0.4], "zeroline": False},
         "yaxis": {"title": {"text": _metric(metric, lang)}, "separatethousands": True,
-                  "range": [lo - (pad if lo < 0 else 0), hi + pad]},
+                  "range": [lo - (pad if lo < 0 else 0), hi + pad],
+                  **_zh_counts(lo - (pad if lo < 0 else 0), hi + pad, lang)},
         "margin": {**theme.MARGIN, "b": 80 + 18 * lines},
         "shapes": shapes, "annotations": notes,
     })
+
+
+def _zh_counts(lo: float, hi: float, lang: str) -> dict:
+    """A Chinese count axis's ticks in 万 and 亿 (:func:`theme.count_ticks`); English keeps
+    plotly's own (200k, 1.4M)."""
+    return theme.count_ticks(lo, hi, lang) if _code(lang) == "zh" else {}
 
 
 def _crowded(names: Sequence[str], width: int) -> bool:

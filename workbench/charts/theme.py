@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import re
 
 import plotly.graph_objects as go
@@ -153,6 +154,43 @@ def caption(text: str, *, y: float = -0.12, columns: int | None = None) -> dict:
         "xanchor": "left", "yanchor": "top", "align": "left",
         "font": {"size": FONT_SIZE - 1, "color": MUTED_TEXT},
     }
+
+
+def count_ticks(lo: float, hi: float, lang: str, *, log: bool = False,
+                target: int = 6) -> dict:
+    """Tick values and labels for an axis of counts from ``lo`` to ``hi``, as people read
+    them: Chinese in 万 and 亿 (20万, 1.5亿; plotly itself writes 200k and 150M), English in k and
+    M. A log axis gets its ticks at 1, 2 and 5 of each power of ten, labelled alike (1k, 2k, 5k,
+    10k), never plotly's bare 2 … 9 between the powers. Returns ``{"tickvals", "ticktext"}``
+    for the axis's dict (empty when the range is not usable)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return {}
+    if log:
+        if hi <= 0:
+            return {}
+        lo = max(lo, hi / 1e6, 1e-9)
+        values = [m * 10.0 ** e for e in range(math.floor(math.log10(lo)),
+                                                math.ceil(math.log10(hi)) + 1)
+                  for m in (1, 2, 5) if lo <= m * 10.0 ** e <= hi]
+        if len(values) > 3 * target // 2:      # a wide range: the powers of ten alone
+            values = [v for v in values if math.log10(v).is_integer()] or values
+    else:
+        raw = (hi - lo) / target
+        power = 10.0 ** math.floor(math.log10(raw))
+        step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+        first = math.ceil(lo / step) * step
+        values = [first + i * step for i in range(int((hi - first) / step + 1e-9) + 1)]
+    return {"tickvals": values, "ticktext": [count_tick(v, lang) for v in values]}
+
+
+def count_tick(v: float, lang: str) -> str:
+    """One tick label of :func:`count_ticks`: 0, 500, 2,000, 1万, 2.5万, 1亿 / 2k, 2.5M."""
+    size, sign = abs(v), fmt.MINUS if v < 0 else ""
+    zh = str(lang).lower().startswith("zh")
+    for unit, name in ((1e8, "亿"), (1e4, "万")) if zh else ((1e6, "M"), (1e3, "k")):
+        if size >= unit:
+            return f"{sign}{round(size / unit, 2):g}{name}"
+    return f"{sign}{round(size, 2):,g}"
 
 
 # -- numbers for humans: one home, workbench.fmt (these names stay for the chart modules) ----
