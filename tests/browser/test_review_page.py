@@ -35,8 +35,32 @@ def test_review_loads_and_exports_the_report(page, server_url, shoot):
     assert open(pdf_download.value.path(), "rb").read(5) == b"%PDF-"
     expect(page.locator("a.wb-download")).to_have_count(2)          # the HTML link stays
 
+    # the meeting view: the story alone, a section a screen, the keyboard between sections
     page.get_by_role("button", name="Presentation mode").click()
     expect(page.locator(".wb-present")).to_have_count(1)
+    for control in (".widget-upload", ".wb-scenarios", "text=Save, report and the next plan",
+                    "button:has-text('Export PDF')", ".widget-slider"):
+        expect(page.locator(control).first).to_be_hidden()
+    sections = page.locator(".wb-review-section:visible")
+    assert sections.count() == 6                                 # the scorecard left out
+    height = page.viewport_size["height"]
+    assert all(box["height"] >= height - 1 for box in
+               (sections.nth(i).bounding_box() for i in range(6)))
+    page.mouse.click(5, 300)                                     # focus off the toggle
+    for i in (1, 2):
+        page.keyboard.press("PageDown")
+        page.wait_for_function(f"""() => Math.abs([...document.querySelectorAll(
+            '.wb-review-section')].filter(s => s.offsetParent)[{i}]
+            .getBoundingClientRect().top) < 2""")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("""() => Math.abs([...document.querySelectorAll(
+        '.wb-review-section')].filter(s => s.offsetParent)[1].getBoundingClientRect().top) < 2""")
+    shoot(page, "review_en_meeting")
+    page.keyboard.press("Escape")
+    expect(page.locator(".wb-present")).to_have_count(0)
+    expect(page.locator(".widget-upload").first).to_be_visible()
+    page.get_by_role("button", name="Presentation mode").click()
+    expect(page.get_by_role("button", name="Leave presentation (Esc)")).to_be_visible()
     page.locator(".wb-lang button", has_text="中文").click()
     expect(page.locator(".wb-title")).to_have_text("数据复盘")
     expect(page.locator(".wb-kpi-table")).to_contain_text("计划")

@@ -329,6 +329,33 @@ function watchConnection(kernel, serverSettings) {
 // the kernel), wb-views (every output's view attached).
 const mark = (name) => performance.mark(name);
 
+// The meeting view (page 04's Presentation mode, `.wb-present`): → / Page Down / Space go to the
+// next section, ← / Page Up to the previous one, Esc leaves the view (its toggle is clicked, so
+// the kernel knows). Keys typed into a field are the field's.
+const NEXT_KEYS = new Set(['ArrowRight', 'ArrowDown', 'PageDown', ' ']);
+const PREVIOUS_KEYS = new Set(['ArrowLeft', 'ArrowUp', 'PageUp']);
+document.addEventListener('keydown', (event) => {
+  const page = document.querySelector('.wb-present');
+  if (!page || event.altKey || event.ctrlKey || event.metaKey
+      || event.target.closest('input, textarea, select, [contenteditable="true"]')) return;
+  if (event.key === 'Escape') {
+    const toggle = page.querySelector('.wb-present-toggle');
+    if (toggle) toggle.click();
+    return;
+  }
+  const step = NEXT_KEYS.has(event.key) ? 1 : PREVIOUS_KEYS.has(event.key) ? -1 : 0;
+  if (!step || (event.key === ' ' && event.target.closest('button'))) return;
+  const sections = [...page.querySelectorAll('.wb-review-section')]
+    .filter((section) => section.offsetParent !== null);
+  if (!sections.length) return;
+  event.preventDefault();
+  const tops = sections.map((section) => section.getBoundingClientRect().top);
+  let current = 0;
+  tops.forEach((top, i) => { if (top <= 4) current = i; });
+  const target = Math.min(Math.max(current + step, 0), sections.length - 1);
+  sections[target].scrollIntoView({ block: 'start' });
+});
+
 async function main() {
   mark('wb-start');
   const scripts = [...document.querySelectorAll(OUTPUT_SELECTOR)];

@@ -13,6 +13,8 @@ EN: dict[str, str] = {
     "review.backtest": (
         "Back-test: the plan your history suggested on {start} ({weeks} weeks)"),
     "review.present": "Presentation mode",
+    "review.present_exit": "Leave presentation (Esc)",
+    "review.present_keys": "Next section: → or Page Down; previous: ← or Page Up; leave: Esc",
     "review.period": "Reviewing {start} – {end} ({weeks} weeks) against the plan.",
     "review.kept": "The last review stays on screen.",
     "review.by.platform": "By platform",
@@ -336,6 +338,8 @@ ZH: dict[str, str] = {
     "review.demo": "示例：团队在 {start} 根据历史数据会做出的方案（{weeks} 周）",
     "review.backtest": "回测：按团队在 {start} 之前的历史数据会做出的方案（{weeks} 周）",
     "review.present": "演示模式",
+    "review.present_exit": "退出演示（Esc）",
+    "review.present_keys": "下一部分：→ 或 Page Down；上一部分：← 或 Page Up；退出：Esc",
     "review.period": "复盘 {start} 至 {end}（{weeks} 周），对照方案。",
     "review.kept": "页面上保留上一次的复盘结果。",
     "review.by.platform": "按平台",

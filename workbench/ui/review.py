@@ -169,6 +169,7 @@ class ReviewDashboard(Page):
             self.targets_note, *self.targets.values(), self.save_targets_button])],
             selected_index=None)
         self.present = w.ToggleButton(icon="television", layout=w.Layout(width="auto"))
+        self.present.add_class("wb-present-toggle")
         self.present.observe(self._on_present, names="value")
         self.status = w.HTML()
         self.summary = w.HTML()
@@ -212,10 +213,10 @@ class ReviewDashboard(Page):
 
         sections = [
             w.VBox([self.titles["kpis"], self.summary, self.kpis]),
-            w.VBox([self.titles["why"], w.HBox([self.by, self.metric]),
+            w.VBox([self.titles["why"], _controls(w.HBox([self.by, self.metric])),
                     w.HBox([self.charts["plan_vs_actual"].box, self.charts["waterfall"].box],
                            layout=w.Layout(flex_flow="row wrap"))]),
-            w.VBox([self.titles["trends"], w.HBox([self.trend_metric, self.freq]),
+            w.VBox([self.titles["trends"], _controls(w.HBox([self.trend_metric, self.freq])),
                     self.charts["trends"].box]),
             w.VBox([self.titles["impact"], self.charts["counterfactual"].box,
                     w.HBox([self.charts["wci"].box, self.charts["calibration"].box],
@@ -228,10 +229,13 @@ class ReviewDashboard(Page):
         ]
         for section in sections:
             section.add_class("wb-review-section")
+        _controls(sections[-1])                     # the scorecard's sliders: not for a meeting
+        pick_row = w.HBox([self.plan_pick, self.present], layout=w.Layout(
+            align_items="center", flex_flow="row wrap", grid_gap="4px 16px"))
+        for kept in (self.header.widget, pick_row):  # the meeting view keeps the title, the
+            kept.add_class("wb-meeting-keep")          # toggle and the sections alone
         self.widget = w.VBox([
-            self.header.widget, self.preview_panel,
-            w.HBox([self.plan_pick, self.present], layout=w.Layout(
-                align_items="center", flex_flow="row wrap", grid_gap="4px 16px")),
+            self.header.widget, self.preview_panel, pick_row,
             w.HBox([self.other_dates, self.period_start, self.period_weeks], layout=w.Layout(
                 align_items="center", flex_flow="row wrap", grid_gap="4px 16px")),
             self.targets_panel,
@@ -284,7 +288,8 @@ class ReviewDashboard(Page):
             box.placeholder = t("review.target_none", lang)
         self.save_targets_button.description = t("review.save_targets", lang)
         self._show_period()
-        self.present.description = t("review.present", lang)
+        self.present.description = t("review.present_exit" if self.present.value
+                                     else "review.present", lang)
         self._set_options(self.by, [(t(f"review.by.{b}", lang), b)
                                     for b in ("platform", "content_type")])
         self._set_options(self.metric, [(t(f"chart.mix.metric.{m}", lang), m)
@@ -447,10 +452,17 @@ class ReviewDashboard(Page):
         return version
 
     def _on_present(self, change) -> None:
+        """The meeting view: the story alone (summary and KPI table, the charts, the articles,
+        the recommendations), full width and one section a screen, without a control; the
+        keyboard moves between sections (page.js) and Esc leaves it."""
+        lang = self.lang
         if change.new:
             self.widget.add_class("wb-present")
         else:
             self.widget.remove_class("wb-present")
+        self.present.description = t("review.present_exit" if change.new else "review.present",
+                                     lang)
+        self.present.tooltip = t("review.present_keys", lang) if change.new else None
 
     # -- drawing -------------------------------------------------------------------------------
     def _show_status(self, change=None) -> None:
@@ -596,6 +608,12 @@ class ReviewDashboard(Page):
 
 #: how long the last PDF took to print in this kernel: the progress line's estimate
 _PDF_SECONDS = [6.0]
+
+
+def _controls(widget: w.Widget) -> w.Widget:
+    """Mark ``widget`` as controls the meeting view leaves out (``.wb-meeting-hide``)."""
+    widget.add_class("wb-meeting-hide")
+    return widget
 
 
 # -- HTML views ---------------------------------------------------------------------------------
