@@ -100,7 +100,29 @@ def test_target_personas_from_a_saved_persona_set(page):
     target = page.model.constraints.personas[0]
     assert target.min_posts == 6 and set(target.content_types) & {"fun", "interactive"}
     posts = page.model.plan.posts
-    assert posts[list(target.content_types)].to_numpy().sum() >= 6
+    served = int(posts[list(target.content_types)].to_numpy().sum())
+    assert served >= 6
+
+    # the page says what the rule did: the plan without persona rules, solved for comparison
+    free = mix.plan(page.model.estimates, page.model.constraints.replace(personas=()))
+    without = int(free.posts[[c for c in target.content_types
+                              if c in free.posts.columns]].to_numpy().sum())
+    (effect,) = mix.persona_effect(page.model.estimates, page.model.plan)
+    assert (effect["posts"], effect["without"], effect["min_posts"]) == (served, without, 6)
+    assert effect["binds"] == (without < 6)
+    note = page.persona_note.value
+    assert f"{served} posts a week" in note and "at least 6 asked" in note
+    assert ("changes the plan" if without < 6 else "does not change the plan") in note
+    # at a minimum the plan meets anyway, the page says the rule changes nothing
+    page.persona_min.value = 1
+    (effect,) = mix.persona_effect(page.model.estimates, page.model.plan)
+    assert effect["without"] >= 1 and not effect["binds"]
+    assert "does not change the plan" in page.persona_note.value
+    page.header.model.lang = "zh"
+    assert "此规则未改变方案" in page.persona_note.value
+    assert page.persona_pick.value == (students,)       # the language keeps what was picked
+    page.persona_pick.value = ()
+    assert page.persona_note.value == ""
 
 
 def test_calendar_status_is_editable_and_saved_with_the_plan_and_ics(page):

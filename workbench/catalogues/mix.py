@@ -17,6 +17,13 @@ EN: dict[str, str] = {
     "mix.panel.personas": "Target personas (from a saved persona set)",
     "mix.persona_set": "Persona set",
     "mix.persona_min": "Posts a week each persona prefers, at least",
+    "mix.persona_binds": (
+        "{name}: {posts} posts a week of {types} (at least {min} asked). This rule changes the "
+        "plan: without it the plan would have {without}."),
+    "mix.persona_free": (
+        "{name}: {posts} posts a week of {types} (at least {min} asked). This rule does not "
+        "change the plan: it already has {without} without it; raise the minimum to ask for "
+        "more."),
     "mix.start": "Calendar starts",
     "mix.weeks": "Weeks",
     "mix.baseline": "Compare with saved plan",
@@ -132,6 +139,10 @@ ZH: dict[str, str] = {
     "mix.panel.personas": "目标画像（来自已保存的画像集）",
     "mix.persona_set": "画像集",
     "mix.persona_min": "每个画像偏好的内容每周至少",
+    "mix.persona_binds": ("{name}：每周 {posts} 篇{types}（要求至少 {min} 篇）。"
+                          "此规则改变了方案：没有它，方案只有 {without} 篇。"),
+    "mix.persona_free": ("{name}：每周 {posts} 篇{types}（要求至少 {min} 篇）。"
+                         "此规则未改变方案：没有它也已有 {without} 篇；想要更多请提高最少篇数。"),
     "mix.start": "日历开始日期",
     "mix.weeks": "周数",
     "mix.baseline": "与已保存方案对比",

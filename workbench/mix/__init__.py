@@ -50,7 +50,7 @@ from .estimates import (
     ASSUMED_DECAY, CONVERSION_PER_FOLLOW, MAX_SE_LOG, MIN_HISTORY, Estimates, estimate,
 )
 from .history import MAX_COUNT
-from .planner import MixPlan, frontier, plan
+from .planner import MixPlan, frontier, persona_effect, plan
 from .rules import (
     ACCOUNT_TYPES, CADENCE, DEFAULT_COST, DEFAULT_HOURS, INTEREST_TYPES, MAX_COST_PER_POST,
     MAX_HOURS_PER_POST, MAX_POSTS_PER_WEEK, MIN_HOURS_PER_POST, PLATFORM_COST, PLATFORM_EFFORT,
@@ -80,6 +80,6 @@ __all__ = [
     "INTEREST_TYPES", "MAX_COST_PER_POST", "MAX_COUNT", "MAX_HOURS_PER_POST",
     "MAX_POSTS_PER_WEEK", "MAX_SE_LOG", "MIN_HOURS_PER_POST", "PUSHES_PER_WEEK", "PersonaTarget",
     "STATUSES", "day_marks", "estimate",
-    "frontier", "persona_targets",
+    "frontier", "persona_effect", "persona_targets",
     "plan", "qixi",
 ]

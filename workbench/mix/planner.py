@@ -401,3 +401,36 @@ def frontier(data: pd.DataFrame | Estimates, constraints: Constraints | None = N
         eff.append(bool(ok[i] and not dominated.any()))
     out["efficient"] = eff
     return out
+
+
+def persona_effect(data: pd.DataFrame | Estimates, result: MixPlan) -> list[dict[str, Any]]:
+    """What each target persona rule of ``result`` does to the plan: the posts a week of the
+    persona's content types the plan has (``posts``, on its platforms), the least the rule
+    asks (``min_posts``), and the posts the same plan would have without any persona rule
+    (``without``). The rule *binds* (``binds``) where the plan without it falls short of its
+    minimum: there it changed the plan; elsewhere the plan met it anyway.
+
+    Returns one dict per persona, in the rule's order: ``name``, ``name_zh``,
+    ``content_types``, ``min_posts``, ``posts``, ``without``, ``binds``; ``[]`` without
+    persona rules or a plan.
+    """
+    cons = result.constraints
+    if not cons.personas or not result.feasible:
+        return []
+    est = data if isinstance(data, Estimates) else estimate(data)
+    free = plan(est, cons.replace(personas=()))
+
+    def served(p: MixPlan, target) -> int:
+        posts = p.posts
+        rows = [r for r in posts.index if not target.platforms or r in target.platforms]
+        cols = [c for c in posts.columns if c in target.content_types]
+        return int(posts.loc[rows, cols].to_numpy().sum())
+
+    out = []
+    for target in cons.personas:
+        without = served(free, target) if free.feasible else 0
+        out.append({"name": target.name, "name_zh": target.name_zh or target.name,
+                    "content_types": tuple(target.content_types),
+                    "min_posts": int(target.min_posts), "posts": served(result, target),
+                    "without": without, "binds": without < target.min_posts})
+    return out

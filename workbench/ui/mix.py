@@ -248,6 +248,8 @@ class MixDashboard(Page):
         self.persona_min = w.IntSlider(value=2, min=1, max=10, continuous_update=False,
                                        layout=w.Layout(width="560px"),
                                        style={"description_width": "initial"})
+        #: whether each chosen persona's rule changed the plan, or the plan met it anyway
+        self.persona_note = w.HTML()
         self.start = w.DatePicker(value=self.model.start, layout=w.Layout(width="260px"),
                                   style={"description_width": "initial"})
         self.weeks = w.IntSlider(value=self.model.weeks, min=1, max=12,
@@ -308,7 +310,7 @@ class MixDashboard(Page):
             w.VBox([self.weights[g] for g in GOALS]),
             self.cadence_box,
             w.VBox([self.shares[c] for c in CONTENT_TYPES]),
-            w.VBox([self.persona_set, self.persona_pick, self.persona_min]),
+            w.VBox([self.persona_set, self.persona_pick, self.persona_min, self.persona_note]),
         ], selected_index=None)
         self.charts = {"mix": ChartSlot(1040), "estimates": ChartSlot(1040),
                        "frontier": ChartSlot(760)}
@@ -500,12 +502,12 @@ class MixDashboard(Page):
         name = self.persona_set.value
         people = [] if name in (None, NONE) else self._persona_records(name)
         lang = self.lang
+        picked = self.persona_pick.value        # new options reset the value: keep it first
         self._filling = True
         try:
             self.persona_pick.options = [(p["name"].get(lang) or p["name"].get("en", "?"), p["id"])
                                          for p in people]
-            self.persona_pick.value = tuple(v for v in self.persona_pick.value
-                                            if v in {p["id"] for p in people})
+            self.persona_pick.value = tuple(v for v in picked if v in {p["id"] for p in people})
         finally:
             self._filling = False
 
@@ -734,6 +736,31 @@ class MixDashboard(Page):
         summary = html.escape(t("mix.notes", lang))
         self.notes.value = (f'<details class="wb-notes"><summary>{summary}</summary>'
                             f"<ul>{notes}</ul></details>")
+        self._show_persona_effect()
+
+    def _show_persona_effect(self) -> None:
+        """Under the persona rule: for each chosen persona, the posts of its content types the
+        plan has, and whether the rule changed the plan (:func:`workbench.mix.persona_effect`)
+        or the plan met it anyway; so picking personas never "does nothing" silently."""
+        plan, lang = self.model.plan, self.lang
+        if plan is None or not plan.constraints.personas or self.model.estimates is None:
+            self.persona_note.value = ""
+            return
+        try:
+            effects = mix_lib.persona_effect(self.model.estimates, plan)
+        except Exception:
+            log.exception("comparing the plan without its persona rules failed")
+            self.persona_note.value = ""
+            return
+        lines = []
+        for e in effects:
+            kinds = ", " if lang == "en" else "、"
+            lines.append(t("mix.persona_binds" if e["binds"] else "mix.persona_free", lang,
+                           name=e["name_zh"] if lang == "zh" else e["name"], posts=e["posts"],
+                           types=kinds.join(level("content_type", c, lang)
+                                            for c in e["content_types"]),
+                           min=e["min_posts"], without=e["without"]))
+        self.persona_note.value = status_html(lines, "info")
 
     def _draw_calendar(self, change=None) -> None:
         cal, lang = self.model.calendar, self.lang
