@@ -250,6 +250,7 @@ class _PageHandler(TornadoVoilaHandler):
     @tornado.web.authenticated
     async def get(self, path=None):
         self.xsrf_token  # noqa: B018 (reading it sets the cookie)
+        self._tell_the_browser()
         from workbench.i18n import language
 
         static = url_path_join(self.base_url, STATIC)
@@ -269,6 +270,20 @@ class _PageHandler(TornadoVoilaHandler):
                     added = True
             self.write(chunk)
             self.flush()
+
+
+    def _tell_the_browser(self) -> None:
+        """Give the page's kernel the visiting browser's id (:data:`BROWSER_COOKIE`, made on
+        its first visit and kept ten years), as the header Voilà hands the kernel
+        (:data:`BROWSER_HEADER`); a header the client sent itself is replaced."""
+        from workbench.runtime.voila import BROWSER_COOKIE, BROWSER_HEADER, BROWSER_ID
+
+        browser = self.get_cookie(BROWSER_COOKIE) or ""
+        if not BROWSER_ID.fullmatch(browser):
+            browser = secrets.token_urlsafe(16)
+            self.set_cookie(BROWSER_COOKIE, browser, expires_days=3650, httponly=True,
+                            samesite="Lax")
+        self.request.headers[BROWSER_HEADER] = browser
 
 
 #: Environment variable telling a pre-heated kernel the server's address (Voilà's name).
@@ -371,6 +386,10 @@ class WorkbenchServer(Voila):
         # bundle in each chart's widget state, 8-13 s to a first chart).
         os.environ[STATIC_ENV] = url_path_join(self.server_url or self.base_url, STATIC)
         config = self.voila_configuration
+        from workbench.runtime.voila import BROWSER_HEADER
+
+        if BROWSER_HEADER not in config.http_header_envs:  # the visiting browser, for drafts
+            config.http_header_envs = [*config.http_header_envs, BROWSER_HEADER]
         size = config.default_pool_size if config.preheat_kernel else 0
         if size > 0 and self.pool_stagger > 0:
             # the kernel manager starts no pool of its own; _heat starts them one by one

@@ -225,3 +225,27 @@ def test_the_pools_start_one_page_after_another_home_first(server):
         time.sleep(0.5)
     assert set(filled) == set(notebooks)
     assert filled[0] == "00_home.ipynb"
+
+
+def test_a_browser_gets_an_id_of_its_own_that_stays(server):
+    """Drafts belong to the person and the page: the server gives each browser an id in a
+    long-lived cookie on its first page (workbench.ui.drafts keys drafts by it), keeps it on
+    later visits, and replaces one that is not an id."""
+    from http.cookiejar import CookieJar
+
+    from workbench.runtime.voila import BROWSER_COOKIE, BROWSER_ID
+
+    url, _ = server
+    jar = CookieJar()
+    assert fetch(url + ROI, cookies=jar)[0] == 200
+    first = {c.name: c for c in jar}[BROWSER_COOKIE]
+    assert BROWSER_ID.fullmatch(first.value) and first.expires > time.time() + 3e8
+    assert first.has_nonstandard_attr("HttpOnly")
+    assert fetch(url + ROI, cookies=jar)[0] == 200
+    assert {c.name: c.value for c in jar}[BROWSER_COOKIE] == first.value
+    other = CookieJar()
+    assert fetch(url + ROI, cookies=other)[0] == 200
+    assert {c.name: c.value for c in other}[BROWSER_COOKIE] != first.value
+    status, headers, _ = fetch(url + ROI, headers={"Cookie": f"{BROWSER_COOKIE}=<x>"})
+    assert status == 200
+    assert any(c.startswith(f"{BROWSER_COOKIE}=") for c in headers.get_all("Set-Cookie"))

@@ -342,3 +342,41 @@ def test_a_planned_post_the_team_published_shows_with_its_reads(page):
     reads = f"{int(day['reads'].iloc[0]):,}"
     assert f"published: {day['title'].iloc[0]} ({reads} reads)" in chip
     assert "Published" in chip
+
+
+def test_the_platforms_asked_for_come_back_with_data_that_has_them():
+    """Data with WeChat alone narrows the plan to WeChat; data with every platform (the demo,
+    another account) brings back the platforms the planner asked for, not WeChat alone."""
+    from workbench import io
+    from workbench.ui.mix import MixModel
+
+    demo = io.sample("articles")
+    wechat = demo[demo["platform"] == "wechat"]
+    model = MixModel(articles=demo)
+    everything = tuple(model.constraints.platforms)
+    assert len(everything) == 5
+    model.articles = wechat
+    assert model.constraints.platforms == ("wechat",)
+    assert set(model.plan.posts.index) == {"wechat"}
+    model.articles = demo
+    assert model.constraints.platforms == everything
+    assert model.set_rules(platforms=("wechat", "weibo"))
+    model.articles = wechat
+    assert model.constraints.platforms == ("wechat",)
+    model.articles = demo
+    assert model.constraints.platforms == ("wechat", "weibo")
+
+
+def test_the_platform_list_follows_the_data(page):
+    """The page's platform list offers the platforms of the data in use, and ticks those the
+    plan uses, after the data changed under it."""
+    from workbench import io
+
+    demo = io.sample("articles")
+    page.model.articles = demo[demo["platform"] == "wechat"]
+    assert [v for _, v in page.platforms.options] == ["wechat"]
+    assert page.platforms.value == ("wechat",)
+    page.model.articles = demo
+    assert len(page.platforms.options) == 5
+    assert set(page.platforms.value) == set(page.model.constraints.platforms)
+    assert len(page.platforms.value) == 5

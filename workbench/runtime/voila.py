@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 
 #: a pre-heated kernel has had its visitor's request (later calls do not wait again)
 _request_seen = False
@@ -87,3 +88,20 @@ def _wait_for_request() -> None:
     if received and received[0]:
         for key, value in json.loads(received[0]).items():
             os.environ[key] = str(value)
+
+
+#: The cookie that tells one browser (profile) from another, and the request header the server
+#: copies it into for the page's kernel (Voilà's ``http_header_envs``: the kernel sees it as
+#: ``HTTP_X_WORKBENCH_BROWSER``). Drafts belong to the person and the page: without a login of
+#: its own, a browser profile is the person (workbench.ui.drafts).
+BROWSER_COOKIE = "wb_browser"
+BROWSER_HEADER = "X-Workbench-Browser"
+_BROWSER_ENV = "HTTP_X_WORKBENCH_BROWSER"
+BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def browser_id() -> str | None:
+    """The visiting browser's id inside a page's kernel (after the visit arrived: see
+    :func:`query_string`), ``None`` outside the workbench's server or for a malformed one."""
+    value = os.environ.get(_BROWSER_ENV, "").strip()
+    return value if BROWSER_ID.fullmatch(value) else None

@@ -208,6 +208,18 @@ def uploads(header) -> dict[str, str]:
             if model.source == "upload" and model.file_name}
 
 
+def draft_owner() -> str | None:
+    """Whose drafts a page keeps: the person, and, on the workbench's server, the browser they
+    use (``user · browser id``): a draft left in one browser profile is offered in that one,
+    never to a colleague opening the page in another (a team server runs under one login).
+    ``None`` (the store's user name alone) outside the server."""
+    from workbench.runtime.voila import browser_id
+    from workbench.store.tables import _default_author
+
+    browser = browser_id()
+    return f"{_default_author()} · {browser}" if browser else None
+
+
 def place(page_widget: w.Box, note: w.Widget, after: w.Widget | None = None) -> None:
     """Put ``note`` into a page's box right after ``after`` (the header), else first."""
     children = list(page_widget.children)
@@ -295,6 +307,8 @@ class DraftKeeper:
 
     def _open(self) -> None:
         """Note the page as it opened and look for an earlier session's draft."""
+        if self.owner is None:           # now the visit is known: whose drafts are these?
+            self.owner = draft_owner()
         opened = self.state()
         self._opened = {key: _fingerprint(value) for key, value in opened.items()}
         self._baseline = _fingerprint(opened)

@@ -78,6 +78,9 @@ class MixModel(tl.HasTraits):
         kwargs.setdefault("constraints", mix_lib.Constraints())
         kwargs.setdefault("start", next_monday())
         self._history: mix_lib.Estimates | None = None  # from the articles, before calibration
+        #: the platforms the planner asked for: the plan uses those the data has, and gets the
+        #: others back when data that has them comes (another account, the demo, an upload)
+        self._wanted = tuple(kwargs["constraints"].platforms)
         super().__init__(**kwargs)  # ``articles`` given here fires _on_articles: one solve
 
     @tl.observe("articles")
@@ -105,7 +108,7 @@ class MixModel(tl.HasTraits):
             return
         # platforms the history has: keep the planner's choice where it can be estimated
         history = [str(p) for p in estimates.platforms["platform"]]
-        known = [p for p in self.constraints.platforms if p in history]
+        known = [p for p in self._wanted if p in history]
         with self.hold_trait_notifications():
             self.estimates = estimates
             if known != list(self.constraints.platforms):
@@ -155,6 +158,8 @@ class MixModel(tl.HasTraits):
         except InputError as err:
             self.error = {"en": err.en, "zh": err.zh}
             return False
+        if "platforms" in changes:
+            self._wanted = tuple(constraints.platforms)
         self.constraints = constraints
         return True
 
@@ -378,6 +383,8 @@ class MixDashboard(Page):
         self.model.observe(self._show_status, names=["attempt", "error"])
         self.model.observe(self._draw_calendar, names="calendar")
         self.model.observe(self._draw_estimates, names="estimates")
+        # other data (an account, the demo, an upload) has other platforms: offer those
+        self.model.observe(lambda _: self._fill_platforms(), names=["estimates", "constraints"])
         self.header.model.observe(self._relabel, names="lang")
         self._frontier_points: pd.DataFrame | None = None
         self._fill_platforms()
@@ -449,11 +456,14 @@ class MixDashboard(Page):
         est, lang = self.model.estimates, self.lang
         codes = ([str(p) for p in est.platforms["platform"]] if est is not None
                  else list(self.model.constraints.platforms))
+        options = [(level("platform", p, lang), p) for p in codes]
+        value = tuple(p for p in self.model.constraints.platforms if p in codes)
+        if list(self.platforms.options) == options and self.platforms.value == value:
+            return
         self._filling = True
         try:
-            self.platforms.options = [(level("platform", p, lang), p) for p in codes]
-            self.platforms.value = tuple(p for p in self.model.constraints.platforms
-                                         if p in codes)
+            self.platforms.options = options
+            self.platforms.value = value
         finally:
             self._filling = False
 
