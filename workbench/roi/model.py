@@ -212,29 +212,6 @@ def _triple(key: str | None, low: Any, likely: Any, high: Any) -> tuple[float, f
                              "impressions or clicks.",
                          fix_zh="请检查单位：金额以元计，数量以人数、曝光量或点击量计。")
     return lo, mid, hi
-    if spec.kind == "rate" and not (0.0 <= lo and hi <= 1.0):
-        raise InputError(
-            f"{en} is a share between 0 and 1; got {lo:g} – {hi:g}.",
-            f"{zh} 是 0 到 1 之间的比例；现在是 {lo:g} – {hi:g}。",
-            fix="Enter shares as fractions: 5% is 0.05, 100% is 1.",
-            fix_zh="比例请输入小数：5% 输入 0.05，100% 输入 1。")
-    noun, noun_zh = (("a cost", "成本") if spec.kind == "money" and spec.group != "funnel"
-                     else ("an amount", "数值") if spec.kind == "money"
-                     else ("a count", "数量"))
-    if lo < 0:
-        raise InputError(f"{en} is {noun} and cannot be negative; got low {lo:g}.",
-                         f"{zh} 是{noun_zh}，不能为负数；现在最低为 {lo:g}。",
-                         fix="Enter 0 or more.", fix_zh="请输入 0 或更大的数。")
-    if hi > MAX_AMOUNT:
-        raise InputError(f"{en} is {noun} of at most {MAX_AMOUNT:,.0f} (a trillion); got high "
-                         f"{hi:g}.",
-                         f"{zh} 是{noun_zh}，最多为 {MAX_AMOUNT:,.0f}（一万亿）；"
-                         f"现在最高为 {hi:g}。",
-                         fix="Check the units: amounts are in CNY, counts in people, "
-                             "impressions or clicks.",
-                         fix_zh="请检查单位：金额以元计，数量以人数、曝光量或点击量计。")
-    return lo, mid, hi
-
 
 
 # --------------------------------------------------------------------------------------------
