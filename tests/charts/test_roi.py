@@ -84,6 +84,9 @@ def test_tornado_swings_from_the_likely_roi(result):
     assert f"every input at its likely value, ROI {fmt.pct(base, 0)}" in fig.layout.title.text
     assert "各输入都取最可能值时的 ROI" in charts.tornado(table, base=base,
                                                        lang="zh").layout.title.text
+    # and the red zero line is named too: break-even
+    assert fig.layout.xaxis.zeroline and "red line: break-even, ROI 0%" in fig.layout.title.text
+    assert "红线：盈亏平衡" in charts.tornado(table, base=base, lang="zh").layout.title.text
 
 
 def test_compare_boxes_are_the_scenarios_quantiles(result):

@@ -216,6 +216,7 @@ def test_the_reads_per_post_log_axis_reads_1_2_5(articles, lang, ten_thousand):
     fig = charts.cell_estimates(est.cells, est._platforms, lang=lang)
     axis = fig.layout.yaxis
     assert axis.type == "log" and len(axis.tickvals) >= 3
+    assert fig.layout.xaxis.zeroline is False     # no stray line through the first type
     mantissas = {round(v / 10 ** np.floor(np.log10(v))) for v in axis.tickvals}
     assert mantissas <= {1, 2, 5}
     assert ten_thousand in axis.ticktext

@@ -97,7 +97,8 @@ EN: dict[str, str] = {
     "chart.roi.curve.y": "Chance",
     "chart.roi.curve.hover": "%{y:.0%} chance of ROI ≥ %{x:.0%}",
     "chart.roi.tornado.title": "ROI when one input moves from low to high",
-    "chart.roi.tornado.centre": "The line: every input at its likely value, ROI {roi}",
+    "chart.roi.tornado.centre": ("Black line: every input at its likely value, ROI {roi}; "
+                                 "red line: break-even, ROI 0%"),
     "chart.roi.tornado.low": "Input at low",
     "chart.roi.tornado.high": "Input at high",
     "chart.roi.tornado.hover": "ROI %{customdata:.0%}",
@@ -190,7 +191,7 @@ ZH: dict[str, str] = {
     "chart.roi.curve.y": "概率",
     "chart.roi.curve.hover": "ROI ≥ %{x:.0%} 的概率为 %{y:.0%}",
     "chart.roi.tornado.title": "单个输入从最低变到最高时的 ROI",
-    "chart.roi.tornado.centre": "竖线：各输入都取最可能值时的 ROI，{roi}",
+    "chart.roi.tornado.centre": "黑线：各输入都取最可能值时的 ROI，{roi}；红线：盈亏平衡，ROI 0%",
     "chart.roi.tornado.low": "取最低值",
     "chart.roi.tornado.high": "取最高值",
     "chart.roi.tornado.hover": "ROI 为 %{customdata:.0%}",
