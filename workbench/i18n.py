@@ -258,6 +258,26 @@ def attribute(column: str, lang: str | None = DEFAULT_LANG) -> str:
     return str(column)
 
 
+def column_label(kind: str, column: str, lang: str | None = DEFAULT_LANG) -> str:
+    """A canonical column as the user reads it: 城市线级 / City tier, 发表时间 / Publish time,
+    never ``city_tier``; the code itself for a column no schema of ``kind`` has.
+
+    Examples
+    --------
+    >>> column_label("followers", "city_tier", "zh"), column_label("articles", "publish_time")
+    ('城市线级', 'Publish time')
+    """
+    from workbench import schemas
+
+    known = kind in schemas.SCHEMAS and column in schemas.schema(kind).names
+    if _lang(lang) == "zh":
+        return (schemas.schema(kind)[column].zh if known else "") or str(column)
+    named = attribute(column, "en")
+    if named != column:
+        return named
+    return str(column).replace("_", " ").capitalize() if known else str(column)
+
+
 def kind_name(kind: str, lang: str | None = DEFAULT_LANG) -> str:
     """Display name of a data kind (``"daily_users"`` → ``"follower growth data"`` /
     ``"用户增长数据"``)."""

@@ -496,3 +496,18 @@ def test_the_stylesheet_is_inline_only_where_no_workbench_server_links_it(monkey
     assert inline == f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>"
     for rule in (".wb-page {", ".wb-persona {", ".wb-week {", ".wb-card {", ".wb-table {"):
         assert rule in inline
+
+
+def test_the_data_preview_names_columns_as_people_read_them():
+    """The data as the workbench read it: 发表时间 / Publish time over the column, never the
+    code name publish_time (issue 23)."""
+    import re
+
+    from workbench import io
+    from workbench.ui.sources import preview_html
+
+    articles = io.sample("articles")
+    for lang, wanted in (("en", "Publish time"), ("zh", "发表时间")):
+        heads = re.findall(r"<th[^>]*>(.*?)</th>", preview_html(articles, "articles", lang))
+        assert wanted in heads and "Reads" in heads or "阅读次数" in heads
+        assert not any("_" in h for h in heads), heads

@@ -22,7 +22,7 @@ import pandas as pd
 from workbench import fmt, schemas
 from workbench.charts import data as charts
 from workbench.errors import InputError, inline
-from workbench.i18n import attribute, kind_name, level, t
+from workbench.i18n import column_label, kind_name, level, t
 from workbench.ui.shell import ACCEPTED_FILES, Header, Page, _esc, status_html
 from workbench.ui.slots import ChartSlot
 
@@ -273,7 +273,7 @@ class DataDashboard(Page):
                 self._choices.append(("level", column, value, choice))
                 rows.append(self._mapping_row(t(
                     "data.map_level", lang, name=name, value=value, cells=f"{cells:,}",
-                    column=_column_name(err.kind or _kind_of(column), column, lang)), choice))
+                    column=column_label(err.kind or _kind_of(column), column, lang)), choice))
         self._reread = []
         for upload in self._partial():
             self._reread.append(upload.id)
@@ -286,7 +286,7 @@ class DataDashboard(Page):
                     self._choices.append(("level", column, value, choice))
                     rows.append(self._mapping_row(
                         t("data.map_level", lang, name=upload.file_name, value=value,
-                          cells=f"{cells:,}", column=_column_name(upload.kind, column, lang)),
+                          cells=f"{cells:,}", column=column_label(upload.kind, column, lang)),
                         choice))
         self.mapping_box.children = rows
         self.mapping_apply.description = t("data.map_apply", lang)
@@ -542,14 +542,6 @@ class DataDashboard(Page):
 def _kind_of(column: str) -> str:
     """The kind whose schema has the level column ``column``."""
     return next(k for k in schemas.KINDS if column in schemas.schema(k).names)
-
-
-def _column_name(kind: str, column: str, lang: str) -> str:
-    """A column as the user reads it: 城市线级 / City tier, never ``city_tier``."""
-    if lang == "zh":
-        return schemas.schema(kind)[column].zh or column
-    named = attribute(column, "en")
-    return named if named != column else column.replace("_", " ").capitalize()
 
 
 __all__ = ["DataDashboard"]

@@ -21,7 +21,7 @@ import ipywidgets as w
 import traitlets as tl
 
 from workbench.errors import inline
-from workbench.i18n import LANGS, DEFAULT_LANG, kind_name, level, t
+from workbench.i18n import LANGS, DEFAULT_LANG, column_label, kind_name, level, t
 from workbench.runtime.memory import release_memory
 
 log = logging.getLogger(__name__)
@@ -499,9 +499,8 @@ def preview_html(frame, kind: str, lang: str, *, rows: int = 5) -> str:
     schema = SCHEMAS.get(kind)
     names = [c for c in frame.columns if not frame[c].isna().all()]
 
-    def heading(name: str) -> str:
-        zh = schema[name].zh if schema is not None and name in schema.names else ""
-        return zh if lang == "zh" and zh else name
+    def heading(name: str) -> str:                   # 发表时间 / Publish time, not publish_time
+        return column_label(kind, name, lang)
 
     import pandas as pd
 
