@@ -96,6 +96,14 @@ def test_scorecard_follows_the_hand_entered_ratings(page):
     higher = float(re.search(r'data-total="([\d.]+)"', page.scorecard.value).group(1))
     assert higher == pytest.approx(total + 0.20 * 20, abs=0.06)
     page.manual["ability"].value = 80
+    # each slider names its part as the table's row does (issue 23), in both languages
+    for lang in ("en", "zh"):
+        page.header.model.lang = lang
+        rows = re.findall(r"<tr><td>([^<]+)</td>", page.scorecard.value)
+        for key, slider in page.manual.items():
+            name = slider.description.rsplit(" (" if lang == "en" else "（", 1)[0]
+            assert name in rows, (name, rows)
+    page.header.model.lang = "en"
 
 
 def test_report_is_offline_and_in_the_pages_language(page):

@@ -48,7 +48,9 @@ from .impact import (IMPACT_BLOCK, IMPACT_DRAWS, IMPACT_LEVEL, IMPACT_TRAIN_DAYS
                      counterfactual)
 from .kpis import AT_RISK, KPIS, ON_TRACK, STATUSES, status_label
 from .recommend import MAX_RECOMMENDATIONS, MIN_RECOMMENDATIONS, Recommendation
-from .scorecard import ACCOUNT_KPIS, ACTIVITY_KPIS, SCORECARD_WEIGHTS, Scorecard, scorecard
+from .scorecard import (
+    ACCOUNT_KPIS, ACTIVITY_KPIS, SCORECARD_WEIGHTS, Scorecard, part_label, scorecard,
+)
 from .trends import ANOMALY_K, ANOMALY_WINDOW, TREND_SERIES, Trends, flag_anomalies
 from .values import MAX_VALUE
 from .variance import VARIANCE_METRICS
@@ -73,6 +75,7 @@ __all__ = [
     "MIN_RECOMMENDATIONS",
     "ON_TRACK", "Recommendation", "SCORECARD_WEIGHTS", "STATUSES", "Scorecard", "TREND_SERIES",
     "Trends", "VARIANCE_METRICS", "WCI_VERSION", "apply_to_estimates", "apply_to_roi",
-    "backtest_plan", "counterfactual", "flag_anomalies", "review", "roi_overrides", "scorecard",
+    "backtest_plan", "counterfactual", "flag_anomalies", "part_label", "review", "roi_overrides",
+    "scorecard",
     "status_label", "wci_index",
 ]

@@ -36,6 +36,20 @@ _PART_LABELS = {
     "ability": ("Ability", "工作能力"), "attitude": ("Attitude", "工作态度"),
     "conduct": ("Professional conduct", "职业素养"),
 }
+
+
+def part_label(part: str, lang: str = "en", *, weight: bool = False) -> str:
+    """A scorecard part as the page names it, on its slider and in its table alike
+    ("Cross-team collaboration" / "跨部门协作"), with its weight when asked ("… (10%)")."""
+    en, zh = _PART_LABELS[part]
+    zh_lang = str(lang).startswith("zh")
+    name = zh if zh_lang else en
+    if not weight:
+        return name
+    share = f"{SCORECARD_WEIGHTS[part]:.0%}"
+    return f"{name}（{share}）" if zh_lang else f"{name} ({share})"
+
+
 #: KPIs averaged into the scorecard's account-metric part (follower growth, reads, shares,
 #: likes and comments in DOMAIN.md's words).
 ACCOUNT_KPIS: tuple[str, ...] = ("new_follows", "reads", "share_rate", "engagement_rate")

@@ -226,8 +226,8 @@ class MixDashboard(Page):
                                   style={"description_width": "150px"})
         self.weights = {g: w.FloatSlider(value=float(rules.weights.get(g, 1.0)), min=0, max=3,
                                          step=0.25, continuous_update=False,
-                                         readout_format=".2f", layout=w.Layout(width="300px"),
-                                         style={"description_width": "110px"})
+                                         readout_format=".2f", layout=w.Layout(width="460px"),
+                                         style={"description_width": "160px"})
                         for g in GOALS}
         self.shares = {c: w.IntRangeSlider(value=(int(100 * rules.min_share.get(c, 0)),
                                                   int(100 * rules.max_share.get(c, 1))),

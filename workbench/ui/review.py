@@ -298,7 +298,7 @@ class ReviewDashboard(Page):
                                               for m in charts.TREND_METRICS])
         self._set_options(self.freq, [(t(f"review.freq.{f}", lang), f) for f in charts.FREQS])
         for key, slider in self.manual.items():
-            slider.description = t(f"review.manual.{key}", lang)
+            slider.description = review_lib.part_label(key, lang, weight=True)  # as the table
         self.save_name.placeholder = t("review.save_name", lang)
         self.save_button.description = t("review.save", lang)
         self.report_button.description = t("review.report", lang)
@@ -528,7 +528,7 @@ class ReviewDashboard(Page):
                                     f"{html.escape(err.message(lang))}</div>")
             return
         rows = "".join(
-            f"<tr><td>{html.escape(r['label_zh'] if lang == 'zh' else r['label_en'])}</td>"
+            f"<tr><td>{html.escape(review_lib.part_label(r['part'], lang))}</td>"
             f"<td>{r['weight']:.0%}</td><td>{r['score']:.0f}</td>"
             f"<td>{html.escape(t('review.source.' + r['source'], lang))}</td></tr>"
             for r in card.parts.to_dict("records"))
