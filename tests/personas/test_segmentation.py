@@ -519,7 +519,9 @@ def test_reader_candidates_recover_a_known_joint_table_from_marginals_and_a_surv
         for a, age in enumerate(ages):
             assert table[(gender, age)] == pytest.approx(truth[g, a], abs=0.01)
     assert list(got.columns[:2]) == ["gender", "age"] and got["share"].is_monotonic_decreasing
-    assert got.attrs["survey_rows"] == len(survey) and "IPF" in got.attrs["method"]["en"]
+    assert got.attrs["survey_rows"] == len(survey)
+    assert "iterative proportional fitting" in got.attrs["method"]["en"]
+    assert "IPF" not in got.attrs["method"]["en"]            # no jargon on the page
     # without a survey the estimate is the product of the marginals: it misses the association
     flat = personas.reader_candidates(profile, None, dimensions=("gender", "age"), top=6)
     flat_table = flat.set_index(["gender", "age"])["share"]

@@ -279,6 +279,11 @@ def test_readers_from_wechat_distributions_panel(page):
     female = dict(zip(panel.figure.data[0].y, panel.figure.data[0].x))
     assert female["Product"] > female["News"]  # the sample's product readers lean female
 
+    # issue 23: each of the panel's two data pickers says which file it takes (not "Data"
+    # twice), the demo is called the demo, and no "IPF" jargon is left on the page
+    labels = [p.source.description for p in panel.pickers.values()]
+    assert len(set(labels)) == 2 and all(label != "Data" for label in labels), labels
+    assert all("Demo data" in p.source.options[0][0] for p in panel.pickers.values())
     # issue 23: the toggles read as labels, capitalised, not as lowercase codes
     assert [label for label, _ in panel.dimension.options] == ["Gender", "Age", "Region"]
     panel.dimension.value = "age"
@@ -287,7 +292,7 @@ def test_readers_from_wechat_distributions_panel(page):
         for i in range(len(types)))
 
     table_all = panel.table.value
-    assert table_all.count("<tr>") == 9 and "IPF" in table_all
+    assert table_all.count("<tr>") == 9 and "iterative proportional fitting" in table_all
     panel.content_type.value = "product"
     assert panel.table.value != table_all
     assert panel.candidates.attrs["survey_rows"] > 19_000

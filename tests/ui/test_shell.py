@@ -206,7 +206,7 @@ def test_language_toggle_relabels_in_place(header):
             picker.status) == widgets
     assert "用户画像" in header.title.value and "运营策划工作台" in header.title.value
     assert "?lang=zh" in header.title.value
-    assert picker.source.options == (("示例数据", "sample"), ("上传的文件", "upload"))
+    assert picker.source.options == (("演示数据（示例品牌）", "sample"), ("上传的文件", "upload"))
     assert picker.source.value == "upload" and source.source == "upload"
     assert source.data is data  # relabelling never reloads
     assert picker.source.description == "数据"

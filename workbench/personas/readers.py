@@ -252,8 +252,11 @@ def reader_candidates(profile: pd.DataFrame, survey: pd.DataFrame | None = None,
     out.attrs["readers"] = float(prof.drop_duplicates(["content_type", "platform"])["reads"].sum())
     out.attrs["survey_rows"] = used
     out.attrs["method"] = (
-        {"en": f"IPF: the exported distributions fitted to the associations of {used:,} survey "
-               "rows", "zh": f"IPF：以 {used:,} 行调查数据中的关联为起点，拟合到导出的分布"}
+        {"en": f"estimated from WeChat's distributions and how gender, age and region go "
+               f"together among the {used:,} surveyed followers (iterative proportional "
+               "fitting)",
+         "zh": f"根据微信导出的分布，并参考 {used:,} 位调查粉丝中性别、年龄、地区的搭配估算"
+               "（迭代比例拟合）"}
         if used else
         {"en": "no survey: the dimensions are taken as independent",
          "zh": "无调查数据：假定各维度相互独立"})

@@ -50,7 +50,8 @@ class ReaderPanel:
             source.observe(self._recompute, names="data")
         if survey is not None:
             survey.observe(self._candidates, names="data")
-        self.pickers = {kind: DataSourcePicker(m) for kind, m in self.sources.items()}
+        # two files, so each picker says which it takes ("Data: reader distributions")
+        self.pickers = {kind: DataSourcePicker(m, named=True) for kind, m in self.sources.items()}
         self.profile: pd.DataFrame | None = None
         self.error: Exception | None = None  # the last problem with the loaded data
         self.candidates: pd.DataFrame | None = None
