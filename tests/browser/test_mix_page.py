@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from workbench.i18n import t
+from workbench.ui.mix import GOALS
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +42,14 @@ def test_hours_slider_changes_the_mix_and_the_calendar(page, server_url, shoot):
     page.wait_for_function(f"(before) => ({CALENDAR})() !== before", arg=chips_before,
                            timeout=30_000)
     expect(page.get_by_text("Plan found")).to_be_visible()
+
+    # the goal weights' sliders have a track to drag, not a 42 px stub (issue 23)
+    tracks = page.locator(".widget-slider .noUi-target:visible")
+    shown = tracks.count()                                   # hours and budget
+    page.get_by_text("Goals: what a post is worth").click()
+    expect(tracks).to_have_count(shown + len(GOALS))         # a weight per goal
+    widths = [tracks.nth(i).bounding_box()["width"] for i in range(shown + len(GOALS))]
+    assert min(widths) >= 120 and min(widths[shown:]) >= 180, widths
 
     page.locator(".wb-lang button", has_text="中文").click()
     expect(page.locator(".wb-title")).to_have_text("内容规划")
