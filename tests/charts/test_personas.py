@@ -309,6 +309,15 @@ def test_k_curve_string_keys_explicit_k_and_chinese():
     assert fig.layout.xaxis.title.text == "画像数量"
 
 
+def test_k_curve_of_a_large_bic_counts_in_wan_in_chinese():
+    """BIC scores of 20,000 followers run to 440,000: the Chinese axis says 44万."""
+    quality = {"criterion": "BIC; elbow", "score": 441_000.0,
+               "curve": {2: 452_000.0, 3: 446_000.0, 4: 443_000.0, 5: 441_000.0}}
+    zh = charts.k_curve(quality, lang="zh").layout.yaxis
+    assert zh.ticktext and all(text.endswith("万") for text in zh.ticktext)
+    assert charts.k_curve(quality, lang="en").layout.yaxis.ticktext is None
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_k_curve_caption_fits_its_half_width_slot(lang):
     """The elbow caption was one line cut off at the chart's edge ("…improves the fit only a

@@ -605,7 +605,12 @@ def k_curve(quality: Mapping, *, lang: str = "en", k: int | None = None) -> go.F
             yaxis={"title": {"text": criterion},
                    "tickformat": ",.0f" if scores and max(map(abs, scores)) >= 1000 else None,
                    "range": ([min(scores) - 0.15 * span, max(scores) + 0.3 * span]
-                             if scores else None)},
+                             if scores else None),
+                   # Chinese counts in 万 (44万, not 440,000), as the page's other numbers
+                   **(theme.count_ticks(min(scores) - 0.15 * span, max(scores) + 0.3 * span,
+                                        lang)
+                      if scores and str(lang).startswith("zh")
+                      and max(map(abs, scores)) >= 10_000 else {})},
             # the chart sits in a half-width slot (about 500 px): two lines of caption
             annotations=([theme.caption(_esc(_label("k.elbow", lang)), y=-0.24, columns=64)]
                          if "elbow" in str(quality.get("criterion", "")).lower() else [])
