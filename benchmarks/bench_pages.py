@@ -44,6 +44,9 @@ GOAL_COLD, GOAL_PREHEATED, GOAL_BYTES, GOAL_KERNEL_MB = 2.5, 1.0, 1.5e6, 250
 READY = {
     HOME: ("() => [...document.querySelectorAll('.wb-card')]"
            ".filter(c => c.offsetParent).length >= 4"),
+    # on an empty workspace the coverage chart is drawn with no bars ("No uploads yet")
+    "05_data.ipynb": ("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                      ".some(p => p.querySelector('.main-svg'))"),
 }
 CHART = ("() => [...document.querySelectorAll('.js-plotly-plot')].some("
          "p => p.data && p.data.length && p.querySelector('.main-svg'))")
