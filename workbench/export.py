@@ -71,11 +71,16 @@ def csv_text(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator=LINE_END)
 
 
+def file_bytes(data: str | bytes) -> bytes:
+    """The bytes a downloaded file carries: text as UTF-8 with a byte-order mark (Excel then
+    reads Chinese right), bytes as they are."""
+    return ("\ufeff" + data).encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
 def download_link(data: str | bytes, file_name: str, label: str,
                   mime: str = "text/csv") -> str:
-    """An ``<a download>`` link carrying ``data`` (text gets a UTF-8 BOM so Excel reads
-    Chinese right); ``file_name`` and ``label`` are escaped."""
-    raw = ("\ufeff" + data).encode("utf-8") if isinstance(data, str) else bytes(data)
-    encoded = base64.b64encode(raw).decode("ascii")
+    """An ``<a download>`` link carrying ``data`` (:func:`file_bytes`); ``file_name`` and
+    ``label`` are escaped."""
+    encoded = base64.b64encode(file_bytes(data)).decode("ascii")
     return (f'<a class="wb-download" download="{html.escape(file_name)}" '
             f'href="data:{mime};charset=utf-8;base64,{encoded}">{html.escape(label)}</a>')

@@ -596,6 +596,7 @@ def k_curve(quality: Mapping, *, lang: str = "en", k: int | None = None) -> go.F
     span = (max(scores) - min(scores)) if scores else 1.0
     if span == 0:
         span = abs(scores[0]) or 1.0
+    y_range = [min(scores) - 0.15 * span, max(scores) + 0.3 * span] if scores else None
     fig = go.Figure(
         [line, mark],
         layout=_layout(
@@ -604,12 +605,9 @@ def k_curve(quality: Mapping, *, lang: str = "en", k: int | None = None) -> go.F
             xaxis={"title": {"text": _label("k.x", lang)}, "dtick": 1, "showgrid": False},
             yaxis={"title": {"text": criterion},
                    "tickformat": ",.0f" if scores and max(map(abs, scores)) >= 1000 else None,
-                   "range": ([min(scores) - 0.15 * span, max(scores) + 0.3 * span]
-                             if scores else None),
+                   "range": y_range,
                    # Chinese counts in 万 (44万, not 440,000), as the page's other numbers
-                   **(theme.count_ticks(min(scores) - 0.15 * span, max(scores) + 0.3 * span,
-                                        lang)
-                      if scores and str(lang).startswith("zh")
+                   **(theme.count_ticks(*y_range, lang) if y_range and str(lang).startswith("zh")
                       and max(map(abs, scores)) >= 10_000 else {})},
             # the chart sits in a half-width slot (about 500 px): two lines of caption
             annotations=([theme.caption(_esc(_label("k.elbow", lang)), y=-0.24, columns=64)]

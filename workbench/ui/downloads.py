@@ -17,7 +17,7 @@ import anywidget
 import ipywidgets as w
 import traitlets as tl
 
-from workbench.export import download_link
+from workbench.export import download_link, file_bytes
 from workbench.i18n import t
 
 _ESM = """
@@ -48,12 +48,6 @@ class Downloader(anywidget.AnyWidget):
     _esm = tl.Unicode(_ESM).tag(sync=True)
 
 
-def file_bytes(data: str | bytes) -> bytes:
-    """The bytes a download carries: text as UTF-8 with a byte-order mark (Excel then reads
-    Chinese right), bytes as they are; the same as :func:`workbench.export.download_link`."""
-    return ("\ufeff" + data).encode("utf-8") if isinstance(data, str) else bytes(data)
-
-
 class Downloads(w.VBox):
     """Where a page's exports go: :meth:`send` downloads a file in the browser at once and names
     it in the line below the buttons; :meth:`clear` forgets them (the result they describe
@@ -62,7 +56,8 @@ class Downloads(w.VBox):
     def __init__(self, **kwargs):
         self._line = w.HTML()
         self._links: dict[str, str] = {}          # file name → its link, in the order sent
-        self.sent: list[tuple[str, bytes]] = []   # (file name, bytes), for tests and logs
+        #: (file name, bytes) of the files on the line, in the order sent (cleared with it)
+        self.sent: list[tuple[str, bytes]] = []
         self._downloader = Downloader()
         super().__init__([self._line, self._downloader], **kwargs)
 
@@ -84,7 +79,8 @@ class Downloads(w.VBox):
         raw = file_bytes(data)
         self._downloader.send({"kind": "download", "name": file_name, "mime": mime},
                               buffers=[raw])
-        self.sent.append((file_name, raw))
+        self.sent = [(n, b) for n, b in self.sent if n != file_name] + [(file_name, raw)]
+        self._links.pop(file_name, None)                     # sent again: last on the line
         self._links[file_name] = download_link(raw, file_name, label, mime=mime)
         self._line.value = (
             f'<div class="wb-downloaded">{html.escape(t("downloads.done", lang))} '
@@ -92,4 +88,5 @@ class Downloads(w.VBox):
 
     def clear(self) -> None:
         self._links.clear()
+        self.sent.clear()
         self._line.value = ""

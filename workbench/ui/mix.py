@@ -762,12 +762,11 @@ class MixDashboard(Page):
             log.exception("comparing the plan without its persona rules failed")
             self.persona_note.value = ""
             return
-        lines = []
+        lines, comma = [], "、" if lang == "zh" else ", "
         for e in effects:
-            kinds = ", " if lang == "en" else "、"
             lines.append(t("mix.persona_binds" if e["binds"] else "mix.persona_free", lang,
                            name=e["name_zh"] if lang == "zh" else e["name"], posts=e["posts"],
-                           types=kinds.join(level("content_type", c, lang)
+                           types=comma.join(level("content_type", c, lang)
                                             for c in e["content_types"]),
                            min=e["min_posts"], without=e["without"]))
         self.persona_note.value = status_html(lines, "info")
