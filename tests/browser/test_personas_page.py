@@ -60,7 +60,8 @@ def test_move_k_and_a_filter(page, server_url, shoot):
     # the city-tier filter (by its options: the page has other, folded, dropdowns too)
     page.locator("select").filter(has=page.locator("option", has_text="Tier 1")).first \
         .select_option(label="Tier 1")
-    expect(page.get_by_text("of 20,000 followers")).to_be_visible()
+    # the status line (the map's caption also says "… of 20,000 followers")
+    expect(page.locator(".wb-status", has_text="of 20,000 followers")).to_be_visible()
     page.wait_for_function(f"(before) => ({HEATMAP_Z})() !== before", arg=heat, timeout=30_000)
     page.locator(".wb-lang button", has_text="中文").click()
     expect(page.locator(".wb-title")).to_have_text("用户画像")
