@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from workbench.serve import CHROMIUM, CHROMIUM_ARGS, running
 
@@ -21,6 +22,9 @@ SERVER_START_TIMEOUT = 60  # seconds until the server must answer
 WARM_UP_TIMEOUT = 120  # seconds for the first page, which waits for the kernel pools
 #: Widgets render after the kernel starts and runs the notebook: be generous.
 RENDER_TIMEOUT_MS = 60_000
+# ``expect`` has its own default wait (5 s), apart from the page's: with two test workers on two
+# cores a page's first chart can take longer than that, so a check waits as long as the page does.
+expect.set_options(timeout=RENDER_TIMEOUT_MS)
 SHOTS = Path(os.environ.get("WORKBENCH_SHOTS", "/tmp/shots"))
 
 
