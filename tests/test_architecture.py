@@ -24,8 +24,8 @@ DATA = ("workbench.io", "workbench.store", "workbench.sample", "workbench.schema
         "workbench.workspace")
 TEXT = ("workbench.i18n", "workbench.catalogues", "workbench.fmt")
 #: small modules models, data and pages share: the errors a planner reads, CSV export, the
-#: Chinese calendar
-SHARED = ("workbench.errors", "workbench.export", "workbench.festivals")
+#: Chinese calendar, who is working and their roles
+SHARED = ("workbench.errors", "workbench.export", "workbench.festivals", "workbench.identity")
 UI = ("workbench.ui",)
 CHARTS = ("workbench.charts",)
 REPORT = ("workbench.report",)

@@ -141,3 +141,34 @@ def test_a_planned_item_shows_as_published_when_the_team_posted_it(plan) -> None
     cal.edit(items[0].item_id, topic="完全不同的选题：春季新品发布会回顾")
     assert cal.published(articles) == {}
     assert cal.published(articles.iloc[0:0]) == {} and cal.published(None) == {}
+
+
+def test_each_person_takes_only_the_steps_their_role_allows(plan) -> None:
+    """On a team's hub: an editor submits, a first reviewer passes to final review, only a
+    final reviewer approves; a refused step changes nothing and says who takes it."""
+    cal = plan.calendar("2026-12-07", weeks=1)
+    item = cal.items[0].item_id
+    cal.edit(item, topic="双十二攻略", status="first_review", by="alice", roles={"editor"},
+             at=AT)
+    with pytest.raises(InputError) as err:       # approving skips final review: admins only
+        cal.set_status(item, "approved", by="alice", roles={"editor"}, at=AT)
+    assert "step for an admin; your role: editor" in err.value.en
+    assert "需要管理员角色" in err.value.zh and "「初审」" in err.value.zh
+    with pytest.raises(InputError) as err:
+        cal.edit(item, topic="改标题", by="bob", roles={"first_reviewer"}, at=AT)
+    assert "editor or admin" in err.value.en and "初审" in err.value.zh
+    cal.set_status(item, "final_review", by="bob", roles={"first_reviewer"}, at=AT)
+    with pytest.raises(InputError) as err:
+        cal.set_status(item, "approved", by="bob", roles={"first_reviewer"}, at=AT)
+    assert "step for a final reviewer or an admin; your role: first reviewer" in err.value.en
+    assert "需要终审或管理员角色；您的角色：初审" in err.value.zh
+    it = cal.item(item)
+    assert (it.status, it.topic) == ("final_review", "双十二攻略")
+    assert [(h["by"], h["field"], h["new"]) for h in it.history] == [
+        ("alice", "topic", "双十二攻略"), ("alice", "status", "first_review"),
+        ("bob", "status", "final_review")]
+    assert mix.refused_steps("final_review", {"first_reviewer"}) == {
+        "draft": ("admin",), "first_review": ("admin",),
+        "revision": ("final_reviewer", "admin"), "approved": ("final_reviewer", "admin"),
+        "published": ("admin",)}
+    assert mix.refused_steps("final_review", {"admin"}) == {}

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 import store_backends
 from store_backends import BACKENDS, fresh_database
 
+from workbench import identity
 from workbench import store as store_mod
 from workbench.store import NotFound, Record, ScenarioStore, StoreError, Summary
 
@@ -304,7 +305,7 @@ def test_history_is_ascending_with_all_fields(store: ScenarioStore) -> None:
 
 def test_author_from_argument_env_or_os_user(store: ScenarioStore,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_mod.tables.getpass, "getuser", lambda: "os-user")
+    monkeypatch.setattr(identity.getpass, "getuser", lambda: "os-user")
     store.save("plan", "a", {})
     assert store.record("plan", "a").author == "os-user"
 
@@ -319,7 +320,7 @@ def test_author_from_argument_env_or_os_user(store: ScenarioStore,
         raise OSError("no user name")
 
     monkeypatch.delenv("WORKBENCH_USER")
-    monkeypatch.setattr(store_mod.tables.getpass, "getuser", no_user)
+    monkeypatch.setattr(identity.getpass, "getuser", no_user)
     store.save("plan", "a", {})
     assert store.record("plan", "a").author == "unknown"
     assert [r.author for r in store.history("plan", "a")] == [

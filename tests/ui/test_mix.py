@@ -380,3 +380,33 @@ def test_the_platform_list_follows_the_data(page):
     assert len(page.platforms.options) == 5
     assert set(page.platforms.value) == set(page.model.constraints.platforms)
     assert len(page.platforms.value) == 5
+
+
+def test_a_reviewer_on_the_hub_sees_only_their_steps_and_a_refused_one_says_why(monkeypatch):
+    """Signed in to a team's hub as a first reviewer: the steps that are not theirs are greyed
+    out with whose step each is; topic, owner and time are locked; a refused click changes
+    nothing, says why in both languages, and the status shown goes back."""
+    monkeypatch.setenv("JUPYTERHUB_USER", "bob")
+    monkeypatch.setenv("WORKBENCH_ROLES", "first_reviewer")
+    page = MixDashboard(lang="en", store=ScenarioStore("sqlite://"))
+    first = page.model.calendar.items[0].item_id
+    page.model.calendar.set_status(first, "first_review", roles={"editor"}, by="alice")
+    page.item_pick.value = first
+    page._on_item()
+    refused = {s for i, s in enumerate(mix.STATUSES) if f"wb-refuse-{i}" in
+               page.item_status._dom_classes}
+    assert refused == {"draft", "approved", "published"}
+    tips = dict(zip(mix.STATUSES, page.item_status.tooltips))
+    assert tips["approved"] == "A step for an admin" and tips["final_review"] == ""
+    assert page.item_topic.disabled and page.item_apply.disabled
+    assert "Signed in as bob (first reviewer)" in page.item_role.value
+    page.item_status.value = "approved"
+    assert page.model.calendar.item(first).status == "first_review"
+    assert page.item_status.value == "first_review"
+    assert "step for an admin; your role: first reviewer" in page.status.value
+    page.item_status.value = "final_review"
+    item = page.model.calendar.item(first)
+    assert item.status == "final_review" and item.history[-1]["by"] == "bob"
+    page.header.model.lang = "zh"
+    assert "当前登录：bob（初审）" in page.item_role.value
+    assert dict(zip(mix.STATUSES, page.item_status.tooltips))["approved"] == "这一步需要终审或管理员"

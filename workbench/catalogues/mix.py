@@ -40,6 +40,9 @@ EN: dict[str, str] = {
     "mix.item_when": "Goes out",
     "mix.item_time": "20:00",
     "mix.item_apply": "Apply",
+    "mix.step_refused": "A step for {roles}",
+    "mix.signed_in": "Signed in as {name} ({roles}): the steps your role may not take are "
+                     "greyed out.",
     "mix.item_history": "Changes: {changes}",
     "mix.item_change": "{when} {by}: {field} {old} → {new}",
     "mix.item_field.topic": "topic",
@@ -159,6 +162,8 @@ ZH: dict[str, str] = {
     "mix.item_when": "发布时间",
     "mix.item_time": "20:00（时间）",
     "mix.item_apply": "应用修改",
+    "mix.step_refused": "这一步需要{roles}",
+    "mix.signed_in": "当前登录：{name}（{roles}）。灰色的步骤不属于您的角色。",
     "mix.item_history": "修改记录：{changes}",
     "mix.item_change": "{when} {by} 修改{field}：{old} → {new}",
     "mix.item_field.topic": "选题",

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from .. import i18n as i18n, schemas as schemas  # mix.schemas: read by tests
 from ..festivals import DayMark, day_marks, qixi
-from .calendar import STATUSES, Calendar, CalendarItem
+from .calendar import STATUSES, Calendar, CalendarItem, refused_steps
 from .common import ARTICLES_PER_PUSH, METRICS
 from .conflicts import GROUPS, Conflict
 from .estimates import (
@@ -81,5 +81,5 @@ __all__ = [
     "MAX_POSTS_PER_WEEK", "MAX_SE_LOG", "MIN_HOURS_PER_POST", "PUSHES_PER_WEEK", "PersonaTarget",
     "STATUSES", "day_marks", "estimate",
     "frontier", "persona_effect", "persona_targets",
-    "plan", "qixi",
+    "plan", "qixi", "refused_steps",
 ]

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from .. import identity
 from ..errors import InputError
 from ..export import csv_rows
 from ..festivals import DayMark
@@ -147,6 +149,35 @@ def known_status(value: object) -> str:
         return "draft"
 
 
+def refused_steps(status: str, roles: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The statuses a person with ``roles`` may not move an item in ``status`` to, each with the
+    roles that may (for the page to show those steps disabled, and say who takes them)."""
+    held = frozenset(roles)
+    return {s: identity.needed_roles(status, s) for s in STATUSES
+            if not identity.may_move(held, status, s)}
+
+
+def _check_roles(it: CalendarItem, changes: dict[str, object], held: frozenset[str]) -> None:
+    """Refuse a change the person's roles may not make (:class:`InputError`)."""
+    edits = [name for name in ("topic", "owner", "start") if name in changes]
+    if edits and not identity.may_edit(held):
+        raise InputError(
+            f"Changing an item's topic, owner or time is for an editor or admin; your role: "
+            f"{identity.role_names(held)}. Ask an editor of this plan to change it.",
+            f"修改条目的选题、负责人或时间需要编辑或管理员角色；您的角色："
+            f"{identity.role_names(held, 'zh')}。请联系本计划的编辑修改。")
+    new = changes.get("status")
+    if new is not None and not identity.may_move(held, it.status, str(new)):
+        needed = identity.needed_roles(it.status, str(new))
+        raise InputError(
+            f"Moving an item from {status_label(it.status)} to {status_label(str(new))} is a "
+            f"step for {identity.anyone_of(needed)}; your role: "
+            f"{identity.role_names(held)}. Nothing was changed.",
+            f"把条目从「{status_label(it.status, 'zh')}」改为「{status_label(str(new), 'zh')}」"
+            f"需要{identity.anyone_of(needed, 'zh')}角色；您的角色："
+            f"{identity.role_names(held, 'zh')}。未作任何修改。")
+
+
 def apply_tracking(item: CalendarItem, record: dict | None) -> None:
     """Put what the team tracked for an item (a plan's :attr:`MixPlan.tracking` record) on
     the item placed from the plan: its status, topic, owner, the time it was moved to, and its
@@ -215,7 +246,8 @@ class Calendar:
                              f"日历中没有条目 {item_id!r}。") from None
 
     def set_status(self, item_id: str, status: str, *, by: str | None = None,
-                   at: dt.datetime | None = None) -> CalendarItem:
+                   at: dt.datetime | None = None,
+                   roles: Iterable[str] | None = None) -> CalendarItem:
         """Set an item's review status (draft → first review → revision → final review →
         approved → published), kept with who and when.
 
@@ -223,16 +255,21 @@ class Calendar:
         ``"first-review"`` and ``"初审"`` are accepted for ``"first_review"`` (and the earlier
         ``"in_review"``).
         """
-        return self.edit(item_id, status=status, by=by, at=at)
+        return self.edit(item_id, status=status, by=by, at=at, roles=roles)
 
     def edit(self, item_id: str, *, topic: str | None = None, owner: str | None = None,
              status: str | None = None, start: dt.datetime | str | None = None,
-             by: str | None = None, at: dt.datetime | None = None) -> CalendarItem:
+             by: str | None = None, at: dt.datetime | None = None,
+             roles: Iterable[str] | None = None) -> CalendarItem:
         """Change an item: its working title (``topic``), who writes it (``owner``), its review
         ``status``, or when it goes out (``start``, a datetime or ``"YYYY-MM-DD HH:MM"``:
-        moved). Each change is kept in the item's history with ``by`` (default: the user's
-        name, as the scenario store writes it) and ``at`` (default: now), and on the plan.
-        Nothing changes when a value is refused (:class:`InputError`, both languages)."""
+        moved). Each change is kept in the item's history with ``by`` (default: the signed-in
+        person, :func:`workbench.identity.user`) and ``at`` (default: now), and on the plan.
+
+        ``roles`` (default: the signed-in person's, :func:`workbench.identity.roles`) decide
+        which steps of the review flow may be taken (:func:`workbench.identity.may_move`), and
+        whether topic, owner and time may change (editors and admins). Nothing changes when a
+        value or a step is refused (:class:`InputError`, both languages)."""
         it = self.item(item_id)
         changes: dict[str, object] = {}
         for name, value in (("topic", topic), ("owner", owner)):
@@ -256,9 +293,8 @@ class Calendar:
                 changes["start"] = when
         if not changes:
             return it
-        from ..store.tables import _default_author
-
-        who = (by or "").strip() or _default_author()
+        _check_roles(it, changes, identity.roles() if roles is None else frozenset(roles))
+        who = (by or "").strip() or identity.user()
         moment = (at or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
         record = self._record(item_id)
         for name, value in changes.items():

@@ -21,7 +21,8 @@ from . import engine
 from .engine import _advisory_key, _backoff
 from .errors import StoreError
 from .payload import PAYLOAD_SCHEMA_VERSION, _migrate, decode_payload, encode_payload
-from .tables import MAX_NAME_LENGTH, _check_text, _default_author, drafts
+from .. import identity
+from .tables import MAX_NAME_LENGTH, _check_text, drafts
 
 __all__ = ["Draft"]
 
@@ -101,7 +102,7 @@ class DraftMethods:
         []
         """
         kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
-        owner = (_default_author() if owner is None
+        owner = (identity.user() if owner is None
                  else _check_text(owner, "owner", max_length=MAX_NAME_LENGTH))
         name = _check_text(name, "name", allow_empty=True).strip()
         session = _check_text(session, "session", allow_empty=True)[:64]
@@ -141,7 +142,7 @@ class DraftMethods:
         True
         """
         kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
-        owner = (_default_author() if owner is None
+        owner = (identity.user() if owner is None
                  else _check_text(owner, "owner", max_length=MAX_NAME_LENGTH))
         self._ensure_schema()
         with self._transaction(write=False) as conn:
@@ -169,7 +170,7 @@ class DraftMethods:
         (False, True)
         """
         kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
-        owner = (_default_author() if owner is None
+        owner = (identity.user() if owner is None
                  else _check_text(owner, "owner", max_length=MAX_NAME_LENGTH))
         self._ensure_schema()
         where = [drafts.c.kind == kind, drafts.c.owner == owner]

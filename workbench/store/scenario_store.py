@@ -18,13 +18,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from .. import identity
 from . import engine
 from .draft_store import DraftMethods
 from .engine import Database, _advisory_key, _backoff
 from .errors import NameTaken, NotFound, StoreError, _names_text
 from .payload import PAYLOAD_SCHEMA_VERSION, _migrate, decode_payload, encode_payload
 from .tables import (
-    MAX_NAME_LENGTH, _check_text, _check_version, _default_author, scenario_events,
+    MAX_NAME_LENGTH, _check_text, _check_version, scenario_events,
     scenario_states, scenarios,
 )
 
@@ -166,7 +167,7 @@ class ScenarioStore(DraftMethods, Database):
         """
         kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
         name = _check_text(name, "name", max_length=MAX_NAME_LENGTH)
-        author = _default_author() if author is None else _check_text(author, "author")
+        author = identity.user() if author is None else _check_text(author, "author")
         note = _check_text(note, "note", allow_empty=True)
         text = encode_payload(payload)  # fail on a bad payload before touching the database
         self._ensure_schema()
@@ -446,7 +447,7 @@ class ScenarioStore(DraftMethods, Database):
         kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
         old = _check_text(old, "name", max_length=MAX_NAME_LENGTH)
         new = _check_text(new, "new name", max_length=MAX_NAME_LENGTH)
-        author = _default_author() if author is None else _check_text(author, "author")
+        author = identity.user() if author is None else _check_text(author, "author")
         if new == old:
             return
         self._ensure_schema()
@@ -491,7 +492,7 @@ class ScenarioStore(DraftMethods, Database):
     def _set_state(self, kind: str, name: str, archive: bool, author: str | None) -> None:
         kind = _check_text(kind, "kind", max_length=MAX_NAME_LENGTH)
         name = _check_text(name, "name", max_length=MAX_NAME_LENGTH)
-        author = _default_author() if author is None else _check_text(author, "author")
+        author = identity.user() if author is None else _check_text(author, "author")
         self._ensure_schema()
         with self._transaction(write=True) as conn:
             if conn.dialect.name == "postgresql":

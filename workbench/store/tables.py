@@ -14,8 +14,6 @@ the tables are another thing: :mod:`workbench.store.payload`.)
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import os
 from typing import Any
 
 import numpy as np
@@ -146,14 +144,3 @@ def _check_version(version: Any) -> int | None:
     if version < 1:
         raise ValueError(f"version must be 1 or more, got {version}")
     return version
-
-
-def _default_author() -> str:
-    author = os.environ.get("WORKBENCH_USER", "").strip()
-    if author:
-        return author
-    try:
-        author = getpass.getuser().strip()
-    except Exception:  # getpass raises OSError/KeyError when no user name can be found
-        author = ""
-    return author or "unknown"

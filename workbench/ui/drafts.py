@@ -214,10 +214,10 @@ def draft_owner() -> str | None:
     never to a colleague opening the page in another (a team server runs under one login).
     ``None`` (the store's user name alone) outside the server."""
     from workbench.runtime.voila import browser_id
-    from workbench.store.tables import _default_author
+    from workbench import identity
 
     browser = browser_id()
-    return f"{_default_author()} · {browser}" if browser else None
+    return f"{identity.user()} · {browser}" if browser else None
 
 
 def place(page_widget: w.Box, note: w.Widget, after: w.Widget | None = None) -> None:

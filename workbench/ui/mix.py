@@ -20,7 +20,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets as tl
 
-from workbench import fmt
+from workbench import fmt, identity
 from workbench import mix as mix_lib
 from workbench.charts import mix as charts
 from workbench.errors import InputError
@@ -163,8 +163,8 @@ class MixModel(tl.HasTraits):
         self.constraints = constraints
         return True
 
-    def set_status(self, item_id: str, status: str) -> None:
-        self.edit_item(item_id, status=status)
+    def set_status(self, item_id: str, status: str) -> bool:
+        return self.edit_item(item_id, status=status)
 
     def edit_item(self, item_id: str, **changes) -> bool:
         """Change a calendar item (topic, owner, status, start: :meth:`Calendar.edit`); a value
@@ -276,6 +276,8 @@ class MixDashboard(Page):
                                     style={"description_width": "initial"})
         self.item_status = w.ToggleButtons(options=list(mix_lib.STATUSES),
                                            style={"button_width": "92px"})
+        self.item_status.add_class("wb-steps")
+        self.item_role = w.HTML()   # on a team's hub: who is signed in, and with which roles
         # the item's topic, owner and time, applied together; its changes listed below
         self.item_topic = w.Text(layout=w.Layout(width="420px"),
                                  style={"description_width": "initial"})
@@ -343,6 +345,7 @@ class MixDashboard(Page):
             self.calendar_view,
             w.HBox([self.item_pick, self.item_status], layout=w.Layout(
                 align_items="center", flex_flow="row wrap", grid_gap="4px 12px")),
+            self.item_role,
             w.HBox([self.item_topic, self.item_owner, self.item_date, self.item_time,
                     self.item_apply], layout=w.Layout(
                 align_items="center", flex_flow="row wrap", grid_gap="4px 12px")),
@@ -649,7 +652,29 @@ class MixDashboard(Page):
             self.item_time.value = item.start.strftime("%H:%M")
         finally:
             self._filling = False
+        self._show_steps(item)
         self._show_history(item)
+
+    def _show_steps(self, item) -> None:
+        """The review steps the signed-in person's roles may not take are greyed out (and not
+        clickable: workbench.css's ``wb-refuse-N``), each saying whose step it is; topic, owner
+        and time are locked for a reviewer. The calendar refuses them anyway."""
+        lang, held = self.lang, identity.roles()
+        refused = mix_lib.refused_steps(item.status, held)
+        self.item_status.tooltips = [
+            t("mix.step_refused", lang, roles=identity.anyone_of(refused[s], lang))
+            if s in refused else "" for s in mix_lib.STATUSES]
+        for i, s in enumerate(mix_lib.STATUSES):
+            (self.item_status.add_class if s in refused
+             else self.item_status.remove_class)(f"wb-refuse-{i}")
+        locked = not identity.may_edit(held)
+        for box in (self.item_topic, self.item_owner, self.item_date, self.item_time,
+                    self.item_apply):
+            box.disabled = locked
+        who = t("mix.signed_in", lang, name=identity.user(),
+                roles=identity.role_names(held, lang))
+        self.item_role.value = (f'<p class="wb-note">{html.escape(who)}</p>'
+                                if identity.on_hub() else "")
 
     def _show_history(self, item) -> None:
         lang = self.lang
@@ -706,7 +731,8 @@ class MixDashboard(Page):
     def _on_item_status(self, change) -> None:
         if self._filling or self.item_pick.value is None:
             return
-        self.model.set_status(self.item_pick.value, change.new)
+        if not self.model.set_status(self.item_pick.value, change.new):
+            self._on_item()     # a refused step: the item's status shows as it stays
 
     # -- drawing -----------------------------------------------------------------------------
     def _show_status(self, change=None) -> None:

@@ -43,7 +43,8 @@ from ..errors import InputError
 from ..io import limits
 from ..io.sources import _open_source
 from ..store.engine import SAVE_ATTEMPTS, Database, _advisory_key, _backoff
-from ..store.tables import MAX_NAME_LENGTH, _check_text, _default_author
+from .. import identity
+from ..store.tables import MAX_NAME_LENGTH, _check_text
 from . import accounts as acc
 from . import frames, merge, tables, tags
 from .accounts import Account
@@ -208,7 +209,7 @@ class Workspace(Database):
         parsed = _Parsed.read(data, file_name, kind, self.mapping(account))
         kind, frame = parsed.kind, parsed.loaded.frame
         platform, account_type = acc.guess(kind, frame)
-        author = (author or "").strip() or _default_author()
+        author = (author or "").strip() or identity.user()
         self._ensure_schema()
         for attempt in range(SAVE_ATTEMPTS):
             try:
@@ -255,7 +256,7 @@ class Workspace(Database):
                              f"第 {old.id} 次上传（{old.file_name}）已移除：请先恢复再重新读取。")
         parsed = _Parsed.read(self.content(old.id), old.file_name, old.kind,
                               self.mapping(old.account))
-        author = (author or "").strip() or _default_author()
+        author = (author or "").strip() or identity.user()
         with self._transaction(write=True) as conn:
             self._lock(conn, f"{old.account.id}/{old.kind}")
             before = self._history(conn, old.kind, old.account.id, keyed=True)
@@ -341,7 +342,7 @@ class Workspace(Database):
                              .where(tables.uploads.c.id == found.id,
                                     tables.uploads.c.removed_at.is_(None))
                              .values(removed_at=_now(),
-                                     removed_by=(author or "").strip() or _default_author()))
+                                     removed_by=(author or "").strip() or identity.user()))
                 self._store_history(conn, found.kind, found.account.id)
         return self.upload(found.id)
 
@@ -427,7 +428,7 @@ class Workspace(Database):
                 account_id=owner_id,
                 columns=json.dumps(kept.columns, ensure_ascii=False),
                 levels=json.dumps(kept.levels, ensure_ascii=False),
-                author=(author or "").strip() or _default_author(), created_at=_now()))
+                author=(author or "").strip() or identity.user(), created_at=_now()))
         return kept
 
     # -- content types ------------------------------------------------------------------
@@ -452,7 +453,7 @@ class Workspace(Database):
         with self._transaction(write=True) as conn:
             self._lock(conn, "tags")
             set_id = conn.execute(sa.insert(tables.tag_rule_sets).values(
-                author=(author or "").strip() or _default_author(), created_at=_now(),
+                author=(author or "").strip() or identity.user(), created_at=_now(),
             ).returning(tables.tag_rule_sets.c.id)).scalar_one()
             for position, rule in enumerate(rules):
                 conn.execute(sa.insert(tables.tag_rules).values(
@@ -468,7 +469,7 @@ class Workspace(Database):
         with self._transaction(write=True) as conn:
             conn.execute(sa.insert(tables.tag_corrections).values(
                 article=tags.article_key(title, publish_time), content_type=content_type,
-                author=(author or "").strip() or _default_author(), created_at=_now()))
+                author=(author or "").strip() or identity.user(), created_at=_now()))
 
     def suggestions(self, account: Account | int | str | None = None) -> pd.DataFrame:
         """Content types suggested for the posts no file, rule or choice typed
@@ -655,7 +656,7 @@ class Workspace(Database):
             raise _name_taken(name)
         new_id = conn.execute(sa.insert(tables.accounts).values(
             name=name, platform=platform, account_type=account_type,
-            author=(author or "").strip() or _default_author(), created_at=_now(),
+            author=(author or "").strip() or identity.user(), created_at=_now(),
         ).returning(tables.accounts.c.id)).scalar_one()
         return self._find_account(conn, int(new_id))
 
