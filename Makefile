@@ -13,11 +13,12 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_COMPILE_BYTECODE := 1
 COMPILE = $(PY) -m compileall -q workbench >/dev/null
 
-.PHONY: run serve-team test bench env test-env uv sample screenshots plotly-bundle frontend clean help
+.PHONY: run serve-team hub hub-env hub-proxy test bench env test-env uv sample screenshots plotly-bundle frontend clean help
 
 help:
 	@echo "make run    serve the dashboards on http://127.0.0.1:$(PORT) (sets up .venv if needed)"
 	@echo "make serve-team HOST=10.0.0.5  serve the team on that address, with a token (README)"
+	@echo "make hub WORKBENCH_DB=postgresql://...  a JupyterHub for the team: everyone signs in (README)"
 	@echo "make test   set up .venv with the test extras and run every test"
 	@echo "make test PYTEST_ARGS='-m \"not slow\"'  the same without the slowest tests"
 	@echo "make bench  run the benchmarks and print a table"
@@ -36,8 +37,9 @@ env: uv
 	@$(UV) sync --locked --quiet --inexact
 	@$(COMPILE)
 
-test-env: uv
-	@$(UV) sync --locked --quiet --extra test
+# the tests start a JupyterHub too (tests/hub): its extra and its proxy
+test-env: uv hub-proxy
+	@$(UV) sync --locked --quiet --extra test --extra hub
 	@$(COMPILE)
 
 run: env
@@ -48,6 +50,21 @@ run: env
 # random one printed once with the URL.
 serve-team: env
 	$(PY) -m workbench.serve --team --host="$(if $(filter command line,$(origin HOST)),$(HOST))" --port $(PORT)
+
+# A JupyterHub for the team on this machine (tools/hub/jupyterhub_config.py says what it reads):
+# everyone signs in, each gets a server of their own, all share the store in WORKBENCH_DB
+# (refused without one). Its proxy, configurable-http-proxy, comes from npm (tools/hub).
+hub-env: uv
+	@$(UV) sync --locked --quiet --inexact --extra hub
+	@$(COMPILE)
+
+hub-proxy:
+	@[ -x tools/hub/node_modules/.bin/configurable-http-proxy ] || \
+		npm ci --prefix tools/hub --no-audit --no-fund --loglevel=error
+
+hub: hub-env hub-proxy
+	@$(PY) -m workbench.runtime.hub --check-store
+	$(VENV)/bin/jupyterhub -f tools/hub/jupyterhub_config.py
 
 # Ruff first (pyflakes, pycodestyle at 100 columns): a second, and it names the line. Then the
 # tests on every core (pytest-xdist), a test file per worker: a file's tests share its server

@@ -32,7 +32,7 @@ REPORT = ("workbench.report",)
 RUNTIME = ("workbench.runtime", "workbench.serve")
 #: the server's side of the runtime: Voilà, jupyter_server and nbconvert (~850 modules), which a
 #: page's kernel never needs
-SERVER = ("workbench.serve", "workbench.runtime.access")
+SERVER = ("workbench.serve", "workbench.runtime.access", "workbench.runtime.hub")
 
 #: (importer, forbidden): no module under the first prefix imports one under the second,
 #: directly or through a chain.

@@ -42,7 +42,12 @@ A thin subclass of Voilà that
   names configured with ``--allowed-host`` / ``WORKBENCH_ALLOWED_HOSTS`` (a reverse proxy's),
   against DNS rebinding (:mod:`workbench.runtime.access`);
 * owns SIGTERM (which stops it and its kernels) only while it serves: building the
-  application leaves a process's signal handlers alone.
+  application leaves a process's signal handlers alone;
+* runs as each person's server on a team's JupyterHub when the hub starts it (hub mode, on by
+  itself: :mod:`workbench.runtime.hub`): the hub's address and URL prefix, the hub's sign-in,
+  activity reports for the idle culler, and pre-heated kernels for the pages named in
+  :attr:`WorkbenchServer.pooled_pages` only (the home page's: a person's server then takes
+  about a third of the memory).
 
 Voilà's kernel websocket passes only comm, kernel-info and shutdown messages from the browser:
 a page cannot run code in its kernel (``tests/runtime/test_serve_security.py`` checks that this
@@ -53,6 +58,7 @@ Any Voilà option can still be given on the command line, e.g. ``--port 9000``.
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 import os
@@ -79,14 +85,15 @@ from voila.static_file_handler import MultiStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from workbench.runtime.access import (
-    ALLOWED_HOSTS_ENV, EVERY_INTERFACE, HOSTS_SETTING, LOGIN_FILES, accepted_hosts, guarded,
-    is_loopback,
+    ALLOWED_HOSTS_ENV, ANY_HOST, EVERY_INTERFACE, HOSTS_SETTING, LOGIN_FILES, accepted_hosts,
+    guarded, is_loopback,
 )
 from workbench.runtime.assets import (
     STATIC_DIR, STATIC_ENV, STYLESHEET, plotly_bundle, plotly_js, static_url,
 )
 # Chromium's path and flags, for the browser tests, benchmarks and tools that import them here
 from workbench.runtime.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported)
+from workbench.runtime import hub as hub_mode
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -331,6 +338,16 @@ class WorkbenchServer(Voila):
                               f"repeatable; default: {ALLOWED_HOSTS_ENV}, comma-separated). A "
                               "request naming another host is refused (DNS rebinding).")
 
+    hub = Bool(config=True,
+               help="Serve as a person's server on a team's JupyterHub (on by itself when the "
+                    "hub starts it: JUPYTERHUB_SERVICE_URL is set).")
+
+    pooled_pages = List(Unicode(), default_value=None, allow_none=True, config=True,
+                        help="The notebooks that keep pre-heated kernels (preheat_kernel), "
+                             "e.g. ['00_home.ipynb']; default: every page, and on a hub the "
+                             "home page's only (each pooled kernel holds 100-200 MB for "
+                             "each person signed in).")
+
     pool_stagger = Float(6.0, config=True,
                          help="Seconds between the start of one page's pre-heated kernel pool "
                               "and the next (home page first); 0 starts them all at once.")
@@ -342,6 +359,10 @@ class WorkbenchServer(Voila):
 
     #: the token was made here (so the URL printed at start-up may carry it)
     _token_generated = False
+
+    @default("hub")
+    def _hub_default(self):
+        return hub_mode.started_by_hub()
 
     @default("allowed_hosts")
     def _allowed_hosts_default(self):
@@ -372,6 +393,8 @@ class WorkbenchServer(Voila):
                 signal.signal(signal.SIGTERM, previous)
         if not self.notebook_path and not self.extra_args:
             self.root_dir = str(NOTEBOOKS)
+        if self.hub:
+            self._join_hub()
         self._secure()
         self._fit_websocket_limit()
 
@@ -391,7 +414,11 @@ class WorkbenchServer(Voila):
         if BROWSER_HEADER not in config.http_header_envs:  # the visiting browser, for drafts
             config.http_header_envs = [*config.http_header_envs, BROWSER_HEADER]
         size = config.default_pool_size if config.preheat_kernel else 0
-        if size > 0 and self.pool_stagger > 0:
+        pooled = self.pooled_pages
+        if pooled is None and self.hub:
+            pooled = [Path(HOME).name]
+        heated = size > 0 and (self.pool_stagger > 0 or pooled is not None)
+        if heated:
             # the kernel manager starts no pool of its own; _heat starts them one by one
             self.config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0}}
         # A pre-heated kernel asks for its visitor's request (voila/query/<kernel id>,
@@ -406,10 +433,16 @@ class WorkbenchServer(Voila):
         # but loopback should one be missed.
         settings.update(allow_remote_access=False, local_hostnames=["localhost"])
         settings[HOSTS_SETTING] = accepted_hosts(self.ip, self.allowed_hosts)
-        if size > 0 and self.pool_stagger > 0:
+        if self.hub:
+            # the hub's sign-in guards every request (its cookie is the hub's host's: a
+            # rebinding page has none), and people reach the hub by whatever name it has
+            settings[HOSTS_SETTING] = frozenset({ANY_HOST})
+        if heated:
             manager = self.kernel_manager
             names = ([manager.notebook_path] if manager.notebook_path else
                      sorted(p.name for p in Path(self.root_dir).glob("*.ipynb")))
+            if pooled is not None:
+                names = [name for name in names if name in pooled]
             loop = tornado.ioloop.IOLoop.current()
             for n, name in enumerate(names):
                 loop.call_later(n * self.pool_stagger, self._heat, name, size)
@@ -423,9 +456,25 @@ class WorkbenchServer(Voila):
                                        notebook: {"pool_size": size}}
         manager.fill_if_needed(delay=0, notebook_name=notebook)
 
+    def _join_hub(self) -> None:
+        """Hub mode: serve where the hub says, sign people in with the hub."""
+        if self.team or self.host:
+            self.log.critical("--team and --host are for a server of its own; on JupyterHub "
+                              "the hub signs people in and says where to serve.")
+            self.exit(2)
+        self.ip, self.port, self.base_url = hub_mode.hub_address()
+        self.server_url = self.base_url
+        self.port_retries = 0       # the hub's proxy sends this person's requests to that port
+        self.open_browser = False
+        self.identity_provider_class, self.authorizer_class = hub_mode.identity_classes()
+        # no token of Voilà's: the hub's identity provider has its own (the server's API token)
+        self.token, self.auto_token = None, True
+
     def _secure(self) -> None:
         """Team mode: the stated host and a token. Otherwise: no other address than loopback
-        without a token."""
+        without a token. On a hub: the hub's sign-in (:meth:`_join_hub`)."""
+        if self.hub:
+            return
         if self.team:
             host = self.host.strip()
             if not host:
@@ -464,6 +513,8 @@ class WorkbenchServer(Voila):
         if self.tornado_settings.get("compress_response") and \
                 tornado.web.GZipContentEncoding not in self.app.transforms:
             self.app.add_transform(tornado.web.GZipContentEncoding)
+        if self.hub:
+            self._report_activity()
         # SIGTERM stops the server (its kernels shut down) while it serves, and only then
         previous = signal.signal(signal.SIGTERM, self._handle_signal_stop)
         try:
@@ -471,10 +522,36 @@ class WorkbenchServer(Voila):
         finally:
             signal.signal(signal.SIGTERM, previous)
 
+    def _report_activity(self) -> None:
+        """Tell the hub when this server was last used (:class:`hub_mode.ActivityReporter`):
+        its last request, or its kernels' last message, whichever is later."""
+        last_request: list = [None]
+        log_request = self.app.log_request
+
+        def log_and_note(handler) -> None:
+            last_request[0] = datetime.datetime.now(datetime.timezone.utc)
+            log_request(handler)
+
+        self.app.log_request = log_and_note
+        manager = self.kernel_manager
+
+        def last_used():
+            times = [last_request[0]]
+            for kernel_id in manager.list_kernel_ids():
+                kernel = manager.get_kernel(kernel_id)
+                times.append(getattr(kernel, "last_activity", None))
+            times = [t if t.tzinfo else t.replace(tzinfo=datetime.timezone.utc)
+                     for t in times if t is not None]
+            return max(times, default=None)
+
+        hub_mode.ActivityReporter(last_used).start()
+
     @property
     def display_url(self) -> str:
         """The URL logged at start-up; in team mode with a generated token it carries the
         token (printed this once), with ``WORKBENCH_TOKEN`` it says where the token is."""
+        if self.hub:        # never the hub's API token, which Voilà would add
+            return self._url(self.ip or "localhost") + "  (signed in through JupyterHub)"
         if not self.team or self.custom_display_url:
             return super().display_url
         base = self._url(socket.gethostname() if self.ip in ("", "0.0.0.0") else self.ip)
@@ -504,6 +581,11 @@ class WorkbenchServer(Voila):
                                      "({})".format("|".join(map(re.escape, LOGIN_FILES)))),
                        MultiStaticFileHandler, *voila_files[2:])
         login = {h[1] for h in self.identity_provider.get_handlers()}
+        # Voilà mounts the identity provider's handlers (/login, /logout, the hub's
+        # /oauth_callback) at the root: they belong under the server's URL (/user/alice/...)
+        handlers = [(url_path_join(self.server_url, h[0]), *h[1:])
+                    if h[1] in login and not h[0].startswith(self.server_url) else h
+                    for h in handlers]
         return [(h[0], guarded(h[1], public=h is login_files or h[1] in login), *h[2:])
                 for h in (login_files, redirect, static, own, *handlers)]
 

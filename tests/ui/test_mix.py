@@ -409,4 +409,5 @@ def test_a_reviewer_on_the_hub_sees_only_their_steps_and_a_refused_one_says_why(
     assert item.status == "final_review" and item.history[-1]["by"] == "bob"
     page.header.model.lang = "zh"
     assert "当前登录：bob（初审）" in page.item_role.value
-    assert dict(zip(mix.STATUSES, page.item_status.tooltips))["approved"] == "这一步需要终审或管理员"
+    tips = dict(zip(mix.STATUSES, page.item_status.tooltips))
+    assert tips["approved"] == "这一步需要终审或管理员"

@@ -45,6 +45,9 @@ HOSTS_SETTING = "workbench_hosts"
 #: (``templates/page.html``): the only ones served without the token.
 LOGIN_FILES = ("favicon.ico", "style/bootstrap.min.css", "style/bootstrap-theme.min.css",
                "style/index.css", "logo/logo.png")
+#: In :data:`HOSTS_SETTING`: answer any host name (a person's server on JupyterHub, where the
+#: hub's sign-in guards every request).
+ANY_HOST = "*"
 #: Addresses meaning "every interface of this machine".
 EVERY_INTERFACE = frozenset({"", "0.0.0.0", "::"})
 
@@ -116,7 +119,7 @@ def host_allowed(host: str, accepted: Collection[str]) -> bool:
     [True, True, True, False]
     """
     name = host_name(host)
-    if is_loopback(name) or name in accepted:
+    if is_loopback(name) or name in accepted or ANY_HOST in accepted:
         return True
     return _address(name) is not None and "0.0.0.0" in accepted
 

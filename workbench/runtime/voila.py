@@ -64,8 +64,9 @@ def _wait_for_request() -> None:
     url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
            f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/"
            f"{env.get('VOILA_KERNEL_ID', '')}")
-    # a team server wants its token here too (workbench.serve gives it to its kernels)
-    token = env.get("WORKBENCH_TOKEN", "")
+    # a team server wants its token here too (workbench.serve gives it to its kernels); a
+    # person's server on JupyterHub takes its own API token, which its kernels inherit
+    token = env.get("WORKBENCH_TOKEN", "") or env.get("JUPYTERHUB_API_TOKEN", "")
     headers = {"Authorization": f"token {token}"} if token else {}
     received: list[str | None] = []
 

@@ -1,0 +1,72 @@
+"""Teams on JupyterHub (issue 24): everyone signs in, gets the workbench's own pages on a server
+of their own, their saves carry their name, and nobody reaches anyone else's server."""
+
+from __future__ import annotations
+
+import requests
+
+from workbench.store import ScenarioStore
+
+from team_hub import kernel_of, open_page, servers, sign_in
+
+
+def test_each_person_gets_the_workbench_on_a_server_of_their_own(hub):
+    alice, bob = sign_in(hub, "alice"), sign_in(hub, "bob")
+    page, _ = open_page(alice, hub, "alice")
+    assert 'src="/user/alice/workbench/static/page.js' in page      # our front end, our prefix
+    assert "/user/alice/workbench/static/plotly" not in page        # the home page has no chart
+    open_page(bob, hub, "bob")
+    running = servers()
+    assert {"alice", "bob"} <= set(running)
+    assert running["alice"].pid != running["bob"].pid
+    env = {user: running[user].environ() for user in ("alice", "bob")}
+    assert env["alice"]["WORKBENCH_ROLES"] == "editor"
+    assert env["bob"]["WORKBENCH_ROLES"] == "first_reviewer"
+    assert env["alice"]["WORKBENCH_DB"] == env["bob"]["WORKBENCH_DB"]   # one shared store
+    # on a hub only the home page keeps a pre-heated kernel: the one this visit took, and the
+    # one the pool starts in its place
+    kernels = [p for p in running["alice"].children(recursive=True)
+               if "ipykernel_launcher" in " ".join(p.cmdline())]
+    assert 1 <= len(kernels) <= 2, [p.cmdline() for p in kernels]
+
+
+def test_nobody_reaches_another_persons_server_or_kernels(hub):
+    alice, bob = sign_in(hub, "alice"), sign_in(hub, "bob")
+    kernel = kernel_of(open_page(alice, hub, "alice")[0])
+    mine = alice.get(f"{hub}/user/alice/api/kernels/{kernel}")
+    assert mine.status_code == 200 and mine.json()["id"] == kernel
+    # bob, signed in, asks for alice's kernel and her page
+    assert bob.get(f"{hub}/user/alice/api/kernels/{kernel}").status_code == 403
+    assert bob.get(f"{hub}/user/alice/voila/render/00_home.ipynb").status_code == 403
+    # nobody signed in, with forged identity headers: through the hub's proxy and straight at
+    # alice's server
+    forged = {"Authorization": "token not-a-real-token", "X-Forwarded-User": "alice",
+              "X-Remote-User": "alice", "Cookie": "jupyterhub-user-alice=forged"}
+    direct = "http://127.0.0.1:{}".format(
+        next(c.laddr.port for c in servers()["alice"].net_connections("tcp")
+             if c.status == "LISTEN"))
+    for base in (hub, direct):
+        answer = requests.get(f"{base}/user/alice/api/kernels/{kernel}", headers=forged,
+                              allow_redirects=False)
+        assert answer.status_code in (302, 403), (base, answer.status_code)
+        assert kernel not in answer.text
+        page = requests.get(f"{base}/user/alice/voila/render/00_home.ipynb", headers=forged,
+                            allow_redirects=False)
+        assert page.status_code in (302, 403) and "page.js" not in page.text, base
+        if page.status_code == 302:       # sent to the hub's sign-in, never served
+            assert "/hub/api/oauth2/authorize" in page.headers["Location"] \
+                or "/hub/login" in page.headers["Location"]
+
+
+def test_saves_on_the_hub_carry_the_signed_in_persons_name(hub, store):
+    """What a page's kernel writes is authored by the person whose server it is: the kernel
+    inherits JUPYTERHUB_USER, and workbench.identity reads it (no page needed to show it)."""
+    import subprocess
+    import sys
+
+    env = servers()["bob"].environ()
+    subprocess.run([sys.executable, "-c", (
+        "from workbench.store import ScenarioStore; "
+        "ScenarioStore().save('mix_plan', 'Team plan', {'posts_per_week': 5})")],
+        env=env, check=True, timeout=60)
+    assert ScenarioStore(store).record("mix_plan", "Team plan").author == "bob"
