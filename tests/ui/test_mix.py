@@ -404,6 +404,7 @@ def test_a_reviewer_on_the_hub_sees_only_their_steps_and_a_refused_one_says_why(
     assert page.model.calendar.item(first).status == "first_review"
     assert page.item_status.value == "first_review"
     assert "step for an admin; your role: first reviewer" in page.status.value
+    assert "step for an admin; your role: first reviewer" in page.item_role.value  # beside it
     page.item_status.value = "final_review"
     item = page.model.calendar.item(first)
     assert item.status == "final_review" and item.history[-1]["by"] == "bob"

@@ -278,6 +278,7 @@ class MixDashboard(Page):
                                            style={"button_width": "92px"})
         self.item_status.add_class("wb-steps")
         self.item_role = w.HTML()   # on a team's hub: who is signed in, and with which roles
+        self.item_role.add_class("wb-item-role")
         # the item's topic, owner and time, applied together; its changes listed below
         self.item_topic = w.Text(layout=w.Layout(width="420px"),
                                  style={"description_width": "initial"})
@@ -733,6 +734,9 @@ class MixDashboard(Page):
             return
         if not self.model.set_status(self.item_pick.value, change.new):
             self._on_item()     # a refused step: the item's status shows as it stays
+            error = self.model.error       # said beside the steps, where the click was
+            self.item_role.value = status_html([error.get(self.lang) or error.get("en", "")],
+                                               "error")
 
     # -- drawing -----------------------------------------------------------------------------
     def _show_status(self, change=None) -> None:
