@@ -132,3 +132,9 @@ def anyone_of(held: Iterable[str], lang: str = "en") -> str:
     if str(lang).lower().startswith("zh"):
         return names.replace("、", "或")
     return " or ".join(("an " if n[0] in "aeiou" else "a ") + n for n in names.split(", "))
+
+
+def may_manage(held: Iterable[str]) -> bool:
+    """Whether a person with the roles ``held`` may manage the workspace's accounts and
+    uploads (add or rename an account, remove or restore an upload): admins."""
+    return "admin" in set(held)

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from workbench import io
+from workbench.errors import InputError
 from workbench.sample import exports
 from workbench.store import ScenarioStore, StoreError
 from workbench.ui import DataDashboard
@@ -77,6 +78,33 @@ def test_remove_and_restore_with_the_buttons(db: str, files) -> None:
     assert "8-9月.csv was removed from your team's data" in text(page.upload_status.value)
     page.restore_button.click()
     assert len(Workspace(db).frame("daily_users")) == 93 and page.restore_button.disabled
+
+
+def test_on_a_teams_hub_only_an_admin_removes_uploads_or_adds_accounts(db: str, files,
+                                                                     monkeypatch) -> None:
+    """An editor signed in to the hub uploads (authored by them) but may not remove an upload
+    or add an account: the buttons are disabled and say why; the workspace refuses too."""
+    monkeypatch.setenv("JUPYTERHUB_USER", "alice")
+    monkeypatch.setenv("WORKBENCH_ROLES", "editor")
+    page = DataDashboard(lang="en", store=ScenarioStore(db))
+    page.add_files([(data, name) for name, data in list(files.items())[:1]])
+    upload = Workspace(db).uploads()[0]
+    assert upload.author == "alice"
+    page.upload_list.value = upload.id
+    assert page.remove_button.disabled and page.add_account_button.disabled
+    assert "For an admin of the team's hub" in page.remove_button.tooltip
+    page.remove_selected()          # as if the button were clicked
+    assert "Removing an upload is for an admin; your role: editor" in \
+        text(page.upload_status.value)
+    assert not Workspace(db).uploads()[0].removed
+    with pytest.raises(InputError, match="Adding or renaming an account is for an admin"):
+        Workspace(db).add_account("会员中心")
+    monkeypatch.setenv("WORKBENCH_ROLES", "admin")
+    page.upload_list.value = None
+    page.upload_list.value = upload.id
+    assert not page.remove_button.disabled and page.remove_button.tooltip == ""
+    page.remove_button.click()
+    assert Workspace(db).uploads()[0].removed_by == "alice"
 
 
 def test_tagging_rules_are_edited_saved_and_used(db: str, files) -> None:

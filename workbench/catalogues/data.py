@@ -51,6 +51,8 @@ EN: dict[str, str] = {
     "data.removed": "[removed] ",
     "data.removed_by": "Removed by {by} at {at}. Restore brings it back.",
     "data.remove": "Remove",
+    "data.admin_only": "For an admin of the team's hub: removing or restoring uploads and "
+                       "adding accounts",
     "data.restore": "Restore",
     "data.removed_note": "{name} was removed from your team's data (Restore brings it back).",
     "data.restored_note": "{name} is back in your team's data.",
@@ -125,6 +127,7 @@ ZH: dict[str, str] = {
     "data.removed": "[已移除] ",
     "data.removed_by": "已由 {by} 于 {at} 移除，可点击“恢复”找回。",
     "data.remove": "移除",
+    "data.admin_only": "需要团队的管理员：移除或恢复上传的文件、添加账号",
     "data.restore": "恢复",
     "data.removed_note": "已从团队数据中移除 {name}（可点击“恢复”找回）。",
     "data.restored_note": "{name} 已恢复到团队数据中。",

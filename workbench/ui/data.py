@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import ipywidgets as w
 import pandas as pd
 
-from workbench import fmt, schemas
+from workbench import fmt, identity, schemas
 from workbench.charts import data as charts
 from workbench.errors import InputError, inline
 from workbench.i18n import column_label, kind_name, level, t
@@ -202,8 +202,13 @@ class DataDashboard(Page):
 
     def _show_upload(self) -> None:
         lang, upload = self.lang, self._selected()
-        self.remove_button.disabled = upload is None or upload.removed
-        self.restore_button.disabled = upload is None or not upload.removed
+        admin = identity.may_manage(identity.roles())   # on a team's hub: admins only
+        self.remove_button.disabled = upload is None or upload.removed or not admin
+        self.restore_button.disabled = upload is None or not upload.removed or not admin
+        self.add_account_button.disabled = not admin
+        why = "" if admin else t("data.admin_only", lang)
+        for button in (self.remove_button, self.restore_button, self.add_account_button):
+            button.tooltip = why
         if upload is None:
             self.upload_notes.value = ""
             return
@@ -368,7 +373,11 @@ class DataDashboard(Page):
         upload = self._selected()
         if upload is None:
             return
-        self.workspace.remove(upload.id)
+        try:
+            self.workspace.remove(upload.id)
+        except InputError as err:
+            self.upload_status.value = status_html([inline(err, self.lang)], "error")
+            return
         self.refresh()
         self.upload_status.value = status_html(
             [t("data.removed_note", self.lang, name=upload.file_name)], "info")
@@ -377,7 +386,11 @@ class DataDashboard(Page):
         upload = self._selected()
         if upload is None:
             return
-        self.workspace.restore(upload.id)
+        try:
+            self.workspace.restore(upload.id)
+        except InputError as err:
+            self.upload_status.value = status_html([inline(err, self.lang)], "error")
+            return
         self.refresh()
         self.upload_status.value = status_html(
             [t("data.restored_note", self.lang, name=upload.file_name)], "info")

@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from .. import io, schemas
+from .. import identity, io, schemas
 from ..errors import InputError
 from ..io import limits
 from ..io.sources import _open_source
 from ..store.engine import SAVE_ATTEMPTS, Database, _advisory_key, _backoff
-from .. import identity
 from ..store.tables import MAX_NAME_LENGTH, _check_text
 from . import accounts as acc
 from . import frames, merge, tables, tags
@@ -133,6 +133,25 @@ class Unreadable:
     reason: str
 
 
+
+_ADMIN_STEPS = {"manage": ("Adding or renaming an account", "添加或重命名账号"),
+                "remove": ("Removing an upload", "移除上传的文件"),
+                "restore": ("Restoring an upload", "恢复上传的文件")}
+
+
+def _check_admin(roles: Iterable[str] | None, step: str) -> None:
+    """Refuse a step on the workspace's accounts and uploads to anyone but an admin (on a
+    team's hub; elsewhere everyone may: :func:`workbench.identity.roles`)."""
+    held = identity.roles() if roles is None else frozenset(roles)
+    if identity.may_manage(held):
+        return
+    en, zh = _ADMIN_STEPS[step]
+    raise InputError(
+        f"{en} is for an admin; your role: {identity.role_names(held)}. Ask an admin of the "
+        "team's hub to do it.",
+        f"{zh}需要管理员角色；您的角色：{identity.role_names(held, 'zh')}。请联系团队的管理员。")
+
+
 class Workspace(Database):
     """The team's uploads and accounts, in the scenario store's database.
 
@@ -160,8 +179,11 @@ class Workspace(Database):
             return [_account(row) for row in rows]
 
     def add_account(self, name: str, platform: str = "wechat",
-                    account_type: str = "subscription", *, author: str | None = None) -> Account:
-        """A new account (the name must be new to the workspace)."""
+                    account_type: str = "subscription", *, author: str | None = None,
+                    roles: Iterable[str] | None = None) -> Account:
+        """A new account (the name must be new to the workspace). On a team's hub, an admin's
+        step (``roles``, default the signed-in person's: :func:`_check_admin`)."""
+        _check_admin(roles, "manage")
         name = _check_text(name, "account name", max_length=MAX_NAME_LENGTH)
         acc.check_platform(platform, account_type)
         self._ensure_schema()
@@ -169,7 +191,9 @@ class Workspace(Database):
             self._lock(conn, "accounts")
             return self._create_account(conn, name, platform, account_type, author)
 
-    def rename_account(self, account: Account | int | str, new_name: str) -> Account:
+    def rename_account(self, account: Account | int | str, new_name: str, *,
+                       roles: Iterable[str] | None = None) -> Account:
+        _check_admin(roles, "manage")
         new_name = _check_text(new_name, "account name", max_length=MAX_NAME_LENGTH)
         found = self.account(account)
         self._ensure_schema()
@@ -332,8 +356,11 @@ class Workspace(Database):
             raise _no_upload(upload_id)
         return bytes(data)
 
-    def remove(self, upload_id: int, *, author: str | None = None) -> Upload:
-        """Leave an upload out of its history (it is kept: :meth:`restore` brings it back)."""
+    def remove(self, upload_id: int, *, author: str | None = None,
+               roles: Iterable[str] | None = None) -> Upload:
+        """Leave an upload out of its history (it is kept: :meth:`restore` brings it back).
+        On a team's hub, an admin's step (:func:`_check_admin`)."""
+        _check_admin(roles, "remove")
         found = self.upload(upload_id)
         if not found.removed:
             with self._transaction(write=True) as conn:
@@ -346,8 +373,9 @@ class Workspace(Database):
                 self._store_history(conn, found.kind, found.account.id)
         return self.upload(found.id)
 
-    def restore(self, upload_id: int) -> Upload:
-        """Bring a removed upload back into its history."""
+    def restore(self, upload_id: int, *, roles: Iterable[str] | None = None) -> Upload:
+        """Bring a removed upload back into its history (an admin's step on a team's hub)."""
+        _check_admin(roles, "restore")
         found = self.upload(upload_id)
         if found.removed:
             with self._transaction(write=True) as conn:
