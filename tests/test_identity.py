@@ -11,7 +11,8 @@ from workbench.mix.calendar import STATUSES
 
 @pytest.fixture(autouse=True)
 def _no_hub(monkeypatch):
-    for name in (identity.HUB_USER_ENV, identity.USER_ENV, identity.ROLES_ENV):
+    for name in (identity.HUB_USER_ENV, identity.USER_ENV, identity.GROUPS_ENV,
+                 identity.ADMIN_ENV):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -25,18 +26,20 @@ def test_the_hub_user_comes_before_the_workbench_user_and_the_login(monkeypatch)
 
 
 def test_off_the_hub_everyone_may_take_every_step(monkeypatch) -> None:
-    monkeypatch.setenv(identity.ROLES_ENV, "editor")        # ignored: nobody to tell apart
+    monkeypatch.setenv(identity.GROUPS_ENV, "editors")      # ignored: nobody to tell apart
     assert identity.roles() == identity.ALL_ROLES
     assert all(identity.may_move(identity.roles(), a, b) for a in STATUSES for b in STATUSES)
 
 
-def test_on_the_hub_roles_are_what_the_hub_gave(monkeypatch) -> None:
+def test_on_the_hub_roles_come_from_the_groups_the_hub_gave(monkeypatch) -> None:
     monkeypatch.setenv(identity.HUB_USER_ENV, "bob")
-    monkeypatch.setenv(identity.ROLES_ENV, "first_reviewer, nonsense")
+    monkeypatch.setenv(identity.GROUPS_ENV, "first-reviewers,marketing")
     assert identity.roles() == {"first_reviewer"}
-    monkeypatch.setenv(identity.ROLES_ENV, "")
-    assert identity.roles() == frozenset()          # a forgotten role gives no step
     assert not identity.may_move(identity.roles(), "draft", "first_review")
+    monkeypatch.setenv(identity.GROUPS_ENV, "")
+    assert identity.roles() == {"editor"}           # in no group of the flow: an editor
+    monkeypatch.setenv(identity.ADMIN_ENV, "1")
+    assert identity.roles() == {"admin"}
 
 
 def test_groups_map_onto_roles_in_either_language() -> None:

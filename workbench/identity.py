@@ -44,7 +44,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
 
 USER_ENV = "WORKBENCH_USER"
 HUB_USER_ENV = "JUPYTERHUB_USER"
-ROLES_ENV = "WORKBENCH_ROLES"
+GROUPS_ENV = "WORKBENCH_GROUPS"     # the person's JupyterHub groups, comma-separated
+ADMIN_ENV = "WORKBENCH_ADMIN"       # "1" for the hub's admins
 
 #: (from, to) → the roles that may take that step; a step not listed is an admin's alone
 #: (any status may be set by an admin, e.g. to put a mistake right)
@@ -80,12 +81,12 @@ def on_hub() -> bool:
 
 
 def roles() -> frozenset[str]:
-    """The signed-in person's roles: on a hub, those its configuration gave them
-    (``WORKBENCH_ROLES``; none when it gave none); elsewhere every role."""
+    """The signed-in person's roles: on a hub, from the groups and admin flag the hub gave
+    their server (:func:`roles_for`); elsewhere every role."""
     if not on_hub():
         return ALL_ROLES
-    given = os.environ.get(ROLES_ENV, "")
-    return frozenset(r for r in (p.strip() for p in given.split(",")) if r in ALL_ROLES)
+    groups = [g for g in os.environ.get(GROUPS_ENV, "").split(",") if g.strip()]
+    return roles_for(groups, admin=os.environ.get(ADMIN_ENV, "").strip() == "1")
 
 
 def roles_for(groups: Iterable[str], admin: bool = False) -> frozenset[str]:

@@ -223,7 +223,8 @@ def plotly_tag(src: str) -> str:
 
 #: Texts of page.js (the ``connection.*`` keys of the i18n catalogue): the banner shown when the
 #: page's kernel is gone or being reconnected.
-FRONT_END_TEXTS = ("connection.waiting", "connection.lost", "connection.reload")
+FRONT_END_TEXTS = ("connection.waiting", "connection.lost", "connection.reload",
+                   "connection.signed_out", "connection.sign_in")
 
 
 def front_end_tags(path: str, lang: str) -> str:

@@ -20,8 +20,9 @@ def test_each_person_gets_the_workbench_on_a_server_of_their_own(hub):
     assert {"alice", "bob"} <= set(running)
     assert running["alice"].pid != running["bob"].pid
     env = {user: running[user].environ() for user in ("alice", "bob")}
-    assert env["alice"]["WORKBENCH_ROLES"] == "editor"
-    assert env["bob"]["WORKBENCH_ROLES"] == "first_reviewer"
+    assert (env["alice"]["WORKBENCH_GROUPS"], env["bob"]["WORKBENCH_GROUPS"]) == \
+        ("", "first-reviewers")                   # alice an editor, bob a first reviewer
+    assert env["alice"]["WORKBENCH_ADMIN"] == "0"
     assert env["alice"]["WORKBENCH_DB"] == env["bob"]["WORKBENCH_DB"]   # one shared store
     # on a hub only the home page keeps a pre-heated kernel: the one this visit took, and the
     # one the pool starts in its place
@@ -58,15 +59,49 @@ def test_nobody_reaches_another_persons_server_or_kernels(hub):
                 or "/hub/login" in page.headers["Location"]
 
 
-def test_saves_on_the_hub_carry_the_signed_in_persons_name(hub, store):
-    """What a page's kernel writes is authored by the person whose server it is: the kernel
-    inherits JUPYTERHUB_USER, and workbench.identity reads it (no page needed to show it)."""
+def save_in_kernel_env(user: str, name: str, payload: dict) -> None:
+    """Save a scenario as a page's kernel of ``user``'s server would: in that server's
+    environment (a kernel inherits it)."""
     import subprocess
     import sys
 
-    env = servers()["bob"].environ()
+    env = servers()[user].environ()
     subprocess.run([sys.executable, "-c", (
-        "from workbench.store import ScenarioStore; "
-        "ScenarioStore().save('mix_plan', 'Team plan', {'posts_per_week': 5})")],
+        "import sys; from workbench.store import ScenarioStore; "
+        f"ScenarioStore().save('mix_plan', sys.argv[1], {payload!r})"), name],
         env=env, check=True, timeout=60)
+
+
+def test_saves_on_the_hub_carry_the_signed_in_persons_name(hub, store):
+    """What a page's kernel writes is authored by the person whose server it is: the kernel
+    inherits JUPYTERHUB_USER, and workbench.identity reads it (no page needed to show it)."""
+    open_page(sign_in(hub, "bob"), hub, "bob")
+    save_in_kernel_env("bob", "Team plan", {"posts_per_week": 5})
     assert ScenarioStore(store).record("mix_plan", "Team plan").author == "bob"
+
+
+def test_a_crashed_server_is_started_again_without_touching_anyone_else(hub):
+    alice, bob = sign_in(hub, "alice"), sign_in(hub, "bob")
+    open_page(alice, hub, "alice")
+    open_page(bob, hub, "bob")
+    before = servers()
+    before["alice"].kill()                          # alice's server dies
+    before["alice"].wait(10)
+    page, _ = open_page(bob, hub, "bob")            # bob carries on, on the same server
+    assert servers()["bob"].pid == before["bob"].pid and "page.js" in page
+    page, seconds = open_page(alice, hub, "alice")  # alice's next visit: a new server
+    assert "page.js" in page and servers()["alice"].pid != before["alice"].pid
+    print(f"\nalice's server started again and her home page served in {seconds:.1f} s")
+
+
+def test_removing_a_person_keeps_everything_they_saved_authored_by_them(hub, store):
+    open_page(sign_in(hub, "dave"), hub, "dave")
+    save_in_kernel_env("dave", "Dave's week", {"posts_per_week": 7})
+    admin = sign_in(hub, "admin")               # WORKBENCH_HUB_ADMINS: admin (the default)
+    gone = admin.delete(f"{hub}/hub/api/users/dave",
+                        headers={"X-XSRFToken": admin.cookies.get("_xsrf", path="/hub/")})
+    assert gone.status_code == 204, (gone.status_code, gone.text)
+    assert "dave" not in servers()
+    saved = ScenarioStore(store)
+    assert [r.author for r in saved.history("mix_plan", "Dave's week")] == ["dave"]
+    assert saved.load("mix_plan", "Dave's week") == {"posts_per_week": 7}

@@ -24,7 +24,7 @@ PLAN = "双十二周计划"
 TOPIC = "双十二攻略：会员日怎么买"
 
 
-def signed_in(browser, hub: str, user: str, page_path: str):
+def signed_in(browser, hub: str, user: str, page_path: str, ready: str = ".wb-chip"):
     """A browser context signed in as ``user``, on ``page_path`` of their server (started by
     the hub if needed); console errors collected on ``page.errors``."""
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
@@ -41,8 +41,8 @@ def signed_in(browser, hub: str, user: str, page_path: str):
     page.wait_for_url("**/hub/**")
     page.goto(f"{hub}/hub/spawn/{user}?next={quote(f'/user/{user}/{page_path}')}")
     page.wait_for_url(f"**/user/{user}/voila/render/**")
-    expect(page.locator(".wb-chip").first).to_be_visible(timeout=120_000)   # the calendar
-    print(f"\n{user}: signed in and page 02 drawn in {time.perf_counter() - started:.1f} s")
+    expect(page.locator(ready).first).to_be_visible(timeout=120_000)   # page 02: the calendar
+    print(f"\n{user}: signed in and {page_path} drawn in {time.perf_counter() - started:.1f} s")
     return context, page
 
 
@@ -105,3 +105,24 @@ def test_an_editor_and_a_first_reviewer_each_take_their_own_steps(hub, store, br
                for h in item.get("history", [])]
     assert changes == [("alice", "topic", TOPIC), ("alice", "status", "first_review"),
                        ("bob", "status", "final_review")]
+
+
+def test_a_page_whose_sign_in_ended_says_sign_in_again(hub, browser):
+    """Signed out of the hub (in another tab) while a page is open: when the page's connection
+    drops and cannot be re-made, the red bar says so and its button goes through the sign-in."""
+    context, page = signed_in(browser, hub, "carol", "voila/render/03_activity_roi.ipynb?lang=zh",
+                              ready=".js-plotly-plot .main-svg")
+    try:
+        other = context.new_page()
+        other.goto(hub + "/hub/logout")
+        other.close()
+        page.evaluate("window.workbenchWidgets.kernel._ws.close(4000)")
+        banner = page.locator(".wb-connection[data-state=signed_out]")
+        expect(banner).to_be_visible(timeout=60_000)
+        assert banner.get_attribute("role") == "alert"
+        assert "您已退出团队工作台的登录" in banner.inner_text()
+        banner.locator("button", has_text="重新登录").click()
+        page.wait_for_url("**/hub/login**")
+        expect(page.locator("#username_input")).to_be_visible()
+    finally:
+        context.close()

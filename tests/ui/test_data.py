@@ -85,7 +85,7 @@ def test_on_a_teams_hub_only_an_admin_removes_uploads_or_adds_accounts(db: str, 
     """An editor signed in to the hub uploads (authored by them) but may not remove an upload
     or add an account: the buttons are disabled and say why; the workspace refuses too."""
     monkeypatch.setenv("JUPYTERHUB_USER", "alice")
-    monkeypatch.setenv("WORKBENCH_ROLES", "editor")
+    monkeypatch.setenv("WORKBENCH_GROUPS", "editors")
     page = DataDashboard(lang="en", store=ScenarioStore(db))
     page.add_files([(data, name) for name, data in list(files.items())[:1]])
     upload = Workspace(db).uploads()[0]
@@ -99,7 +99,7 @@ def test_on_a_teams_hub_only_an_admin_removes_uploads_or_adds_accounts(db: str, 
     assert not Workspace(db).uploads()[0].removed
     with pytest.raises(InputError, match="Adding or renaming an account is for an admin"):
         Workspace(db).add_account("会员中心")
-    monkeypatch.setenv("WORKBENCH_ROLES", "admin")
+    monkeypatch.setenv("WORKBENCH_ADMIN", "1")
     page.upload_list.value = None
     page.upload_list.value = upload.id
     assert not page.remove_button.disabled and page.remove_button.tooltip == ""

@@ -387,7 +387,7 @@ def test_a_reviewer_on_the_hub_sees_only_their_steps_and_a_refused_one_says_why(
     out with whose step each is; topic, owner and time are locked; a refused click changes
     nothing, says why in both languages, and the status shown goes back."""
     monkeypatch.setenv("JUPYTERHUB_USER", "bob")
-    monkeypatch.setenv("WORKBENCH_ROLES", "first_reviewer")
+    monkeypatch.setenv("WORKBENCH_GROUPS", "初审")
     page = MixDashboard(lang="en", store=ScenarioStore("sqlite://"))
     first = page.model.calendar.items[0].item_id
     page.model.calendar.set_status(first, "first_review", roles={"editor"}, by="alice")

@@ -259,10 +259,11 @@ function watchConnection(kernel, serverSettings) {
     const message = document.createElement('span');
     message.textContent = text(`connection.${state}`);
     banner.appendChild(message);
-    if (state === 'lost') {
+    if (state === 'lost' || state === 'signed_out') {
+      // a reload opens the page again; signed out, it goes through the hub's sign-in first
       const reload = document.createElement('button');
       reload.type = 'button';
-      reload.textContent = text('connection.reload');
+      reload.textContent = text(state === 'lost' ? 'connection.reload' : 'connection.sign_in');
       reload.addEventListener('click', () => window.location.reload());
       banner.appendChild(reload);
     }
@@ -273,21 +274,24 @@ function watchConnection(kernel, serverSettings) {
     if (banner) banner.remove();
     banner = null;
   };
-  const lose = () => {
+  const lose = (state = 'lost') => {
     if (lost || !watching) return;
     lost = true;
     clearTimeout(waiting);
-    show('lost');
+    show(state);
   };
-  // Whether the server still knows the kernel: a 404 means it is gone; anything else (the
-  // server down, a slow answer) keeps the page waiting.
+  // Whether the server still knows the kernel: a 404 means it is gone; 401 or 403 that the
+  // sign-in is no longer valid (on a team's JupyterHub: signed out, or the hub's session ended);
+  // anything else (the server down, a slow answer) keeps the page waiting.
   const ask = async () => {
     const url = `${serverSettings.baseUrl}api/kernels/${encodeURIComponent(kernel.id)}`;
     try {
       const reply = await ServerConnection.makeRequest(url, {}, serverSettings);
       if (reply.status === 404) lose();
+      else if (reply.status === 401 || reply.status === 403) lose('signed_out');
+      return reply.status;
     } catch (error) {
-      // no answer: the reconnection attempts go on
+      return 0;  // no answer: the reconnection attempts go on
     }
   };
   // While not connected: ask the server a second in and then every few seconds, and show the
@@ -310,11 +314,14 @@ function watchConnection(kernel, serverSettings) {
     if (lost || !watching) return;
     if (status === 'connected') hide();
     else if (status === 'connecting') wait(WAIT_MS);
-    else lose();  // 'disconnected': closed by the server, or no reconnection worked
+    // 'disconnected': closed by the server, or no reconnection worked; signed out, the
+    // server refuses the page's requests (ask says which)
+    else ask().then(() => lose());
   });
   kernel.statusChanged.connect((_, status) => {
     // 'autorestarting': the kernel died and the server started a blank one in its place
-    if (['dead', 'autorestarting', 'restarting'].includes(status)) lose();
+    // ('dead' also when the reconnection was refused: signed out, ask says so)
+    if (['dead', 'autorestarting', 'restarting'].includes(status)) ask().then(() => lose());
   });
   if (kernel.connectionStatus !== 'connected') wait(FIRST_CONNECT_MS);
   const stop = () => {

@@ -35,7 +35,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from workbench.identity import roles_for  # noqa: E402
 from workbench.runtime.hub import shared_store_problem  # noqa: E402
 
 c = get_config()  # noqa: F821 (JupyterHub's config loader provides it)
@@ -57,6 +56,10 @@ c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(state / "cookie_secret")
 c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
 c.JupyterHub.default_url = "/hub/home"
+# a person whose server is not running (stopped when idle, or crashed) and who opens one of its
+# pages has it started again, without a "Launch server" click; a crashed one is noticed in 10 s
+c.JupyterHub.implicit_spawn_seconds = 1
+c.Spawner.poll_interval = 10
 
 # Sign-in
 admins = {a.strip() for a in (env.get("WORKBENCH_HUB_ADMINS") or "admin").split(",")
@@ -89,8 +92,10 @@ c.Spawner.http_timeout = 120
 c.Spawner.environment = {
     "WORKBENCH_DB": env["WORKBENCH_DB"],
     "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-    "WORKBENCH_ROLES": lambda spawner: ",".join(sorted(roles_for(
-        [g.name for g in spawner.user.groups], spawner.user.admin))),
+    # the person's groups and admin flag, from which the workbench reads their roles
+    # (workbench/identity.py); read when their server starts
+    "WORKBENCH_GROUPS": lambda spawner: ",".join(sorted(g.name for g in spawner.user.groups)),
+    "WORKBENCH_ADMIN": lambda spawner: "1" if spawner.user.admin else "0",
 }
 for name in ("WORKBENCH_ALLOWED_HOSTS", "WORKBENCH_TEST_PG_URL"):
     if env.get(name):

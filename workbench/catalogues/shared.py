@@ -91,6 +91,12 @@ EN: dict[str, str] = {
         "page will offer back the changes you had not saved."
     ),
     "connection.reload": "Reload page",
+    "connection.signed_out": (
+        "You are signed out of the team's workbench, so what you change now is not computed or "
+        "saved. Sign in again to carry on: your saved scenarios are kept, and the page will "
+        "offer back the changes you had not saved."
+    ),
+    "connection.sign_in": "Sign in again",
     # drafts: unsaved work kept across a restart (workbench.ui.drafts)
     "drafts.found": (
         "Unsaved changes from {time} (scenario \"{name}\") were found: {changes}. The page was "
@@ -223,6 +229,11 @@ ZH: dict[str, str] = {
         "刷新后页面会提示恢复尚未保存的改动。"
     ),
     "connection.reload": "刷新页面",
+    "connection.signed_out": (
+        "您已退出团队工作台的登录，此后的改动不会被计算或保存。请重新登录继续："
+        "已保存的方案都会保留，登录后页面会提示恢复尚未保存的改动。"
+    ),
+    "connection.sign_in": "重新登录",
     # drafts
     "drafts.found": (
         "发现 {time} 未保存的修改（方案“{name}”）：{changes}。页面在保存前被关闭或重启了。"

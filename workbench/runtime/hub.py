@@ -16,7 +16,8 @@ token and the sign-in's OAuth client in the environment. In hub mode the server
   ``jupyterhub-idle-culler`` stops an idle person's server and gives its memory back.
 
 The person's name reaches every page's kernel as ``JUPYTERHUB_USER`` (the hub sets it in the
-server's environment) and their roles as ``WORKBENCH_ROLES``: :mod:`workbench.identity`.
+server's environment) and their groups as ``WORKBENCH_GROUPS`` (``WORKBENCH_ADMIN`` for an
+admin), from which :mod:`workbench.identity` reads their roles.
 """
 
 from __future__ import annotations
