@@ -12,6 +12,27 @@ import pytest  # noqa: E402
 from serving import server  # noqa: E402,F401 (a fixture: a real server, for the HTTP tests)
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium, one for the whole run (of a test worker): the browser tests' and the
+    team-hub tests'. Playwright's sync API runs an event loop while it is open, so a second one
+    in the same process would be refused."""
+    import os
+
+    from workbench.runtime.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        if os.environ.get("WORKBENCH_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} not found (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} not found")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _served_like_voila():
     """Dashboards built in tests draw their charts as they do under ``workbench.serve``: the

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from workbench.serve import CHROMIUM, CHROMIUM_ARGS, running
+from workbench.serve import CHROMIUM, running
 
 SERVER_START_TIMEOUT = 60  # seconds until the server must answer
 WARM_UP_TIMEOUT = 120  # seconds for the first page, which waits for the kernel pools
@@ -86,16 +86,6 @@ def server_url(tmp_path_factory, server_db):
             yield url.rstrip("/")
     except (RuntimeError, TimeoutError) as exc:
         pytest.fail(f"{exc}:\n{log_path.read_text()[-4000:]}")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
-        yield chromium
-        chromium.close()
 
 
 class PageErrors(list):

@@ -35,18 +35,3 @@ def hub(tmp_path_factory, store):
     except (RuntimeError, TimeoutError) as exc:
         pytest.fail(f"{exc}:\n{(state / 'hub.log').read_text()[-4000:]}")
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from workbench.runtime.chromium import CHROMIUM, CHROMIUM_ARGS
-
-    if not CHROMIUM.exists():
-        if os.environ.get("WORKBENCH_REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} not found (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} not found")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
-        yield chromium
-        chromium.close()
