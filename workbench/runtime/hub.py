@@ -174,10 +174,12 @@ PROXY = CONFIG.parent / "node_modules" / ".bin" / "configurable-http-proxy"
 
 @contextmanager
 def running_hub(state: Path, *, store: str, groups: str = "", password: str = "",
-                timeout: float = 60, env: dict[str, str] | None = None) -> Iterator[str]:
+                auth: str = "dummy", timeout: float = 60,
+                env: dict[str, str] | None = None) -> Iterator[str]:
     """A team hub on free loopback ports for tests and benchmarks (``make hub``'s
-    configuration with the test sign-in: any name, ``password``); yields its URL. Its files
-    and log (``hub.log``) go under ``state``; it and every person's server stop on exit."""
+    configuration, with the test sign-in unless ``auth`` names another: any name,
+    ``password``); yields its URL. Its files and log (``hub.log``) go under ``state``; it and
+    every person's server stop on exit."""
     import subprocess
     import sys
     import time
@@ -194,7 +196,7 @@ def running_hub(state: Path, *, store: str, groups: str = "", password: str = ""
         sock.close()
     url = f"http://127.0.0.1:{ports[0]}"
     child = dict(os.environ if env is None else env)
-    child.update(WORKBENCH_DB=store, WORKBENCH_HUB_AUTH="dummy",
+    child.update(WORKBENCH_DB=store, WORKBENCH_HUB_AUTH=auth,
                  WORKBENCH_HUB_PASSWORD=password, WORKBENCH_HUB_STATE=str(state),
                  WORKBENCH_HUB_URL=url, WORKBENCH_HUB_API_PORT=str(ports[1]),
                  WORKBENCH_HUB_PROXY_API_PORT=str(ports[2]), WORKBENCH_HUB_GROUPS=groups)
