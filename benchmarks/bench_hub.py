@@ -29,29 +29,13 @@ from urllib.parse import quote
 
 from benchmarks import Row, p95
 from benchmarks.bench_pages import CHART, HOME, READY
-from workbench.runtime.hub import PROXY, running_hub
+from workbench.runtime.hub import PROXY, people_servers, running_hub, sign_in_page
 from workbench.serve import CHROMIUM, CHROMIUM_ARGS
 
 PASSWORD = "bench-hub-2026"
 PEOPLE = 10
 REPORT_AT = (1, 3, 10)
 GOAL_MB = 400
-
-
-def _people_servers() -> dict[str, object]:
-    import psutil
-
-    found = {}
-    for proc in psutil.process_iter(["cmdline"]):
-        cmd = proc.info["cmdline"] or []
-        if cmd[-2:] == ["-m", "workbench.serve"]:
-            try:
-                user = proc.environ().get("JUPYTERHUB_USER")
-            except psutil.Error:
-                continue
-            if user:
-                found[user] = proc
-    return found
 
 
 def _tree_mb(proc) -> float:
@@ -84,15 +68,11 @@ def _wait(page, script: str) -> float:
     return time.perf_counter() - t0
 
 
-def _person(browser, hub: str, user: str) -> dict[str, float]:
+def _person(browser, hub: str, store: str, user: str) -> dict[str, float]:
     """Sign ``user`` in and time their pages."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(hub + "/hub/login")
-    page.fill("#username_input", user)
-    page.fill("#password_input", PASSWORD)
-    page.click("#login_submit")
-    page.wait_for_url("**/hub/**")
+    sign_in_page(page, hub, user, PASSWORD)
     home = f"/user/{user}/voila/render/{HOME}?lang=en"
     t0 = time.perf_counter()
     page.goto(f"{hub}/hub/spawn/{user}?next={quote(home)}")
@@ -109,7 +89,7 @@ def _person(browser, hub: str, user: str) -> dict[str, float]:
     page.wait_for_function(CHART, timeout=180_000, polling=20)
     dashboard = time.perf_counter() - t0
     page.wait_for_timeout(3000)
-    working = _tree_mb(_people_servers()[user])
+    working = _tree_mb(people_servers(store)[user])
     page.close(run_before_unload=True)      # the tab closed: its kernel shuts down
     context.close()
     return {"cold": cold, "warm": warm, "dashboard": dashboard, "working": working}
@@ -127,15 +107,16 @@ def run() -> list[Row]:
         tmp = Path(tmp)
         env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTERHUB_")}
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
-        with running_hub(tmp / "hub", store=str(tmp / "team.sqlite"), password=PASSWORD,
+        store = str(tmp / "team.sqlite")
+        with running_hub(tmp / "hub", store=store, password=PASSWORD,
                          env=env, timeout=90) as hub:
             for n in range(1, PEOPLE + 1):
-                for key, value in _person(browser, hub, f"user{n:02d}").items():
+                for key, value in _person(browser, hub, store, f"user{n:02d}").items():
                     times[key].append(value)
                 if n not in REPORT_AT:
                     continue
                 time.sleep(5)
-                per = [_tree_mb(p) for p in _people_servers().values()]
+                per = [_tree_mb(p) for p in people_servers(store).values()]
                 med = statistics.median(per)
                 rows.append(Row(f"hub: memory per signed-in person, {n} signed in",
                                 med, max(per), "MB", f"≤ {GOAL_MB} MB", med <= GOAL_MB,

@@ -433,11 +433,10 @@ class WorkbenchServer(Voila):
         # (workbench.runtime.access, init_handlers), and jupyter_server's own refuses any name
         # but loopback should one be missed.
         settings.update(allow_remote_access=False, local_hostnames=["localhost"])
-        settings[HOSTS_SETTING] = accepted_hosts(self.ip, self.allowed_hosts)
-        if self.hub:
-            # the hub's sign-in guards every request (its cookie is the hub's host's: a
-            # rebinding page has none), and people reach the hub by whatever name it has
-            settings[HOSTS_SETTING] = frozenset({ANY_HOST})
+        # On a hub any name: the hub's sign-in guards every request (its cookie is the hub's
+        # host's: a rebinding page has none), and people reach the hub by whatever name it has.
+        settings[HOSTS_SETTING] = (frozenset({ANY_HOST}) if self.hub
+                                   else accepted_hosts(self.ip, self.allowed_hosts))
         if heated:
             manager = self.kernel_manager
             names = ([manager.notebook_path] if manager.notebook_path else

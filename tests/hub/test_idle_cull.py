@@ -32,21 +32,22 @@ def quick_hub(tmp_path_factory):
     store = str(tmp_path_factory.mktemp("team") / "team.sqlite")
     try:
         with running_hub(state, store=store, password=PASSWORD, env=env) as url:
-            yield url
+            yield url, store
     except (RuntimeError, TimeoutError) as exc:
         pytest.fail(f"{exc}:\n{(state / 'hub.log').read_text()[-4000:]}")
 
 
 def test_an_idle_persons_server_is_stopped_and_its_memory_given_back(quick_hub):
+    quick_hub, store = quick_hub
     session = sign_in(quick_hub, "frank")
     open_page(session, quick_hub, "frank")
-    server = servers()["frank"]
+    server = servers(store)["frank"]
     kernels = server.children(recursive=True)
     assert kernels                                  # the home page's kernels
     model = session.get(f"{quick_hub}/hub/api/user").json()
     assert model["servers"][""]["last_activity"]    # reported by the server
     deadline = time.monotonic() + IDLE * 6
-    while "frank" in servers():
+    while "frank" in servers(store):
         assert time.monotonic() < deadline, "the idle server still runs"
         time.sleep(1)
     assert gone(server) and all(gone(k) for k in kernels)

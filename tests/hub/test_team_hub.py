@@ -10,13 +10,13 @@ from workbench.store import ScenarioStore
 from team_hub import kernel_of, open_page, servers, sign_in
 
 
-def test_each_person_gets_the_workbench_on_a_server_of_their_own(hub):
+def test_each_person_gets_the_workbench_on_a_server_of_their_own(hub, store):
     alice, bob = sign_in(hub, "alice"), sign_in(hub, "bob")
     page, _ = open_page(alice, hub, "alice")
     assert 'src="/user/alice/workbench/static/page.js' in page      # our front end, our prefix
     assert "/user/alice/workbench/static/plotly" not in page        # the home page has no chart
     open_page(bob, hub, "bob")
-    running = servers()
+    running = servers(store)
     assert {"alice", "bob"} <= set(running)
     assert running["alice"].pid != running["bob"].pid
     env = {user: running[user].environ() for user in ("alice", "bob")}
@@ -31,7 +31,7 @@ def test_each_person_gets_the_workbench_on_a_server_of_their_own(hub):
     assert 1 <= len(kernels) <= 2, [p.cmdline() for p in kernels]
 
 
-def test_nobody_reaches_another_persons_server_or_kernels(hub):
+def test_nobody_reaches_another_persons_server_or_kernels(hub, store):
     alice, bob = sign_in(hub, "alice"), sign_in(hub, "bob")
     kernel = kernel_of(open_page(alice, hub, "alice")[0])
     mine = alice.get(f"{hub}/user/alice/api/kernels/{kernel}")
@@ -44,7 +44,7 @@ def test_nobody_reaches_another_persons_server_or_kernels(hub):
     forged = {"Authorization": "token not-a-real-token", "X-Forwarded-User": "alice",
               "X-Remote-User": "alice", "Cookie": "jupyterhub-user-alice=forged"}
     direct = "http://127.0.0.1:{}".format(
-        next(c.laddr.port for c in servers()["alice"].net_connections("tcp")
+        next(c.laddr.port for c in servers(store)["alice"].net_connections("tcp")
              if c.status == "LISTEN"))
     for base in (hub, direct):
         answer = requests.get(f"{base}/user/alice/api/kernels/{kernel}", headers=forged,
@@ -59,13 +59,13 @@ def test_nobody_reaches_another_persons_server_or_kernels(hub):
                 or "/hub/login" in page.headers["Location"]
 
 
-def save_in_kernel_env(user: str, name: str, payload: dict) -> None:
+def save_in_kernel_env(store: str, user: str, name: str, payload: dict) -> None:
     """Save a scenario as a page's kernel of ``user``'s server would: in that server's
     environment (a kernel inherits it)."""
     import subprocess
     import sys
 
-    env = servers()[user].environ()
+    env = servers(store)[user].environ()
     subprocess.run([sys.executable, "-c", (
         "import sys; from workbench.store import ScenarioStore; "
         f"ScenarioStore().save('mix_plan', sys.argv[1], {payload!r})"), name],
@@ -76,32 +76,32 @@ def test_saves_on_the_hub_carry_the_signed_in_persons_name(hub, store):
     """What a page's kernel writes is authored by the person whose server it is: the kernel
     inherits JUPYTERHUB_USER, and workbench.identity reads it (no page needed to show it)."""
     open_page(sign_in(hub, "bob"), hub, "bob")
-    save_in_kernel_env("bob", "Team plan", {"posts_per_week": 5})
+    save_in_kernel_env(store, "bob", "Team plan", {"posts_per_week": 5})
     assert ScenarioStore(store).record("mix_plan", "Team plan").author == "bob"
 
 
-def test_a_crashed_server_is_started_again_without_touching_anyone_else(hub):
+def test_a_crashed_server_is_started_again_without_touching_anyone_else(hub, store):
     alice, bob = sign_in(hub, "alice"), sign_in(hub, "bob")
     open_page(alice, hub, "alice")
     open_page(bob, hub, "bob")
-    before = servers()
+    before = servers(store)
     before["alice"].kill()                          # alice's server dies
     before["alice"].wait(10)
     page, _ = open_page(bob, hub, "bob")            # bob carries on, on the same server
-    assert servers()["bob"].pid == before["bob"].pid and "page.js" in page
+    assert servers(store)["bob"].pid == before["bob"].pid and "page.js" in page
     page, seconds = open_page(alice, hub, "alice")  # alice's next visit: a new server
-    assert "page.js" in page and servers()["alice"].pid != before["alice"].pid
+    assert "page.js" in page and servers(store)["alice"].pid != before["alice"].pid
     print(f"\nalice's server started again and her home page served in {seconds:.1f} s")
 
 
 def test_removing_a_person_keeps_everything_they_saved_authored_by_them(hub, store):
     open_page(sign_in(hub, "dave"), hub, "dave")
-    save_in_kernel_env("dave", "Dave's week", {"posts_per_week": 7})
+    save_in_kernel_env(store, "dave", "Dave's week", {"posts_per_week": 7})
     admin = sign_in(hub, "admin")               # WORKBENCH_HUB_ADMINS: admin (the default)
     gone = admin.delete(f"{hub}/hub/api/users/dave",
                         headers={"X-XSRFToken": admin.cookies.get("_xsrf", path="/hub/")})
     assert gone.status_code == 204, (gone.status_code, gone.text)
-    assert "dave" not in servers()
+    assert "dave" not in servers(store)
     saved = ScenarioStore(store)
     assert [r.author for r in saved.history("mix_plan", "Dave's week")] == ["dave"]
     assert saved.load("mix_plan", "Dave's week") == {"posts_per_week": 7}

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from team_hub import PASSWORD
 
+from workbench.runtime.hub import sign_in_page
 from workbench.store import ScenarioStore
 
 expect.set_options(timeout=60_000)     # two people's servers on two cores: be patient
@@ -34,11 +35,7 @@ def signed_in(browser, hub: str, user: str, page_path: str, ready: str = ".wb-ch
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     started = time.perf_counter()
-    page.goto(hub + "/hub/login")
-    page.fill("#username_input", user)
-    page.fill("#password_input", PASSWORD)
-    page.click("#login_submit")
-    page.wait_for_url("**/hub/**")
+    sign_in_page(page, hub, user, PASSWORD)
     page.goto(f"{hub}/hub/spawn/{user}?next={quote(f'/user/{user}/{page_path}')}")
     page.wait_for_url(f"**/user/{user}/voila/render/**")
     expect(page.locator(ready).first).to_be_visible(timeout=120_000)   # page 02: the calendar
@@ -110,8 +107,8 @@ def test_an_editor_and_a_first_reviewer_each_take_their_own_steps(hub, store, br
 def test_a_page_whose_sign_in_ended_says_sign_in_again(hub, browser):
     """Signed out of the hub (in another tab) while a page is open: when the page's connection
     drops and cannot be re-made, the red bar says so and its button goes through the sign-in."""
-    context, page = signed_in(browser, hub, "carol", "voila/render/03_activity_roi.ipynb?lang=zh",
-                              ready=".js-plotly-plot .main-svg")
+    context, page = signed_in(browser, hub, "carol", "voila/render/00_home.ipynb?lang=zh",
+                              ready="a.wb-card")
     try:
         other = context.new_page()
         other.goto(hub + "/hub/logout")

@@ -229,6 +229,35 @@ def running_hub(state: Path, *, store: str, groups: str = "", password: str = ""
         log_file.close()
 
 
+def people_servers(store: str) -> dict[str, object]:
+    """The people's servers of the hub whose shared store is ``store`` (``WORKBENCH_DB``)
+    running on this machine (``psutil.Process``), by their JupyterHub user: for tests and
+    benchmarks (two hubs may run at once, with people of the same names)."""
+    import psutil
+
+    found = {}
+    for proc in psutil.process_iter(["cmdline"]):
+        cmd = proc.info["cmdline"] or []
+        if cmd[-2:] == ["-m", "workbench.serve"]:
+            try:
+                env = proc.environ()
+            except psutil.Error:
+                continue
+            if env.get("JUPYTERHUB_USER") and env.get("WORKBENCH_DB") == store:
+                found[env["JUPYTERHUB_USER"]] = proc
+    return found
+
+
+def sign_in_page(page, hub: str, user: str, password: str) -> None:
+    """Sign ``user`` in on the hub's sign-in form, in a Playwright ``page`` (tests and
+    benchmarks)."""
+    page.goto(hub + "/hub/login")
+    page.fill("#username_input", user)
+    page.fill("#password_input", password)
+    page.click("#login_submit")
+    page.wait_for_url("**/hub/**")
+
+
 if __name__ == "__main__":      # make hub: refuse a hub without a shared store, saying why
     import sys
 
