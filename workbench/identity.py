@@ -3,8 +3,10 @@
 One home for the signed-in person: every save, draft, calendar change and upload is authored by
 :func:`user`. On a team's JupyterHub (``make hub``) each person has a server of their own, and
 the hub puts their name into its environment (``JUPYTERHUB_USER``, inherited by every page's
-kernel), and their roles (``WORKBENCH_ROLES``, from their JupyterHub groups and admin flag:
-:func:`roles_for`, called by the hub's configuration when it starts their server). Elsewhere,
+kernel), and their JupyterHub groups and admin flag (``WORKBENCH_GROUPS``, ``WORKBENCH_ADMIN``,
+written by the hub's configuration when it starts their server), from which :func:`roles`
+reads their roles (:func:`roles_for`: the mapping lives here alone, for ``make hub`` and a
+Kubernetes hub alike). Elsewhere,
 the name is ``WORKBENCH_USER`` or the login name, and the one person, or the team sharing one
 server with a token, may take every step (:data:`ALL_ROLES`): there is nobody to tell apart.
 
